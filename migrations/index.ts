@@ -1,0 +1,7 @@
+import { Migration20261125000000Init } from './Migration20261125000000Init.js';
+
+// Migrations are listed here (not discovered by glob) so the compiled server and the tests run
+// exactly the same list. Add a new file's class at the end.
+export const migrationsList: { name: string; class: new (...args: any[]) => any }[] = [
+  { name: 'Migration20261125000000Init', class: Migration20261125000000Init },
+];

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AppConfig } from './config/config.js';
+import type { Database } from './db/database.js';
+import { ResourceEngine } from './engine/execute.js';
+import { resolveResources } from './engine/metadata/resolve-metadata.js';
+import { systemResolver, type CallerResolver } from './auth/caller-resolver.js';
+import { ensureSystemUser } from './db/system-user.js';
+import { ErrorFilter } from './http/error.filter.js';
+import { HealthController } from './http/health.controller.js';
+import { MetaController } from './http/meta.controller.js';
+import { ResourcesController } from './http/resources.controller.js';
+import { CALLER, CONFIG, DATABASE, ENGINE } from './http/tokens.js';
+
+@Module({})
+class AppModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; callers: CallerResolver }): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, MetaController, ResourcesController],
+      providers: [
+        { provide: DATABASE, useValue: providers.db },
+        { provide: CONFIG, useValue: providers.config },
+        { provide: ENGINE, useValue: providers.engine },
+        { provide: CALLER, useValue: providers.callers },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}
+
+export interface App {
+  nest: INestApplication;
+  engine: ResourceEngine;
+  url: string;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
+export async function createApp(db: Database, config: AppConfig): Promise<App> {
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()));
+  const systemUserId = await ensureSystemUser(db.pool);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, requestTimeout: 30_000, connectionTimeout: 30_000 });
+  const nest = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ db, config, engine, callers: systemResolver(systemUserId) }),
+    adapter,
+    { logger: config.production ? ['error', 'warn'] : ['error', 'warn', 'log'] },
+  );
+  const fastify = nest.getHttpAdapter().getInstance();
+  nest.enableCors({
+    origin: config.corsOrigins,
+    exposedHeaders: ['Content-Range'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Range', 'X-Change-Reason'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  });
+  const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  await nest.register(fastifyStatic, { root: swaggerDir, prefix: '/api/docs/assets/', decorateReply: false, index: false });
+  fastify.get('/api/docs/assets/init.js', (_req, reply) => {
+    void reply.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/docs-json', dom_id: '#ui' });");
+  });
+  await nest.listen(config.port, config.host);
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    nest,
+    engine,
+    url: `http://${config.host}:${port}`,
+    close: () => nest.close(),
+  };
+}

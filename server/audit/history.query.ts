@@ -1,0 +1,112 @@
+import { canonical, type ResourceEngine } from '../engine/execute.js';
+import type { Caller } from '../engine/caller.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { serializeValue } from '../engine/serialize/serialize-record.js';
+import { notFound } from '../errors/app-error.js';
+import { ident, Params } from '../engine/plan/sql.js';
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditEvent {
+  id: number;
+  resource: string;
+  record_id: number | null;
+  action: 'INSERT' | 'UPDATE' | 'DELETE';
+  user_id: number | null;
+  user_name: string | null;
+  occurred_at: string;
+  change_set: number | null;
+  reason: string | null;
+  changes: FieldChange[];
+}
+
+export interface AuditRow {
+  id: string | number;
+  table_name: string;
+  record_pk: { id?: number } | null;
+  action: 'INSERT' | 'UPDATE' | 'DELETE';
+  changed_data: Record<string, unknown> | null;
+  old_data: Record<string, unknown> | null;
+  user_id: number | null;
+  user_name?: string | null;
+  occurred_at: string;
+  txid: string | null;
+  reason: string | null;
+}
+
+export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.changed_data, a.old_data, a.user_id,
+  a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name`;
+export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id`;
+
+/** The per-field delta of one audit row, limited to what the caller may see. */
+export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller): FieldChange[] {
+  const before = row.old_data ?? {};
+  const after = row.changed_data ?? {};
+  const changes: FieldChange[] = [];
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const field = resource?.field.get(name);
+    if (resource && (!field || !caller.sees(resource, field))) continue;
+    const b = name in before ? before[name] : null;
+    const a = name in after ? after[name] : null;
+    if (row.action === 'UPDATE' && canonical(a) === canonical(b)) continue;
+    if (row.action !== 'UPDATE' && (row.action === 'INSERT' ? a : b) === null) continue;
+    changes.push({
+      field: name,
+      before: row.action === 'INSERT' ? null : field ? serializeValue(field, b) : b,
+      after: row.action === 'DELETE' ? null : field ? serializeValue(field, a) : a,
+    });
+  }
+  return changes;
+}
+
+export function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEvent {
+  return {
+    id: Number(row.id),
+    resource: row.table_name,
+    record_id: row.record_pk?.id ?? null,
+    action: row.action,
+    user_id: row.user_id,
+    user_name: row.user_name ?? null,
+    occurred_at: serializeValue({ type: 'timestamp' } as never, row.occurred_at) as string,
+    change_set: row.txid === null ? null : Number(row.txid),
+    reason: row.reason,
+    changes: diff(engine.resources.get(row.table_name), row, caller),
+  };
+}
+
+/**
+ * A record's events, newest first. Served after the record is deleted (the log outlives it); the
+ * caller's row scope is applied to the record as it stands, or, once deleted, as it last stood.
+ */
+export async function recordHistory(engine: ResourceEngine, resource: ResourceMeta, id: number, caller: Caller): Promise<AuditEvent[]> {
+  const rows = (await engine.query(
+    engine.pool,
+    `SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_FROM} WHERE a.table_name = $1 AND a.record_pk = jsonb_build_object('id', $2::bigint) ORDER BY a.id DESC LIMIT 1000`,
+    [resource.name, id],
+  )) as unknown as AuditRow[];
+  if (rows.length === 0) {
+    await engine.getOne(resource, id, caller); // 404 when it does not exist (or is out of scope)
+    return [];
+  }
+  await assertReachable(engine, resource, id, rows[0], caller);
+  return rows.map((r) => toEvent(engine, r, caller));
+}
+
+/** The row must be in the caller's scope now, or (deleted) its last known state must have been. */
+export async function assertReachable(engine: ResourceEngine, resource: ResourceMeta, id: number, latest: AuditRow, caller: Caller): Promise<void> {
+  const probe = await engine.getOne(resource, id, caller).then(() => true, () => false);
+  if (probe) return;
+  const exists = (await engine.query(engine.pool, `SELECT 1 FROM ${ident(resource.name)} WHERE id = $1`, [id])).length > 0;
+  if (exists || latest.action !== 'DELETE') throw notFound(`${resource.singular} ${id} not found`);
+  const params = new Params();
+  const last = params.add(JSON.stringify(latest.old_data ?? {}), 'jsonb');
+  const scope = caller.scope(resource, params);
+  if (!scope) return;
+  const table = ident(resource.name);
+  const rows = await engine.query(engine.pool, `SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${last}) AS ${table} WHERE ${scope}`, params.values);
+  if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
+}

@@ -1,0 +1,116 @@
+import type { Tx } from '../db/unit-of-work.js';
+import type { Caller } from '../engine/caller.js';
+import { canonical, type ResourceEngine } from '../engine/execute.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { ident } from '../engine/plan/sql.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
+
+/** Stamps the server sets on every write: they are not part of a change's delta. */
+const STAMPS = new Set(['updated_at', 'updated_by', 'last_modified_at']);
+
+export interface Conflict {
+  field: string;
+  before: unknown;
+  after: unknown;
+  now: unknown;
+}
+
+export interface RevertResult {
+  reverted: number[];
+  records: { resource: string; id: number; action: 'updated' | 'deleted' | 'restored' | 'unchanged' }[];
+}
+
+function conflict(message: string, conflicts: Conflict[] = []): AppError {
+  const errors = Object.fromEntries(conflicts.map((c) => [c.field, 'changed since this event']));
+  return new AppError('CONFLICT', message, conflicts.length ? errors : undefined, { conflicts });
+}
+
+async function loadEvents(engine: ResourceEngine, where: string, value: number): Promise<AuditRow[]> {
+  return (await engine.query(engine.pool, `SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_FROM} WHERE ${where} ORDER BY a.id DESC`, [value])) as unknown as AuditRow[];
+}
+
+/** Undo exactly one event's delta, checking that the record still holds what the event wrote. */
+async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller): Promise<RevertResult['records'][number]> {
+  const resource = engine.resources.get(event.table_name);
+  const id = event.record_pk?.id;
+  if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
+  await assertReachable(engine, resource, id, event, caller);
+  const table = ident(resource.name);
+  const [currentRow] = await engine.query(tx, `SELECT to_jsonb(t) AS j FROM ${table} t WHERE id = $1 FOR UPDATE`, [id]);
+  const current = (currentRow?.j ?? null) as Record<string, unknown> | null;
+  const before = event.old_data ?? {};
+  const after = event.changed_data ?? {};
+  const label = `${resource.singular} ${id}`;
+
+  if (event.action === 'UPDATE') {
+    if (!current) throw conflict(`${label} was deleted after this change; undo the deletion first`);
+    const delta = Object.keys(after).filter((k) => !STAMPS.has(k) && canonical(after[k]) !== canonical(before[k]));
+    const conflicts = delta
+      .filter((k) => canonical(current[k]) !== canonical(after[k]))
+      .map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null, now: current[k] ?? null }));
+    if (conflicts.length) throw conflict(`${label} changed since this event: ${conflicts.map((c) => c.field).join(', ')}`, conflicts);
+    if (delta.length === 0) return { resource: resource.name, id, action: 'unchanged' };
+    assertMaySet(resource, delta, caller, current);
+    const sets = delta.map((k) => `${ident(k)} = r.${ident(k)}`);
+    for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
+    const params: unknown[] = [JSON.stringify(before), id];
+    if (resource.field.has('updated_by') && caller.userId !== null) {
+      params.push(caller.userId);
+      sets.push(`"updated_by" = $3`);
+    }
+    await engine.query(tx, `UPDATE ${table} AS t SET ${sets.join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb) AS r WHERE t.id = $2`, params);
+    return { resource: resource.name, id, action: 'updated' };
+  }
+
+  if (event.action === 'INSERT') {
+    if (!current) throw conflict(`${label} is already deleted`);
+    const changed = Object.keys(after)
+      .filter((k) => !STAMPS.has(k) && canonical(current[k]) !== canonical(after[k]))
+      .map((k) => ({ field: k, before: null, after: after[k] ?? null, now: current[k] ?? null }));
+    if (changed.length) throw conflict(`${label} changed since it was created: ${changed.map((c) => c.field).join(', ')}`, changed);
+    assertMaySet(resource, Object.keys(after), caller, current);
+    await engine.query(tx, `DELETE FROM ${table} WHERE id = $1`, [id]);
+    return { resource: resource.name, id, action: 'deleted' };
+  }
+
+  if (current) throw conflict(`${label} exists again; nothing to restore`);
+  if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
+  assertMaySet(resource, Object.keys(before), caller, null);
+  await engine.query(tx, `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(before)]);
+  return { resource: resource.name, id, action: 'restored' };
+}
+
+/** Undoing may not let a user set what they could not set by editing. */
+function assertMaySet(resource: ResourceMeta, fields: string[], caller: Caller, current: Record<string, unknown> | null): void {
+  for (const name of fields) {
+    const field = resource.field.get(name);
+    if (!field || field.readOnly) continue;
+    const refusal = !caller.sees(resource, field) ? 'is not yours to change' : caller.refusesWrite(resource, field, current);
+    if (refusal) throw new AppError('FORBIDDEN', `Undoing this event would change ${name}, which ${refusal}`);
+  }
+}
+
+function reasonFor(what: string, reason: string | null | undefined): string {
+  return reason ? `${what}: ${reason}` : what;
+}
+
+export async function revertEvent(engine: ResourceEngine, eventId: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
+  const [event] = await loadEvents(engine, 'a.id = $1', eventId);
+  if (!event) throw notFound(`Audit event ${eventId} not found`);
+  return engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
+    reverted: [eventId],
+    records: [await revertOne(engine, tx, event, caller)],
+  }));
+}
+
+/** Undo a whole change set (one transaction's events), newest first, all or nothing. */
+export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
+  const events = await loadEvents(engine, 'a.txid = $1', txid);
+  if (events.length === 0) throw notFound(`Change set ${txid} not found`);
+  return engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
+    const records: RevertResult['records'] = [];
+    for (const event of events) records.push(await revertOne(engine, tx, event, caller));
+    return { reverted: events.map((e) => Number(e.id)), records };
+  });
+}

@@ -1,0 +1,32 @@
+import path from 'node:path';
+
+/** Typed view of the environment; read once at boot so a bad value stops the server, not a request. */
+export interface AppConfig {
+  /** Empty when the embedded PostgreSQL should be started. */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  /** Where the embedded PostgreSQL, generated secrets and uploads live. */
+  dataDir: string;
+  production: boolean;
+  /** Origins allowed to call the API from a browser (the console itself is same-origin). */
+  corsOrigins: string[];
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT must be an integer 0-65535, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    host: env.HOST || '127.0.0.1',
+    port: port(env.PORT, 3000),
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    production: env.NODE_ENV === 'production',
+    corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,64 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Pool } from 'pg';
+import type { AppConfig } from '../config/config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { ormConfig, type OrmOptions } from './orm-config.js';
+import { ensureAuditTriggers } from '../audit/ensure-audit-triggers.js';
+
+export interface Database {
+  orm: MikroORM;
+  /** The ORM's own pg pool: one pool for the ORM, the engine and the unit of work. */
+  pool: Pool;
+  url: string;
+  /** True when this process started the embedded cluster (and must stop it). */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions extends Omit<OrmOptions, 'url'> {
+  log?: (line: string) => void;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL under the data folder. */
+export async function openDatabase(config: AppConfig, options: OpenOptions = {}): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: Number(process.env.EMBEDDED_PG_PORT) || 54329,
+      log: options.log,
+    });
+    url = embedded.url;
+  }
+  try {
+    return await connect(url, options, embedded);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+export async function connect(url: string, options: OpenOptions = {}, embedded?: EmbeddedDatabase): Promise<Database> {
+  const orm = await MikroORM.init(ormConfig({ ...options, url }));
+  const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
+  let closed = false;
+  return {
+    orm,
+    pool,
+    url,
+    embedded: embedded !== undefined,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Applies pending migrations, then makes sure every entity table carries the audit trigger. */
+export async function migrate(db: Database): Promise<void> {
+  await db.orm.migrator.up();
+  await ensureAuditTriggers(db);
+}

@@ -1,0 +1,27 @@
+import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
+import type { Params } from './plan/sql.js';
+
+/**
+ * Who is asking, as the engine needs to know it: the id the audit trigger records, which fields
+ * they may see and set, and which rows they may reach. The guard builds one per request from the
+ * permission matrix; the engine never looks at roles itself.
+ */
+export interface Caller {
+  userId: number | null;
+  /** Secret fields are never seen; sensitive ones only with `<resource>.sensitive`. */
+  sees(resource: ResourceMeta, field: FieldMeta): boolean;
+  /** Field rules on write (e.g. a user's role needs `permission.manage`): a reason when refused. */
+  refusesWrite(resource: ResourceMeta, field: FieldMeta, record: Record<string, unknown> | null): string | null;
+  /** The caller's row scope as a SQL condition on the resource's table, or null for every row. */
+  scope(resource: ResourceMeta, params: Params): string | null;
+}
+
+/** Everything visible but secrets, every row: batch scripts, the seed, and the engine's own tests. */
+export function systemCaller(userId: number | null): Caller {
+  return {
+    userId,
+    sees: (_resource, field) => !field.secret,
+    refusesWrite: () => null,
+    scope: () => null,
+  };
+}

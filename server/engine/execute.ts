@@ -1,0 +1,226 @@
+import type { Pool } from 'pg';
+import { AppError, notFound } from '../errors/app-error.js';
+import { translateDbError } from '../errors/db-error.js';
+import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
+import type { Caller } from './caller.js';
+import { filterToWhere, type Visible } from './filter/filter-to-where.js';
+import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
+import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
+import { ident, Params } from './plan/sql.js';
+import { serializeRecord, serializeValue } from './serialize/serialize-record.js';
+import { validatePayload } from './validate/validate-payload.js';
+import { parseValue, sqlCast } from './values/parse-value.js';
+
+export interface ListResult {
+  rows: Record<string, unknown>[];
+  start: number;
+  total: number;
+}
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<Pool, 'query'> | Tx;
+
+/** Stable JSON for comparing values (jsonb does not keep key order). */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
+  if (value && typeof value === 'object') {
+    return '{' + Object.keys(value).sort().map((k) => JSON.stringify(k) + ':' + canonical((value as Row)[k])).join(',') + '}';
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
+  if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return Date.parse(a) === Date.parse(b);
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * The generic engine: every resource is served by these few methods, planned from its metadata.
+ * Reads run on the pool; every write runs in the unit of work so its audit rows share its fate.
+ */
+export class ResourceEngine {
+  constructor(
+    readonly pool: Pool,
+    readonly resources: Map<string, ResourceMeta>,
+  ) {}
+
+  resource(name: string): ResourceMeta {
+    const resource = this.resources.get(name);
+    if (!resource) throw notFound(`Unknown resource "${name}"`);
+    return resource;
+  }
+
+  /** Path ids are whole numbers; anything else cannot name a row, so it is a 404 like a missing one. */
+  parseId(resource: ResourceMeta, raw: string): number {
+    const r = parseValue(resource.field.get('id')!, raw, 'filter');
+    if (!r.ok || (r.value as number) < 1) throw notFound(`${resource.singular} ${raw.slice(0, 40)} not found`);
+    return r.value as number;
+  }
+
+  visible(resource: ResourceMeta, caller: Caller): Visible {
+    return (field) => caller.sees(resource, field);
+  }
+
+  private columns(resource: ResourceMeta, caller: Caller): string {
+    return resource.fields.filter((f) => caller.sees(resource, f)).map((f) => ident(f.name)).join(', ');
+  }
+
+  private scoped(resource: ResourceMeta, caller: Caller, params: Params, where: string[]): string {
+    const scope = caller.scope(resource, params);
+    const all = scope ? [...where, `(${scope})`] : where;
+    return all.length ? `WHERE ${all.join(' AND ')}` : '';
+  }
+
+  async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
+    const visible = this.visible(resource, caller);
+    const params = new Params();
+    const where = this.scoped(resource, caller, params, filterToWhere(resource, query.filter, visible, params));
+    let order = '"id" ASC';
+    if (query.sort) {
+      const field = resource.field.get(query.sort.field);
+      if (!field || !visible(field) || !field.sortable) {
+        throw new AppError('BAD_REQUEST', `Cannot sort by "${query.sort.field}"`, { [query.sort.field]: 'not a sortable field' });
+      }
+      order = field.name === 'id' ? `"id" ${query.sort.order}` : `${ident(field.name)} ${query.sort.order} NULLS LAST, "id" ${query.sort.order}`;
+    }
+    const start = query.range?.start ?? 0;
+    const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
+    const table = ident(resource.name);
+    const rowsSql = `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${start}`;
+    const countSql = `SELECT count(*)::bigint AS total FROM ${table} ${where}`;
+    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.query(this.pool, countSql, params.values)]);
+    return {
+      rows: rows.map((r) => serializeRecord(resource, r, visible)),
+      start,
+      total: Number(count[0].total),
+    };
+  }
+
+  async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {
+    const params = new Params();
+    const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`]);
+    const rows = await this.query(db, `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`, params.values);
+    if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
+    return serializeRecord(resource, rows[0], this.visible(resource, caller));
+  }
+
+  async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
+    this.writable(resource);
+    const values = validatePayload(resource, body, 'create', caller, null);
+    return this.write(caller, reason, async (tx) => {
+      await this.checkValueReferences(resource, values, tx);
+      for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
+        if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
+      }
+      const params = new Params();
+      const names = Object.keys(values);
+      const placeholders = names.map((n) => params.add(this.toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
+      const sql = names.length
+        ? `INSERT INTO ${ident(resource.name)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING "id"`
+        : `INSERT INTO ${ident(resource.name)} DEFAULT VALUES RETURNING "id"`;
+      const [row] = await this.query(tx, sql, params.values);
+      // Read back through the caller's scope: a write may not create a row its writer cannot reach.
+      return this.getOne(resource, row.id as number, caller, tx).catch((e) => {
+        throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This record would be outside what you may reach') : e;
+      });
+    });
+  }
+
+  /**
+   * A PUT changes only the fields it carries. When it carries the version field (updated_at), the
+   * row must still hold that value: otherwise someone else changed it since the client loaded it.
+   */
+  async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
+    this.writable(resource);
+    return this.write(caller, reason, async (tx) => {
+      const current = await this.getOne(resource, id, caller, tx, true);
+      const values = validatePayload(resource, body, 'update', caller, current);
+      const version = resource.versionField;
+      if (version && body && typeof body === 'object' && version in body) {
+        const sent = (body as Row)[version];
+        const parsed = sent === null ? { ok: true } : parseValue(resource.field.get(version)!, sent, 'write');
+        if (!parsed.ok) throw new AppError('VALIDATION', `${version} must be the value you loaded`, { [version]: 'must be a timestamp' });
+        if (!sameValue(resource.field.get(version)!, sent, current[version])) {
+          throw new AppError('CONFLICT', 'Someone else changed this record since you loaded it. Reload it to see their change, then edit again.', undefined, { current });
+        }
+      }
+      const changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
+      if (changed.length === 0) return current;
+      const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
+      await this.checkValueReferences(resource, patch, tx);
+      const params = new Params();
+      const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
+      for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
+      if (resource.field.has('updated_by') && caller.userId !== null) sets.push(`"updated_by" = ${params.add(caller.userId)}`);
+      await this.query(tx, `UPDATE ${ident(resource.name)} SET ${sets.join(', ')} WHERE "id" = ${params.add(id)}`, params.values);
+      return this.getOne(resource, id, caller, tx).catch((e) => {
+        throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This change would move the record outside what you may reach') : e;
+      });
+    });
+  }
+
+  async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {
+    this.writable(resource);
+    return this.write(caller, reason, async (tx) => {
+      const current = await this.getOne(resource, id, caller, tx, true);
+      await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1`, [id]);
+      return current;
+    });
+  }
+
+  /** Runs `work` in the unit of work, translating database errors into the product's error type. */
+  async write<T>(caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await inUnitOfWork(this.pool, { userId: caller.userId, reason }, work);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  translate(error: unknown): unknown {
+    if (error instanceof AppError) return error;
+    return translateDbError(error, (table) => this.resources.get(table)?.label ?? table) ?? error;
+  }
+
+  async query(db: Queryable, sql: string, values: unknown[]): Promise<Row[]> {
+    try {
+      return (await db.query(sql, values)).rows;
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private writable(resource: ResourceMeta): void {
+    if (resource.readOnly) throw new AppError('METHOD_NOT_ALLOWED', `${resource.label} are read-only`);
+  }
+
+  /** pg sends JS arrays as PostgreSQL arrays; a jsonb value must go as JSON text. */
+  private toParam(field: FieldMeta, value: unknown): unknown {
+    return field.type === 'json' && value !== null ? JSON.stringify(value) : value;
+  }
+
+  /** Declared soft references: every array element exists in its target, a name names a resource. */
+  private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx): Promise<void> {
+    const errors: Record<string, string> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const field = resource.field.get(key)!;
+      if (value === null || value === undefined) continue;
+      if (field.namesResource && !this.resources.has(value as string)) errors[key] = `must name a resource (e.g. ${[...this.resources.keys()].slice(1, 4).join(', ')})`;
+      if (field.elementsReference && Array.isArray(value) && value.length > 0) {
+        const target = field.elementsReference;
+        const rows = await this.query(
+          tx,
+          `SELECT DISTINCT v FROM unnest($1::text[]) AS v WHERE NOT EXISTS (SELECT 1 FROM ${ident(target.resource)} t WHERE t.${ident(target.field)}::text = v)`,
+          [value],
+        );
+        if (rows.length) errors[key] = `unknown ${this.resource(target.resource).singular.toLowerCase()}: ${rows.map((r) => r.v).join(', ')}`;
+      }
+    }
+    if (Object.keys(errors).length) {
+      const [first] = Object.entries(errors);
+      throw new AppError('VALIDATION', `${first[0]} ${first[1]}`, errors);
+    }
+  }
+}
+
+export { serializeValue };

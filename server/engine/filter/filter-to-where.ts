@@ -1,0 +1,100 @@
+import { badRequest } from '../../errors/app-error.js';
+import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
+import { ident, type Params } from '../plan/sql.js';
+import { parseValue, sqlCast } from '../values/parse-value.js';
+
+export const OPERATORS = ['gte', 'lte', 'gt', 'lt', 'neq', 'like', 'null'] as const;
+type Operator = (typeof OPERATORS)[number] | 'eq';
+
+const ORDERED = new Set(['integer', 'smallint', 'bigint', 'decimal', 'date', 'time', 'timestamp', 'text']);
+const MAX_IN = 1000;
+
+/** Which fields this caller may see (and therefore filter and search on). */
+export type Visible = (field: FieldMeta) => boolean;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function value(field: FieldMeta, raw: unknown, key: string): unknown {
+  const r = parseValue(field.choices ? { ...field, choices: null } : field, raw, 'filter');
+  if (!r.ok) throw badRequest(`Filter "${key}": ${field.name} ${r.why}`, { [key]: r.why });
+  return field.type === 'json' ? JSON.stringify(r.value) : r.value;
+}
+
+function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { field: FieldMeta; op: Operator } {
+  const direct = resource.field.get(key);
+  if (direct && visible(direct)) return { field: direct, op: 'eq' };
+  const m = /^(.+)_(gte|lte|gt|lt|neq|like|null)$/.exec(key);
+  const field = m ? resource.field.get(m[1]) : undefined;
+  if (!m || !field || !visible(field)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
+  return { field, op: m[2] as Operator };
+}
+
+function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, params: Params): string {
+  const col = ident(field.name);
+  const cast = sqlCast(field);
+  if (op === 'null') {
+    if (typeof raw !== 'boolean' && raw !== 'true' && raw !== 'false') throw badRequest(`Filter "${key}" must be true or false`, { [key]: 'must be true or false' });
+    return `${col} IS ${raw === true || raw === 'true' ? '' : 'NOT '}NULL`;
+  }
+  if (op === 'eq' || op === 'neq') {
+    if (raw === null) return `${col} IS ${op === 'neq' ? 'NOT ' : ''}NULL`;
+    if (Array.isArray(raw) && field.type !== 'json') {
+      if (raw.length > MAX_IN) throw badRequest(`Filter "${key}" may list at most ${MAX_IN} values`, { [key]: 'too many values' });
+      if (field.type === 'text[]') {
+        const list = value(field, raw, key);
+        return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ${params.add(list, 'text[]')})`;
+      }
+      const list = raw.map((v) => value(field, v, key));
+      const any = `${col} = ANY(${params.add(list, cast + '[]')})`;
+      return op === 'eq' ? any : `(${col} IS NULL OR NOT ${any})`;
+    }
+    if (field.type === 'text[]') {
+      // A single value on an array column means "contains".
+      const element = value({ ...field, type: 'text' }, raw, key);
+      return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ARRAY[${params.add(element, 'text')}])`;
+    }
+    const p = params.add(value(field, raw, key), cast);
+    return op === 'eq' ? `${col} = ${p}` : `${col} IS DISTINCT FROM ${p}`;
+  }
+  if (op === 'like') {
+    if (typeof raw !== 'string' || (field.type !== 'text' && field.type !== 'text[]')) {
+      throw badRequest(`Filter "${key}": _like takes text on a text field`, { [key]: '_like takes text on a text field' });
+    }
+    const pattern = params.add('%' + escapeLike(String(value({ ...field, type: 'text', choices: null }, raw, key))) + '%', 'text');
+    return field.type === 'text'
+      ? `${col} ILIKE ${pattern}`
+      : `EXISTS (SELECT 1 FROM unnest(${col}) AS e WHERE e ILIKE ${pattern})`;
+  }
+  if (!ORDERED.has(field.type)) throw badRequest(`Filter "${key}": ${field.name} cannot be compared`, { [key]: 'not comparable' });
+  const symbol = { gte: '>=', lte: '<=', gt: '>', lt: '<' }[op];
+  return `${col} ${symbol} ${params.add(value(field, raw, key), cast)}`;
+}
+
+function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: Params): string {
+  if (typeof raw !== 'string') throw badRequest('Filter "q" must be text', { q: 'must be text' });
+  const term = raw.trim();
+  if (term === '') return 'TRUE';
+  if (term.includes('\u0000') || term.length > 200) throw badRequest('Filter "q" must be at most 200 characters of text', { q: 'invalid search text' });
+  const pattern = params.add('%' + escapeLike(term) + '%', 'text');
+  const parts = resource.fields
+    .filter((f) => f.searchable && visible(f))
+    .map((f) => (f.type === 'text[]' ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${pattern}` : `${ident(f.name)} ILIKE ${pattern}`));
+  if (/^\d{1,9}$/.test(term)) parts.push(`"id" = ${params.add(Number(term), 'integer')}`);
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
+}
+
+/** Turns a ra-data-simple-rest filter object into a WHERE clause; unknown keys are refused. */
+export function filterToWhere(resource: ResourceMeta, filter: Record<string, unknown>, visible: Visible, params: Params): string[] {
+  const where: string[] = [];
+  for (const [key, raw] of Object.entries(filter)) {
+    if (key === 'q' && !resource.field.has('q')) {
+      where.push(search(resource, raw, visible, params));
+      continue;
+    }
+    const { field, op } = resolveKey(resource, key, visible);
+    where.push(condition(field, op, raw, key, params));
+  }
+  return where;
+}

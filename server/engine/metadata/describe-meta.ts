@@ -1,0 +1,43 @@
+import type { Caller } from '../caller.js';
+import type { ResourceMeta } from './resource-meta.js';
+
+/** The public description of a resource, as `GET /api/meta` sends it to the console. */
+export function describeResource(resource: ResourceMeta, all: Map<string, ResourceMeta>, caller: Caller, actions: string[]) {
+  const visible = resource.fields.filter((f) => caller.sees(resource, f));
+  const names = new Set(visible.map((f) => f.name));
+  return {
+    name: resource.name,
+    label: resource.label,
+    singular: resource.singular,
+    area: resource.area,
+    representation: resource.representation,
+    readOnly: resource.readOnly,
+    askReason: resource.askReason,
+    actions,
+    listFields: resource.listFields.filter((f) => names.has(f)),
+    sections: resource.sections.map((s) => ({ title: s.title, fields: s.fields.filter((f) => names.has(f)) })),
+    editedFrom: resource.editedFrom,
+    referencedBy: resource.referencedBy,
+    fields: visible.map((f) => ({
+      name: f.name,
+      label: f.label,
+      type: f.type,
+      columnType: f.columnType,
+      nullable: f.nullable,
+      default: f.default,
+      readOnly: f.readOnly,
+      required: f.required,
+      unique: f.unique,
+      choices: f.choices,
+      reference: f.reference && {
+        ...f.reference,
+        representation: all.get(f.reference.resource)?.representation ?? null,
+      },
+      elementsReference: f.elementsReference,
+      searchable: f.searchable,
+      sortable: f.sortable,
+      multiline: f.multiline,
+      sensitive: f.sensitive,
+    })),
+  };
+}

@@ -1,0 +1,147 @@
+import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+import { resourceOptions, type Area } from '../../schema/resource.js';
+import type { FieldMeta, FieldType, ResourceMeta } from './resource-meta.js';
+
+/** Columns the server owns: ignored on write, filled from the unit of work's actor and clock. */
+export const SERVER_MANAGED = new Set([
+  'id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'updated_by',
+  'last_modified_at',
+  'uploaded_by',
+  'uploaded_at',
+]);
+
+const MULTILINE_HINT = /(^|_)(notes?|description|comments|case_notes|requirements|address|reason)$/;
+
+function words(name: string): string {
+  const s = name.replaceAll('_', ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function fieldType(columnType: string): FieldType {
+  const t = columnType.toLowerCase();
+  if (t === 'text[]') return 'text[]';
+  if (t === 'jsonb' || t === 'json') return 'json';
+  if (t === 'int' || t === 'integer' || t === 'serial' || t === 'int4') return 'integer';
+  if (t === 'smallint' || t === 'int2') return 'smallint';
+  if (t === 'bigint' || t === 'bigserial' || t === 'int8') return 'bigint';
+  if (t.startsWith('numeric') || t.startsWith('decimal')) return 'decimal';
+  if (t === 'boolean' || t === 'bool') return 'boolean';
+  if (t === 'date') return 'date';
+  if (t.startsWith('time') && !t.startsWith('timestamp')) return 'time';
+  if (t.startsWith('timestamp')) return 'timestamp';
+  if (t === 'text' || t.startsWith('varchar') || t.startsWith('character')) return 'text';
+  throw new Error(`unsupported column type "${columnType}"`);
+}
+
+function sqlDefault(prop: EntityProperty): string | number | boolean | null {
+  if (prop.defaultRaw !== undefined && prop.default === undefined) return String(prop.defaultRaw);
+  if (prop.default === undefined || prop.default === null) return null;
+  return prop.default as string | number | boolean;
+}
+
+function columnTypeOf(prop: EntityProperty, meta: EntityMetadata): string {
+  if (prop.columnTypes?.[0]) return prop.columnTypes[0];
+  throw new Error(`${meta.tableName}.${prop.name}: no column type`);
+}
+
+/**
+ * Reads MikroORM's metadata (plus the `@Resource` declarations beside the entities) into the plain
+ * descriptions the engine works from. Anything inconsistent throws here, at boot, never in a request.
+ */
+export function resolveResources(all: Iterable<EntityMetadata>): Map<string, ResourceMeta> {
+  const metas = [...all].filter((m) => !m.embeddable && !m.virtual && m.class && m.tableName !== 'mikro_orm_migrations');
+  const resources = new Map<string, ResourceMeta>();
+  for (const meta of metas) {
+    const options = resourceOptions(meta.class);
+    const name = meta.tableName;
+    const fields: FieldMeta[] = [];
+    for (const prop of meta.props) {
+      if (prop.persist === false || prop.kind === ReferenceKind.ONE_TO_MANY || prop.kind === ReferenceKind.MANY_TO_MANY) continue;
+      if (prop.fieldNames?.length !== 1) throw new Error(`${name}.${prop.name}: composite columns are not supported`);
+      const column = prop.fieldNames[0];
+      const type = fieldType(columnTypeOf(prop, meta));
+      const decimal = /numeric\((\d+),\s*(\d+)\)/.exec(columnTypeOf(prop, meta));
+      const reference =
+        prop.kind === ReferenceKind.MANY_TO_ONE
+          ? { resource: prop.targetMeta!.tableName, field: prop.referencedColumnNames?.[0] ?? 'id' }
+          : (options.references?.[column] ? { resource: options.references[column], field: 'id' } : null);
+      const readOnly = SERVER_MANAGED.has(column) || !!options.readOnly;
+      const nullable = !!prop.nullable || !!prop.primary;
+      const dflt = sqlDefault(prop);
+      const elements = options.elementsReference?.[column];
+      fields.push({
+        name: column,
+        label: options.labels?.[column] ?? words(column.replace(/_id$/, '')),
+        type,
+        columnType: columnTypeOf(prop, meta),
+        precision: decimal ? Number(decimal[1]) : null,
+        scale: decimal ? Number(decimal[2]) : null,
+        nullable,
+        default: dflt,
+        readOnly,
+        required: !nullable && dflt === null && !readOnly,
+        unique: !!prop.unique || !!prop.primary,
+        primaryKey: !!prop.primary,
+        choices: options.choices?.[column] ?? null,
+        reference,
+        elementsReference: elements ? { resource: elements.split('.')[0], field: elements.split('.')[1] } : null,
+        namesResource: options.namesResource?.includes(column) ?? false,
+        searchable: (type === 'text' || type === 'text[]') && !options.choices?.[column] && !options.secret?.includes(column),
+        sortable: type !== 'json' && !options.secret?.includes(column),
+        sensitive: options.sensitive?.includes(column) ?? false,
+        secret: options.secret?.includes(column) ?? false,
+        multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
+      });
+    }
+    if (!fields.some((f) => f.name === 'id' && f.primaryKey)) throw new Error(`${name}: the engine serves tables keyed by "id"`);
+    const field = new Map(fields.map((f) => [f.name, f]));
+    const label = options.label ?? words(name) + 's';
+    const representation = options.representation ?? (field.has('name') ? '{name}' : field.has('code') ? '{code}' : `#{id}`);
+    for (const [, placeholder] of representation.matchAll(/\{(\w+)\}/g)) {
+      if (!field.has(placeholder)) throw new Error(`${name}: representation names unknown field "${placeholder}"`);
+    }
+    const named = [
+      ...Object.keys(options.choices ?? {}),
+      ...(options.sensitive ?? []),
+      ...(options.secret ?? []),
+      ...(options.listFields ?? []),
+      ...Object.values(options.sections ?? {}).flat(),
+    ];
+    for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
+    const sections = Object.entries(options.sections ?? {}).map(([title, list]) => ({ title, fields: list }));
+    resources.set(name, {
+      name,
+      label,
+      singular: options.singular ?? label.replace(/s$/, ''),
+      area: (options.area ?? 'Reference data') as Area,
+      representation,
+      fields,
+      field,
+      readOnly: !!options.readOnly,
+      versionField: field.has('updated_at') ? 'updated_at' : null,
+      listFields: options.listFields ?? fields.filter((f) => !f.secret && !f.sensitive && f.type !== 'json').slice(0, 6).map((f) => f.name),
+      sections,
+      askReason: !!options.askReason,
+      editedFrom: options.editedFrom ?? [],
+      referencedBy: [],
+      options,
+    });
+  }
+  for (const resource of resources.values()) {
+    for (const f of resource.fields) {
+      for (const ref of [f.reference, f.elementsReference]) {
+        if (!ref) continue;
+        const target = resources.get(ref.resource);
+        if (!target?.field.has(ref.field)) throw new Error(`${resource.name}.${f.name}: references unknown ${ref.resource}.${ref.field}`);
+      }
+      if (f.reference && f.reference.field === 'id' && !SERVER_MANAGED.has(f.name)) {
+        resources.get(f.reference.resource)!.referencedBy.push({ resource: resource.name, field: f.name });
+      }
+    }
+  }
+  return resources;
+}

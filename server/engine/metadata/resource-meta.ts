@@ -1,0 +1,70 @@
+import type { Area, ResourceOptions } from '../../schema/resource.js';
+
+/** Column kinds the engine knows how to parse, filter, validate and serialise. */
+export type FieldType =
+  | 'text'
+  | 'text[]'
+  | 'json'
+  | 'integer'
+  | 'smallint'
+  | 'bigint'
+  | 'decimal'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'timestamp';
+
+export interface FieldMeta {
+  /** Column name: the API speaks the database's snake_case names. */
+  name: string;
+  label: string;
+  type: FieldType;
+  /** The PostgreSQL column type, as declared (numeric(12,2), text[], ...). */
+  columnType: string;
+  /** For decimals: total digits and digits after the point (null when unconstrained). */
+  precision: number | null;
+  scale: number | null;
+  nullable: boolean;
+  /** The SQL default, as declared (e.g. `now()`, `'Active'`), or null. */
+  default: string | number | boolean | null;
+  /** Set by the server, ignored on write. */
+  readOnly: boolean;
+  /** A NOT NULL column without default that a create must carry. */
+  required: boolean;
+  unique: boolean;
+  primaryKey: boolean;
+  choices: readonly string[] | null;
+  reference: { resource: string; field: string } | null;
+  /** Every element must exist in this resource's field (claim.modifiers in modifier.code). */
+  elementsReference: { resource: string; field: string } | null;
+  /** The value must name a served resource (file_metadata.entity_table). */
+  namesResource: boolean;
+  searchable: boolean;
+  sortable: boolean;
+  /** Visible only with `<resource>.sensitive`. */
+  sensitive: boolean;
+  /** Never leaves the server. */
+  secret: boolean;
+  multiline: boolean;
+}
+
+export interface ResourceMeta {
+  name: string;
+  label: string;
+  singular: string;
+  area: Area;
+  /** Template with `{field}` placeholders. */
+  representation: string;
+  fields: FieldMeta[];
+  field: Map<string, FieldMeta>;
+  readOnly: boolean;
+  /** The optimistic-lock column, when the table has one. */
+  versionField: string | null;
+  listFields: string[];
+  sections: { title: string; fields: string[] }[];
+  askReason: boolean;
+  editedFrom: string[];
+  /** Resources whose references point here (for related lists and delete messages). */
+  referencedBy: { resource: string; field: string }[];
+  options: ResourceOptions;
+}

@@ -1,0 +1,40 @@
+import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
+import type { Visible } from '../filter/filter-to-where.js';
+
+/** PostgreSQL's `2026-11-25 06:18:53.123456+00` as ISO 8601, microseconds kept (the lock compares them). */
+export function isoTimestamp(pg: string): string {
+  const s = pg.replace(' ', 'T');
+  if (s.endsWith('+00')) return s.slice(0, -3) + 'Z';
+  return /[+-]\d\d$/.test(s) ? s + ':00' : s;
+}
+
+export function serializeValue(field: FieldMeta, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (field.type) {
+    case 'decimal':
+      return Number(value);
+    case 'bigint': {
+      const n = Number(value);
+      return Number.isSafeInteger(n) ? n : String(value);
+    }
+    case 'timestamp':
+      return typeof value === 'string' ? isoTimestamp(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** A database row as the API shows it: visible fields only, JSON-friendly values. */
+export function serializeRecord(resource: ResourceMeta, row: Record<string, unknown>, visible: Visible): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of resource.fields) {
+    if (!visible(field) || !(field.name in row)) continue;
+    out[field.name] = serializeValue(field, row[field.name]);
+  }
+  return out;
+}
+
+/** `Content-Range: claim 0-24/319`: what ra-data-simple-rest reads the total from. */
+export function contentRange(resource: string, start: number, count: number, total: number): string {
+  return count === 0 ? `${resource} */${total}` : `${resource} ${start}-${start + count - 1}/${total}`;
+}

@@ -1,0 +1,65 @@
+import { AppError } from '../../errors/app-error.js';
+import type { Caller } from '../caller.js';
+import type { ResourceMeta } from '../metadata/resource-meta.js';
+import { parseValue } from '../values/parse-value.js';
+
+export type Mode = 'create' | 'update';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a write body field by field against the metadata and returns the values to write. Every
+ * problem is collected, so the form can show them all at once: `{message, errors: {field: why}}`.
+ * Server-managed fields are dropped (react-admin's edit form sends the whole record back).
+ */
+export function validatePayload(
+  resource: ResourceMeta,
+  body: unknown,
+  mode: Mode,
+  caller: Caller,
+  current: Record<string, unknown> | null,
+): Record<string, unknown> {
+  if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object');
+  const values: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(body)) {
+    const field = resource.field.get(key);
+    if (!field || !caller.sees(resource, field)) {
+      errors[key] = 'is not a field of this resource';
+      continue;
+    }
+    if (field.readOnly) continue;
+    if (raw === null) {
+      if (!field.nullable) errors[key] = 'is required';
+      else values[key] = null;
+      continue;
+    }
+    const parsed = parseValue(field, raw, 'write');
+    if (!parsed.ok) {
+      errors[key] = parsed.why;
+      continue;
+    }
+    if (!field.nullable && field.type === 'text' && (parsed.value as string).trim() === '') {
+      errors[key] = 'is required';
+      continue;
+    }
+    values[key] = parsed.value;
+  }
+  if (mode === 'create') {
+    for (const field of resource.fields) {
+      if (field.required && !(field.name in values) && !(field.name in errors)) errors[field.name] = 'is required';
+    }
+  }
+  for (const key of Object.keys(values)) {
+    const field = resource.field.get(key)!;
+    const refusal = caller.refusesWrite(resource, field, current);
+    if (refusal && (mode === 'create' || JSON.stringify(values[key]) !== JSON.stringify(current?.[key] ?? null))) errors[key] = refusal;
+  }
+  if (Object.keys(errors).length > 0) {
+    const [first] = Object.entries(errors);
+    const more = Object.keys(errors).length > 1 ? ` (and ${Object.keys(errors).length - 1} more)` : '';
+    throw new AppError('VALIDATION', `${first[0]} ${first[1]}${more}`, errors);
+  }
+  return values;
+}

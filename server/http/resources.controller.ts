@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CallerResolver } from '../auth/caller-resolver.js';
+import { recordHistory } from '../audit/history.query.js';
+import { revertChangeSet, revertEvent } from '../audit/revert.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import { parseListQuery } from '../engine/params/parse-simple-rest.js';
+import { contentRange } from '../engine/serialize/serialize-record.js';
+import { notFound } from '../errors/app-error.js';
+import { changeReason } from './request-context.js';
+import { CALLER, ENGINE } from './tokens.js';
+
+/**
+ * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
+ * route parses, resolves the caller and hands over to the engine.
+ */
+@Controller('api')
+export class ResourcesController {
+  constructor(
+    @Inject(ENGINE) private readonly engine: ResourceEngine,
+    @Inject(CALLER) private readonly callers: CallerResolver,
+  ) {}
+
+  @Post('audit_log/revert-change-set/:txid')
+  @HttpCode(200)
+  async revertChangeSet(@Param('txid') txid: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
+    return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
+  }
+
+  @Post('audit_log/:id/revert')
+  @HttpCode(200)
+  async revert(@Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const eventId = this.engine.parseId(this.engine.resource('audit_log'), id);
+    return revertEvent(this.engine, eventId, caller, changeReason(req));
+  }
+
+  @Get(':resource')
+  async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    const result = await this.engine.list(resource, parseListQuery(query), caller);
+    reply.header('Content-Range', contentRange(resource.name, result.start, result.rows.length, result.total));
+    return result.rows;
+  }
+
+  @Get(':resource/:id/history')
+  async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    return recordHistory(this.engine, resource, this.engine.parseId(resource, id), caller);
+  }
+
+  @Get(':resource/:id')
+  async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    return this.engine.getOne(resource, this.engine.parseId(resource, id), caller);
+  }
+
+  @Post(':resource')
+  async create(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    return this.engine.create(this.engine.resource(name), body, caller, changeReason(req));
+  }
+
+  @Put(':resource/:id')
+  async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    return this.engine.update(resource, this.engine.parseId(resource, id), body, caller, changeReason(req));
+  }
+
+  @Delete(':resource/:id')
+  async remove(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    return this.engine.remove(resource, this.engine.parseId(resource, id), caller, changeReason(req));
+  }
+}

@@ -1,0 +1,5 @@
+/** Nest injection tokens for the objects built before the application (see app.ts). */
+export const DATABASE = Symbol('DATABASE');
+export const CONFIG = Symbol('CONFIG');
+export const ENGINE = Symbol('ENGINE');
+export const CALLER = Symbol('CALLER');

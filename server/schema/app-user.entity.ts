@@ -1,0 +1,108 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+
+/** All platform users (practitioners, supervisors, admins, support). */
+@Resource({
+  label: 'Users',
+  area: 'Users & access',
+  representation: '{first_name} {last_name}',
+  choices: {
+    status: ['Active', 'Inactive', 'Suspended'],
+    role: ['Practitioner', 'Supervisor', 'District Admin', 'Admin', 'Support'],
+    permission_level: ['Standard', 'Advanced', 'Full'],
+    user_type: ['Embedded', 'Affiliated'],
+  },
+  listFields: ['first_name', 'last_name', 'email', 'role', 'status', 'department'],
+  sections: {
+    Identity: ['first_name', 'last_name', 'email', 'phone', 'address'],
+    Role: ['role', 'status', 'permission_level', 'user_type', 'department', 'supervisor_id', 'districts'],
+    Practice: ['npi', 'license_number', 'hire_date', 'last_login'],
+  },
+})
+@Entity({ tableName: 'app_user' })
+export class AppUser {
+  /** User ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** First name. */
+  @Property({ type: 'text', columnType: 'text' })
+  first_name!: string;
+
+  /** Last name. */
+  @Property({ type: 'text', columnType: 'text', index: true })
+  last_name!: string;
+
+  /** Unique login/email. */
+  @Property({ type: 'text', columnType: 'text', unique: true })
+  email!: string;
+
+  /** Optional phone. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  phone?: string | null;
+
+  /** Optional address. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  address?: string | null;
+
+  /** National Provider Identifier (practitioners). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  npi?: string | null;
+
+  /** Professional license number. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  license_number?: string | null;
+
+  /** Employment start date. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  hire_date?: string | null;
+
+  /** Account status: Active, Inactive, Suspended. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  status?: string | null;
+
+  /** Last login timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  last_login?: string | null;
+
+  /** Practitioner, Supervisor, Admin, Support, etc. */
+  @Property({ type: 'text', columnType: 'text' })
+  role!: string;
+
+  /** Dept/Team. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  department?: string | null;
+
+  /** User’s supervisor. */
+  @ManyToOne(() => AppUser, { fieldName: 'supervisor_id', nullable: true, deleteRule: 'no action', index: true })
+  supervisor_id?: Rel<AppUser>;
+
+  /** List of district names/IDs. */
+  @Property({ type: 'array', columnType: 'text[]', nullable: true })
+  districts?: string[] | null;
+
+  /** Embedded / Affiliated etc. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  user_type?: string | null;
+
+  /** Standard, Advanced, Full. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  permission_level?: string | null;
+
+  /** Row creation time. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Last update time. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Creator user ID. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Last updater user ID. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

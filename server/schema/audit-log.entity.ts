@@ -1,0 +1,60 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+
+/** Central row-level audit trail capturing INSERT/UPDATE/DELETE events for compliance, debugging, and accountability. */
+@Resource({
+  label: 'Audit log',
+  singular: 'Audit event',
+  area: 'Audit',
+  readOnly: true,
+  representation: '{action} {table_name} #{id}',
+  choices: { action: ['INSERT', 'UPDATE', 'DELETE'] },
+  references: { user_id: 'app_user' },
+  listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
+})
+@Entity({ tableName: 'audit_log' })
+// History look-ups go by record, the audit browser by time, change-set undo by transaction.
+@Index({ properties: ['table_name', 'record_pk'] })
+@Index({ properties: ['occurred_at'] })
+@Index({ properties: ['txid'] })
+export class AuditLog {
+  /** Unique audit entry ID. */
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  /** Name of the table affected (e.g., student). */
+  @Property({ type: 'text', columnType: 'text' })
+  table_name!: string;
+
+  /** Primary key value(s) of the changed row, usually {"id": <int>}. */
+  @Property({ type: 'json', columnType: 'jsonb' })
+  record_pk!: unknown;
+
+  /** One of INSERT, UPDATE, or DELETE. */
+  @Property({ type: 'text', columnType: 'text' })
+  action!: string;
+
+  /** The new row state (for INSERT/UPDATE). */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  changed_data?: unknown | null;
+
+  /** The previous row state (for UPDATE/DELETE). */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  old_data?: unknown | null;
+
+  /** The app user who initiated the change (nullable if system/unknown). */
+  @Property({ type: 'integer', columnType: 'int', nullable: true })
+  user_id?: number | null;
+
+  /** Timestamp of when the change was logged. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  occurred_at?: string;
+
+  /** The writing transaction (`txid_current()`): one request's rows form one change set. */
+  @Property({ type: 'bigint', columnType: 'bigint', nullable: true })
+  txid?: string | null;
+
+  /** Why the change was made (transaction-local `app.change_reason`). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  reason?: string | null;
+}

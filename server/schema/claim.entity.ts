@@ -1,0 +1,161 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+import { Student } from './student.entity.js';
+
+/** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
+@Resource({
+  label: 'Claims',
+  area: 'Claims & billing',
+  representation: '{claim_number}',
+  askReason: true,
+  choices: { status: ['Incomplete', 'Approved', 'Submitted', 'Paid', 'Rejected'] },
+  elementsReference: { modifiers: 'modifier.code' },
+  listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],
+  sections: {
+    Claim: ['claim_number', 'batch_number', 'status', 'service_date', 'finalized_date', 'district'],
+    Service: ['service_code', 'service_description', 'quantity', 'quantity_type', 'location', 'frequency_type', 'modifiers'],
+    Amounts: ['billed_amount', 'paid_amount', 'remittance_data'],
+    Providers: ['rendering_provider', 'rendering_provider_npi', 'referring_provider', 'referring_provider_npi'],
+    Student: ['student_ssid', 'student_name', 'student_dob', 'insurance_type', 'insurance_carrier', 'medi_cal_eligible', 'carelon_id', 'consent_to_treat', 'consent_to_bill'],
+  },
+})
+@Entity({ tableName: 'claim' })
+export class Claim {
+  /** Internal claim ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** External claim number. */
+  @Property({ type: 'text', columnType: 'text', unique: true })
+  claim_number!: string;
+
+  /** Batch grouping ID. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, index: true })
+  batch_number?: string | null;
+
+  /** Claim status: Incomplete, Approved, Submitted, Paid, Rejected. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Incomplete', index: true })
+  status?: string | null;
+
+  /** Date of service. */
+  @Property({ type: 'date', columnType: 'date', nullable: true, index: true })
+  service_date?: string | null;
+
+  /** Amount billed. */
+  @Property({ type: 'decimal', columnType: 'numeric(12,2)', nullable: true })
+  billed_amount?: string | null;
+
+  /** Amount paid. */
+  @Property({ type: 'decimal', columnType: 'numeric(12,2)', nullable: true })
+  paid_amount?: string | null;
+
+  /** Date paid/settled. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  finalized_date?: string | null;
+
+  /** Billing code used. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  service_code?: string | null;
+
+  /** Description of that service. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  service_description?: string | null;
+
+  /** Units/quantity. */
+  @Property({ type: 'decimal', columnType: 'numeric', nullable: true })
+  quantity?: string | null;
+
+  /** Unit type (UN, etc.). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  quantity_type?: string | null;
+
+  /** Place of service. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  location?: string | null;
+
+  /** Frequency limit descriptor. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  frequency_type?: string | null;
+
+  /** Provider name. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  rendering_provider?: string | null;
+
+  /** Provider NPI. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  rendering_provider_npi?: string | null;
+
+  /** Referring provider name. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  referring_provider?: string | null;
+
+  /** Referring NPI. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  referring_provider_npi?: string | null;
+
+  /** District billed under. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, index: true })
+  district?: string | null;
+
+  /** SSID from student table. */
+  @ManyToOne(() => Student, { fieldName: 'student_ssid', targetKey: 'ssid', nullable: true, deleteRule: 'no action', index: true })
+  student_ssid?: Rel<Student>;
+
+  /** Snapshot of student name. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  student_name?: string | null;
+
+  /** DOB snapshot. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  student_dob?: string | null;
+
+  /** Insurance type. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  insurance_type?: string | null;
+
+  /** Carrier. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  insurance_carrier?: string | null;
+
+  /** Medicaid eligibility flag. */
+  @Property({ type: 'boolean', columnType: 'boolean', nullable: true })
+  medi_cal_eligible?: boolean | null;
+
+  /** Carelon ID if used. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  carelon_id?: string | null;
+
+  /** Consent recorded? */
+  @Property({ type: 'boolean', columnType: 'boolean', nullable: true })
+  consent_to_treat?: boolean | null;
+
+  /** Billing consent recorded? */
+  @Property({ type: 'boolean', columnType: 'boolean', nullable: true })
+  consent_to_bill?: boolean | null;
+
+  /** Array of modifiers (U4, HA, etc.). */
+  @Property({ type: 'array', columnType: 'text[]', nullable: true })
+  modifiers?: string[] | null;
+
+  /** 835 ERA data (denial codes, trace numbers, etc.). */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  remittance_data?: unknown | null;
+
+  /** Created timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Creator. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

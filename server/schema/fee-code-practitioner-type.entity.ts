@@ -1,0 +1,45 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+import { FeeScheduleCode } from './fee-schedule-code.entity.js';
+import { PractitionerType } from './practitioner-type.entity.js';
+
+/** Join table mapping fee schedule codes to eligible practitioner types. */
+@Resource({
+  label: 'Fee code practitioner types',
+  representation: '#{id}',
+  editedFrom: ['fee_schedule_code_id', 'practitioner_type_id'],
+  listFields: ['fee_schedule_code_id', 'practitioner_type_id'],
+})
+@Entity({ tableName: 'fee_code_practitioner_type' })
+@Unique({ properties: ['fee_schedule_code_id', 'practitioner_type_id'] })
+export class FeeCodePractitionerType {
+  /** Row ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Fee code. */
+  @ManyToOne(() => FeeScheduleCode, { fieldName: 'fee_schedule_code_id', deleteRule: 'cascade' })
+  fee_schedule_code_id!: Rel<FeeScheduleCode>;
+
+  /** Practitioner type. */
+  @ManyToOne(() => PractitionerType, { fieldName: 'practitioner_type_id', deleteRule: 'cascade', index: true })
+  practitioner_type_id!: Rel<PractitionerType>;
+
+  /** Created timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Creator. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

@@ -1,0 +1,63 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+
+/** Metadata for uploaded documents (parental consent forms, qualification PDFs, etc.). */
+@Resource({
+  label: 'Files',
+  area: 'Students & services',
+  representation: '{file_name}',
+  namesResource: ['entity_table'],
+  listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
+})
+@Entity({ tableName: 'file_metadata' })
+export class FileMetadata {
+  /** File metadata ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Target table name (e.g., student, app_user, claim). */
+  @Property({ type: 'text', columnType: 'text' })
+  entity_table!: string;
+
+  /** Target row ID in that table. */
+  @Property({ type: 'integer', columnType: 'int' })
+  entity_id!: number;
+
+  /** e.g., Parental Consent, Qualification Doc. */
+  @Property({ type: 'text', columnType: 'text' })
+  document_type!: string;
+
+  /** Original filename. */
+  @Property({ type: 'text', columnType: 'text' })
+  file_name!: string;
+
+  /** MIME type (application/pdf). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  mime_type?: string | null;
+
+  /** Storage key/path/URL. */
+  @Property({ type: 'text', columnType: 'text' })
+  storage_path!: string;
+
+  /** Size in bytes. */
+  @Property({ type: 'bigint', columnType: 'bigint', nullable: true })
+  file_size_bytes?: string | null;
+
+  /** Optional integrity hash. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  checksum?: string | null;
+
+  /** Comments or tags. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  notes?: string | null;
+
+  /** Uploader. */
+  @ManyToOne(() => AppUser, { fieldName: 'uploaded_by', nullable: true, deleteRule: 'no action', index: true })
+  uploaded_by?: Rel<AppUser>;
+
+  /** Upload timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  uploaded_at?: string | null;
+}

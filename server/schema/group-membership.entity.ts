@@ -1,0 +1,63 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+import { ServiceGroup } from './service-group.entity.js';
+import { Student } from './student.entity.js';
+
+/** Students assigned to groups (many-to-many: group ⇄ student). */
+@Resource({
+  label: 'Group memberships',
+  area: 'Students & services',
+  representation: '#{id}',
+  choices: { status: ['Active', 'Inactive'] },
+  editedFrom: ['group_id', 'student_id'],
+  listFields: ['group_id', 'student_id', 'join_date', 'status', 'exit_date'],
+})
+@Entity({ tableName: 'group_membership' })
+@Unique({ properties: ['group_id', 'student_id'] })
+export class GroupMembership {
+  /** Row ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Group. */
+  @ManyToOne(() => ServiceGroup, { fieldName: 'group_id', deleteRule: 'cascade' })
+  group_id!: Rel<ServiceGroup>;
+
+  /** Student. */
+  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'cascade', index: true })
+  student_id!: Rel<Student>;
+
+  /** When student joined. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  join_date?: string | null;
+
+  /** Active/Inactive. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  status?: string | null;
+
+  /** When exited. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  exit_date?: string | null;
+
+  /** Reason for exit. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  exit_reason?: string | null;
+
+  /** Created timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Creator. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

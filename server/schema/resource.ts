@@ -1,0 +1,56 @@
+/**
+ * What the engine cannot derive from MikroORM metadata, declared beside the entity with
+ * `@Resource({...})`: labels, how a record reads in one line, closed value lists, which fields are
+ * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
+ * is read from the entity itself.
+ */
+export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit';
+
+export interface ResourceOptions {
+  /** Plural label for menus; defaults to the table name in words. */
+  label?: string;
+  /** Singular label; defaults to the label without a trailing "s". */
+  singular?: string;
+  /** Field labels where the column name reads badly. */
+  labels?: Record<string, string>;
+  /** One-line representation: `{field}` placeholders, e.g. `{last_name}, {first_name} ({ssid})`. */
+  representation?: string;
+  /** Closed value lists: the console offers a select and writes outside the list are refused. */
+  choices?: Record<string, readonly string[]>;
+  /** Array columns whose every element must exist in `resource.field` (`modifier.code`). */
+  elementsReference?: Record<string, string>;
+  /** References the database does not enforce (audit_log.user_id), for links in the console. */
+  references?: Record<string, string>;
+  /** Text columns whose value must name a served resource. */
+  namesResource?: string[];
+  /** Fields shown only to roles holding `<resource>.sensitive`. */
+  sensitive?: string[];
+  /** Fields that never leave the server and are masked in the audit log (credential hashes). */
+  secret?: string[];
+  /** Columns a person wants first in a list. */
+  listFields?: string[];
+  /** Fields edited as long text (defaults: notes, descriptions, comments). */
+  multiline?: string[];
+  /** Show-page sections: title -> fields. Fields not named fall into a last "Other" section. */
+  sections?: Record<string, string[]>;
+  /** The console asks for a change reason when writing this resource. */
+  askReason?: boolean;
+  /** Permission-matrix grouping. */
+  area?: Area;
+  /** Served read-only (the audit log). */
+  readOnly?: boolean;
+  /** Join tables are edited from these parents (reference fields naming them). */
+  editedFrom?: string[];
+}
+
+const declarations = new Map<Function, ResourceOptions>();
+
+export function Resource(options: ResourceOptions): ClassDecorator {
+  return (target) => {
+    declarations.set(target, options);
+  };
+}
+
+export function resourceOptions(entity: Function): ResourceOptions {
+  return declarations.get(entity) ?? {};
+}

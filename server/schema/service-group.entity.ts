@@ -1,0 +1,67 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+
+/** Defines group therapy/classes; ties to practitioner; used by services. */
+@Resource({
+  label: 'Service groups',
+  area: 'Students & services',
+  representation: '{name}',
+  choices: { status: ['Active', 'Inactive', 'Completed'] },
+  listFields: ['name', 'practitioner_id', 'service_type', 'meeting_frequency', 'status'],
+})
+@Entity({ tableName: 'service_group' })
+export class ServiceGroup {
+  /** Group ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Group name/label. */
+  @Property({ type: 'text', columnType: 'text' })
+  name!: string;
+
+  /** About the group. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  description?: string | null;
+
+  /** When group was created. */
+  @Property({ type: 'date', columnType: 'date', nullable: true, defaultRaw: 'CURRENT_DATE' })
+  created_date?: string | null;
+
+  /** Creator user. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Assigned practitioner. */
+  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', nullable: true, deleteRule: 'no action', index: true })
+  practitioner_id?: Rel<AppUser>;
+
+  /** Active/Inactive/Completed. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  status?: string | null;
+
+  /** Service category. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  service_type?: string | null;
+
+  /** e.g., "2x/week". */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  meeting_frequency?: string | null;
+
+  /** Typical session duration. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  duration?: string | null;
+
+  /** Physical location. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  location?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

@@ -1,0 +1,88 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser } from './app-user.entity.js';
+import { Student } from './student.entity.js';
+
+/** Scheduled/delivered service sessions (individual or group). */
+@Resource({
+  label: 'Services',
+  area: 'Students & services',
+  representation: '{service_type} on {service_date}',
+  choices: { status: ['Upcoming', 'Incomplete', 'Completed', 'Cancelled'] },
+  listFields: ['service_date', 'student_id', 'practitioner_id', 'service_type', 'duration_minutes', 'status'],
+})
+@Entity({ tableName: 'service' })
+export class Service {
+  /** Service ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** Student receiving service. */
+  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'no action', index: true })
+  student_id!: Rel<Student>;
+
+  /** Practitioner rendering service. */
+  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', deleteRule: 'no action', index: true })
+  practitioner_id!: Rel<AppUser>;
+
+  /** Date provided/scheduled. */
+  @Property({ type: 'date', columnType: 'date', index: true })
+  service_date!: string;
+
+  /** Scheduled start time. */
+  @Property({ type: 'time', columnType: 'time', nullable: true })
+  service_time?: string | null;
+
+  /** Actual end time. */
+  @Property({ type: 'time', columnType: 'time', nullable: true })
+  end_time?: string | null;
+
+  /** Planned duration. */
+  @Property({ type: 'integer', columnType: 'int', nullable: true })
+  duration_minutes?: number | null;
+
+  /** Code/category (e.g., “Speech Therapy”). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  service_type?: string | null;
+
+  /** School, Home, etc. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  location?: string | null;
+
+  /** Upcoming, Incomplete, Completed, Cancelled. */
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Upcoming', index: true })
+  status?: string | null;
+
+  /** Required notes (completion). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  case_notes?: string | null;
+
+  /** Pre-service notes. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  appointment_notes?: string | null;
+
+  /** true if group session. */
+  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
+  is_group_service?: boolean | null;
+
+  /** Group label if group session. */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  group_name?: string | null;
+
+  /** Created timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Creator. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}
