@@ -30,14 +30,15 @@ async function referenceData(tx: Tx, resources: ReturnType<typeof resolveResourc
   await insertRows(tx, 'practitioner_type', PRACTITIONER_TYPES);
   await insertRows(tx, 'qualification', QUALIFICATIONS.map((q) => ({ ...q, status: 'Active' })));
   await insertRows(tx, 'billing_code', BILLING_CODES.map((b) => ({ ...b, status: 'Active', effective_date: '2025-07-01', payer_specific: false })));
-  await insertRows(tx, 'organization', DISTRICTS.map((name, i) => ({
+  // Organizations and fee codes have no unique key of their own: insert the ones not there yet.
+  const orgs = await idsBy(tx, 'organization', 'name');
+  await insertRows(tx, 'organization', DISTRICTS.filter((name) => !orgs.has(name)).map((name) => ({
     name,
-    payer_type: i === 0 ? 'Fee Schedule' : i % 3 === 0 ? 'LEA-BOP' : 'Fee Schedule',
+    payer_type: DISTRICTS.indexOf(name) % 3 === 0 ? 'LEA-BOP' : 'Fee Schedule',
     status: 'Active',
     effective_date: '2025-07-01',
-    contact_email: `contact${i + 1}@district.example`,
+    contact_email: `contact${DISTRICTS.indexOf(name) + 1}@district.example`,
   })));
-  // Fee codes have no unique key of their own: insert the ones not there yet.
   const existing = await idsBy(tx, 'fee_schedule_code', 'procedure_code');
   await insertRows(tx, 'fee_schedule_code', FEE_SCHEDULE_CODES.filter((c) => !existing.has(c.procedure_code)).map((c) => ({
     procedure_code: c.procedure_code,
