@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../server/db/embedded-postgres.js';
+
+/** `npm start` as a user runs it (the compiled server), on an empty data folder. */
+const main = path.resolve('dist/server/main.js');
+let dataDir: string;
+const children: ChildProcess[] = [];
+
+function postgresOf(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `postgres.*${dir}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+async function start(port: number, pgPort: number): Promise<{ child: ChildProcess; output: () => string }> {
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort) };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no start within 90 s:\n' + out)), 90_000);
+    child.stdout!.on('data', () => {
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+  return { child, output: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('boots on an empty data folder, seeds, answers /api/health, stops with no postgres left, and restarts on the same data', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'kcsos-start-'));
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const first = await start(port, pgPort);
+    expect(first.output()).toMatch(/Seeded the demo database \(1000 students, 10000 claims\)/);
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', db: 'up' });
+    expect(postgresOf(dataDir).length).toBeGreaterThan(0);
+    expect(await stop(first.child)).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+
+    const second = await start(port, pgPort);
+    expect(second.output()).not.toMatch(/Seeded/);
+    const students = await fetch(`http://127.0.0.1:${port}/api/student?range=[0,0]`);
+    expect(students.headers.get('content-range')).toBe('student 0-0/1000');
+    expect(await stop(second.child)).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+  }, 240_000);
+});
