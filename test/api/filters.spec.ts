@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { App } from '../../server/app.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import { client, q, startServer } from '../support/server.js';
+
+/**
+ * Every filter is checked against the same question asked of PostgreSQL directly: the API must
+ * return exactly the ids (and the total) that the SQL predicate selects.
+ */
+let db: TestDatabase;
+let app: App;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  app = await startServer(db);
+  api = client(`${app.url}/api`);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+});
+
+async function ids(resource: string, filter: unknown, sort: [string, string] = ['id', 'ASC']) {
+  const res = await api('GET', `/${resource}?filter=${q(filter)}&sort=${q(sort)}&range=${q([0, 999])}`);
+  expect(res.status).toBe(200);
+  const total = Number(res.headers.get('content-range')!.split('/')[1]);
+  return { ids: res.body.map((r: { id: number }) => r.id), total, rows: res.body };
+}
+
+async function sqlIds(table: string, where: string, params: unknown[] = []) {
+  const { rows } = await db.pool.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT 1000`, params);
+  const count = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+  return { ids: rows.map((r) => Number(r.id)), total: count.rows[0].n };
+}
+
+const cases: [string, string, unknown, string, unknown[]][] = [
+  // resource, description, filter, equivalent SQL, params
+  ['claim', 'text equality', { status: 'Paid' }, `status = 'Paid'`, []],
+  ['claim', 'array means IN', { status: ['Paid', 'Rejected'] }, `status IN ('Paid', 'Rejected')`, []],
+  ['claim', 'id IN (getMany)', { id: [3, 1, 2] }, `id IN (1, 2, 3)`, []],
+  ['claim', 'text _neq', { status_neq: 'Paid' }, `status IS DISTINCT FROM 'Paid'`, []],
+  ['claim', 'text _like is case-insensitive contains', { student_name_like: 'son' }, `student_name ILIKE '%son%'`, []],
+  ['claim', 'numeric(12,2) _gte', { billed_amount_gte: 100 }, `billed_amount >= 100`, []],
+  ['claim', 'numeric(12,2) _lt with a string from a form', { billed_amount_lt: '50.5' }, `billed_amount < 50.5`, []],
+  ['claim', 'numeric equality', { quantity: 2 }, `quantity = 2`, []],
+  ['claim', 'date range', { service_date_gte: '2025-01-01', service_date_lte: '2025-03-31' }, `service_date BETWEEN '2025-01-01' AND '2025-03-31'`, []],
+  ['claim', 'date _gt', { service_date_gt: '2026-01-01' }, `service_date > '2026-01-01'`, []],
+  ['claim', 'boolean', { medi_cal_eligible: true }, `medi_cal_eligible`, []],
+  ['claim', 'boolean as text', { consent_to_bill: 'false' }, `consent_to_bill = false`, []],
+  ['claim', '_null true', { paid_amount_null: true }, `paid_amount IS NULL`, []],
+  ['claim', '_null false', { remittance_data_null: false }, `remittance_data IS NOT NULL`, []],
+  ['claim', 'null equality', { finalized_date: null }, `finalized_date IS NULL`, []],
+  ['claim', 'TEXT[] contains one', { modifiers: 'HA' }, `modifiers @> ARRAY['HA']`, []],
+  ['claim', 'TEXT[] contains all', { modifiers: ['HA', '95'] }, `modifiers @> ARRAY['HA', '95']`, []],
+  ['claim', 'TEXT[] _like', { modifiers_like: 'h' }, `EXISTS (SELECT 1 FROM unnest(modifiers) m WHERE m ILIKE '%h%')`, []],
+  ['claim', 'JSONB _null', { remittance_data_null: true }, `remittance_data IS NULL`, []],
+  ['claim', 'combined', { status: 'Paid', district: 'Kern High School District', service_date_gte: '2025-06-01' }, `status = 'Paid' AND district = 'Kern High School District' AND service_date >= '2025-06-01'`, []],
+  ['service', 'TIME _gte', { service_time_gte: '11:00' }, `service_time >= '11:00'`, []],
+  ['service', 'INTEGER equality', { duration_minutes: 60 }, `duration_minutes = 60`, []],
+  ['service', 'INTEGER _lte', { duration_minutes_lte: 30 }, `duration_minutes <= 30`, []],
+  ['service', 'reference (getManyReference)', { student_id: 5 }, `student_id = 5`, []],
+  ['student', 'SMALLINT', { grade: 4 }, `grade = 4`, []],
+  ['student', 'SMALLINT _gt', { grade_gt: 9 }, `grade > 9`, []],
+  ['student', 'DATE equality', { birthdate_gte: '2015-01-01' }, `birthdate >= '2015-01-01'`, []],
+  ['student', 'text equality on a reference by ssid', { ssid: '9000000130' }, `ssid = '9000000130'`, []],
+  ['audit_log', 'BIGINT _gt', { id_gt: 100 }, `id > 100`, []],
+  ['audit_log', 'TIMESTAMPTZ _lte', { occurred_at_lte: '2999-01-01T00:00:00Z' }, `occurred_at <= '2999-01-01'`, []],
+  ['audit_log', 'JSONB equality', { record_pk: { id: 3 }, table_name: 'student' }, `record_pk = '{"id": 3}' AND table_name = 'student'`, []],
+  ['file_metadata', 'BIGINT equality', { file_size_bytes: 40003 }, `file_size_bytes = 40003`, []],
+  ['qualification', 'TEXT[] on qualification requirements', { requirements: 'Fieldwork' }, `requirements @> ARRAY['Fieldwork']`, []],
+];
+
+describe('filters match the equivalent SQL', () => {
+  for (const [resource, what, filter, where, params] of cases) {
+    it(`${resource}: ${what}`, async () => {
+      const expected = await sqlIds(resource, where, params);
+      expect(expected.total).toBeGreaterThan(0);
+      expect(await ids(resource, filter)).toMatchObject(expected);
+    });
+  }
+
+  it('q searches every text field case-insensitively, and ids', async () => {
+    const student = (await db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
+    const term = student.last_name.slice(1, 4).toUpperCase();
+    const expected = await sqlIds('student', `concat_ws(' ', ssid, local_id, first_name, last_name, preferred_name, gender, district, school, address, city, state, zip_code, primary_contact_name, primary_contact_phone, transportation_team, transportation_needs, primary_disability, comments, insurance_type, insurance_carrier, insurance_group_number, insurance_policy_number, medi_cal_benefits_id, copay_id, emergency_contact_name, emergency_contact_phone) ILIKE $1`, [`%${term}%`]);
+    expect(await ids('student', { q: term })).toMatchObject(expected);
+    expect((await ids('student', { q: String(student.id) })).ids).toContain(student.id);
+  });
+
+  it('q treats % and _ literally', async () => {
+    expect((await ids('student', { q: '%' })).total).toBe(0);
+    expect((await ids('student', { q: '_' })).total).toBe(0);
+  });
+});
+
+describe('sort and range', () => {
+  for (const [resource, field] of [['claim', 'service_date'], ['claim', 'billed_amount'], ['claim', 'status'], ['student', 'last_name'], ['service', 'service_time'], ['audit_log', 'occurred_at'], ['claim', 'medi_cal_eligible']]) {
+    for (const order of ['ASC', 'DESC']) {
+      it(`${resource} by ${field} ${order}, id breaking ties, pages that fit together`, async () => {
+        const { rows } = await db.pool.query(`SELECT id FROM ${resource} ORDER BY ${field} ${order} NULLS LAST, id ${order} LIMIT 60`);
+        const expected = rows.map((r) => Number(r.id));
+        const page1 = await api('GET', `/${resource}?sort=${q([field, order])}&range=${q([0, 29])}`);
+        const page2 = await api('GET', `/${resource}?sort=${q([field, order])}&range=${q([30, 59])}`);
+        expect([...page1.body, ...page2.body].map((r: { id: number }) => r.id)).toEqual(expected);
+        expect(page2.headers.get('content-range')).toMatch(new RegExp(`^${resource} 30-59/\\d+$`));
+      });
+    }
+  }
+
+  it('a range past the end is empty and still reports the total', async () => {
+    const total = (await db.pool.query(`SELECT count(*)::int AS n FROM modifier`)).rows[0].n;
+    const res = await api('GET', `/modifier?range=${q([500, 510])}`);
+    expect(res.body).toEqual([]);
+    expect(res.headers.get('content-range')).toBe(`modifier */${total}`);
+  });
+
+  it('accepts a full 1,000-row page', async () => {
+    const res = await api('GET', `/claim?range=${q([0, 999])}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(Math.min(1000, Number(res.headers.get('content-range')!.split('/')[1])));
+  });
+});
