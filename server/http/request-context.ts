@@ -16,3 +16,10 @@ export function changeReason(request: FastifyRequest): string | null {
   if (decoded.length > 500 || decoded.includes('\u0000')) throw new AppError('BAD_REQUEST', 'X-Change-Reason must be at most 500 characters of text');
   return decoded.trim() || null;
 }
+
+/** Writes take JSON only: a form post or plain text is refused before it reaches validation. */
+export function jsonBody(request: FastifyRequest, body: unknown): unknown {
+  const type = String(request.headers['content-type'] ?? '');
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the record as JSON (Content-Type: application/json)');
+  return body;
+}

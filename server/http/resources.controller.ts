@@ -7,7 +7,7 @@ import type { ResourceEngine } from '../engine/execute.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
 import { notFound } from '../errors/app-error.js';
-import { changeReason } from './request-context.js';
+import { changeReason, jsonBody } from './request-context.js';
 import { CALLER, ENGINE } from './tokens.js';
 
 /**
@@ -63,14 +63,14 @@ export class ResourcesController {
   @Post(':resource')
   async create(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
-    return this.engine.create(this.engine.resource(name), body, caller, changeReason(req));
+    return this.engine.create(this.engine.resource(name), jsonBody(req, body), caller, changeReason(req));
   }
 
   @Put(':resource/:id')
   async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
-    return this.engine.update(resource, this.engine.parseId(resource, id), body, caller, changeReason(req));
+    return this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req));
   }
 
   @Delete(':resource/:id')
