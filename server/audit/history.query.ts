@@ -38,6 +38,9 @@ export interface AuditRow {
   reason: string | null;
 }
 
+/** Set by the server on every update: shown as the event's who and when rather than as changes. */
+export const STAMPS = new Set(['updated_at', 'updated_by', 'last_modified_at']);
+
 export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.changed_data, a.old_data, a.user_id,
   a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name`;
 export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id`;
@@ -47,7 +50,11 @@ export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: 
   const before = row.old_data ?? {};
   const after = row.changed_data ?? {};
   const changes: FieldChange[] = [];
-  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  // In the resource's own field order; the stamps every update sets are the event's who/when, not a change.
+  const ordered = resource ? resource.fields.map((f) => f.name).filter((n) => names.has(n)) : [...names];
+  for (const name of ordered) {
+    if (row.action === 'UPDATE' && STAMPS.has(name)) continue;
     const field = resource?.field.get(name);
     if (resource && (!field || !caller.sees(resource, field))) continue;
     const b = name in before ? before[name] : null;

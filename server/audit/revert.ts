@@ -4,10 +4,8 @@ import { canonical, type ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
-import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
+import { AUDIT_COLUMNS, AUDIT_FROM, STAMPS, assertReachable, type AuditRow } from './history.query.js';
 
-/** Stamps the server sets on every write: they are not part of a change's delta. */
-const STAMPS = new Set(['updated_at', 'updated_by', 'last_modified_at']);
 
 export interface Conflict {
   field: string;
@@ -104,13 +102,37 @@ export async function revertEvent(engine: ResourceEngine, eventId: number, calle
   }));
 }
 
-/** Undo a whole change set (one transaction's events), newest first, all or nothing. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * Undo a whole change set (one transaction's events), newest first, all or nothing. Trigger order
+ * is not always dependency order (a cascading delete logs the parent before its children), so a step
+ * that trips a foreign key is set aside (to its savepoint) and retried once the others have run.
+ */
 export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const events = await loadEvents(engine, 'a.txid = $1', txid);
   if (events.length === 0) throw notFound(`Change set ${txid} not found`);
   return engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
     const records: RevertResult['records'] = [];
-    for (const event of events) records.push(await revertOne(engine, tx, event, caller));
+    let pending = events;
+    while (pending.length > 0) {
+      const blocked: AuditRow[] = [];
+      let lastError: unknown;
+      for (const event of pending) {
+        await tx.query('SAVEPOINT revert_step');
+        try {
+          records.push(await revertOne(engine, tx, event, caller));
+          await tx.query('RELEASE SAVEPOINT revert_step');
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT revert_step');
+          if (!(error instanceof AppError) || error.sqlState !== FOREIGN_KEY_VIOLATION) throw error;
+          blocked.push(event);
+          lastError = error;
+        }
+      }
+      if (blocked.length === pending.length) throw lastError;
+      pending = blocked;
+    }
     return { reverted: events.map((e) => Number(e.id)), records };
   });
 }

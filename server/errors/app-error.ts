@@ -43,6 +43,9 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 
+  /** The PostgreSQL SQLSTATE this error was translated from, for callers that retry (never sent). */
+  sqlState?: string;
+
   get status(): number {
     return ERROR_STATUS[this.code];
   }

@@ -22,6 +22,12 @@ function keyColumns(detail: string | undefined): string[] {
  * Returns null for anything unexpected, which the filter logs and answers as a 500.
  */
 export function translateDbError(error: unknown, labelOf: (table: string) => string = (t) => t): AppError | null {
+  const translated = translate(error, labelOf);
+  if (translated) translated.sqlState = (error as PgError).code;
+  return translated;
+}
+
+function translate(error: unknown, labelOf: (table: string) => string): AppError | null {
   const e = error as PgError & { message?: string };
   if (!e || typeof e !== 'object') return null;
   const code = e.code ?? '';

@@ -1,10 +1,14 @@
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import type { Visible } from '../filter/filter-to-where.js';
 
-/** PostgreSQL's `2026-11-25 06:18:53.123456+00` as ISO 8601, microseconds kept (the lock compares them). */
+/**
+ * PostgreSQL's `2026-11-25 06:18:53.123456+00` (or jsonb's `...T06:18:53.123456+00:00`) as ISO 8601
+ * in UTC, microseconds kept (the lock compares them).
+ */
 export function isoTimestamp(pg: string): string {
   const s = pg.replace(' ', 'T');
   if (s.endsWith('+00')) return s.slice(0, -3) + 'Z';
+  if (s.endsWith('+00:00')) return s.slice(0, -6) + 'Z';
   return /[+-]\d\d$/.test(s) ? s + ':00' : s;
 }
 
