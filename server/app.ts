@@ -51,7 +51,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const nest = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ db, config, engine, callers: systemResolver(systemUserId) }),
     adapter,
-    { logger: config.production ? ['error', 'warn'] : ['error', 'warn', 'log'] },
+    { logger: config.production || process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['error', 'warn', 'log'] },
   );
   const fastify = nest.getHttpAdapter().getInstance();
   nest.enableCors({
