@@ -1,7 +1,9 @@
 import { Migration20261125000000Init } from './Migration20261125000000Init.js';
+import { Migration20261125010000Auth } from './Migration20261125010000Auth.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
 export const migrationsList: { name: string; class: new (...args: any[]) => any }[] = [
   { name: 'Migration20261125000000Init', class: Migration20261125000000Init },
+  { name: 'Migration20261125010000Auth', class: Migration20261125010000Auth },
 ];

@@ -9,25 +9,31 @@ import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 import { ResourceEngine } from './engine/execute.js';
 import { resolveResources } from './engine/metadata/resolve-metadata.js';
-import { systemResolver, type CallerResolver } from './auth/caller-resolver.js';
+import { AuthService } from './auth/auth.service.js';
+import { loadJwtSecret } from './auth/jwt.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { PermissionCache } from './auth/permission-cache.js';
+import { AuthController } from './http/auth.controller.js';
+import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { HealthController } from './http/health.controller.js';
 import { MetaController } from './http/meta.controller.js';
 import { ResourcesController } from './http/resources.controller.js';
-import { CALLER, CONFIG, DATABASE, ENGINE } from './http/tokens.js';
+import { AUTH, CALLER, CONFIG, DATABASE, ENGINE } from './http/tokens.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; callers: CallerResolver }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, MetaController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
         { provide: ENGINE, useValue: providers.engine },
-        { provide: CALLER, useValue: providers.callers },
+        { provide: CALLER, useValue: providers.auth },
+        { provide: AUTH, useValue: providers.auth },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -46,10 +52,16 @@ const BODY_LIMIT = 1024 * 1024;
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()));
-  const systemUserId = await ensureSystemUser(db.pool);
+  await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
+  const permissions = new PermissionCache(db.pool);
+  engine.onWrite((resource) => {
+    if (resource === 'permission_item' || resource === 'permission_category') permissions.invalidate();
+  });
+  const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
+  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, requestTimeout: 30_000, connectionTimeout: 30_000 });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, callers: systemResolver(systemUserId) }),
+    AppModule.forRoot({ db, config, engine, auth }),
     adapter,
     { logger: config.production || process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['error', 'warn', 'log'] },
   );

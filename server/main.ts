@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from './config/config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { createApp } from './app.js';
-import { seedIfEmpty } from './seed/seed.js';
+import { demoSignIns, seedIfEmpty } from './seed/seed.js';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless DATABASE_URL is set), migrations, the demo seed on
@@ -31,7 +31,12 @@ try {
   process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT', app));
   process.once('SIGTERM', () => void stop('SIGTERM', app));
+  const demo = await demoSignIns(db);
   console.log(`KCSOS admin listening on ${app.url} (API at ${app.url}/api, docs at ${app.url}/api/docs)`);
+  if (demo.length) {
+    console.log('Demo sign-ins (synthetic demo database):');
+    console.log(demo.map((d) => `  ${d.role.padEnd(15)} ${d.email.padEnd(36)} ${d.password}`).join('\n'));
+  }
 } catch (error) {
   console.error(error);
   await db.close();

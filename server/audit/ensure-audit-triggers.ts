@@ -7,7 +7,9 @@ export function auditedTables(db: Database): { table: string; masked: string[] }
   const out: { table: string; masked: string[] }[] = [];
   for (const meta of db.orm.getMetadata().getAll().values()) {
     if (meta.embeddable || meta.virtual || !meta.class || UNAUDITED_TABLES.has(meta.tableName)) continue;
-    out.push({ table: meta.tableName, masked: resourceOptions(meta.class).secret ?? [] });
+    const options = resourceOptions(meta.class);
+    if (options.audited === false) continue;
+    out.push({ table: meta.tableName, masked: options.secret ?? [] });
   }
   return out;
 }

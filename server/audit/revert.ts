@@ -34,6 +34,9 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
   await assertReachable(engine, resource, id, event, caller);
+  // Undoing is writing: an UPDATE is undone by an edit, an INSERT by a delete, a DELETE by a create.
+  const needed = `${resource.name}.${{ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[event.action]}`;
+  if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`);
   const table = ident(resource.name);
   const [currentRow] = await engine.query(tx, `SELECT to_jsonb(t) AS j FROM ${table} t WHERE id = $1 FOR UPDATE`, [id]);
   const current = (currentRow?.j ?? null) as Record<string, unknown> | null;
@@ -96,10 +99,12 @@ function reasonFor(what: string, reason: string | null | undefined): string {
 export async function revertEvent(engine: ResourceEngine, eventId: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const [event] = await loadEvents(engine, 'a.id = $1', eventId);
   if (!event) throw notFound(`Audit event ${eventId} not found`);
-  return engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
+  const result = await engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
     reverted: [eventId],
     records: [await revertOne(engine, tx, event, caller)],
   }));
+  engine.changed(result.records.map((r) => r.resource));
+  return result;
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -112,7 +117,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const events = await loadEvents(engine, 'a.txid = $1', txid);
   if (events.length === 0) throw notFound(`Change set ${txid} not found`);
-  return engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
+  const result = await engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
     const records: RevertResult['records'] = [];
     let pending = events;
     while (pending.length > 0) {
@@ -135,4 +140,6 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
     }
     return { reverted: events.map((e) => Number(e.id)), records };
   });
+  engine.changed(result.records.map((r) => r.resource));
+  return result;
 }

@@ -1,12 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { systemCaller, type Caller } from '../engine/caller.js';
+import type { Caller } from '../engine/caller.js';
 
-/** Turns a request into the engine's Caller. The guard's implementation replaces this one. */
+/** Turns a request into the engine's Caller (AuthService: the signed-in user, or 401). */
 export interface CallerResolver {
   resolve(request: FastifyRequest): Promise<Caller>;
-}
-
-/** Until sign-in exists every request acts as the system account. */
-export function systemResolver(systemUserId: number): CallerResolver {
-  return { resolve: async () => systemCaller(systemUserId) };
 }

@@ -2,8 +2,7 @@ import type { Area } from '../schema/resource.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 
 export const ACTIONS = ['list', 'show', 'create', 'edit', 'delete', 'export'] as const;
-export const ROLES = ['practitioner', 'supervisor', 'district_admin', 'system_admin'] as const;
-export type RoleColumn = (typeof ROLES)[number];
+import type { RoleColumn } from './permission-cache.js';
 
 export interface PermissionSeed {
   name: string;
@@ -14,6 +13,8 @@ export interface PermissionSeed {
 /** Operational resources the field roles work on, each within their row scope. */
 const CASEWORK = new Set(['student', 'service', 'claim', 'service_group', 'group_membership']);
 const PRACTICE = new Set(['student', 'service', 'service_group', 'group_membership']);
+/** What support staff correct: list, show and edit, no create or delete. */
+const SUPPORTED = CASEWORK;
 
 /**
  * The permission items generated from the metadata (`<resource>.<action>` for every resource plus
@@ -26,6 +27,7 @@ export function permissionSeeds(resources: Iterable<ResourceMeta>): PermissionSe
     for (const action of ACTIONS) {
       if (r.readOnly && ['create', 'edit', 'delete'].includes(action)) continue;
       const read = action === 'list' || action === 'show';
+      const audit = r.area === 'Audit';
       out.push({
         name: `${r.name}.${action}`,
         area: r.area,
@@ -34,16 +36,17 @@ export function permissionSeeds(resources: Iterable<ResourceMeta>): PermissionSe
           supervisor: read || (action === 'export' && r.area !== 'Users & access'),
           district_admin: CASEWORK.has(r.name) || (read && r.area === 'Reference data'),
           practitioner: PRACTICE.has(r.name) && action !== 'delete',
+          support: (SUPPORTED.has(r.name) && (read || action === 'edit')) || (read && (r.area === 'Reference data' || audit)),
         },
       });
     }
     if (r.fields.some((f) => f.sensitive)) {
-      out.push({ name: `${r.name}.sensitive`, area: r.area, grants: { system_admin: true, supervisor: true, district_admin: true, practitioner: true } });
+      out.push({ name: `${r.name}.sensitive`, area: r.area, grants: { system_admin: true, supervisor: true, district_admin: true, practitioner: true, support: true } });
     }
   }
-  const admin = { system_admin: true, supervisor: false, district_admin: false, practitioner: false };
-  out.push({ name: 'audit.browse', area: 'Audit', grants: { ...admin, supervisor: true } });
-  out.push({ name: 'audit.revert', area: 'Audit', grants: admin });
+  const admin = { system_admin: true, supervisor: false, district_admin: false, practitioner: false, support: false };
+  out.push({ name: 'audit.browse', area: 'Audit', grants: { ...admin, supervisor: true, support: true } });
+  out.push({ name: 'audit.revert', area: 'Audit', grants: { ...admin, support: true } });
   out.push({ name: 'permission.manage', area: 'Users & access', grants: admin });
   return out;
 }

@@ -11,6 +11,17 @@ export interface AppConfig {
   production: boolean;
   /** Origins allowed to call the API from a browser (the console itself is same-origin). */
   corsOrigins: string[];
+  /** HS256 key; when unset one is generated once under dataDir. */
+  jwtSecret: string | undefined;
+  /** Failed sign-ins allowed per account / per client address in 15 minutes. */
+  loginLimits: { perAccount: number; perAddress: number };
+}
+
+function count(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  return n;
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -27,6 +38,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: port(env.PORT, 3000),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     production: env.NODE_ENV === 'production',
+    jwtSecret: env.JWT_SECRET || undefined,
+    loginLimits: {
+      perAccount: count(env.LOGIN_LIMIT_PER_ACCOUNT, 5, 'LOGIN_LIMIT_PER_ACCOUNT'),
+      perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
+    },
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

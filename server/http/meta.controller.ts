@@ -4,9 +4,10 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
+import { allowed, type Action } from '../auth/authorize.js';
 import { CALLER, ENGINE } from './tokens.js';
 
-const ALL_ACTIONS = ['list', 'show', 'create', 'edit', 'delete', 'export'];
+const ACTIONS: Action[] = ['list', 'show', 'create', 'edit', 'delete', 'export'];
 
 @Controller('api')
 export class MetaController {
@@ -15,13 +16,16 @@ export class MetaController {
     @Inject(CALLER) private readonly callers: CallerResolver,
   ) {}
 
-  /** Every resource the caller may use, with the actions allowed to them. */
+  /** Every resource the caller may list, with the actions allowed to them, so the console can hide the rest. */
   @Get('meta')
   async meta(@Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
-    const resources = [...this.engine.resources.values()].map((r) =>
-      describeResource(r, this.engine.resources, caller, r.readOnly ? ['list', 'show', 'export'] : ALL_ACTIONS),
-    );
+    const resources = [...this.engine.resources.values()]
+      .filter((r) => allowed(caller, r, 'list'))
+      .map((r) => {
+        const actions = ACTIONS.filter((a) => !(r.readOnly && ['create', 'edit', 'delete'].includes(a)) && allowed(caller, r, a));
+        return describeResource(r, this.engine.resources, caller, actions);
+      });
     return { resources };
   }
 

@@ -7,6 +7,7 @@ import type { ResourceEngine } from '../engine/execute.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
 import { notFound } from '../errors/app-error.js';
+import { authorize, requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { CALLER, ENGINE } from './tokens.js';
 
@@ -25,6 +26,7 @@ export class ResourcesController {
   @HttpCode(200)
   async revertChangeSet(@Param('txid') txid: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
+    requirePermission(caller, 'audit.revert');
     if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
     return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
   }
@@ -33,6 +35,7 @@ export class ResourcesController {
   @HttpCode(200)
   async revert(@Param('id') id: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
+    requirePermission(caller, 'audit.revert');
     const eventId = this.engine.parseId(this.engine.resource('audit_log'), id);
     return revertEvent(this.engine, eventId, caller, changeReason(req));
   }
@@ -41,6 +44,7 @@ export class ResourcesController {
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
+    authorize(caller, resource, 'list');
     const result = await this.engine.list(resource, parseListQuery(query), caller);
     reply.header('Content-Range', contentRange(resource.name, result.start, result.rows.length, result.total));
     return result.rows;
@@ -50,6 +54,7 @@ export class ResourcesController {
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
+    authorize(caller, resource, 'show');
     return recordHistory(this.engine, resource, this.engine.parseId(resource, id), caller);
   }
 
@@ -57,19 +62,23 @@ export class ResourcesController {
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
+    authorize(caller, resource, 'show');
     return this.engine.getOne(resource, this.engine.parseId(resource, id), caller);
   }
 
   @Post(':resource')
   async create(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
-    return this.engine.create(this.engine.resource(name), jsonBody(req, body), caller, changeReason(req));
+    const resource = this.engine.resource(name);
+    authorize(caller, resource, 'create');
+    return this.engine.create(resource, jsonBody(req, body), caller, changeReason(req));
   }
 
   @Put(':resource/:id')
   async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
+    authorize(caller, resource, 'edit');
     return this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req));
   }
 
@@ -77,6 +86,7 @@ export class ResourcesController {
   async remove(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
+    authorize(caller, resource, 'delete');
     return this.engine.remove(resource, this.engine.parseId(resource, id), caller, changeReason(req));
   }
 }

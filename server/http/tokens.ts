@@ -3,3 +3,4 @@ export const DATABASE = Symbol('DATABASE');
 export const CONFIG = Symbol('CONFIG');
 export const ENGINE = Symbol('ENGINE');
 export const CALLER = Symbol('CALLER');
+export const AUTH = Symbol('AUTH');

@@ -4,6 +4,8 @@ import { Resource } from './resource.js';
 
 /** All platform users (practitioners, supervisors, admins, support). */
 @Resource({
+  fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
+  selfProtected: ['role'],
   label: 'Users',
   area: 'Users & access',
   representation: '{first_name} {last_name}',

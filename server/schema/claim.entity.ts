@@ -6,6 +6,10 @@ import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  scopes: {
+    own: "student_ssid IN (SELECT ssid FROM student WHERE practitioner_id = :user)",
+    district: "district = ANY(:districts)",
+  },
   label: 'Claims',
   area: 'Claims & billing',
   representation: '{claim_number}',

@@ -21,6 +21,9 @@ import { PermissionItem } from './permission-item.entity.js';
 import { ServiceGroup } from './service-group.entity.js';
 import { GroupMembership } from './group-membership.entity.js';
 import { FileMetadata } from './file-metadata.entity.js';
+import { UserCredential } from './user-credential.entity.js';
+import { AuthSession } from './auth-session.entity.js';
+import { LoginRateLimit } from './login-rate-limit.entity.js';
 
 export const entities = [
   AuditLog,
@@ -44,6 +47,10 @@ export const entities = [
   ServiceGroup,
   GroupMembership,
   FileMetadata,
+  // Sign-in: not served by the engine (see their @Resource declarations).
+  UserCredential,
+  AuthSession,
+  LoginRateLimit,
 ];
 
 export {
@@ -68,4 +75,7 @@ export {
   ServiceGroup,
   GroupMembership,
   FileMetadata,
+  UserCredential,
+  AuthSession,
+  LoginRateLimit,
 };

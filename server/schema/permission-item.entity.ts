@@ -9,7 +9,7 @@ import { PermissionCategory } from './permission-category.entity.js';
   label: 'Permissions',
   area: 'Users & access',
   representation: '{name}',
-  listFields: ['name', 'category_id', 'practitioner', 'supervisor', 'district_admin', 'system_admin'],
+  listFields: ['name', 'category_id', 'practitioner', 'supervisor', 'district_admin', 'system_admin', 'support'],
 })
 @Entity({ tableName: 'permission_item' })
 export class PermissionItem {
@@ -40,6 +40,10 @@ export class PermissionItem {
   /** For System Admin? */
   @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
   system_admin?: boolean | null;
+
+  /** For Support staff? (Added by the sign-in migration; not in the dictionary.) */
+  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
+  support?: boolean | null;
 
   /** Created timestamp. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })

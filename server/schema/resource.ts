@@ -41,6 +41,20 @@ export interface ResourceOptions {
   readOnly?: boolean;
   /** Join tables are edited from these parents (reference fields naming them). */
   editedFrom?: string[];
+  /**
+   * Row scopes as SQL conditions on the table's own columns: `own` for practitioners (`:user` is the
+   * signed-in user's id), `district` for district admins (`:districts` is their district list).
+   * A resource without a scope for a scoped role is shared reference data.
+   */
+  scopes?: { own?: string; district?: string };
+  /** Fields whose write needs a permission beyond `<resource>.edit` (app_user.role: permission.manage). */
+  fieldPermissions?: Record<string, string>;
+  /** Fields nobody may change on their own record (their own role). */
+  selfProtected?: string[];
+  /** Not served by the generic engine (credentials, sessions); such tables may still be audited. */
+  served?: boolean;
+  /** Whether the audit trigger is attached (default true; off for sessions and rate-limit counters). */
+  audited?: boolean;
 }
 
 const declarations = new Map<Function, ResourceOptions>();

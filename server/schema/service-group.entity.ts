@@ -5,6 +5,10 @@ import { AppUser } from './app-user.entity.js';
 
 /** Defines group therapy/classes; ties to practitioner; used by services. */
 @Resource({
+  scopes: {
+    own: "practitioner_id = :user",
+    district: "practitioner_id IN (SELECT id FROM app_user WHERE districts && :districts)",
+  },
   label: 'Service groups',
   area: 'Students & services',
   representation: '{name}',

@@ -6,6 +6,10 @@ import { Student } from './student.entity.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
+  scopes: {
+    own: "practitioner_id = :user",
+    district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
+  },
   label: 'Services',
   area: 'Students & services',
   representation: '{service_type} on {service_date}',

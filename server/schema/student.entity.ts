@@ -5,6 +5,10 @@ import { AppUser } from './app-user.entity.js';
 
 /** Core student demographics, education, insurance, consent. */
 @Resource({
+  scopes: {
+    own: "practitioner_id = :user",
+    district: "district = ANY(:districts)",
+  },
   label: 'Students',
   area: 'Students & services',
   representation: '{last_name}, {first_name} ({ssid})',

@@ -2,15 +2,16 @@ import type { Database } from '../db/database.js';
 import { ensureSystemUser } from '../db/system-user.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import { resolveResources } from '../engine/metadata/resolve-metadata.js';
-import { AREA_ICONS, permissionSeeds } from '../auth/permission-matrix.js';
+import { syncPermissions } from '../auth/sync-permissions.js';
 import { claims, fakerFor, scaleFor, services, students, type Practitioner } from './demo-data.js';
 import { insertRows, syncSequence } from './insert-rows.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { BILLING_CODES, DISTRICTS, FEE_SCHEDULE_CODES, MODIFIERS, PRACTITIONER_TYPES, QUALIFICATIONS, SAMPLE } from './reference-data.js';
 
 export const DEFAULT_SCALE = 10_000;
 const CHUNK = 5_000;
 
-/** Demo sign-ins, one per role (passwords are set by the sign-in issue's credential table). */
+/** Demo sign-ins, one per role. The passwords are public demo values, printed by `npm start`. */
 export const DEMO_USERS = [
   { email: 'admin@demo.kcsos.invalid', role: 'Admin', department: 'Platform', permission_level: 'Full' },
   { email: 'support@demo.kcsos.invalid', role: 'Support', department: 'Help desk', permission_level: 'Advanced' },
@@ -18,6 +19,7 @@ export const DEMO_USERS = [
   { email: 'district.admin@demo.kcsos.invalid', role: 'District Admin', department: 'District office', permission_level: 'Advanced' },
   { email: 'practitioner@demo.kcsos.invalid', role: 'Practitioner', department: 'Behavioral Health', permission_level: 'Standard' },
 ];
+export const demoPassword = (email: string) => `${email.split('@')[0].replace(/\d+$/, '')}-demo-pass`;
 const EXTRA_PRACTITIONERS = 11;
 
 async function idsBy(tx: Tx, table: string, key: string): Promise<Map<string, number>> {
@@ -69,12 +71,7 @@ async function referenceData(tx: Tx, resources: ReturnType<typeof resolveResourc
     context_note: m === 'HQ' ? 'Group only' : m === '93' ? 'Audio-only telehealth' : m === '95' ? 'Audio/video telehealth' : null,
   }))));
   // The permission matrix, generated from the served resources.
-  const seeds = permissionSeeds(resources.values());
-  const areas = [...new Set(seeds.map((s) => s.area))];
-  const categories = await idsBy(tx, 'permission_category', 'title');
-  await insertRows(tx, 'permission_category', areas.filter((a) => !categories.has(a)).map((title) => ({ title, icon: AREA_ICONS[title], expanded: title === 'Students & services' })));
-  const categoryIds = await idsBy(tx, 'permission_category', 'title');
-  await insertRows(tx, 'permission_item', seeds.map((s) => ({ name: s.name, category_id: categoryIds.get(s.area), ...s.grants })));
+  await syncPermissions(tx, resources.values());
 }
 
 async function demoUsers(tx: Tx): Promise<Practitioner[]> {
@@ -101,6 +98,13 @@ async function demoUsers(tx: Tx): Promise<Practitioner[]> {
   );
   const supervisor = await tx.query(`SELECT id FROM app_user WHERE email = 'supervisor@demo.kcsos.invalid'`);
   await tx.query(`UPDATE app_user SET supervisor_id = $1 WHERE role = 'Practitioner' AND email LIKE '%@demo.kcsos.invalid' AND supervisor_id IS NULL`, [supervisor.rows[0].id]);
+  // Demo passwords, for the demo users that have none yet (hashing is the slow part of the seed).
+  const { rows: bare } = await tx.query(
+    `SELECT u.id, u.email FROM app_user u WHERE u.email LIKE '%@demo.kcsos.invalid' AND NOT EXISTS (SELECT 1 FROM user_credential c WHERE c.user_id = u.id)`,
+  );
+  for (const u of bare) {
+    await tx.query(`INSERT INTO user_credential (user_id, password_hash) VALUES ($1, $2)`, [u.id, await hashPassword(demoPassword(u.email))]);
+  }
   const types = await idsBy(tx, 'practitioner_type', 'code');
   const quals = await idsBy(tx, 'qualification', 'code');
   const codes = await idsBy(tx, 'billing_code', 'code');
@@ -200,4 +204,16 @@ export async function seedIfEmpty(db: Database): Promise<string | null> {
   if (rows[0].any) return null;
   const report = await seed(db);
   return `Seeded the demo database (${report.inserted.student ?? 0} students, ${report.inserted.claim ?? 0} claims) in ${(report.ms / 1000).toFixed(1)} s`;
+}
+
+/** The demo sign-ins whose password is still the public demo one (so printing them is true). */
+export async function demoSignIns(db: Database): Promise<{ email: string; role: string; password: string }[]> {
+  const { rows } = await db.pool.query(
+    `SELECT u.email, u.role, c.password_hash FROM app_user u JOIN user_credential c ON c.user_id = u.id
+      WHERE u.email = ANY($1) ORDER BY array_position($1, u.email)`,
+    [DEMO_USERS.map((u) => u.email)],
+  );
+  const out = [];
+  for (const r of rows) if (await verifyPassword(r.password_hash, demoPassword(r.email))) out.push({ email: r.email, role: r.role, password: demoPassword(r.email) });
+  return out;
 }

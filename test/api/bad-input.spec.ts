@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { App } from '../../server/app.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, q, startServer } from '../support/server.js';
+import { client, q, signIn, startServer } from '../support/server.js';
 
 let db: TestDatabase;
 let app: App;
@@ -13,7 +13,7 @@ let service: Record<string, any>;
 beforeAll(async () => {
   db = await testDatabase();
   app = await startServer(db);
-  api = client(`${app.url}/api`);
+  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
   claim = (await api('GET', '/claim/1')).body;
   student = (await api('GET', '/student/1')).body;
   service = (await api('GET', '/service/1')).body;
@@ -137,7 +137,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 
   it('ignores server-managed fields on write and sets them itself', async () => {
-    const other = (await db.pool.query(`SELECT id FROM app_user WHERE email = 'admin@demo.kcsos.invalid'`)).rows[0].id;
+    const other = (await db.pool.query(`SELECT id FROM app_user WHERE email = 'supervisor@demo.kcsos.invalid'`)).rows[0].id;
     const res = await api('POST', '/modifier', { id: 424242, code: 'MA', created_by: other, updated_by: other, created_at: '2000-01-01T00:00:00Z', updated_at: '2000-01-01T00:00:00Z' });
     expect(res.status).toBe(201);
     expect(res.body.id).not.toBe(424242);

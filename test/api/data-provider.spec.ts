@@ -4,7 +4,7 @@ import { fetchUtils, type DataProvider } from 'ra-core';
 import type { App } from '../../server/app.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { sampleRecord, type MetaResource } from '../support/sample-record.js';
-import { startServer } from '../support/server.js';
+import { signIn, startServer } from '../support/server.js';
 
 /** The console's own client, driving all nine methods for every resource against the server. */
 let db: TestDatabase;
@@ -15,8 +15,15 @@ let meta: Map<string, MetaResource>;
 beforeAll(async () => {
   db = await testDatabase();
   app = await startServer(db);
-  dp = simpleRestProvider(`${app.url}/api`, fetchUtils.fetchJson);
-  const { json } = await fetchUtils.fetchJson(`${app.url}/api/meta`);
+  // The console's httpClient: fetchJson with the bearer token added.
+  const auth = await signIn(app.url, 'admin');
+  const httpClient = (url: string, options: fetchUtils.Options = {}) => {
+    const headers = new Headers(options.headers as HeadersInit);
+    headers.set('Authorization', auth.authorization);
+    return fetchUtils.fetchJson(url, { ...options, headers });
+  };
+  dp = simpleRestProvider(`${app.url}/api`, httpClient);
+  const { json } = await httpClient(`${app.url}/api/meta`);
   meta = new Map(json.resources.map((r: MetaResource) => [r.name, r]));
 });
 afterAll(async () => {
@@ -82,7 +89,7 @@ describe('ra-data-simple-rest against every resource', () => {
       if ('updated_at' in one && text) expect(updated.updated_at).not.toBe(one.updated_at);
 
       const updatedIds = (await dp.updateMany(name, { ids: [created.id, second.id], data: patch })).data;
-      expect(updatedIds.sort()).toEqual([created.id, second.id].sort());
+      expect(updatedIds!.sort()).toEqual([created.id, second.id].sort());
 
       const deleted = (await dp.delete(name, { id: created.id, previousData: updated })).data;
       expect(deleted.id).toBe(created.id);
@@ -104,7 +111,7 @@ describe('ra-data-simple-rest against every resource', () => {
   });
 
   it('exposes Content-Range to browsers (CORS) and sends it in the simple-rest format', async () => {
-    const res = await fetch(`${app.url}/api/claim?range=[0,24]`, { headers: { Origin: 'http://localhost:5173' } });
+    const res = await fetch(`${app.url}/api/claim?range=[0,24]`, { headers: { Origin: 'http://localhost:5173', ...(await signIn(app.url, 'admin')) } });
     expect(res.headers.get('access-control-expose-headers')).toMatch(/Content-Range/i);
     expect(res.headers.get('content-range')).toMatch(/^claim 0-24\/\d+$/);
   });

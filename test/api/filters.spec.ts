@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { App } from '../../server/app.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, q, startServer } from '../support/server.js';
+import { client, q, signIn, startServer } from '../support/server.js';
 
 /**
  * Every filter is checked against the same question asked of PostgreSQL directly: the API must
@@ -14,7 +14,7 @@ let api: ReturnType<typeof client>;
 beforeAll(async () => {
   db = await testDatabase();
   app = await startServer(db);
-  api = client(`${app.url}/api`);
+  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { App } from '../../server/app.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, startServer } from '../support/server.js';
+import { client, signIn, startServer } from '../support/server.js';
 
 let db: TestDatabase;
 let app: App;
@@ -10,7 +10,7 @@ let api: ReturnType<typeof client>;
 beforeAll(async () => {
   db = await testDatabase();
   app = await startServer(db);
-  api = client(`${app.url}/api`);
+  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
 });
 afterAll(async () => {
   await app?.close();
@@ -69,7 +69,8 @@ describe('history', () => {
     await api('PUT', `/modifier/${created.id}`, { description: 'second', notes: 'n' }, { 'x-change-reason': encodeURIComponent('fix typo — é') });
     const events = await history('modifier', created.id);
     expect(events.map((e: { action: string }) => e.action)).toEqual(['UPDATE', 'INSERT']);
-    expect(events[0]).toMatchObject({ resource: 'modifier', record_id: created.id, user_name: 'System Account', reason: 'fix typo — é' });
+    const admin = (await db.pool.query(`SELECT id, first_name || ' ' || last_name AS name FROM app_user WHERE email = 'admin@demo.kcsos.invalid'`)).rows[0];
+    expect(events[0]).toMatchObject({ resource: 'modifier', record_id: created.id, user_id: admin.id, user_name: admin.name, reason: 'fix typo — é' });
     expect(events[0].changes).toEqual([
       { field: 'description', before: 'first', after: 'second' },
       { field: 'notes', before: null, after: 'n' },

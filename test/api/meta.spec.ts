@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { App } from '../../server/app.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, startServer } from '../support/server.js';
+import { client, signIn, startServer } from '../support/server.js';
 
 let db: TestDatabase;
 let app: App;
@@ -11,7 +11,7 @@ let meta: Record<string, any>;
 beforeAll(async () => {
   db = await testDatabase();
   app = await startServer(db);
-  api = client(`${app.url}/api`);
+  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
   meta = Object.fromEntries((await api('GET', '/meta')).body.resources.map((r: { name: string }) => [r.name, r]));
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import type { App } from '../../server/app.js';
 import { migrate } from '../../server/db/database.js';
 import { Resource } from '../../server/schema/resource.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, startServer } from '../support/server.js';
+import { client, signIn, startServer } from '../support/server.js';
 
 /** A table that exists only in this test: one entity declaration and nothing else. */
 @Resource({ label: 'Widgets', representation: '{name}', choices: { colour: ['red', 'blue'] } })
@@ -34,7 +34,7 @@ beforeAll(async () => {
   await db.pool.query(await db.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: true }));
   await migrate(db);
   app = await startServer(db);
-  api = client(`${app.url}/api`);
+  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
 });
 afterAll(async () => {
   await app?.close();

@@ -29,11 +29,12 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 describe('audit trigger', () => {
-  it('is attached to all 20 core tables and not to audit_log', async () => {
+  it('is attached to all 20 core tables (and credentials), not to audit_log, sessions or counters', async () => {
     const { rows } = await db.pool.query(`SELECT tgrelid::regclass::text AS t FROM pg_trigger WHERE tgname = $1`, [AUDIT_TRIGGER_NAME]);
-    expect(rows.map((r) => r.t).sort()).toEqual([...CORE_TABLES].sort());
-    // Every table an entity declares is audited, so the list cannot drift from the entities.
-    expect(auditedTables(db).map((t) => t.table).sort()).toEqual([...CORE_TABLES].sort());
+    const expected = [...CORE_TABLES, 'user_credential'].sort();
+    expect(rows.map((r) => r.t).sort()).toEqual(expected);
+    // The migrated database and the entities' declarations agree, so neither can drift.
+    expect(auditedTables(db).map((t) => t.table).sort()).toEqual(expected);
   });
 
   it('writes one correct row per INSERT, UPDATE and DELETE with the user and reason of the transaction', async () => {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.js';
+import { signIn } from '../support/server.js';
 
 /** `npm start` as a user runs it (the compiled server), on an empty data folder. */
 const main = path.resolve('dist/server/main.js');
@@ -19,7 +20,7 @@ function postgresOf(dir: string): string[] {
 }
 
 async function start(port: number, pgPort: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort) };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -29,7 +30,7 @@ async function start(port: number, pgPort: number): Promise<{ child: ChildProces
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no start within 90 s:\n' + out)), 90_000);
     child.stdout!.on('data', () => {
-      if (out.includes('listening on')) {
+      if (out.includes('listening on') && out.includes('Practitioner')) {
         clearTimeout(timer);
         resolve();
       }
@@ -46,8 +47,13 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  // Whatever happened above, stop what this test started: servers first, then any postgres left.
+  for (const c of children) if (c.exitCode === null) await stop(c);
+  if (dataDir) {
+    for (const pid of postgresOf(dataDir)) process.kill(Number(pid), 'SIGINT');
+    await new Promise((r) => setTimeout(r, 500));
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 describe('npm start', () => {
@@ -56,6 +62,7 @@ describe('npm start', () => {
     const [port, pgPort] = [await freePort(), await freePort()];
     const first = await start(port, pgPort);
     expect(first.output()).toMatch(/Seeded the demo database \(1000 students, 10000 claims\)/);
+    expect(first.output()).toMatch(/Admin +admin@demo\.kcsos\.invalid +admin-demo-pass/);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'up' });
@@ -65,7 +72,7 @@ describe('npm start', () => {
 
     const second = await start(port, pgPort);
     expect(second.output()).not.toMatch(/Seeded/);
-    const students = await fetch(`http://127.0.0.1:${port}/api/student?range=[0,0]`);
+    const students = await fetch(`http://127.0.0.1:${port}/api/student?range=[0,0]`, { headers: await signIn(`http://127.0.0.1:${port}`, 'admin') });
     expect(students.headers.get('content-range')).toBe('student 0-0/1000');
     expect(await stop(second.child)).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);

@@ -2,9 +2,35 @@ import { createApp, type App } from '../../server/app.js';
 import { loadConfig } from '../../server/config/config.js';
 import type { Database } from '../../server/db/database.js';
 
+export const TEST_JWT_SECRET = 'test-secret-for-the-test-servers-only-0123456789';
+
 /** Starts the real Nest application on 127.0.0.1 and a free port. */
-export async function startServer(db: Database): Promise<App> {
-  return createApp(db, { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: db.url });
+export async function startServer(db: Database, env: Record<string, string> = {}): Promise<App> {
+  return createApp(db, { ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...env }), port: 0, host: '127.0.0.1', databaseUrl: db.url });
+}
+
+/** The seeded demo accounts, by role. */
+export const DEMO = {
+  admin: 'admin@demo.kcsos.invalid',
+  support: 'support@demo.kcsos.invalid',
+  supervisor: 'supervisor@demo.kcsos.invalid',
+  districtAdmin: 'district.admin@demo.kcsos.invalid',
+  practitioner: 'practitioner@demo.kcsos.invalid',
+} as const;
+export type DemoRole = keyof typeof DEMO;
+export const demoPassword = (email: string) => `${email.split('@')[0].replace(/\d+$/, '')}-demo-pass`;
+
+/** Signs a demo user in through the API and returns the bearer header. */
+export async function signIn(base: string, who: DemoRole | string, password?: string): Promise<Record<string, string>> {
+  const email = who in DEMO ? DEMO[who as DemoRole] : who;
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: password ?? demoPassword(email) }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
+  return { authorization: `Bearer ${body.token}` };
 }
 
 export interface Reply {

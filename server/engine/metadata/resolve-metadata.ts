@@ -57,6 +57,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
   const resources = new Map<string, ResourceMeta>();
   for (const meta of metas) {
     const options = resourceOptions(meta.class);
+    if (options.served === false) continue;
     const name = meta.tableName;
     const fields: FieldMeta[] = [];
     for (const prop of meta.props) {
