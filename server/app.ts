@@ -63,7 +63,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const nest = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ db, config, engine, auth }),
     adapter,
-    { logger: config.production || process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['error', 'warn', 'log'] },
+    { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] },
   );
   const fastify = nest.getHttpAdapter().getInstance();
   nest.enableCors({

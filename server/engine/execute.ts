@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import Cursor from 'pg-cursor';
 import { AppError, notFound } from '../errors/app-error.js';
 import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
@@ -82,7 +83,8 @@ export class ResourceEngine {
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   }
 
-  async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
+  /** The SELECT of a list (filter, scope, sort), shared by pages, counts and exports. */
+  private planList(resource: ResourceMeta, query: ListQuery, caller: Caller) {
     const visible = this.visible(resource, caller);
     const params = new Params();
     const where = this.scoped(resource, caller, params, filterToWhere(resource, query.filter, visible, params));
@@ -94,17 +96,50 @@ export class ResourceEngine {
       }
       order = field.name === 'id' ? `"id" ${query.sort.order}` : `${ident(field.name)} ${query.sort.order} NULLS LAST, "id" ${query.sort.order}`;
     }
+    const table = ident(resource.name);
+    return { visible, params, select: `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order}`, count: `SELECT count(*)::bigint AS total FROM ${table} ${where}` };
+  }
+
+  async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
+    const { visible, params, select, count: countSql } = this.planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
-    const table = ident(resource.name);
-    const rowsSql = `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${start}`;
-    const countSql = `SELECT count(*)::bigint AS total FROM ${table} ${where}`;
+    const rowsSql = `${select} LIMIT ${limit} OFFSET ${start}`;
     const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.query(this.pool, countSql, params.values)]);
     return {
       rows: rows.map((r) => serializeRecord(resource, r, visible)),
       start,
       total: Number(count[0].total),
     };
+  }
+
+  /**
+   * Every row of a filtered list (no page limit), read through a cursor in batches so memory stays
+   * flat however many rows match. Same filters, scope and field rules as a page.
+   */
+  exportRows(resource: ResourceMeta, query: ListQuery, caller: Caller): { fields: string[]; rows: AsyncGenerator<Row> } {
+    // Planned here, before any byte is sent, so a bad filter is still a clean 400.
+    const { visible, params, select } = this.planList(resource, query, caller);
+    return { fields: resource.fields.filter(visible).map((f) => f.name), rows: this.stream(resource, visible, select, params.values) };
+  }
+
+  private async *stream(resource: ResourceMeta, visible: Visible, select: string, values: unknown[]): AsyncGenerator<Row> {
+    const client = await this.pool.connect().catch((e: unknown) => {
+      throw this.translate(e);
+    });
+    const cursor = client.query(new Cursor(select, values));
+    try {
+      for (;;) {
+        const rows: Row[] = await cursor.read(1000).catch((e: unknown) => {
+          throw this.translate(e);
+        });
+        if (rows.length === 0) break;
+        for (const row of rows) yield serializeRecord(resource, row, visible);
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+      client.release();
+    }
   }
 
   async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {

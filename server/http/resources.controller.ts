@@ -6,6 +6,7 @@ import { revertChangeSet, revertEvent } from '../audit/revert.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
+import { csvStream } from '../engine/serialize/csv-export.js';
 import { notFound } from '../errors/app-error.js';
 import { authorize, requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
@@ -48,6 +49,19 @@ export class ResourcesController {
     const result = await this.engine.list(resource, parseListQuery(query), caller);
     reply.header('Content-Range', contentRange(resource.name, result.start, result.rows.length, result.total));
     return result.rows;
+  }
+
+  /** The filtered list as CSV, every matching row (no page limit), streamed. */
+  @Get(':resource/export')
+  async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    authorize(caller, resource, 'export');
+    const { range: _ignored, ...rest } = query;
+    const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="${resource.name}.csv"`);
+    return csvStream(fields, rows);
   }
 
   @Get(':resource/:id/history')

@@ -1,0 +1,28 @@
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+
+/**
+ * A cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return) gets a leading
+ * apostrophe: an exported claim must never execute in the reader's Excel.
+ */
+export function safeCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** Streams rows as CSV with a header of the visible field names, in the resource's field order. */
+export function csvStream(fields: string[], rows: AsyncIterable<Record<string, unknown>>): Readable {
+  const csv = stringify({ header: true, columns: fields, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  const source = Readable.from(
+    (async function* () {
+      for await (const row of rows) {
+        const out: Record<string, string> = {};
+        for (const f of fields) out[f] = safeCell(row[f]);
+        yield out;
+      }
+    })(),
+  );
+  source.on('error', (error) => csv.destroy(error));
+  return source.pipe(csv);
+}
