@@ -13,7 +13,8 @@ function literal(value: string): string {
 
 // `current_setting(..., true)` answers '' (not NULL) on a pooled connection once any transaction has
 // set it locally, hence the nullif. The trigger's arguments name columns whose values must never be
-// copied into the log (a credential's hash): they are kept as "***" so the change is still an event.
+// copied into the log (a credential's hash): they are left out of both images, while the change is
+// still an event because the comparison is made before they are dropped.
 export const AUDIT_FUNCTION_SQL = `
 CREATE OR REPLACE FUNCTION audit_row_change() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
@@ -27,8 +28,8 @@ BEGIN
   END IF;
   IF TG_NARGS > 0 THEN
     FOREACH masked IN ARRAY TG_ARGV LOOP
-      IF new_row ? masked THEN new_row := jsonb_set(new_row, ARRAY[masked], '"***"'); END IF;
-      IF old_row ? masked THEN old_row := jsonb_set(old_row, ARRAY[masked], '"***"'); END IF;
+      new_row := new_row - masked;
+      old_row := old_row - masked;
     END LOOP;
   END IF;
   INSERT INTO audit_log (table_name, record_pk, action, changed_data, old_data, user_id, txid, reason)
