@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { App } from '../../server/app.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import type { MetaResource } from '../support/sample-record.js';
+import { scopedRecord, type Persona } from '../support/scoped-record.js';
+import { DEMO, client, q, signIn, startServer, type DemoRole } from '../support/server.js';
+
+/** Every resource x action x role, expected from the matrix as seeded: 2xx when granted, else 403. */
+let db: TestDatabase;
+let app: App;
+let admin: ReturnType<typeof client>;
+let meta: Map<string, MetaResource>;
+
+const ROLES: [DemoRole, string][] = [
+  ['admin', 'system_admin'],
+  ['support', 'support'],
+  ['supervisor', 'supervisor'],
+  ['districtAdmin', 'district_admin'],
+  ['practitioner', 'practitioner'],
+];
+const ACTIONS = ['list', 'show', 'create', 'edit', 'delete', 'export'] as const;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  app = await startServer(db);
+  admin = client(`${app.url}/api`, await signIn(app.url, 'admin'));
+  const resources = (await admin('GET', '/meta')).body.resources as MetaResource[];
+  meta = new Map(resources.map((r) => [r.name, r]));
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+});
+
+async function persona(role: DemoRole): Promise<Persona> {
+  const { rows } = await db.pool.query(`SELECT id, role, coalesce(districts, '{}') AS districts FROM app_user WHERE email = $1`, [DEMO[role]]);
+  return rows[0];
+}
+
+describe('the permission matrix is enforced on every resource and action', () => {
+  for (const [role, column] of ROLES) {
+    it(`${role}: every resource x action answers as the seeded matrix says`, async () => {
+      const api = client(`${app.url}/api`, await signIn(app.url, role));
+      const who = await persona(role);
+      const granted = new Set((await db.pool.query(`SELECT name FROM permission_item WHERE ${column}`)).rows.map((r) => r.name));
+      const outcomes: string[] = [];
+      const expectations: string[] = [];
+      for (const resource of meta.values()) {
+        const may = (action: string) => granted.has(`${resource.name}.${action}`) && (resource.name !== 'audit_log' || granted.has('audit.browse'));
+        const record = async () => {
+          const res = await admin('POST', `/${resource.name}`, await scopedRecord(meta, resource.name, admin, db.pool, who));
+          if (res.status !== 201) throw new Error(`${resource.name}: ${JSON.stringify(res.body)}`);
+          return res.body;
+        };
+        for (const action of ACTIONS) {
+          const readOnlyWrite = resource.readOnly && ['create', 'edit', 'delete'].includes(action);
+          let status: number;
+          if (action === 'list') status = (await api('GET', `/${resource.name}?range=${q([0, 0])}`)).status;
+          else if (action === 'export') status = (await api('GET', `/${resource.name}/export?filter=${q({ id: 0 })}`)).status;
+          else if (action === 'create') {
+            status = readOnlyWrite ? (await api('POST', `/${resource.name}`, {})).status : (await api('POST', `/${resource.name}`, await scopedRecord(meta, resource.name, admin, db.pool, who))).status;
+          } else {
+            const target = readOnlyWrite || resource.name === 'audit_log' ? (await admin('GET', `/${resource.name}?range=${q([0, 0])}`)).body[0] : await record();
+            const path = `/${resource.name}/${target.id}`;
+            status = (action === 'show' ? await api('GET', path) : action === 'edit' ? await api('PUT', path, {}) : await api('DELETE', path)).status;
+          }
+          const expected = readOnlyWrite ? 405 : may(action) ? (action === 'create' ? 201 : 200) : 403;
+          outcomes.push(`${resource.name}.${action}=${status}`);
+          expectations.push(`${resource.name}.${action}=${expected}`);
+        }
+      }
+      expect(outcomes).toEqual(expectations);
+    }, 120_000);
+  }
+
+  it('lists in /api/meta only what the caller may use, with their actions', async () => {
+    const practitioner = client(`${app.url}/api`, await signIn(app.url, 'practitioner'));
+    const resources = (await practitioner('GET', '/meta')).body.resources;
+    expect(resources.map((r: { name: string }) => r.name).sort()).toEqual(['group_membership', 'service', 'service_group', 'student']);
+    expect(resources.find((r: { name: string }) => r.name === 'student').actions).toEqual(['list', 'show', 'create', 'edit', 'export']);
+  });
+
+  it('applies a matrix change made through the API on the next request', async () => {
+    const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    expect((await support('GET', '/claim?range=[0,0]')).status).toBe(200);
+    const [item] = (await admin('GET', `/permission_item?filter=${q({ name: 'claim.list' })}`)).body;
+    expect((await admin('PUT', `/permission_item/${item.id}`, { support: false })).status).toBe(200);
+    expect((await support('GET', '/claim?range=[0,0]')).status).toBe(403);
+    expect((await support('GET', '/meta')).body.resources.map((r: { name: string }) => r.name)).not.toContain('claim');
+    await admin('PUT', `/permission_item/${item.id}`, { support: true });
+    expect((await support('GET', '/claim?range=[0,0]')).status).toBe(200);
+  });
+});
+
+describe('field rules', () => {
+  const grant = async (name: string, column: string, value: boolean) => {
+    const [item] = (await admin('GET', `/permission_item?filter=${q({ name })}`)).body;
+    expect((await admin('PUT', `/permission_item/${item.id}`, { [column]: value })).status).toBe(200);
+  };
+
+  it('lets only permission.manage change a user\'s role, level, districts and status', async () => {
+    await grant('app_user.edit', 'supervisor', true);
+    const supervisor = client(`${app.url}/api`, await signIn(app.url, 'supervisor'));
+    const target = await persona('practitioner');
+    const refused = await supervisor('PUT', `/app_user/${target.id}`, { role: 'Admin', phone: '555-0100' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual({ role: 'can only be changed with the permission.manage permission' });
+    expect((await supervisor('PUT', `/app_user/${target.id}`, { phone: '555-0100' })).status).toBe(200);
+    // Sending the unchanged role back (react-admin sends the whole record) is not a change.
+    const loaded = (await supervisor('GET', `/app_user/${target.id}`)).body;
+    expect((await supervisor('PUT', `/app_user/${target.id}`, { ...loaded, department: 'Outreach' })).status).toBe(200);
+    await grant('app_user.edit', 'supervisor', false);
+  });
+
+  it('lets nobody change their own role', async () => {
+    const me = await persona('admin');
+    const res = await admin('PUT', `/app_user/${me.id}`, { role: 'Support' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual({ role: 'cannot be changed on your own account' });
+  });
+
+  it('keeps sensitive student fields out of reads, filters, search and exports without student.sensitive', async () => {
+    await grant('student.sensitive', 'practitioner', false);
+    const practitioner = client(`${app.url}/api`, await signIn(app.url, 'practitioner'));
+    const who = await persona('practitioner');
+    const own = (await db.pool.query(`SELECT id, insurance_policy_number FROM student WHERE practitioner_id = $1 LIMIT 1`, [who.id])).rows[0];
+    const one = (await practitioner('GET', `/student/${own.id}`)).body;
+    expect(one).not.toHaveProperty('insurance_policy_number');
+    expect(one).not.toHaveProperty('medi_cal_benefits_id');
+    expect(one).toHaveProperty('last_name');
+    expect((await practitioner('GET', `/student?filter=${q({ insurance_policy_number: own.insurance_policy_number })}`)).status).toBe(400);
+    expect((await practitioner('GET', `/student?filter=${q({ q: own.insurance_policy_number })}`)).body).toEqual([]);
+    const csv = String((await practitioner('GET', '/student/export')).body);
+    expect(csv.split('\n')[0]).not.toContain('insurance_policy_number');
+    expect(csv).not.toContain(own.insurance_policy_number);
+    expect((await practitioner('PUT', `/student/${own.id}`, { insurance_policy_number: 'X' })).status).toBe(400);
+    const meta = (await practitioner('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'student');
+    expect(meta.fields.map((f: { name: string }) => f.name)).not.toContain('insurance_group_number');
+    await grant('student.sensitive', 'practitioner', true);
+    expect((await practitioner('GET', `/student/${own.id}`)).body.insurance_policy_number).toBe(own.insurance_policy_number);
+  });
+
+  it('lets no revert grant what the reverting user could not set', async () => {
+    const target = await persona('supervisor');
+    await admin('PUT', `/app_user/${target.id}`, { role: 'Support' });
+    await admin('PUT', `/app_user/${target.id}`, { role: 'Supervisor' });
+    const [event] = (await admin('GET', `/app_user/${target.id}/history`)).body;
+    await grant('app_user.edit', 'support', true);
+    const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    const res = await support('POST', `/audit_log/${event.id}/revert`);
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/permission\.manage/);
+    await grant('app_user.edit', 'support', false);
+  });
+
+  it('records the signed-in user on every audit row', async () => {
+    const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    const who = await persona('support');
+    await support('PUT', '/student/9', { comments: 'checked by support' });
+    const [event] = (await support('GET', '/student/9/history')).body;
+    expect(event.user_id).toBe(who.id);
+  });
+});
