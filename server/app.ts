@@ -58,7 +58,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     if (resource === 'permission_item' || resource === 'permission_category') permissions.invalidate();
   });
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
-  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter);
+  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, requestTimeout: 30_000, connectionTimeout: 30_000 });
   const nest = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ db, config, engine, auth }),

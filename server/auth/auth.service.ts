@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { AppError } from '../errors/app-error.js';
 import type { CallerResolver } from './caller-resolver.js';
 import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
@@ -35,6 +36,7 @@ export class AuthService implements CallerResolver {
     private readonly secret: Uint8Array,
     private readonly permissions: PermissionCache,
     private readonly limiter: LoginLimiter,
+    private readonly resources: Map<string, ResourceMeta>,
   ) {}
 
   async login(body: unknown, address: string) {
@@ -113,7 +115,7 @@ export class AuthService implements CallerResolver {
     const role = ROLE_COLUMNS[row.role];
     const permissions = await this.permissions.granted(role);
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
-    return { caller: userCaller(user, role, permissions), user, sessionId, permissions };
+    return { caller: userCaller(user, role, permissions, this.resources), user, sessionId, permissions };
   }
 
   async logout(request: FastifyRequest): Promise<void> {

@@ -69,6 +69,25 @@ export class ResourceEngine {
     return r.value as number;
   }
 
+  /** A row as this caller may see it: visible fields, and row images cut to what they may see. */
+  present(resource: ResourceMeta, row: Row, caller: Caller): Row {
+    const out = serializeRecord(resource, row, this.visible(resource, caller));
+    const images = resource.options.recordImages;
+    if (!images) return out;
+    const target = this.resources.get(String(row[images.table]));
+    for (const column of images.images) {
+      const image = out[column] as Row | null | undefined;
+      if (!image || typeof image !== 'object') continue;
+      out[column] = Object.fromEntries(
+        Object.entries(image).filter(([name]) => {
+          const field = target?.field.get(name);
+          return target ? !!field && caller.sees(target, field) : false;
+        }),
+      );
+    }
+    return out;
+  }
+
   visible(resource: ResourceMeta, caller: Caller): Visible {
     return (field) => caller.sees(resource, field);
   }
@@ -101,13 +120,13 @@ export class ResourceEngine {
   }
 
   async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
-    const { visible, params, select, count: countSql } = this.planList(resource, query, caller);
+    const { params, select, count: countSql } = this.planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
     const rowsSql = `${select} LIMIT ${limit} OFFSET ${start}`;
     const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.query(this.pool, countSql, params.values)]);
     return {
-      rows: rows.map((r) => serializeRecord(resource, r, visible)),
+      rows: rows.map((r) => this.present(resource, r, caller)),
       start,
       total: Number(count[0].total),
     };
@@ -120,10 +139,10 @@ export class ResourceEngine {
   exportRows(resource: ResourceMeta, query: ListQuery, caller: Caller): { fields: string[]; rows: AsyncGenerator<Row> } {
     // Planned here, before any byte is sent, so a bad filter is still a clean 400.
     const { visible, params, select } = this.planList(resource, query, caller);
-    return { fields: resource.fields.filter(visible).map((f) => f.name), rows: this.stream(resource, visible, select, params.values) };
+    return { fields: resource.fields.filter(visible).map((f) => f.name), rows: this.stream(resource, caller, select, params.values) };
   }
 
-  private async *stream(resource: ResourceMeta, visible: Visible, select: string, values: unknown[]): AsyncGenerator<Row> {
+  private async *stream(resource: ResourceMeta, caller: Caller, select: string, values: unknown[]): AsyncGenerator<Row> {
     const client = await this.pool.connect().catch((e: unknown) => {
       throw this.translate(e);
     });
@@ -134,7 +153,7 @@ export class ResourceEngine {
           throw this.translate(e);
         });
         if (rows.length === 0) break;
-        for (const row of rows) yield serializeRecord(resource, row, visible);
+        for (const row of rows) yield this.present(resource, row, caller);
       }
     } finally {
       await cursor.close().catch(() => undefined);
@@ -147,7 +166,7 @@ export class ResourceEngine {
     const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`]);
     const rows = await this.query(db, `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`, params.values);
     if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
-    return serializeRecord(resource, rows[0], this.visible(resource, caller));
+    return this.present(resource, rows[0], caller);
   }
 
   async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {

@@ -10,6 +10,7 @@ import { Resource } from './resource.js';
   representation: '{action} {table_name} #{id}',
   choices: { action: ['INSERT', 'UPDATE', 'DELETE'] },
   references: { user_id: 'app_user' },
+  recordImages: { table: 'table_name', pk: 'record_pk', images: ['changed_data', 'old_data'] },
   listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
 })
 @Entity({ tableName: 'audit_log' })

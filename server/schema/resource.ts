@@ -51,6 +51,13 @@ export interface ResourceOptions {
   fieldPermissions?: Record<string, string>;
   /** Fields nobody may change on their own record (their own role). */
   selfProtected?: string[];
+  /**
+   * Rows that hold images of other tables' rows (the audit log): `table` names the column with the
+   * table name, `images` the JSON columns with row images. Each image is cut down to the fields the
+   * caller may see in that table, and scoped roles see only events of records in their scope
+   * (`pk` names the column holding the record's `{"id": n}`).
+   */
+  recordImages?: { table: string; pk: string; images: string[] };
   /** Not served by the generic engine (credentials, sessions); such tables may still be audited. */
   served?: boolean;
   /** Whether the audit trigger is attached (default true; off for sessions and rate-limit counters). */

@@ -136,6 +136,13 @@ describe('field rules', () => {
     expect((await practitioner('PUT', `/student/${own.id}`, { insurance_policy_number: 'X' })).status).toBe(400);
     const meta = (await practitioner('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'student');
     expect(meta.fields.map((f: { name: string }) => f.name)).not.toContain('insurance_group_number');
+    // Nor through the audit log's row images, for a role that may browse it.
+    await grant('audit.browse', 'practitioner', true);
+    await grant('audit_log.list', 'practitioner', true);
+    const events = (await practitioner('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: own.id } })}`)).body;
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(own.insurance_policy_number);
+    expect(events[0].changed_data).toHaveProperty('last_name');
     await grant('student.sensitive', 'practitioner', true);
     expect((await practitioner('GET', `/student/${own.id}`)).body.insurance_policy_number).toBe(own.insurance_policy_number);
   });

@@ -66,7 +66,12 @@ describe('practitioners reach only their own students, services, groups and memb
     await admin('PUT', `/student/${theirs.id}`, { comments: 'admin edit' });
     const [event] = (await admin('GET', `/student/${theirs.id}/history`)).body;
     expect((await api('POST', `/audit_log/${event.id}/revert`)).status).toBe(404);
-    expect((await api('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: theirs.id } })}`)).status).toBe(200);
+    // Nor through the audit log: its events of out-of-scope records are not listed either.
+    expect((await api('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: theirs.id } })}`)).body).toEqual([]);
+    expect((await api('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: mine.id } })}`)).body.length).toBeGreaterThan(0);
+    const seen = (await api('GET', `/audit_log?filter=${q({ table_name: 'student' })}&range=${q([0, 999])}`)).body;
+    const own = new Set((await db.pool.query(`SELECT id FROM student WHERE practitioner_id = $1`, [me])).rows.map((r) => r.id));
+    expect(seen.every((e: { record_pk: { id: number } }) => own.has(e.record_pk.id))).toBe(true);
     expect((await one(`SELECT comments FROM student WHERE id = $1`, [theirs.id])).comments).toBe('admin edit');
   });
 
