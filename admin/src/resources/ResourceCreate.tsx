@@ -1,0 +1,20 @@
+import { Create } from 'react-admin';
+import { useResourceMeta } from '../data/use-meta';
+import { withoutReason } from './ReasonInput';
+import { ResourceForm } from './ResourceForm';
+
+/**
+ * Create form; `?source={"field": value}` pre-fills (the parent's "Add" buttons use it) and
+ * `?redirect=` returns to the parent afterwards.
+ */
+export function ResourceCreate() {
+  const meta = useResourceMeta();
+  if (!meta) return null;
+  const back = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('redirect');
+  const defaults = Object.fromEntries(meta.fields.filter((f) => !f.readOnly && typeof f.default === 'boolean').map((f) => [f.name, f.default]));
+  return (
+    <Create transform={withoutReason} redirect={back ? () => back.replace(/^#?\//, '') : 'show'} title={`New ${meta.singular.toLowerCase()}`}>
+      <ResourceForm meta={meta} defaultValues={defaults} />
+    </Create>
+  );
+}

@@ -1,0 +1,32 @@
+import { Box, Typography } from '@mui/material';
+import { SimpleForm, type SimpleFormProps } from 'react-admin';
+import type { ResourceMeta } from '../data/meta';
+import { inputFor } from '../fields/input-registry';
+import { ReasonInput } from './ReasonInput';
+
+/** One form for create and edit: writable fields grouped by the declared sections. */
+export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
+  const writable = meta.fields.filter((f) => !f.readOnly);
+  const names = new Set(writable.map((f) => f.name));
+  const sections = meta.sections.length ? meta.sections : [{ title: '', fields: writable.map((f) => f.name) }];
+  const placed = new Set(sections.flatMap((s) => s.fields));
+  const rest = writable.filter((f) => !placed.has(f.name)).map((f) => f.name);
+  const groups = [...sections, ...(rest.length ? [{ title: sections[0].title ? 'Other' : '', fields: rest }] : [])];
+  return (
+    <SimpleForm {...props}>
+      {groups.map((g) => (
+        <Box key={g.title || 'fields'} sx={{ width: '100%', mb: 1 }}>
+          {g.title && (
+            <Typography variant="subtitle1" sx={{ mt: 1, mb: 1, fontWeight: 600 }}>
+              {g.title}
+            </Typography>
+          )}
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, columnGap: 2 }}>
+            {g.fields.filter((n) => names.has(n)).map((n) => inputFor(writable.find((f) => f.name === n)!))}
+          </Box>
+        </Box>
+      ))}
+      {meta.askReason && <ReasonInput />}
+    </SimpleForm>
+  );
+}

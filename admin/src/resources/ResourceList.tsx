@@ -1,0 +1,42 @@
+import {
+  BulkDeleteButton,
+  CreateButton,
+  DatagridConfigurable,
+  FilterButton,
+  List,
+  SelectColumnsButton,
+  TopToolbar,
+} from 'react-admin';
+import { useResourceMeta } from '../data/use-meta';
+import { fieldFor } from '../fields/field-registry';
+import { filtersFor } from '../fields/input-registry';
+import { ExportCsvButton } from './ExportCsvButton';
+
+/** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
+export function ResourceList() {
+  const meta = useResourceMeta();
+  if (!meta) return null;
+  const shown = new Set(meta.listFields);
+  const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
+  const filterable = meta.fields.filter((f) => f.type !== 'json' && !['id', 'created_at', 'updated_at', 'created_by', 'updated_by'].includes(f.name));
+  const actions = (
+    <TopToolbar>
+      <FilterButton />
+      <SelectColumnsButton />
+      {meta.actions.includes('create') && <CreateButton />}
+      {meta.actions.includes('export') && <ExportCsvButton />}
+    </TopToolbar>
+  );
+  const rowClick = meta.actions.includes('show') ? 'show' : false;
+  return (
+    <List filters={filtersFor(filterable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label}>
+      <DatagridConfigurable
+        rowClick={rowClick}
+        omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
+        bulkActionButtons={meta.actions.includes('delete') ? <BulkDeleteButton mutationMode="pessimistic" /> : false}
+      >
+        {fields.map((f) => fieldFor(f, { inList: true }))}
+      </DatagridConfigurable>
+    </List>
+  );
+}

@@ -1,0 +1,116 @@
+import { Box, Typography } from '@mui/material';
+import AddIcon from '@mui/icons-material/Add';
+import {
+  Button,
+  Datagrid,
+  DeleteButton,
+  EditButton,
+  Labeled,
+  Pagination,
+  ReferenceManyField,
+  Show,
+  TabbedShowLayout,
+  TopToolbar,
+  useRecordContext,
+} from 'react-admin';
+import { Link } from 'react-router-dom';
+import { HistoryPanel } from '../audit/HistoryPanel';
+import type { ResourceMeta } from '../data/meta';
+import { useMetaOf, useResourceMeta } from '../data/use-meta';
+import { fieldFor } from '../fields/field-registry';
+import { Title } from './ResourceEdit';
+
+function Sections({ meta }: { meta: ResourceMeta }) {
+  const placed = new Set(meta.sections.flatMap((s) => s.fields));
+  const rest = meta.fields.filter((f) => !placed.has(f.name)).map((f) => f.name);
+  const groups = [...meta.sections, ...(rest.length ? [{ title: meta.sections.length ? 'Record' : '', fields: rest }] : [])];
+  return (
+    <Box>
+      {groups.map((g) => (
+        <Box key={g.title || 'fields'} sx={{ mb: 2 }}>
+          {g.title && (
+            <Typography variant="subtitle1" sx={{ fontWeight: 600, mb: 1 }}>
+              {g.title}
+            </Typography>
+          )}
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr 1fr' }, gap: 1 }}>
+            {g.fields.map((n) => meta.fields.find((f) => f.name === n)).filter((f) => f !== undefined).map((f) => (
+              <Labeled key={f.name} label={f.label}>
+                {fieldFor(f)}
+              </Labeled>
+            ))}
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** Records of another resource pointing here; join tables get Add and Remove (edited from the parent). */
+function Related({ child, field, parent }: { child: string; field: string; parent: ResourceMeta }) {
+  const meta = useMetaOf(child);
+  const record = useRecordContext();
+  if (!meta || !record) return null;
+  const joined = meta.editedFrom.includes(field);
+  const columns = meta.listFields.filter((n) => n !== field).map((n) => meta.fields.find((f) => f.name === n)!).filter(Boolean);
+  const back = `/${parent.name}/${record.id}/show/related`;
+  return (
+    <Box sx={{ mb: 3 }} data-testid={`related-${child}`}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+        <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
+          {meta.label}
+        </Typography>
+        {meta.actions.includes('create') && (
+          <Button
+            component={Link}
+            to={`/${child}/create?source=${encodeURIComponent(JSON.stringify({ [field]: record.id }))}&redirect=${encodeURIComponent(back)}`}
+            label={joined ? 'Add' : 'New'}
+          >
+            <AddIcon />
+          </Button>
+        )}
+      </Box>
+      <ReferenceManyField reference={child} target={field} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }}>
+        <Datagrid rowClick={joined ? false : 'show'} bulkActionButtons={false} empty={<Typography variant="body2">None</Typography>}>
+          {columns.map((f) => fieldFor(f, { inList: true }))}
+          {joined && meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" redirect={false} label="Remove" />}
+        </Datagrid>
+      </ReferenceManyField>
+    </Box>
+  );
+}
+
+function ShowActions({ meta }: { meta: ResourceMeta }) {
+  return <TopToolbar>{meta.actions.includes('edit') && <EditButton />}{meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" />}</TopToolbar>;
+}
+
+function History({ meta }: { meta: ResourceMeta }) {
+  const record = useRecordContext();
+  return record ? <HistoryPanel resource={meta.name} id={record.id} /> : null;
+}
+
+/** Show page: readable sections, related records (join tables editable here), and History. */
+export function ResourceShow() {
+  const meta = useResourceMeta();
+  if (!meta) return null;
+  const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
+  return (
+    <Show actions={<ShowActions meta={meta} />} title={<Title template={meta.representation} label={meta.singular} />}>
+      <TabbedShowLayout>
+        <TabbedShowLayout.Tab label="Details">
+          <Sections meta={meta} />
+        </TabbedShowLayout.Tab>
+        {related.length > 0 && (
+          <TabbedShowLayout.Tab label="Related" path="related">
+            {related.map((r) => (
+              <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} parent={meta} />
+            ))}
+          </TabbedShowLayout.Tab>
+        )}
+        <TabbedShowLayout.Tab label="History" path="history">
+          <History meta={meta} />
+        </TabbedShowLayout.Tab>
+      </TabbedShowLayout>
+    </Show>
+  );
+}
