@@ -17,3 +17,8 @@ export function useResourceMeta(): ResourceMeta | undefined {
 export function useCan(permission: string): boolean {
   return usePerms()?.granted.includes(permission) ?? false;
 }
+
+/** Names of the resources the user may read: references to others show raw values. */
+export function useReadable(): Set<string> {
+  return new Set((usePerms()?.resources ?? []).map((r) => r.name));
+}

@@ -37,9 +37,10 @@ function Json({ source }: { source: string }) {
  * Column type -> display component, for lists and show pages. One rule per type; a declaration
  * beside the entity (choices, references, representation) refines it everywhere at once.
  */
-export function fieldFor(field: FieldMeta, options: { inList?: boolean } = {}) {
+export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable?: Set<string> } = {}) {
   const common = { source: field.name, label: field.label, key: field.name, sortable: field.sortable };
-  if (field.reference) {
+  // A reference to a resource the user may not read shows its raw value rather than asking for it.
+  if (field.reference && (!options.readable || options.readable.has(field.reference.resource))) {
     const { resource, representation } = field.reference;
     return (
       <ReferenceField {...common} reference={resource} link="show" emptyText="">

@@ -60,10 +60,10 @@ function ElementsInput({ field }: { field: FieldMeta }) {
 }
 
 /** Column type -> input. Server-managed (read-only) fields never reach here. */
-export function inputFor(field: FieldMeta) {
+export function inputFor(field: FieldMeta, readable?: Set<string>) {
   const validate = field.required ? required() : undefined;
   const common = { source: field.name, label: field.label, key: field.name, validate };
-  if (field.reference) {
+  if (field.reference && (!readable || readable.has(field.reference.resource))) {
     const { resource, representation } = field.reference;
     return (
       <ReferenceInput source={field.name} key={field.name} reference={resource}>
@@ -77,6 +77,7 @@ export function inputFor(field: FieldMeta) {
       </ReferenceInput>
     );
   }
+  if (field.reference && field.type !== 'text') return <NumberInput {...common} step={1} />;
   if (field.choices) return <SelectInput {...common} choices={field.choices.map((c) => ({ id: c, name: c }))} emptyText={field.nullable ? '—' : undefined} />;
   switch (field.type) {
     case 'boolean':
@@ -103,10 +104,12 @@ export function inputFor(field: FieldMeta) {
 }
 
 /** Filter inputs by type: selects for enums, ranges for dates and numbers, references by autocomplete. */
-export function filtersFor(fields: FieldMeta[]) {
+export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
   const out = [<TextInput key="q" source="q" label="Search" alwaysOn resettable />];
   for (const f of fields) {
-    if (f.reference) {
+    if (f.reference && readable && !readable.has(f.reference.resource)) {
+      if (f.type !== 'text') out.push(<NumberInput key={f.name} source={f.name} label={f.label} />);
+    } else if (f.reference) {
       out.push(
         <ReferenceInput key={f.name} source={f.name} reference={f.reference.resource} label={f.label}>
           <AutocompleteInput label={f.label} optionText={(r: Record<string, unknown>) => represent(f.reference!.representation, r)} optionValue={f.reference.field} filterToQuery={(q: string) => ({ q })} />

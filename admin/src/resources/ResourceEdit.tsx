@@ -38,6 +38,8 @@ export function ResourceEdit() {
       );
       return;
     }
+    // Field errors are shown on the inputs by the form itself (react-admin reads body.errors).
+    if (e.body && 'errors' in e.body) return;
     notify(e.body?.message ?? e.message ?? 'The change was not saved', { type: 'error' });
   };
   return (

@@ -2,10 +2,12 @@ import { Box, Typography } from '@mui/material';
 import { SimpleForm, type SimpleFormProps } from 'react-admin';
 import type { ResourceMeta } from '../data/meta';
 import { inputFor } from '../fields/input-registry';
+import { useReadable } from '../data/use-meta';
 import { ReasonInput } from './ReasonInput';
 
 /** One form for create and edit: writable fields grouped by the declared sections. */
 export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
+  const readable = useReadable();
   const writable = meta.fields.filter((f) => !f.readOnly);
   const names = new Set(writable.map((f) => f.name));
   const sections = meta.sections.length ? meta.sections : [{ title: '', fields: writable.map((f) => f.name) }];
@@ -22,7 +24,7 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
             </Typography>
           )}
           <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, columnGap: 2 }}>
-            {g.fields.filter((n) => names.has(n)).map((n) => inputFor(writable.find((f) => f.name === n)!))}
+            {g.fields.filter((n) => names.has(n)).map((n) => inputFor(writable.find((f) => f.name === n)!, readable))}
           </Box>
         </Box>
       ))}

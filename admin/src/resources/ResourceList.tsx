@@ -7,7 +7,7 @@ import {
   SelectColumnsButton,
   TopToolbar,
 } from 'react-admin';
-import { useResourceMeta } from '../data/use-meta';
+import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { ExportCsvButton } from './ExportCsvButton';
@@ -15,6 +15,7 @@ import { ExportCsvButton } from './ExportCsvButton';
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
 export function ResourceList() {
   const meta = useResourceMeta();
+  const readable = useReadable();
   if (!meta) return null;
   const shown = new Set(meta.listFields);
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
@@ -29,13 +30,13 @@ export function ResourceList() {
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;
   return (
-    <List filters={filtersFor(filterable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label}>
+    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label}>
       <DatagridConfigurable
         rowClick={rowClick}
         omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
         bulkActionButtons={meta.actions.includes('delete') ? <BulkDeleteButton mutationMode="pessimistic" /> : false}
       >
-        {fields.map((f) => fieldFor(f, { inList: true }))}
+        {fields.map((f) => fieldFor(f, { inList: true, readable }))}
       </DatagridConfigurable>
     </List>
   );

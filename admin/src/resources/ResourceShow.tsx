@@ -16,11 +16,12 @@ import {
 import { Link } from 'react-router-dom';
 import { HistoryPanel } from '../audit/HistoryPanel';
 import type { ResourceMeta } from '../data/meta';
-import { useMetaOf, useResourceMeta } from '../data/use-meta';
+import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { Title } from './ResourceEdit';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
+  const readable = useReadable();
   const placed = new Set(meta.sections.flatMap((s) => s.fields));
   const rest = meta.fields.filter((f) => !placed.has(f.name)).map((f) => f.name);
   const groups = [...meta.sections, ...(rest.length ? [{ title: meta.sections.length ? 'Record' : '', fields: rest }] : [])];
@@ -36,7 +37,7 @@ function Sections({ meta }: { meta: ResourceMeta }) {
           <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr 1fr' }, gap: 1 }}>
             {g.fields.map((n) => meta.fields.find((f) => f.name === n)).filter((f) => f !== undefined).map((f) => (
               <Labeled key={f.name} label={f.label}>
-                {fieldFor(f)}
+                {fieldFor(f, { readable })}
               </Labeled>
             ))}
           </Box>
@@ -50,6 +51,7 @@ function Sections({ meta }: { meta: ResourceMeta }) {
 function Related({ child, field, parent }: { child: string; field: string; parent: ResourceMeta }) {
   const meta = useMetaOf(child);
   const record = useRecordContext();
+  const readable = useReadable();
   if (!meta || !record) return null;
   const joined = meta.editedFrom.includes(field);
   const columns = meta.listFields.filter((n) => n !== field).map((n) => meta.fields.find((f) => f.name === n)!).filter(Boolean);
@@ -72,7 +74,7 @@ function Related({ child, field, parent }: { child: string; field: string; paren
       </Box>
       <ReferenceManyField reference={child} target={field} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }}>
         <Datagrid rowClick={joined ? false : 'show'} bulkActionButtons={false} empty={<Typography variant="body2">None</Typography>}>
-          {columns.map((f) => fieldFor(f, { inList: true }))}
+          {columns.map((f) => fieldFor(f, { inList: true, readable }))}
           {joined && meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" redirect={false} label="Remove" />}
         </Datagrid>
       </ReferenceManyField>

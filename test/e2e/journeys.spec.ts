@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import type { App } from '../../server/app.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import { DEMO, client, signIn, startServer } from '../support/server.js';
+import { launch, signInAs } from './browser.js';
+
+let db: TestDatabase;
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  app = await startServer(db);
+  browser = await launch();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.drop();
+});
+
+const one = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows[0];
+
+describe('console journeys (Chromium)', () => {
+  it('a system admin creates a fee schedule code with two practitioner types and a modifier, and turns a permission off', async () => {
+    const s = await signInAs(browser, app.url, 'admin');
+    const { page } = s;
+    await page.goto(`${app.url}/#/fee_schedule_code/create`);
+    await page.getByLabel('Procedure code *').fill('T9999');
+    await page.getByLabel('Service description *').fill('End-to-end test service');
+    await page.getByLabel('Service category *').click();
+    await page.getByRole('option', { name: 'Treatment' }).click();
+    await page.getByLabel('Rate amount').fill('42.5');
+    await s.shot('admin-1-fee-code-form');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    const code = await one(`SELECT id FROM fee_schedule_code WHERE procedure_code = 'T9999'`);
+    expect(code).toBeDefined();
+
+    for (const [section, label, pick] of [
+      ['fee_code_practitioner_type', 'Practitioner type', 'LCSW'],
+      ['fee_code_practitioner_type', 'Practitioner type', 'CHW'],
+      ['fee_code_modifier', 'Modifier', 'HA'],
+    ]) {
+      await page.getByTestId(`related-${section}`).getByRole('link', { name: 'Add' }).click();
+      await page.getByLabel(`${label} *`).fill(pick);
+      await page.getByRole('option', { name: new RegExp(`^${pick} —`) }).click();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId(`related-${section}`).waitFor();
+    }
+    await page.getByTestId('related-fee_code_modifier').getByText('HA —').waitFor();
+    await s.shot('admin-2-fee-code-related');
+    const types = await db.pool.query(`SELECT p.code FROM fee_code_practitioner_type j JOIN practitioner_type p ON p.id = j.practitioner_type_id WHERE j.fee_schedule_code_id = $1 ORDER BY 1`, [code.id]);
+    expect(types.rows.map((r) => r.code)).toEqual(['CHW', 'LCSW']);
+    expect((await one(`SELECT count(*)::int AS n FROM fee_code_modifier WHERE fee_schedule_code_id = $1`, [code.id])).n).toBe(1);
+
+    // Support can edit students until the admin turns student.edit off for them.
+    const before = await signInAs(browser, app.url, 'support');
+    await before.page.goto(`${app.url}/#/student/1/show`);
+    await before.page.getByRole('link', { name: 'Edit' }).waitFor();
+    await before.close();
+    await page.goto(`${app.url}/#/permissions`);
+    const box = page.getByRole('checkbox', { name: 'student.edit for Support' });
+    await expect(box.isChecked()).resolves.toBe(true);
+    await box.click();
+    await page.getByText('student.edit: removed from support').waitFor();
+    await s.shot('admin-3-permission-matrix');
+    expect((await one(`SELECT support FROM permission_item WHERE name = 'student.edit'`)).support).toBe(false);
+    const after = await signInAs(browser, app.url, 'support');
+    await after.page.goto(`${app.url}/#/student/1/show`);
+    await after.page.getByRole('tab', { name: 'Details' }).waitFor();
+    expect(await after.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    await after.shot('admin-4-support-without-edit');
+    await after.close();
+    await page.getByRole('checkbox', { name: 'student.edit for Support' }).click();
+    await page.getByText('student.edit: granted to support').waitFor();
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
+
+  it('a support user corrects a birthdate, sees it in History, undoes it, and gets a field error for an unknown modifier', async () => {
+    const student = await one(`SELECT id, first_name, last_name, birthdate::text AS birthdate FROM student ORDER BY id OFFSET 10 LIMIT 1`);
+    const s = await signInAs(browser, app.url, 'support');
+    const { page } = s;
+    await page.getByRole('menuitem', { name: 'Students' }).click();
+    await page.getByPlaceholder('Search').or(page.getByLabel('Search')).first().fill(student.last_name);
+    await page.getByRole('cell', { name: student.first_name, exact: true }).first().click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Birthdate *').fill('2012-03-04');
+    await page.getByLabel('Reason for this change').fill('Birth certificate on file');
+    await s.shot('support-1-edit-birthdate');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('tab', { name: 'History' }).click();
+    const event = page.getByTestId('history-event').first();
+    await event.getByText('Birth certificate on file').waitFor();
+    const row = event.locator('tr[data-field="birthdate"]');
+    await expect(row.innerText()).resolves.toMatch(new RegExp(`birthdate\\s+${student.birthdate}\\s+2012-03-04`));
+    await s.shot('support-2-history');
+    expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe('2012-03-04');
+    await event.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/Undid event/).waitFor();
+    expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe(student.birthdate);
+    await s.shot('support-3-undone');
+
+    await page.goto(`${app.url}/#/claim/3`);
+    const modifiers = page.getByLabel('Modifiers');
+    await modifiers.fill('ZZ9');
+    await page.getByRole('option', { name: /ZZ9/ }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('unknown modifier: ZZ9').waitFor();
+    await s.shot('support-4-modifier-error');
+    expect((await one(`SELECT modifiers FROM claim WHERE id = 3`)).modifiers).not.toContain('ZZ9');
+    expect(s.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await s.close();
+  }, 120_000);
+
+  it('a supervisor filters the audit browser by user and table and opens a record\'s history', async () => {
+    const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    await support('PUT', '/student/12', { comments: 'note from support' }, { 'x-change-reason': 'audit journey' });
+    const supportUser = await one(`SELECT first_name, last_name FROM app_user WHERE email = $1`, [DEMO.support]);
+    const s = await signInAs(browser, app.url, 'supervisor');
+    const { page } = s;
+    await page.getByRole('menuitem', { name: 'Audit trail' }).click();
+    await page.getByLabel('Table').click();
+    await page.getByRole('option', { name: 'Students' }).click();
+    await page.getByLabel('User').fill(supportUser.last_name);
+    await page.getByRole('option', { name: `${supportUser.first_name} ${supportUser.last_name}` }).click();
+    const row = page.getByRole('row').filter({ hasText: 'audit journey' }).first();
+    await row.waitFor();
+    await s.shot('supervisor-1-audit-browser');
+    const rows = await page.locator('tbody tr').count();
+    expect(rows).toBeGreaterThan(0);
+    await row.getByRole('link').first().click();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history-event').first().getByText('audit journey').waitFor();
+    await s.shot('supervisor-2-record-history');
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
+
+  it('a practitioner sees only their own students and no reference-data or user menus', async () => {
+    const me = await one(`SELECT id FROM app_user WHERE email = $1`, [DEMO.practitioner]);
+    const own = (await one(`SELECT count(*)::int AS n FROM student WHERE practitioner_id = $1`, [me.id])).n;
+    const s = await signInAs(browser, app.url, 'practitioner');
+    const { page } = s;
+    const menu = await page.locator('.RaMenu-open, .RaMenu-closed, [class*="RaMenu"]').first().innerText();
+    expect(menu).toContain('Students');
+    expect(menu).not.toMatch(/Reference data|Users & access|Fee schedule|Modifiers|Users|Audit trail|Permission matrix/);
+    await page.getByRole('menuitem', { name: 'Students' }).click();
+    await page.getByText(new RegExp(`of ${own}$`)).waitFor();
+    await s.shot('practitioner-1-own-students');
+    await page.goto(`${app.url}/#/fee_schedule_code`);
+    await page.waitForTimeout(500);
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
+});
