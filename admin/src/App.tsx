@@ -24,7 +24,7 @@ export function App() {
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (
-            <Resource key={r.name} name={r.name} options={{ label: r.label }} list={AuditBrowser} recordRepresentation={(rec) => represent(r.representation, rec)} />
+            <Resource key={r.name} name={r.name} options={{ label: r.label }} list={AuditBrowser} show={ResourceShow} recordRepresentation={(rec) => represent(r.representation, rec)} />
           ) : (
             <Resource
               key={r.name}

@@ -94,8 +94,8 @@ describe('console journeys (Chromium)', () => {
     await page.getByRole('tab', { name: 'History' }).click();
     const event = page.getByTestId('history-event').first();
     await event.getByText('Birth certificate on file').waitFor();
-    const row = event.locator('tr[data-field="birthdate"]');
-    await expect(row.innerText()).resolves.toMatch(new RegExp(`birthdate\\s+${student.birthdate}\\s+2012-03-04`));
+    const row = event.locator('tr[data-field="Birthdate"]');
+    await expect(row.innerText()).resolves.toMatch(new RegExp(`Birthdate\\s+${student.birthdate}\\s+2012-03-04`));
     await s.shot('support-2-history');
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe('2012-03-04');
     await event.getByRole('button', { name: 'Undo' }).click();

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Confirm, useDataProvider, useNotify, useRefresh } from 'react-admin';
 import type { AppDataProvider, AuditEvent } from '../data/data-provider';
-import { useCan } from '../data/use-meta';
+import { useCan, useMetaOf } from '../data/use-meta';
 import { DiffTable } from './DiffTable';
 
 interface Conflict {
@@ -21,6 +21,10 @@ export function HistoryPanel({ resource, id }: { resource: string; id: string | 
   const notify = useNotify();
   const refresh = useRefresh();
   const canRevert = useCan('audit.revert');
+  const meta = useMetaOf(resource);
+  // Undoing is writing: an UPDATE is undone by an edit, an INSERT by a delete, a DELETE by a create.
+  const mayUndo = (e: AuditEvent) => canRevert && !!meta?.actions.includes({ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[e.action]);
+  const labelOf = (field: string) => meta?.fields.find((f) => f.name === field)?.label ?? field;
   const [pending, setPending] = useState<AuditEvent | null>(null);
   const [conflicts, setConflicts] = useState<{ message: string; conflicts: Conflict[] } | null>(null);
   const { data: events, isPending, error } = useQuery({ queryKey: ['history', resource, String(id)], queryFn: () => dataProvider.getHistory(resource, id) });
@@ -76,13 +80,13 @@ export function HistoryPanel({ resource, id }: { resource: string; id: string | 
                   event #{e.id} · change set {e.change_set}
                 </Typography>
                 <Box sx={{ flex: 1 }} />
-                {canRevert && (
+                {mayUndo(e) && (
                   <Button label="Undo" onClick={() => setPending(e)}>
                     <UndoIcon />
                   </Button>
                 )}
               </Stack>
-              <DiffTable changes={e.changes} />
+              <DiffTable changes={e.changes.map((c) => ({ ...c, field: labelOf(c.field) }))} />
             </CardContent>
           </Card>
         ))}

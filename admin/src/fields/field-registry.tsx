@@ -9,6 +9,7 @@ import {
   useRecordContext,
 } from 'react-admin';
 import { isMoney, represent, type FieldMeta } from '../data/meta';
+import { keyReferenceColumn } from './KeyReference';
 
 function Chips({ source }: { source: string }) {
   const record = useRecordContext();
@@ -41,6 +42,7 @@ export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable
   const common = { source: field.name, label: field.label, key: field.name, sortable: field.sortable };
   // A reference to a resource the user may not read shows its raw value rather than asking for it.
   if (field.reference && (!options.readable || options.readable.has(field.reference.resource))) {
+    if (field.reference.field !== 'id') return keyReferenceColumn(field, common);
     const { resource, representation } = field.reference;
     return (
       <ReferenceField {...common} reference={resource} link="show" emptyText="">

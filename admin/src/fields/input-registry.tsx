@@ -16,6 +16,7 @@ import {
   type Validator,
 } from 'react-admin';
 import { isMoney, represent, type FieldMeta } from '../data/meta';
+import { KeyReferenceInput } from './KeyReference';
 
 /** JSONB: edited as text, refused until it parses, stored as the parsed value. */
 const validJson: Validator = (value: unknown) => {
@@ -64,6 +65,7 @@ export function inputFor(field: FieldMeta, readable?: Set<string>) {
   const validate = field.required ? required() : undefined;
   const common = { source: field.name, label: field.label, key: field.name, validate };
   if (field.reference && (!readable || readable.has(field.reference.resource))) {
+    if (field.reference.field !== 'id') return <KeyReferenceInput key={field.name} field={field} validate={validate} />;
     const { resource, representation } = field.reference;
     return (
       <ReferenceInput source={field.name} key={field.name} reference={resource}>
@@ -71,7 +73,6 @@ export function inputFor(field: FieldMeta, readable?: Set<string>) {
           label={field.label}
           validate={validate}
           optionText={(r: Record<string, unknown>) => represent(representation, r)}
-          optionValue={field.reference.field}
           filterToQuery={(q: string) => ({ q })}
         />
       </ReferenceInput>
@@ -109,10 +110,12 @@ export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
   for (const f of fields) {
     if (f.reference && readable && !readable.has(f.reference.resource)) {
       if (f.type !== 'text') out.push(<NumberInput key={f.name} source={f.name} label={f.label} />);
+    } else if (f.reference && f.reference.field !== 'id') {
+      out.push(<TextInput key={f.name} source={f.name} label={f.label} />);
     } else if (f.reference) {
       out.push(
         <ReferenceInput key={f.name} source={f.name} reference={f.reference.resource} label={f.label}>
-          <AutocompleteInput label={f.label} optionText={(r: Record<string, unknown>) => represent(f.reference!.representation, r)} optionValue={f.reference.field} filterToQuery={(q: string) => ({ q })} />
+          <AutocompleteInput label={f.label} optionText={(r: Record<string, unknown>) => represent(f.reference!.representation, r)} filterToQuery={(q: string) => ({ q })} />
         </ReferenceInput>,
       );
     } else if (f.choices) out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={f.choices.map((c) => ({ id: c, name: c }))} />);
