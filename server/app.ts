@@ -18,6 +18,7 @@ import { AuthController } from './http/auth.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { AppError } from './errors/app-error.js';
 import { HealthController } from './http/health.controller.js';
 import { MetaController } from './http/meta.controller.js';
 import { ResourcesController } from './http/resources.controller.js';
@@ -60,13 +61,34 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, requestTimeout: 30_000, connectionTimeout: 30_000 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    // Requests Node cannot even parse (a lying Content-Length) get the product's error shape too.
+    clientErrorHandler: (_error, socket) => {
+      const body = JSON.stringify({ code: 'BAD_REQUEST', message: 'The request is malformed' });
+      if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    },
+  });
   const nest = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ db, config, engine, auth }),
     adapter,
-    { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] },
+    { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
   const fastify = nest.getHttpAdapter().getInstance();
+  // JSON bodies: an empty one (a bodyless POST or DELETE sent as JSON) is no body, and JSON.parse
+  // (which never touches prototypes) keeps a "__proto__" key as an ordinary, refusable field.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, text, done) => {
+    const body = String(text);
+    if (body.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(new AppError('BAD_REQUEST', 'The body is not valid JSON'), undefined);
+    }
+  });
   nest.enableCors({
     origin: config.corsOrigins,
     exposedHeaders: ['Content-Range'],

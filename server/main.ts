@@ -16,8 +16,14 @@ async function stop(signal: string, app?: { close(): Promise<void> }) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping`);
+  // A request that never finishes must not keep PostgreSQL running: after 10 s, stop regardless.
+  const force = setTimeout(() => {
+    console.error('shutdown is taking too long: closing the database anyway');
+    void db.close().finally(() => process.exit(1));
+  }, 10_000);
   await app?.close().catch(() => undefined);
   await db.close();
+  clearTimeout(force);
   process.exit(0);
 }
 process.once('SIGINT', () => void stop('SIGINT'));

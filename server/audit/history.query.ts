@@ -99,18 +99,22 @@ export async function recordHistory(engine: ResourceEngine, resource: ResourceMe
     await engine.getOne(resource, id, caller); // 404 when it does not exist (or is out of scope)
     return [];
   }
-  await assertReachable(engine, resource, id, rows[0], caller);
+  await assertReachable(engine, resource, id, rows[0].changed_data ?? rows[0].old_data, caller);
   return rows.map((r) => toEvent(engine, r, caller));
 }
 
-/** The row must be in the caller's scope now, or (deleted) its last known state must have been. */
-export async function assertReachable(engine: ResourceEngine, resource: ResourceMeta, id: number, latest: AuditRow, caller: Caller): Promise<void> {
-  const probe = await engine.getOne(resource, id, caller).then(() => true, () => false);
-  if (probe) return;
+/**
+ * The record must be in the caller's scope as it stands; once deleted, as the given image of it
+ * (the event's) stood. Anything else is a 404, as if it did not exist.
+ */
+export async function assertReachable(engine: ResourceEngine, resource: ResourceMeta, id: number, image: Record<string, unknown> | null, caller: Caller): Promise<void> {
   const exists = (await engine.query(engine.pool, `SELECT 1 FROM ${ident(resource.name)} WHERE id = $1`, [id])).length > 0;
-  if (exists || latest.action !== 'DELETE') throw notFound(`${resource.singular} ${id} not found`);
+  if (exists) {
+    await engine.getOne(resource, id, caller); // 404 when out of scope
+    return;
+  }
   const params = new Params();
-  const last = params.add(JSON.stringify(latest.old_data ?? {}), 'jsonb');
+  const last = params.add(JSON.stringify(image ?? {}), 'jsonb');
   const scope = caller.scope(resource, params);
   if (!scope) return;
   const table = ident(resource.name);

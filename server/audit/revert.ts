@@ -33,7 +33,7 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
   const resource = engine.resources.get(event.table_name);
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
-  await assertReachable(engine, resource, id, event, caller);
+  await assertReachable(engine, resource, id, event.changed_data ?? event.old_data, caller);
   // Undoing is writing: an UPDATE is undone by an edit, an INSERT by a delete, a DELETE by a create.
   const needed = `${resource.name}.${{ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[event.action]}`;
   if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`);
@@ -115,8 +115,11 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * that trips a foreign key is set aside (to its savepoint) and retried once the others have run.
  */
 export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
-  const events = await loadEvents(engine, 'a.txid = $1', txid);
-  if (events.length === 0) throw notFound(`Change set ${txid} not found`);
+  const all = await loadEvents(engine, 'a.txid = $1', txid);
+  if (all.length === 0) throw notFound(`Change set ${txid} not found`);
+  // Rows of tables the engine does not serve (a deleted user's credentials) stay undone: an admin
+  // sets a new password rather than have the log resurrect one.
+  const events = all.filter((e) => engine.resources.has(e.table_name));
   const result = await engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
     const records: RevertResult['records'] = [];
     let pending = events;

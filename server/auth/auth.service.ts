@@ -59,15 +59,10 @@ export class AuthService implements CallerResolver {
       throw new AppError('UNAUTHORIZED', WRONG);
     }
     await this.limiter.succeeded(key);
-    const sessionId = randomUUID();
-    const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    await inUnitOfWork(this.pool, { userId: found.id, reason: 'sign-in' }, async (tx) => {
-      await tx.query(`INSERT INTO auth_session (id, user_id, expires_at) VALUES ($1, $2, $3)`, [sessionId, found.id, expiresAt.toISOString()]);
-      await tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [found.id]);
-    });
-    const token = await signToken(this.secret, { sub: String(found.id), sid: sessionId }, expiresAt);
-    const auth = await this.load(sessionId, found.id);
-    return { token, expires_at: expiresAt.toISOString(), ...this.describe(auth) };
+    await inUnitOfWork(this.pool, { userId: found.id, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [found.id]));
+    const session = await this.startSession(found.id);
+    const { sid } = await verifyToken(this.secret, session.token);
+    return { ...session, ...this.describe(await this.load(sid, found.id)) };
   }
 
   describe(auth: Authenticated) {
@@ -93,7 +88,7 @@ export class AuthService implements CallerResolver {
 
   private async check(request: FastifyRequest): Promise<Authenticated> {
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(header) : null;
+    const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i.exec(header) : null;
     if (!match) throw new AppError('UNAUTHORIZED', 'Sign in to use the API');
     const claims = await verifyToken(this.secret, match[1]).catch(() => {
       throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
@@ -123,8 +118,11 @@ export class AuthService implements CallerResolver {
     await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
   }
 
-  /** Sets a user's password (their own with the current one, or anyone's with permission.manage). */
-  async setPassword(request: FastifyRequest, targetId: number | null, body: unknown): Promise<void> {
+  /**
+   * Sets a user's password (their own with the current one, or anyone's with permission.manage).
+   * Every older session of that user ends; changing one's own password answers a fresh token.
+   */
+  async setPassword(request: FastifyRequest, targetId: number | null, body: unknown): Promise<{ token: string; expires_at: string } | null> {
     const auth = await this.authenticate(request);
     const { current, password } = (body ?? {}) as Record<string, unknown>;
     const self = targetId === null || targetId === auth.user.id;
@@ -134,7 +132,10 @@ export class AuthService implements CallerResolver {
     const userId = self ? auth.user.id : targetId!;
     if (self) {
       const { rows } = await this.pool.query(`SELECT password_hash FROM user_credential WHERE user_id = $1`, [userId]);
+      const key = auth.user.email.toLowerCase();
+      await this.limiter.check(key, request.ip);
       if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
+        await this.limiter.failed(key, request.ip);
         throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
       }
     } else if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) {
@@ -148,5 +149,13 @@ export class AuthService implements CallerResolver {
         [userId, hash],
       );
     });
+    return self ? this.startSession(userId) : null;
+  }
+
+  private async startSession(userId: number): Promise<{ token: string; expires_at: string }> {
+    const sessionId = randomUUID();
+    const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
+    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at) VALUES ($1, $2, $3)`, [sessionId, userId, expiresAt.toISOString()]);
+    return { token: await signToken(this.secret, { sub: String(userId), sid: sessionId }, expiresAt), expires_at: expiresAt.toISOString() };
   }
 }

@@ -25,6 +25,26 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
     condition
       .replaceAll(':user', () => params.add(user.id, 'integer'))
       .replaceAll(':districts', () => params.add(user.districts ?? [], 'text[]'));
+
+  /**
+   * Rows holding images of other tables' rows (the audit log) are visible only for tables the caller
+   * may show, and, for a scoped role, only for records now in its scope there. Events of tables the
+   * engine does not serve (credentials) are for permission.manage alone.
+   */
+  const imageScope = (resource: ResourceMeta, images: NonNullable<ResourceMeta['options']['recordImages']>, params: Params) => {
+    const table = ident(images.table);
+    const unscoped: string[] = [];
+    const parts: string[] = [];
+    for (const other of resources.values()) {
+      if (other === resource || !granted.has(`${other.name}.show`)) continue;
+      const condition = scopeKind ? other.options.scopes?.[scopeKind] : undefined;
+      if (!condition) unscoped.push(other.name);
+      else parts.push(`(${table} = ${params.add(other.name, 'text')} AND (${ident(images.pk)}->>'id')::bigint IN (SELECT id FROM ${ident(other.name)} WHERE ${fill(condition, params)}))`);
+    }
+    parts.push(`${table} = ANY(${params.add(unscoped, 'text[]')})`);
+    if (granted.has('permission.manage')) parts.push(`NOT ${table} = ANY(${params.add([...resources.keys()], 'text[]')})`);
+    return parts.join(' OR ');
+  };
   return {
     userId: user.id,
     can: (permission) => granted.has(permission),
@@ -36,21 +56,9 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
       return null;
     },
     scope(resource: ResourceMeta, params: Params) {
-      if (!scopeKind) return null;
       const images = resource.options.recordImages;
-      if (images) {
-        // Events of unscoped tables, or of records now in the caller's scope in their own table.
-        const unscoped: string[] = [];
-        const parts: string[] = [];
-        for (const other of resources.values()) {
-          const condition = other.options.scopes?.[scopeKind];
-          if (other === resource) continue;
-          if (!condition) unscoped.push(other.name);
-          else parts.push(`(${ident(images.table)} = ${params.add(other.name, 'text')} AND (${ident(images.pk)}->>'id')::bigint IN (SELECT id FROM ${ident(other.name)} WHERE ${fill(condition, params)}))`);
-        }
-        parts.push(`${ident(images.table)} = ANY(${params.add(unscoped, 'text[]')})`);
-        return parts.join(' OR ');
-      }
+      if (images) return imageScope(resource, images, params);
+      if (!scopeKind) return null;
       const condition = resource.options.scopes?.[scopeKind];
       return condition ? fill(condition, params) : null;
     },

@@ -27,7 +27,7 @@ try {
       .join('\n');
     await writeFile(
       `migrations/${cls}.ts`,
-      `import { Migration } from '@mikro-orm/migrations';\nimport { attachAuditTriggerSql } from '../server/audit/audit-trigger.sql.js';\n\nexport class ${cls} extends Migration {\n  override up(): void {\n${body}\n${triggers}\n  }\n}\n`,
+      `import { Migration } from '@mikro-orm/migrations';\n${triggers ? "import { attachAuditTriggerSql } from '../server/audit/audit-trigger.sql.js';\n" : ''}\nexport class ${cls} extends Migration {\n  override up(): void {\n${body}${triggers ? `\n${triggers}` : ''}\n  }\n}\n`,
     );
     console.log(`wrote migrations/${cls}.ts: add it to migrations/index.ts`);
   }

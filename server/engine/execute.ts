@@ -173,7 +173,7 @@ export class ResourceEngine {
     this.writable(resource);
     const values = validatePayload(resource, body, 'create', caller, null);
     return this.writeTo(resource, caller, reason, async (tx) => {
-      await this.checkValueReferences(resource, values, tx);
+      await this.checkValueReferences(resource, values, tx, caller);
       for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
         if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
       }
@@ -212,7 +212,7 @@ export class ResourceEngine {
       const changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
       if (changed.length === 0) return current;
       const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
-      await this.checkValueReferences(resource, patch, tx);
+      await this.checkValueReferences(resource, patch, tx, caller);
       const params = new Params();
       const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
       for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
@@ -270,12 +270,26 @@ export class ResourceEngine {
     return field.type === 'json' && value !== null ? JSON.stringify(value) : value;
   }
 
-  /** Declared soft references: every array element exists in its target, a name names a resource. */
-  private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx): Promise<void> {
+  /**
+   * References the database cannot judge for this caller: a reference must point at a row the
+   * caller may reach (a practitioner books services for their own students only; a missing row and
+   * an out-of-scope one get the same answer), every element of a declared soft reference must exist,
+   * and a resource name must name a resource.
+   */
+  private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx, caller: Caller): Promise<void> {
     const errors: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {
       const field = resource.field.get(key)!;
       if (value === null || value === undefined) continue;
+      if (field.reference && !field.readOnly) {
+        const target = this.resources.get(field.reference.resource);
+        const params = new Params();
+        const scope = target ? caller.scope(target, params) : null;
+        if (target && scope) {
+          const found = await this.query(tx, `SELECT 1 FROM ${ident(target.name)} WHERE ${ident(field.reference.field)} = ${params.add(value)} AND (${scope})`, params.values);
+          if (found.length === 0) errors[key] = 'refers to a record that does not exist or that you cannot reach';
+        }
+      }
       if (field.namesResource && !this.resources.has(value as string)) errors[key] = `must name a resource (e.g. ${[...this.resources.keys()].slice(1, 4).join(', ')})`;
       if (field.elementsReference && Array.isArray(value) && value.length > 0) {
         const target = field.elementsReference;

@@ -12,8 +12,9 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 
 /** The column named in a violation's detail: `Key (email)=(a@b.c) already exists.` */
 function keyColumns(detail: string | undefined): string[] {
-  const m = /^Key \(([^)]+)\)=/.exec(detail ?? '');
-  return m ? m[1].split(',').map((s) => s.trim().replaceAll('"', '')) : [];
+  const m = /^Key \((.+?)\)=\(/.exec(detail ?? '');
+  // An expression index names its column inside the expression: `lower((email)::text)` -> email.
+  return m ? m[1].split(',').map((s) => s.trim().replaceAll('"', '').replace(/^\w+\(\(?(\w+)\)?(::\w+)?\)$/, '$1')) : [];
 }
 
 /**

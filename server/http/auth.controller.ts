@@ -27,11 +27,11 @@ export class AuthController {
     await this.auth.logout(req);
   }
 
-  /** Change one's own password: `{current, password}`. */
+  /** Change one's own password: `{current, password}`; answers a fresh token (older sessions end). */
   @Post('auth/password')
-  @HttpCode(204)
-  async password(@Body() body: unknown, @Req() req: FastifyRequest) {
-    await this.auth.setPassword(req, null, jsonBody(req, body));
+  @HttpCode(200)
+  password(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return this.auth.setPassword(req, null, jsonBody(req, body));
   }
 
   /** Set another user's password (permission.manage): `{password}`. */

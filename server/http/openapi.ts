@@ -35,6 +35,9 @@ const listParams = [
   { name: 'range', in: 'query', schema: { type: 'string' }, description: 'JSON [start,end], at most 1000 rows' },
 ];
 const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+/** Every route answers these when it is not allowed. */
+const denied = { 401: { ...error, description: 'No valid token' }, 403: { ...error, description: 'Not permitted' } };
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
 
 /** OpenAPI 3 document generated from the resource metadata (served at /api/docs-json). */
 export function openApiDocument(resources: Iterable<ResourceMeta>) {
@@ -59,28 +62,43 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     const reason = { name: 'X-Change-Reason', in: 'header', schema: { type: 'string' } };
     const tags = [r.label];
     paths[`/api/${r.name}`] = {
-      get: { tags, summary: `List ${r.label}`, parameters: listParams, responses: { 200: { description: 'Rows; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: ref } } } }, 400: error } },
-      ...(r.readOnly ? {} : { post: { tags, summary: `Create a ${r.singular}`, parameters: [reason], requestBody: one, responses: { 200: { description: 'Created', ...one }, 400: error, 409: error } } }),
+      get: { tags, summary: `List ${r.label}`, parameters: listParams, responses: { 200: { description: 'Rows; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: ref } } } }, 400: error, ...denied } },
+      ...(r.readOnly ? {} : { post: { tags, summary: `Create a ${r.singular}`, parameters: [reason], requestBody: one, responses: { 201: { description: 'Created', ...one }, 400: error, ...denied, 409: error, 415: error } } }),
+    };
+    paths[`/api/${r.name}/export`] = {
+      get: { tags, summary: `Every ${r.singular.toLowerCase()} matching the filter, as CSV (streamed)`, parameters: listParams.slice(0, 2), responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, 400: error, ...denied } },
     };
     paths[`/api/${r.name}/{id}`] = {
-      get: { tags, summary: `Get a ${r.singular}`, parameters: [idParam], responses: { 200: { description: 'The record', ...one }, 404: error } },
+      get: { tags, summary: `Get a ${r.singular}`, parameters: [idParam], responses: { 200: { description: 'The record', ...one }, ...denied, 404: error } },
       ...(r.readOnly
         ? {}
         : {
-            put: { tags, summary: `Update a ${r.singular} (send updated_at for the optimistic lock)`, parameters: [idParam, reason], requestBody: one, responses: { 200: { description: 'Updated', ...one }, 400: error, 404: error, 409: error } },
-            delete: { tags, summary: `Delete a ${r.singular}`, parameters: [idParam, reason], responses: { 200: { description: 'The deleted record', ...one }, 404: error, 409: error } },
+            put: { tags, summary: `Update a ${r.singular} (send updated_at for the optimistic lock)`, parameters: [idParam, reason], requestBody: one, responses: { 200: { description: 'Updated', ...one }, 400: error, ...denied, 404: error, 409: { ...error, description: 'Changed since loaded (body.current), or a unique/reference conflict' } } },
+            delete: { tags, summary: `Delete a ${r.singular}`, parameters: [idParam, reason], responses: { 200: { description: 'The deleted record', ...one }, ...denied, 404: error, 409: { ...error, description: 'Other records still refer to it' } } },
           }),
     };
-    paths[`/api/${r.name}/{id}/history`] = {
-      get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, 404: error } },
-    };
+    if (!r.options.recordImages) {
+      paths[`/api/${r.name}/{id}/history`] = {
+        get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, ...denied, 404: error } },
+      };
+    }
   }
-  paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, 409: error } } };
-  paths['/api/audit_log/revert-change-set/{txid}'] = { post: { tags: ['Audit'], summary: 'Undo a whole change set', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, 409: error } } };
+  paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
+  paths['/api/audit_log/revert-change-set/{txid}'] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
+  const auth = ['Sign-in'];
+  const credentials = json({ type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] });
+  paths['/api/auth/login'] = { post: { tags: auth, security: [], summary: 'Sign in: an 8-hour HS256 token', requestBody: credentials, responses: { 200: { description: '{token, expires_at, user, permissions}' }, 400: error, 401: { ...error, description: 'Wrong email or password' }, 429: { ...error, description: 'Too many failed sign-ins (Retry-After)' } } } };
+  paths['/api/auth/me'] = { get: { tags: auth, summary: 'Who is signed in, their role and permissions', responses: { 200: { description: '{user, permissions}' }, 401: error } } };
+  paths['/api/auth/logout'] = { post: { tags: auth, summary: 'End this token', responses: { 204: { description: 'Ended' }, 401: error } } };
+  paths['/api/auth/password'] = { post: { tags: auth, summary: 'Change one\'s own password (ends older sessions, answers a fresh token)', requestBody: json({ type: 'object', properties: { current: { type: 'string' }, password: { type: 'string' } } }), responses: { 200: { description: '{token, expires_at}' }, 400: error, 401: error, 429: error } } };
+  paths['/api/app_user/{id}/password'] = { post: { tags: auth, summary: 'Set a user\'s password (permission.manage)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], requestBody: json({ type: 'object', properties: { password: { type: 'string' } } }), responses: { 204: { description: 'Set' }, 400: error, ...denied, 404: error } } };
+  paths['/api/meta'] = { get: { tags: ['Metadata'], summary: 'The resources, fields and actions the caller may use', responses: { 200: { description: '{resources}' }, 401: error } } };
+  paths['/api/health'] = { get: { tags: ['Metadata'], security: [], summary: 'Liveness and database reachability', responses: { 200: { description: '{status, db}' }, 503: { description: 'Database down' } } } };
   return {
     openapi: '3.0.3',
     info: { title: 'KCSOS / CYBHI admin API', version: '1.0.0', description: 'Generated from the MikroORM entities: one generic resource per table.' },
     paths,
+    security: [{ bearer: [] }],
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };
 }

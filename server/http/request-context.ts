@@ -11,7 +11,7 @@ export function changeReason(request: FastifyRequest): string | null {
     // Headers are Latin-1 on the wire; the console sends reasons URI-encoded to carry any text.
     decoded = decodeURIComponent(value);
   } catch {
-    throw new AppError('BAD_REQUEST', 'X-Change-Reason is not valid URI-encoded text');
+    decoded = value; // plain text that merely contains a "%" ("100% sure")
   }
   if (decoded.length > 500 || decoded.includes('\u0000')) throw new AppError('BAD_REQUEST', 'X-Change-Reason must be at most 500 characters of text');
   return decoded.trim() || null;

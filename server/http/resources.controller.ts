@@ -61,7 +61,12 @@ export class ResourcesController {
     const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${resource.name}.csv"`);
-    return csvStream(fields, rows);
+    const stream = csvStream(fields, rows);
+    // A client that goes away mid-download must give its cursor's connection back to the pool.
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) stream.destroy();
+    });
+    return stream;
   }
 
   @Get(':resource/:id/history')

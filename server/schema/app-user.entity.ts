@@ -1,11 +1,12 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 
 /** All platform users (practitioners, supervisors, admins, support). */
 @Resource({
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
-  selfProtected: ['role'],
+  // Nobody changes their own role, level, districts or status (and so cannot lock themselves out).
+  selfProtected: ['role', 'permission_level', 'districts', 'status'],
   label: 'Users',
   area: 'Users & access',
   representation: '{first_name} {last_name}',
@@ -23,6 +24,8 @@ import { Resource } from './resource.js';
   },
 })
 @Entity({ tableName: 'app_user' })
+// Sign-in ignores the case of an email, so two accounts may not differ by case alone.
+@Index({ name: 'app_user_email_lower_unique', expression: 'create unique index "app_user_email_lower_unique" on "app_user" (lower("email"))' })
 export class AppUser {
   /** User ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -76,7 +76,8 @@ function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: 
   if (typeof raw !== 'string') throw badRequest('Filter "q" must be text', { q: 'must be text' });
   const term = raw.trim();
   if (term === '') return 'TRUE';
-  if (term.includes('\u0000') || term.length > 200) throw badRequest('Filter "q" must be at most 200 characters of text', { q: 'invalid search text' });
+  if (term.length > 200) throw badRequest('Filter "q" must be at most 200 characters', { q: 'too long' });
+  if (term.includes('\u0000')) throw badRequest('Filter "q" must not contain NUL characters', { q: 'invalid search text' });
   const pattern = params.add('%' + escapeLike(term) + '%', 'text');
   const parts = resource.fields
     .filter((f) => f.searchable && visible(f))

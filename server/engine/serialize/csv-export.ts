@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 
 /**
  * A cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return) gets a leading
@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
  */
 export function safeCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // A number (-5) is data, not a formula: only text is escaped.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
@@ -23,6 +25,8 @@ export function csvStream(fields: string[], rows: AsyncIterable<Record<string, u
       }
     })(),
   );
-  source.on('error', (error) => csv.destroy(error));
-  return source.pipe(csv);
+  // pipeline, not pipe: destroying the CSV stream (the client left) also ends the row generator,
+  // whose `finally` closes the cursor and releases its connection.
+  pipeline(source, csv, () => undefined);
+  return csv;
 }

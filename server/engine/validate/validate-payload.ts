@@ -21,8 +21,10 @@ export function validatePayload(
   current: Record<string, unknown> | null,
 ): Record<string, unknown> {
   if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object');
-  const values: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
+  // Null-prototype records: a "__proto__" key from the body must stay an ordinary (refused) key
+  // rather than reach Object.prototype's setter and vanish.
+  const values: Record<string, unknown> = Object.create(null);
+  const errors: Record<string, string> = Object.create(null);
   for (const [key, raw] of Object.entries(body)) {
     const field = resource.field.get(key);
     if (!field || !caller.sees(resource, field)) {

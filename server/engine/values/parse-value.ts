@@ -74,7 +74,8 @@ function date(v: unknown): Parsed {
 
 function time(v: unknown): Parsed {
   if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/.test(v)) return no('must be a time (HH:MM or HH:MM:SS)');
-  return ok(v);
+  // PostgreSQL answers HH:MM:SS: spell it the same, so "10:00" for a stored 10:00:00 is no change.
+  return ok(v.length === 5 ? `${v}:00` : v);
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/;
