@@ -105,8 +105,11 @@ describe('console journeys (Chromium)', () => {
     await s.shot('support-3-undone');
 
     await page.goto(`${app.url}/#/claim/3`);
-    const modifiers = page.getByLabel('Modifiers');
-    await modifiers.fill('ZZ9');
+    await page.getByRole('button', { name: 'Save' }).waitFor();
+    await page.waitForLoadState('networkidle'); // the modifier codes the chips offer
+    const modifiers = page.getByRole('combobox', { name: 'Modifiers' });
+    await modifiers.click();
+    await modifiers.pressSequentially('ZZ9', { delay: 50 });
     await page.getByRole('option', { name: /ZZ9/ }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('unknown modifier: ZZ9').waitFor();
