@@ -119,6 +119,24 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
+  it('explains an optimistic-lock conflict with a way to reload, and keeps both changes apart', async () => {
+    const s = await signInAs(browser, app.url, 'admin');
+    const { page } = s;
+    await page.goto(`${app.url}/#/student/20`);
+    await page.getByLabel('Comments').fill('edit in the browser');
+    // Meanwhile someone else saves the same student.
+    const other = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    expect((await other('PUT', '/student/20', { comments: 'edit by support' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Someone else changed this record since you opened it/).waitFor();
+    await s.shot('admin-5-lock-conflict');
+    expect((await one(`SELECT comments FROM student WHERE id = 20`)).comments).toBe('edit by support');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByLabel('Comments').inputValue()).resolves.toBe('edit by support');
+    expect(s.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+    await s.close();
+  }, 120_000);
+
   it('a supervisor filters the audit browser by user and table and opens a record\'s history', async () => {
     const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
     await support('PUT', '/student/12', { comments: 'note from support' }, { 'x-change-reason': 'audit journey' });
