@@ -1,11 +1,12 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  search: ['claim_number', 'student_name', 'student_ssid', 'batch_number', 'service_code'],
   scopes: {
     own: "student_ssid IN (SELECT ssid FROM student WHERE practitioner_id = :user)",
     district: "district = ANY(:districts)",
@@ -26,6 +27,12 @@ import { Student } from './student.entity.js';
   },
 })
 @Entity({ tableName: 'claim' })
+// Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
+@Index({ name: 'claim_claim_number_trgm', expression: 'create index "claim_claim_number_trgm" on "claim" using gin ("claim_number" gin_trgm_ops)' })
+@Index({ name: 'claim_student_name_trgm', expression: 'create index "claim_student_name_trgm" on "claim" using gin ("student_name" gin_trgm_ops)' })
+@Index({ name: 'claim_student_ssid_trgm', expression: 'create index "claim_student_ssid_trgm" on "claim" using gin ("student_ssid" gin_trgm_ops)' })
+@Index({ name: 'claim_batch_number_trgm', expression: 'create index "claim_batch_number_trgm" on "claim" using gin ("batch_number" gin_trgm_ops)' })
+@Index({ name: 'claim_service_code_trgm', expression: 'create index "claim_service_code_trgm" on "claim" using gin ("service_code" gin_trgm_ops)' })
 export class Claim {
   /** Internal claim ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

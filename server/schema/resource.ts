@@ -27,6 +27,11 @@ export interface ResourceOptions {
   sensitive?: string[];
   /** Fields that never leave the server and are masked in the audit log (credential hashes). */
   secret?: string[];
+  /**
+   * The text fields `q` searches (defaults to every text field). Big tables declare a few, each with
+   * a trigram index, so a search stays an index scan at a million rows.
+   */
+  search?: string[];
   /** Columns a person wants first in a list. */
   listFields?: string[];
   /** Fields edited as long text (defaults: notes, descriptions, comments). */

@@ -1,10 +1,11 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 
 /** Core student demographics, education, insurance, consent. */
 @Resource({
+  search: ['last_name', 'first_name', 'preferred_name', 'ssid', 'local_id'],
   scopes: {
     own: "practitioner_id = :user",
     district: "district = ANY(:districts)",
@@ -26,6 +27,12 @@ import { AppUser } from './app-user.entity.js';
   },
 })
 @Entity({ tableName: 'student' })
+// Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
+@Index({ name: 'student_last_name_trgm', expression: 'create index "student_last_name_trgm" on "student" using gin ("last_name" gin_trgm_ops)' })
+@Index({ name: 'student_first_name_trgm', expression: 'create index "student_first_name_trgm" on "student" using gin ("first_name" gin_trgm_ops)' })
+@Index({ name: 'student_preferred_name_trgm', expression: 'create index "student_preferred_name_trgm" on "student" using gin ("preferred_name" gin_trgm_ops)' })
+@Index({ name: 'student_ssid_trgm', expression: 'create index "student_ssid_trgm" on "student" using gin ("ssid" gin_trgm_ops)' })
+@Index({ name: 'student_local_id_trgm', expression: 'create index "student_local_id_trgm" on "student" using gin ("local_id" gin_trgm_ops)' })
 export class Student {
   /** Student ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

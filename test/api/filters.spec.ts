@@ -80,12 +80,17 @@ describe('filters match the equivalent SQL', () => {
     });
   }
 
-  it('q searches every text field case-insensitively, and ids', async () => {
+  it('q searches the declared search fields case-insensitively, and ids', async () => {
     const student = (await db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
     const term = student.last_name.slice(1, 4).toUpperCase();
-    const expected = await sqlIds('student', `concat_ws(' ', ssid, local_id, first_name, last_name, preferred_name, gender, district, school, address, city, state, zip_code, primary_contact_name, primary_contact_phone, transportation_team, transportation_needs, primary_disability, comments, insurance_type, insurance_carrier, insurance_group_number, insurance_policy_number, medi_cal_benefits_id, copay_id, emergency_contact_name, emergency_contact_phone) ILIKE $1`, [`%${term}%`]);
+    const expected = await sqlIds('student', `concat_ws(' ', last_name, first_name, preferred_name, ssid, local_id) ILIKE $1`, [`%${term}%`]);
     expect(await ids('student', { q: term })).toMatchObject(expected);
     expect((await ids('student', { q: String(student.id) })).ids).toContain(student.id);
+  });
+
+  it('q searches every text field of a resource that declares none', async () => {
+    const expected = await sqlIds('modifier', `concat_ws(' ', code, description, notes) ILIKE '%telemedicine%'`);
+    expect(await ids('modifier', { q: 'TELEMEDICINE' })).toMatchObject(expected);
   });
 
   it('q treats % and _ literally', async () => {

@@ -99,7 +99,9 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         reference,
         elementsReference: elements ? { resource: elements.split('.')[0], field: elements.split('.')[1] } : null,
         namesResource: options.namesResource?.includes(column) ?? false,
-        searchable: (type === 'text' || type === 'text[]') && !options.choices?.[column] && !options.secret?.includes(column),
+        searchable: options.search
+          ? options.search.includes(column)
+          : (type === 'text' || type === 'text[]') && !options.choices?.[column] && !options.secret?.includes(column),
         sortable: type !== 'json' && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
@@ -114,6 +116,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       if (!field.has(placeholder)) throw new Error(`${name}: representation names unknown field "${placeholder}"`);
     }
     const named = [
+      ...(options.search ?? []),
       ...Object.keys(options.choices ?? {}),
       ...(options.sensitive ?? []),
       ...(options.secret ?? []),
