@@ -53,7 +53,7 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()));
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow });
   await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
   const permissions = new PermissionCache(db.pool);
   engine.onWrite((resource) => {
@@ -91,7 +91,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   nest.enableCors({
     origin: config.corsOrigins,
-    exposedHeaders: ['Content-Range'],
+    exposedHeaders: ['Content-Range', 'X-Total-Approximate'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Range', 'X-Change-Reason'],
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
   });

@@ -13,6 +13,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** HS256 key; when unset one is generated once under dataDir. */
   jwtSecret: string | undefined;
+  /** List totals are counted exactly below this many rows, estimated by the planner above. */
+  exactCountBelow: number;
   /** Failed sign-ins allowed per account / per client address in 15 minutes. */
   loginLimits: { perAccount: number; perAddress: number };
 }
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     production: env.NODE_ENV === 'production',
     jwtSecret: env.JWT_SECRET || undefined,
+    exactCountBelow: count(env.EXACT_COUNT_BELOW, 100_000, 'EXACT_COUNT_BELOW'),
     loginLimits: {
       perAccount: count(env.LOGIN_LIMIT_PER_ACCOUNT, 5, 'LOGIN_LIMIT_PER_ACCOUNT'),
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),

@@ -16,6 +16,13 @@ export interface ListResult {
   rows: Record<string, unknown>[];
   start: number;
   total: number;
+  /** The total is the planner's estimate (above `exactCountBelow` rows), not a count. */
+  approximate: boolean;
+}
+
+export interface EngineOptions {
+  /** Totals up to this many rows are counted exactly; above, the planner's estimate is answered. */
+  exactCountBelow: number;
 }
 
 type Row = Record<string, unknown>;
@@ -43,9 +50,13 @@ export class ResourceEngine {
   /** Called after a committed write to a resource (the permission cache listens for its tables). */
   private readonly listeners: ((resource: string) => void)[] = [];
 
+  /** Table sizes (pg_class.reltuples), refreshed at most once a minute per table. */
+  private readonly sizes = new Map<string, { rows: number; at: number }>();
+
   constructor(
     readonly pool: Pool,
     readonly resources: Map<string, ResourceMeta>,
+    readonly options: EngineOptions = { exactCountBelow: 100_000 },
   ) {}
 
   onWrite(listener: (resource: string) => void): void {
@@ -116,20 +127,41 @@ export class ResourceEngine {
       order = field.name === 'id' ? `"id" ${query.sort.order}` : `${ident(field.name)} ${query.sort.order} NULLS LAST, "id" ${query.sort.order}`;
     }
     const table = ident(resource.name);
-    return { visible, params, select: `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order}`, count: `SELECT count(*)::bigint AS total FROM ${table} ${where}` };
+    return { visible, params, select: `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order}`, from: `FROM ${table} ${where}` };
+  }
+
+  private async tableSize(table: string): Promise<number> {
+    const known = this.sizes.get(table);
+    if (known && Date.now() - known.at < 60_000) return known.rows;
+    const [row] = await this.query(this.pool, `SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`, [ident(table)]);
+    const rows = Number(row?.n ?? 0);
+    this.sizes.set(table, { rows, at: Date.now() });
+    return rows;
+  }
+
+  /**
+   * The list total, chosen per request: an exact count while the table (or, for a filter, the
+   * planner's estimate of the matching rows) is below the threshold, the estimate above it. An
+   * exact count(*) over a million rows costs tens of milliseconds on every page; the estimate, one plan.
+   */
+  private async total(resource: ResourceMeta, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+    const limit = this.options.exactCountBelow;
+    if ((await this.tableSize(resource.name)) >= limit) {
+      const [plan] = await this.query(this.pool, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+      const estimate = Math.round(Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']));
+      if (estimate >= limit) return { total: estimate, approximate: true };
+    }
+    const [count] = await this.query(this.pool, `SELECT count(*)::bigint AS total ${from}`, values);
+    return { total: Number(count.total), approximate: false };
   }
 
   async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
-    const { params, select, count: countSql } = this.planList(resource, query, caller);
+    const { params, select, from } = this.planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
     const rowsSql = `${select} LIMIT ${limit} OFFSET ${start}`;
-    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.query(this.pool, countSql, params.values)]);
-    return {
-      rows: rows.map((r) => this.present(resource, r, caller)),
-      start,
-      total: Number(count[0].total),
-    };
+    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.total(resource, from, params.values)]);
+    return { rows: rows.map((r) => this.present(resource, r, caller)), start, ...count };
   }
 
   /**

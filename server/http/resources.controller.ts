@@ -48,6 +48,7 @@ export class ResourcesController {
     authorize(caller, resource, 'list');
     const result = await this.engine.list(resource, parseListQuery(query), caller);
     reply.header('Content-Range', contentRange(resource.name, result.start, result.rows.length, result.total));
+    if (result.approximate) reply.header('X-Total-Approximate', 'true');
     return result.rows;
   }
 
