@@ -30,6 +30,8 @@ const ACTIVE = (status: string | null) => status === null || status === 'Active'
  */
 export class AuthService implements CallerResolver {
   private readonly cache = new WeakMap<FastifyRequest, Promise<Authenticated>>();
+  /** Signature checks are pure (token + key): each token's is done once, then remembered until it expires. */
+  private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
 
   constructor(
     private readonly pool: Pool,
@@ -90,27 +92,39 @@ export class AuthService implements CallerResolver {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i.exec(header) : null;
     if (!match) throw new AppError('UNAUTHORIZED', 'Sign in to use the API');
-    const claims = await verifyToken(this.secret, match[1]).catch(() => {
-      throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
-    });
+    const claims = await this.verify(match[1]);
     if (!/^[0-9a-f-]{36}$/.test(claims.sid) || !/^\d{1,9}$/.test(claims.sub)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
     return this.load(claims.sid, Number(claims.sub));
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
-    const { rows } = await this.pool.query(
-      `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
+    const { rows } = await this.pool.query({
+      // Run on every request: prepared once per pooled connection.
+      name: 'session-check',
+      text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
               (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid
          FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
-      [sessionId, userId],
-    );
+      values: [sessionId, userId],
+    });
     const row = rows[0];
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
     const role = ROLE_COLUMNS[row.role];
     const permissions = await this.permissions.granted(role);
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     return { caller: userCaller(user, role, permissions, this.resources), user, sessionId, permissions };
+  }
+
+  private async verify(token: string): Promise<{ sub: string; sid: string }> {
+    const known = this.verified.get(token);
+    if (known && known.until > Date.now()) return known.claims;
+    const claims = await verifyToken(this.secret, token).catch(() => {
+      throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
+    });
+    const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number;
+    if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { claims, until: exp * 1000 });
+    return claims;
   }
 
   async logout(request: FastifyRequest): Promise<void> {

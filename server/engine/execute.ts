@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import Cursor from 'pg-cursor';
+import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../errors/app-error.js';
 import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
@@ -28,6 +29,11 @@ export interface EngineOptions {
 type Row = Record<string, unknown>;
 type Queryable = Pick<Pool, 'query'> | Tx;
 
+/** A short stable name for a statement's text. */
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
+}
+
 /** Stable JSON for comparing values (jsonb does not keep key order). */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
@@ -37,8 +43,16 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** An ISO timestamp as microseconds since the epoch: PostgreSQL keeps microseconds, Date only ms. */
+function micros(iso: string): number {
+  const m = /^(.*?:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d(?::?\d\d)?)$/.exec(iso.replace(' ', 'T'));
+  if (!m) return NaN;
+  const zone = m[3] === 'Z' || m[3].length > 3 ? m[3] : `${m[3]}:00`;
+  return Date.parse(m[1] + zone) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
+}
+
 function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
-  if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return Date.parse(a) === Date.parse(b);
+  if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return micros(a) === micros(b);
   return canonical(a) === canonical(b);
 }
 
@@ -56,7 +70,7 @@ export class ResourceEngine {
   constructor(
     readonly pool: Pool,
     readonly resources: Map<string, ResourceMeta>,
-    readonly options: EngineOptions = { exactCountBelow: 100_000 },
+    readonly options: EngineOptions = { exactCountBelow: 20_000 },
   ) {}
 
   onWrite(listener: (resource: string) => void): void {
@@ -196,7 +210,11 @@ export class ResourceEngine {
   async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {
     const params = new Params();
     const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`]);
-    const rows = await this.query(db, `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`, params.values);
+    const text = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    // Unscoped reads by id are the same few statements again and again: prepare them once per
+    // connection (a scoped one differs per caller, so it stays unnamed).
+    const named = params.values.length === 1 ? { name: `one:${hash(text)}`, text } : text;
+    const rows = await this.query(db, named, params.values);
     if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
     return this.present(resource, rows[0], caller);
   }
@@ -285,9 +303,10 @@ export class ResourceEngine {
     return translateDbError(error, (table) => this.resources.get(table)?.label ?? table) ?? error;
   }
 
-  async query(db: Queryable, sql: string, values: unknown[]): Promise<Row[]> {
+  /** A query, or a named one (`{name, text}`: prepared once per connection, then only executed). */
+  async query(db: Queryable, sql: string | { name: string; text: string }, values: unknown[]): Promise<Row[]> {
     try {
-      return (await db.query(sql, values)).rows;
+      return (typeof sql === 'string' ? await db.query(sql, values) : await db.query({ ...sql, values })).rows;
     } catch (error) {
       throw this.translate(error);
     }

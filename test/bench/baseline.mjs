@@ -1,0 +1,105 @@
+// The bare baseline: the same SQL the product runs for each scenario, behind a minimal node:http
+// handler over a raw pg pool. No framework, no ORM, no auth: the limit for any HTTP API here.
+import http from 'node:http';
+import pg from 'pg';
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
+pg.types.setTypeParser(1184, (s) => s);
+pg.types.setTypeParser(1082, (s) => s);
+const CLAIM = `"id", "claim_number", "batch_number", "status", "service_date", "billed_amount", "paid_amount", "finalized_date", "service_code", "service_description", "quantity", "quantity_type", "location", "frequency_type", "rendering_provider", "rendering_provider_npi", "referring_provider", "referring_provider_npi", "district", "student_ssid", "student_name", "student_dob", "insurance_type", "insurance_carrier", "medi_cal_eligible", "carelon_id", "consent_to_treat", "consent_to_bill", "modifiers", "remittance_data", "created_at", "updated_at", "created_by", "updated_by"`;
+const STUDENT_SEARCH = `("last_name" ILIKE $1 OR "first_name" ILIKE $1 OR "preferred_name" ILIKE $1 OR "ssid" ILIKE $1 OR "local_id" ILIKE $1)`;
+
+async function total(from, values) {
+  // The product's count strategy: the planner's estimate above EXACT_COUNT_BELOW rows.
+  const limit = Number(process.env.EXACT_COUNT_BELOW ?? 20_000);
+  const plan = (await pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+  if (plan >= limit) return plan;
+  return Number((await pool.query(`SELECT count(*)::bigint AS total ${from}`, values)).rows[0].total);
+}
+
+async function list(res, select, from, order, values) {
+  const [rows, n] = await Promise.all([pool.query(`${select} ${from} ORDER BY ${order} LIMIT 25 OFFSET 0`, values), total(from, values)]);
+  res.setHeader('Content-Range', `x 0-${rows.rows.length - 1}/${n}`);
+  return rows.rows;
+}
+
+const routes = {
+  async list(_u, res) {
+    return list(res, `SELECT ${CLAIM}`, `FROM "claim"`, `"id" ASC`, []);
+  },
+  async filter(u, res) {
+    return list(res, `SELECT ${CLAIM}`, `FROM "claim" WHERE "status" = $1::text AND "district" = $2::text`, `"service_date" ASC NULLS LAST, "id" ASC`, [u.searchParams.get('status'), u.searchParams.get('district')]);
+  },
+  async search(u, res) {
+    return list(res, `SELECT *`, `FROM "student" WHERE ${STUDENT_SEARCH}`, `"id" DESC`, [`%${u.searchParams.get('q')}%`]);
+  },
+  async one(u) {
+    return (await pool.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1`, [Number(u.searchParams.get('id'))])).rows[0];
+  },
+  async many(u, res) {
+    const ids = u.searchParams.get('ids').split(',').map(Number);
+    return list(res, `SELECT ${CLAIM}`, `FROM "claim" WHERE "id" = ANY($1::integer[])`, `"id" ASC`, [ids]);
+  },
+  async history(u) {
+    return (
+      await pool.query(
+        `SELECT a.*, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name FROM audit_log a LEFT JOIN app_user u ON u.id = a.user_id
+          WHERE a.table_name = $1 AND a.record_pk = jsonb_build_object('id', $2::bigint) ORDER BY a.id DESC LIMIT 1000`,
+        ['claim', Number(u.searchParams.get('id'))],
+      )
+    ).rows;
+  },
+  async update(u, _res, body) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('app.user_id', $1, true), set_config('app.change_reason', $2, true)", [String(body.user), '']);
+      const id = Number(u.searchParams.get('id'));
+      const current = (await client.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1 FOR UPDATE`, [id])).rows[0];
+      await client.query(`UPDATE "claim" SET "carelon_id" = $1::text, "updated_at" = now(), "updated_by" = $2 WHERE "id" = $3`, [body.carelon_id, body.user, id]);
+      const row = (await client.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1`, [id])).rows[0];
+      await client.query('COMMIT');
+      return current && row;
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    } finally {
+      client.release();
+    }
+  },
+  async create(_u, _res, body) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('app.user_id', $1, true), set_config('app.change_reason', $2, true)", [String(body.user), '']);
+      const { rows } = await client.query(
+        `INSERT INTO "claim" ("claim_number", "status", "district", "created_by", "updated_by") VALUES ($1::text, $2::text, $3::text, $4, $4) RETURNING "id"`,
+        [`BASE-${process.pid}-${Date.now()}-${Math.random()}`, 'Incomplete', 'Kern High School District', body.user],
+      );
+      const row = (await client.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1`, [rows[0].id])).rows[0];
+      await client.query('COMMIT');
+      return row;
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    } finally {
+      client.release();
+    }
+  },
+};
+
+const server = http.createServer(async (req, res) => {
+  const u = new URL(req.url, 'http://x');
+  const route = routes[u.pathname.slice(1)];
+  if (!route) return res.writeHead(404).end();
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  try {
+    const out = await route(u, res, text ? JSON.parse(text) : {});
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
+  } catch (e) {
+    res.writeHead(500).end(String(e));
+  }
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('baseline listening'));
+process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
