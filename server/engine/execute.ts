@@ -173,8 +173,14 @@ export class ResourceEngine {
     const { params, select, from } = this.planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
-    const rowsSql = `${select} LIMIT ${limit} OFFSET ${start}`;
-    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.total(resource, from, params.values)]);
+    // Named by its text: a list's shape (filter keys, sort, page size) recurs with other values,
+    // so each connection plans it once.
+    const filterValues = [...params.values];
+    const text = `${select} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+    // ...except searches: a generic plan cannot see the ILIKE pattern, and would give up the trigram index.
+    const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
+    const rowsSql = searching ? text : { name: `list:${hash(text)}`, text };
+    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.total(resource, from, filterValues)]);
     return { rows: rows.map((r) => this.present(resource, r, caller)), start, ...count };
   }
 

@@ -42,7 +42,9 @@ describe('GET /api/meta', () => {
     expect(field('student', 'grade')).toMatchObject({ type: 'smallint' });
     expect(field('file_metadata', 'file_size_bytes')).toMatchObject({ type: 'bigint' });
     expect(field('service_group', 'created_date')).toMatchObject({ default: 'CURRENT_DATE' });
-    expect(field('student', 'comments')).toMatchObject({ multiline: true, searchable: true });
+    expect(field('student', 'comments')).toMatchObject({ multiline: true, searchable: false });
+    expect(field('student', 'last_name')).toMatchObject({ searchable: true });
+    expect(field('modifier', 'notes')).toMatchObject({ multiline: true, searchable: true });
   });
 
   it('gives references their target and the target\'s representation', () => {

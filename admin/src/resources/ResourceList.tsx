@@ -11,6 +11,7 @@ import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { ExportCsvButton } from './ExportCsvButton';
+import { ListPagination } from './ListPagination';
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
 export function ResourceList() {
@@ -30,7 +31,7 @@ export function ResourceList() {
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label}>
+    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       <DatagridConfigurable
         rowClick={rowClick}
         omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+
+/**
+ * The queries behind the lists people use most are served by an index (checked with EXPLAIN, with
+ * sequential scans disabled so the small test data cannot hide a missing index: the planner would
+ * rather scan a few hundred rows than use one).
+ */
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await testDatabase();
+});
+afterAll(async () => db?.drop());
+
+async function plan(sql: string, params: unknown[] = [], strict = false): Promise<string> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('SET enable_seqscan = off');
+    // Strict: no bitmap-and-sort either, so only an index in the query's own order can serve it.
+    if (strict) await client.query('SET enable_bitmapscan = off; SET enable_sort = off');
+    const { rows } = await client.query(`EXPLAIN ${sql}`, params);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort');
+    client.release();
+  }
+}
+
+describe('indexes', () => {
+  it('serve a district\'s claims of one status by date as one range scan, no sort', async () => {
+    const p = await plan(`SELECT * FROM claim WHERE status = 'Paid' AND district = 'Kern High School District' ORDER BY service_date ASC NULLS LAST, id ASC LIMIT 25`, [], true);
+    expect(p).toMatch(/Index Scan using claim_status_district_service_date_index/);
+    expect(p).not.toMatch(/Sort/);
+  });
+
+  it('serve a page of claims by id', async () => {
+    expect(await plan(`SELECT * FROM claim ORDER BY id ASC LIMIT 25 OFFSET 50`)).toMatch(/Index Scan using claim_pkey/);
+  });
+
+  it('serve a record\'s history', async () => {
+    expect(await plan(`SELECT * FROM audit_log WHERE table_name = 'claim' AND record_pk = '{"id": 5}' ORDER BY id DESC LIMIT 1000`)).toMatch(/audit_log_table_name_record_pk_index/);
+  });
+
+  it('serve q on students through trigram indexes', async () => {
+    const p = await plan(`SELECT * FROM student WHERE last_name ILIKE $1 OR first_name ILIKE $1 OR ssid ILIKE $1`, ['%mith%']);
+    expect(p).toMatch(/student_last_name_trgm/);
+    expect(p).toMatch(/student_first_name_trgm/);
+  });
+
+  it('serve getManyReference on every foreign key', async () => {
+    for (const [table, column] of [['service', 'student_id'], ['claim', 'student_ssid'], ['group_membership', 'student_id'], ['fee_code_modifier', 'fee_schedule_code_id']]) {
+      expect(await plan(`SELECT * FROM ${table} WHERE ${column} = $1 ORDER BY id LIMIT 25`, [column === 'student_ssid' ? 'x' : 1])).toMatch(/Index|Bitmap/);
+    }
+  });
+});
