@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, q, signIn, startServer } from '../support/server.js';
+import { describe, expect, it } from '@jest/globals';
+import { q, serverForTests } from '../support/server.js';
 
 /**
  * Every filter is checked against the same question asked of PostgreSQL directly: the API must
  * return exactly the ids (and the total) that the SQL predicate selects.
  */
-let db: TestDatabase;
-let app: App;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db);
-  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
-});
+const ctx = serverForTests();
 
 async function ids(resource: string, filter: unknown, sort: [string, string] = ['id', 'ASC']) {
-  const res = await api('GET', `/${resource}?filter=${q(filter)}&sort=${q(sort)}&range=${q([0, 999])}`);
+  const res = await ctx.api('GET', `/${resource}?filter=${q(filter)}&sort=${q(sort)}&range=${q([0, 999])}`);
   expect(res.status).toBe(200);
   const total = Number(res.headers.get('content-range')!.split('/')[1]);
   return { ids: res.body.map((r: { id: number }) => r.id), total, rows: res.body };
 }
 
 async function sqlIds(table: string, where: string, params: unknown[] = []) {
-  const { rows } = await db.pool.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT 1000`, params);
-  const count = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+  const { rows } = await ctx.db.pool.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT 1000`, params);
+  const count = await ctx.db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
   return { ids: rows.map((r) => Number(r.id)), total: count.rows[0].n };
 }
 
@@ -81,7 +67,7 @@ describe('filters match the equivalent SQL', () => {
   }
 
   it('q searches the declared search fields case-insensitively, and ids', async () => {
-    const student = (await db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
+    const student = (await ctx.db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
     const term = student.last_name.slice(1, 4).toUpperCase();
     const expected = await sqlIds('student', `concat_ws(' ', last_name, first_name, preferred_name, ssid, local_id) ILIKE $1`, [`%${term}%`]);
     expect(await ids('student', { q: term })).toMatchObject(expected);
@@ -103,10 +89,10 @@ describe('sort and range', () => {
   for (const [resource, field] of [['claim', 'service_date'], ['claim', 'billed_amount'], ['claim', 'status'], ['student', 'last_name'], ['service', 'service_time'], ['audit_log', 'occurred_at'], ['claim', 'medi_cal_eligible']]) {
     for (const order of ['ASC', 'DESC']) {
       it(`${resource} by ${field} ${order}, id breaking ties, pages that fit together`, async () => {
-        const { rows } = await db.pool.query(`SELECT id FROM ${resource} ORDER BY ${field} ${order} NULLS LAST, id ${order} LIMIT 60`);
+        const { rows } = await ctx.db.pool.query(`SELECT id FROM ${resource} ORDER BY ${field} ${order} NULLS LAST, id ${order} LIMIT 60`);
         const expected = rows.map((r) => Number(r.id));
-        const page1 = await api('GET', `/${resource}?sort=${q([field, order])}&range=${q([0, 29])}`);
-        const page2 = await api('GET', `/${resource}?sort=${q([field, order])}&range=${q([30, 59])}`);
+        const page1 = await ctx.api('GET', `/${resource}?sort=${q([field, order])}&range=${q([0, 29])}`);
+        const page2 = await ctx.api('GET', `/${resource}?sort=${q([field, order])}&range=${q([30, 59])}`);
         expect([...page1.body, ...page2.body].map((r: { id: number }) => r.id)).toEqual(expected);
         expect(page2.headers.get('content-range')).toMatch(new RegExp(`^${resource} 30-59/\\d+$`));
       });
@@ -114,14 +100,14 @@ describe('sort and range', () => {
   }
 
   it('a range past the end is empty and still reports the total', async () => {
-    const total = (await db.pool.query(`SELECT count(*)::int AS n FROM modifier`)).rows[0].n;
-    const res = await api('GET', `/modifier?range=${q([500, 510])}`);
+    const total = (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM modifier`)).rows[0].n;
+    const res = await ctx.api('GET', `/modifier?range=${q([500, 510])}`);
     expect(res.body).toEqual([]);
     expect(res.headers.get('content-range')).toBe(`modifier */${total}`);
   });
 
   it('accepts a full 1,000-row page', async () => {
-    const res = await api('GET', `/claim?range=${q([0, 999])}`);
+    const res = await ctx.api('GET', `/claim?range=${q([0, 999])}`);
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(Math.min(1000, Number(res.headers.get('content-range')!.split('/')[1])));
   });

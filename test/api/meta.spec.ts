@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, signIn, startServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { serverForTests } from '../support/server.js';
 
-let db: TestDatabase;
-let app: App;
-let api: ReturnType<typeof client>;
+const ctx = serverForTests();
 let meta: Record<string, any>;
 
 beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db);
-  api = client(`${app.url}/api`, await signIn(app.url, 'admin'));
-  meta = Object.fromEntries((await api('GET', '/meta')).body.resources.map((r: { name: string }) => [r.name, r]));
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
+  meta = Object.fromEntries((await ctx.api('GET', '/meta')).body.resources.map((r: { name: string }) => [r.name, r]));
 });
 
 const field = (resource: string, name: string) => meta[resource].fields.find((f: { name: string }) => f.name === name);
@@ -67,7 +56,7 @@ describe('GET /api/meta', () => {
 
 describe('OpenAPI', () => {
   it('documents every resource from the same metadata', async () => {
-    const doc = (await api('GET', '/docs-json')).body;
+    const doc = (await ctx.api('GET', '/docs-json')).body;
     expect(doc.openapi).toMatch(/^3\./);
     for (const name of Object.keys(meta)) {
       expect(doc.paths[`/api/${name}`].get).toBeDefined();
@@ -80,9 +69,9 @@ describe('OpenAPI', () => {
   });
 
   it('serves Swagger UI', async () => {
-    const res = await fetch(`${app.url}/api/docs`);
+    const res = await fetch(`${ctx.app.url}/api/docs`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('swagger-ui-bundle.js');
-    expect((await fetch(`${app.url}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
+    expect((await fetch(`${ctx.app.url}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
   });
 });

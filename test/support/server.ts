@@ -1,4 +1,6 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { createApp, type App } from '../../server/app.js';
+import { testDatabase, type TestDatabase } from './database.js';
 import { loadConfig } from '../../server/config/config.js';
 import type { Database } from '../../server/db/database.js';
 
@@ -60,3 +62,29 @@ export function client(base: string, defaults: Record<string, string> = {}) {
 }
 
 export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+
+export interface ServerContext {
+  db: TestDatabase;
+  app: App;
+  /** The API as the signed-in demo user (admin unless said otherwise). */
+  api: ReturnType<typeof client>;
+}
+
+/**
+ * The usual test file setup: its own copy of the seeded database, the real server on it, and a client
+ * signed in as a demo user; torn down after the file.
+ */
+export function serverForTests(options: { as?: DemoRole; env?: Record<string, string>; analyze?: boolean } = {}): ServerContext {
+  const ctx = {} as ServerContext;
+  beforeAll(async () => {
+    ctx.db = await testDatabase();
+    if (options.analyze) await ctx.db.pool.query('ANALYZE');
+    ctx.app = await startServer(ctx.db, options.env);
+    ctx.api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, options.as ?? 'admin'));
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await ctx.db?.drop();
+  });
+  return ctx;
+}
