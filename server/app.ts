@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -63,12 +64,19 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
-    requestTimeout: 30_000,
+    // A client that trickles its headers or body (slowloris) is cut off instead of holding a socket:
+    // Node checks these every second rather than its default 30.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
     connectionTimeout: 30_000,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     // Requests Node cannot even parse (a lying Content-Length) get the product's error shape too.
-    clientErrorHandler: (_error, socket) => {
-      const body = JSON.stringify({ code: 'BAD_REQUEST', message: 'The request is malformed' });
-      if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    // A client too slow to send its request gets 408 the same way.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const body = JSON.stringify(timedOut ? { code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive' } : { code: 'BAD_REQUEST', message: 'The request is malformed' });
+      const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
@@ -88,6 +96,29 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     } catch {
       done(new AppError('BAD_REQUEST', 'The body is not valid JSON'), undefined);
     }
+  });
+  // Security headers on every answer. The console needs inline styles (MUI's emotion) and blob:
+  // frames and images (document previews); everything else comes from this origin only.
+  await nest.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        frameSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The API and console are served over plain HTTP on loopback in development; HSTS is the
+    // TLS-terminating proxy's business.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
   });
   nest.enableCors({
     origin: config.corsOrigins,

@@ -10,7 +10,7 @@ import { demoSignIns, seedIfEmpty } from './seed/seed.js';
  * process outlives us and the next start finds the same data.
  */
 const config = loadConfig();
-const db = await openDatabase(config, { log: () => undefined });
+const db = await openDatabase(config, { log: () => undefined, limits: config.db });
 let stopping = false;
 async function stop(signal: string, app?: { close(): Promise<void> }) {
   if (stopping) return;

@@ -17,6 +17,22 @@ export interface AppConfig {
   exactCountBelow: number;
   /** Failed sign-ins allowed per account / per client address in 15 minutes. */
   loginLimits: { perAccount: number; perAddress: number };
+  /** How the serving pool protects itself: see DatabaseLimits. */
+  db: DatabaseLimits;
+  /** Slow or stalled clients: a request (headers and body) must arrive within these. */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
+}
+
+/**
+ * Limits of the serving pool. A request waits at most `acquireTimeoutMs` for a connection (then 503),
+ * no statement runs longer than `statementTimeoutMs`, and a transaction left idle (a stuck client)
+ * is ended by PostgreSQL after `idleInTransactionTimeoutMs`, releasing its locks.
+ */
+export interface DatabaseLimits {
+  poolMax: number;
+  acquireTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
 }
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -45,6 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLimits: {
       perAccount: count(env.LOGIN_LIMIT_PER_ACCOUNT, 5, 'LOGIN_LIMIT_PER_ACCOUNT'),
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
+    },
+    db: {
+      poolMax: count(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
+      acquireTimeoutMs: count(env.DB_ACQUIRE_TIMEOUT_MS, 5_000, 'DB_ACQUIRE_TIMEOUT_MS'),
+      statementTimeoutMs: count(env.DB_STATEMENT_TIMEOUT_MS, 30_000, 'DB_STATEMENT_TIMEOUT_MS'),
+      idleInTransactionTimeoutMs: count(env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, 60_000, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+    },
+    http: {
+      requestTimeoutMs: count(env.HTTP_REQUEST_TIMEOUT_MS, 30_000, 'HTTP_REQUEST_TIMEOUT_MS'),
+      headersTimeoutMs: count(env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 'HTTP_HEADERS_TIMEOUT_MS'),
+      keepAliveTimeoutMs: count(env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 5_000, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
     },
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };

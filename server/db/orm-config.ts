@@ -2,6 +2,7 @@ import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from '../schema/index.js';
 import { migrationsList } from '../../migrations/index.js';
+import type { DatabaseLimits } from '../config/config.js';
 
 export interface OrmOptions {
   url: string;
@@ -9,6 +10,11 @@ export interface OrmOptions {
   extraEntities?: Function[];
   poolMax?: number;
   debug?: boolean;
+  /**
+   * The serving limits (`npm start` passes them); left out for the CLI's migrate and seed, whose
+   * statements at a million rows may rightly run for minutes.
+   */
+  limits?: DatabaseLimits;
 }
 
 /** The one MikroORM configuration: entities listed explicitly, migrations compiled in. */
@@ -20,7 +26,15 @@ export function ormConfig(options: OrmOptions) {
     // The API speaks the database's own snake_case names: properties are declared with them.
     forceUndefined: false,
     debug: options.debug ?? false,
-    pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 10_000 },
+    pool: { min: 0, max: options.limits?.poolMax ?? options.poolMax ?? 10, idleTimeoutMillis: 10_000 },
+    // Passed through to pg's Pool and to every client it opens (MikroORM merges them into the pool options).
+    driverOptions: options.limits
+      ? {
+          connectionTimeoutMillis: options.limits.acquireTimeoutMs,
+          statement_timeout: options.limits.statementTimeoutMs,
+          idle_in_transaction_session_timeout: options.limits.idleInTransactionTimeoutMs,
+        }
+      : undefined,
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList,
