@@ -8,6 +8,12 @@ interface PgError {
   constraint?: string;
 }
 
+/**
+ * pg's own words for a connection that is gone (they carry no SQLSTATE): the pool timed out waiting,
+ * the server went away mid-query, or a client broken by that is used again.
+ */
+const CONNECTION_LOST = /timeout exceeded when trying to connect|Connection terminated|is not queryable|Client was closed/i;
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
 
 /** The column named in a violation's detail: `Key (email)=(a@b.c) already exists.` */
@@ -32,7 +38,7 @@ function translate(error: unknown, labelOf: (table: string) => string): AppError
   const e = error as PgError & { message?: string };
   if (!e || typeof e !== 'object') return null;
   const code = e.code ?? '';
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || /timeout exceeded when trying to connect|Connection terminated/i.test(e.message ?? '')) {
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || CONNECTION_LOST.test(e.message ?? '')) {
     return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly', undefined, undefined, { 'Retry-After': '5' });
   }
   switch (code) {
