@@ -38,7 +38,8 @@ function translate(error: unknown, labelOf: (table: string) => string): AppError
   const e = error as PgError & { message?: string };
   if (!e || typeof e !== 'object') return null;
   const code = e.code ?? '';
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || CONNECTION_LOST.test(e.message ?? '')) {
+  // 08P01 (protocol violation) is a fault of ours, not of the connection: it stays a logged 500.
+  if (CONNECTION_CODES.has(code) || (code.startsWith('08') && code !== '08P01') || CONNECTION_LOST.test(e.message ?? '')) {
     return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly', undefined, undefined, { 'Retry-After': '5' });
   }
   switch (code) {

@@ -78,9 +78,10 @@ function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: 
   if (term === '') return 'TRUE';
   if (term.length > 200) throw badRequest('Filter "q" must be at most 200 characters', { q: 'too long' });
   if (term.includes('\u0000')) throw badRequest('Filter "q" must not contain NUL characters', { q: 'invalid search text' });
-  const pattern = params.add('%' + escapeLike(term) + '%', 'text');
-  const parts = resource.fields
-    .filter((f) => f.searchable && visible(f))
+  const fields = resource.fields.filter((f) => f.searchable && visible(f));
+  // The pattern is a parameter only when some field uses it: PostgreSQL refuses a bind of an unused one.
+  const pattern = fields.length ? params.add('%' + escapeLike(term) + '%', 'text') : '';
+  const parts = fields
     .map((f) => (f.type === 'text[]' ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${pattern}` : `${ident(f.name)} ILIKE ${pattern}`));
   if (/^\d{1,9}$/.test(term)) parts.push(`"id" = ${params.add(Number(term), 'integer')}`);
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
