@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.js';
 import { signIn } from '../support/server.js';
+import { startCompiledServer, type Running } from '../support/compiled-server.js';
 
 /** `npm start` as a user runs it (the compiled server), on an empty data folder. */
-const main = path.resolve('dist/server/main.js');
 let dataDir: string;
 const children: ChildProcess[] = [];
 
@@ -19,25 +19,14 @@ function postgresOf(dir: string): string[] {
   }
 }
 
-async function start(port: number, pgPort: number): Promise<{ child: ChildProcess; output: () => string }> {
+async function start(port: number, pgPort: number): Promise<Running> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort) };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no start within 90 s:\n' + out)), 90_000);
-    child.stdout!.on('data', () => {
-      if (out.includes('listening on') && out.includes('Practitioner')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  const running = startCompiledServer(env, { ready: (out) => out.includes('listening on') && out.includes('Practitioner'), timeoutMs: 90_000 });
+  return running.then((r) => {
+    children.push(r.child);
+    return r;
   });
-  return { child, output: () => out };
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {

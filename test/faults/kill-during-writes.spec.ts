@@ -1,36 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../server/db/embedded-postgres.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { client, signIn, TEST_JWT_SECRET } from '../support/server.js';
+import { startCompiledServer } from '../support/compiled-server.js';
 
-/** The compiled server as `npm start` runs it, on this file's database copy. */
-const main = path.resolve('dist/server/main.js');
 let db: TestDatabase;
 let dataDir: string;
 let port: number;
 const children: ChildProcess[] = [];
 
+/** The compiled server as `npm start` runs it, on this file's database copy. */
 async function startServer(): Promise<ChildProcess> {
   const env = { ...process.env, DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET };
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child } = await startCompiledServer(env);
   children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no start within 60 s:\n' + out)), 60_000);
-    child.stdout!.on('data', () => {
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
   return child;
 }
 
