@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/config.js';
-import { migrate, openDatabase } from './db/database.js';
+import { migrateAt, openDatabase } from './db/database.js';
 import { createApp } from './app.js';
 import { demoSignIns, seedIfEmpty } from './seed/seed.js';
 
@@ -29,7 +29,7 @@ async function stop(signal: string, app?: { close(): Promise<void> }) {
 process.once('SIGINT', () => void stop('SIGINT'));
 process.once('SIGTERM', () => void stop('SIGTERM'));
 try {
-  await migrate(db);
+  await migrateAt(db.url);
   const seeded = await seedIfEmpty(db);
   if (seeded) console.log(seeded);
   const app = await createApp(db, config);

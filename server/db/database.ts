@@ -57,6 +57,19 @@ export async function connect(url: string, options: OpenOptions = {}, embedded?:
   };
 }
 
+/**
+ * Migrates the database at `url` over a connection of its own, free of the serving pool's statement
+ * timeout: a migration may rightly rewrite a table of millions of rows.
+ */
+export async function migrateAt(url: string): Promise<void> {
+  const db = await connect(url);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Applies pending migrations, then makes sure every entity table carries the audit trigger. */
 export async function migrate(db: Database): Promise<void> {
   await db.orm.migrator.up();
