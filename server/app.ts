@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -22,20 +23,25 @@ import { AppError } from './errors/app-error.js';
 import { HealthController } from './http/health.controller.js';
 import { MetaController } from './http/meta.controller.js';
 import { ResourcesController } from './http/resources.controller.js';
-import { AUTH, CALLER, CONFIG, DATABASE, ENGINE } from './http/tokens.js';
+import { FilesController } from './http/files.controller.js';
+import { createFileStore } from './files/create-file-store.js';
+import { Documents } from './files/documents.js';
+import { AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, MetaController, ResourcesController],
+      // FilesController first: its routes are more specific than the generic /:resource/:id ones.
+      controllers: [HealthController, AuthController, MetaController, FilesController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
         { provide: ENGINE, useValue: providers.engine },
         { provide: CALLER, useValue: providers.auth },
         { provide: AUTH, useValue: providers.auth },
+        { provide: DOCUMENTS, useValue: providers.documents },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -61,6 +67,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
+  const documents = new Documents(engine, createFileStore(config.files), config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     requestTimeout: 30_000,
@@ -72,7 +79,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth }),
+    AppModule.forRoot({ db, config, engine, auth, documents }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -89,6 +96,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       done(new AppError('BAD_REQUEST', 'The body is not valid JSON'), undefined);
     }
   });
+  // Uploads (POST /api/<resource>/<id>/files): parsed as a stream by the route, within its own limits.
+  await nest.register(fastifyMultipart as never, { limits: { fileSize: config.files.maxBytes, files: 1 } });
   nest.enableCors({
     origin: config.corsOrigins,
     exposedHeaders: ['Content-Range', 'X-Total-Approximate'],
