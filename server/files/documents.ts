@@ -11,7 +11,7 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine, RowEvent } from '../engine/execute.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { isFileKey, newFileKey, type FileStore } from './file-store.js';
-import { spoolUpload } from './spool-upload.js';
+import { discardRestOfUpload, spoolUpload } from './spool-upload.js';
 
 /** The table that describes documents (its rows are the metadata; the bytes are in the store). */
 export const DOCUMENTS = 'file_metadata';
@@ -47,9 +47,20 @@ export class Documents {
    * same transaction: a failed store rolls the row back, and a failed commit removes the stored file.
    */
   async upload(resourceName: string, rawId: string, request: FastifyRequest, caller: Caller, reason: string | null): Promise<Record<string, unknown>> {
+    try {
+      return await this.attach(resourceName, rawId, request, caller, reason);
+    } catch (error) {
+      discardRestOfUpload(request);
+      throw error;
+    }
+  }
+
+  private async attach(resourceName: string, rawId: string, request: FastifyRequest, caller: Caller, reason: string | null): Promise<Record<string, unknown>> {
     const documents = this.engine.resource(DOCUMENTS);
     authorize(caller, documents, 'create');
     const parent = this.engine.resource(resourceName);
+    // The audit log and the document rows themselves are not records one attaches documents to.
+    if (parent.readOnly || parent.name === DOCUMENTS) throw new AppError('METHOD_NOT_ALLOWED', `Documents cannot be attached to ${parent.label.toLowerCase()}`);
     const parentId = this.engine.parseId(parent, rawId);
     await this.reachParent(parent.name, parentId, caller);
     const upload = await spoolUpload(request, {
@@ -58,7 +69,6 @@ export class Documents {
       spoolDir: this.config.store === 'local' ? path.join(this.config.dir, '.spool') : path.join(os.tmpdir(), 'kcsos-spool'),
     });
     const key = newFileKey(parent.name, parentId);
-    let stored = false;
     try {
       return await this.engine.create(
         documents,
@@ -75,13 +85,11 @@ export class Documents {
         },
         caller,
         reason,
-        async () => {
-          await this.store.put(key, upload.file);
-          stored = true;
-        },
+        () => this.store.put(key, upload.file),
       );
     } catch (error) {
-      if (stored) await this.store.remove(key).catch((e: unknown) => logger.error(`could not remove ${key} after a failed upload: ${String(e)}`));
+      // Whether the store failed half-way or the commit failed after it: no bytes stay without a row.
+      await this.store.remove(key).catch((e: unknown) => logger.error(`could not remove ${key} after a failed upload: ${String(e)}`));
       throw error;
     } finally {
       // A successful put has moved (or consumed) the spool file; otherwise it is removed here.

@@ -40,6 +40,16 @@ export function displayName(raw: string | undefined): string {
 
 const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
+/**
+ * A refused upload may still be arriving: read the rest away (within the request timeout) so the
+ * client gets the answer and the connection is not left half-read.
+ */
+export function discardRestOfUpload(request: FastifyRequest): void {
+  if (request.raw.complete) return;
+  request.raw.unpipe();
+  request.raw.resume();
+}
+
 /** The multipart plugin's limit errors, said plainly. */
 function limitError(error: unknown, limits: UploadLimits): unknown {
   switch ((error as { code?: string })?.code) {
@@ -98,10 +108,6 @@ export async function spoolUpload(request: FastifyRequest, limits: UploadLimits)
     return { file: { path: spool, size: received.size, sha256: received.sha256, mimeType: detected.mime }, fileName: received.fileName, fields };
   } catch (error) {
     await rm(spool, { force: true });
-    // A refused upload may still be arriving: read the rest away (within the request timeout) so
-    // the client gets the answer and the connection is not left half-read.
-    request.raw.unpipe();
-    request.raw.resume();
     throw limitError(error, limits);
   }
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config/config.js';
 import { s3ClientConfig } from '../../server/files/s3-file-store.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { startLocalS3, type LocalS3 } from '../support/s3-server.js';
+import { refuseInsertsAtCommit } from '../support/refuse-at-commit.js';
 import { samplePdf } from '../support/sample-files.js';
 import { client, signIn, startServer } from '../support/server.js';
 
@@ -82,11 +83,7 @@ describe('documents in an S3-compatible store', () => {
   });
 
   it('removes the object when the row fails at commit', async () => {
-    await db.pool.query(`
-      CREATE FUNCTION refuse_upload() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused at commit' USING ERRCODE = 'check_violation'; END $$;
-      CREATE CONSTRAINT TRIGGER refuse_upload AFTER INSERT ON file_metadata DEFERRABLE INITIALLY DEFERRED
-        FOR EACH ROW EXECUTE FUNCTION refuse_upload();`);
+    const restore = await refuseInsertsAtCommit(db.pool, 'file_metadata');
     try {
       const rows = (await db.pool.query(`SELECT count(*)::int AS n FROM file_metadata`)).rows[0].n;
       const res = await upload('student/8', samplePdf(), { document_type: 'Parental Consent' });
@@ -96,7 +93,7 @@ describe('documents in an S3-compatible store', () => {
       const listed = await objects.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'kcsos/student/8/' }));
       expect((listed.Contents ?? []).length).toBe(1); // the first test's document, restored
     } finally {
-      await db.pool.query(`DROP TRIGGER refuse_upload ON file_metadata; DROP FUNCTION refuse_upload()`);
+      await restore();
     }
   });
 });

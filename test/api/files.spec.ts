@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { refuseInsertsAtCommit } from '../support/refuse-at-commit.js';
 import { samplePdf, samplePng, sampleExecutable } from '../support/sample-files.js';
 import { serverForTests, signIn } from '../support/server.js';
 
@@ -137,6 +138,8 @@ describe('upload and download', () => {
   it('answers clear 4xx for a missing record, an unknown resource, no file, no document type, or JSON', async () => {
     expect(await upload('student/99999999', samplePdf(), 'a.pdf')).toMatchObject({ status: 404 });
     expect(await upload('no_such_table/1', samplePdf(), 'a.pdf')).toMatchObject({ status: 404, body: { message: 'Unknown resource "no_such_table"' } });
+    expect(await upload('audit_log/1', samplePdf(), 'a.pdf')).toMatchObject({ status: 405, body: { message: 'Documents cannot be attached to audit log' } });
+    expect(await upload('file_metadata/1', samplePdf(), 'a.pdf')).toMatchObject({ status: 405, body: { message: 'Documents cannot be attached to files' } });
     const empty = new FormData();
     empty.append('document_type', 'Other');
     const noFile = await fetch(`${ctx.app.url}/api/student/3/files`, { method: 'POST', headers: admin, body: empty });
@@ -187,11 +190,7 @@ describe('who may download', () => {
 describe('the file and its row together', () => {
   it('removes the stored file when the row fails at commit (after the file was written)', async () => {
     // A deferred constraint trigger fails the transaction at COMMIT, i.e. after the file was stored.
-    await ctx.db.pool.query(`
-      CREATE FUNCTION refuse_upload() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused at commit' USING ERRCODE = 'check_violation'; END $$;
-      CREATE CONSTRAINT TRIGGER refuse_upload AFTER INSERT ON file_metadata DEFERRABLE INITIALLY DEFERRED
-        FOR EACH ROW WHEN (NEW.notes = 'fail at commit') EXECUTE FUNCTION refuse_upload();`);
+    const restore = await refuseInsertsAtCommit(ctx.db.pool, 'file_metadata', "NEW.notes = 'fail at commit'");
     try {
       const before = storedFiles();
       const audits = Number((await one(`SELECT count(*) FROM audit_log`)).count);
@@ -201,7 +200,7 @@ describe('the file and its row together', () => {
       expect(Number((await one(`SELECT count(*) FROM audit_log`)).count)).toBe(audits);
       expect(storedFiles()).toEqual(before);
     } finally {
-      await ctx.db.pool.query(`DROP TRIGGER refuse_upload ON file_metadata; DROP FUNCTION refuse_upload()`);
+      await restore();
     }
   });
 
