@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createRequire } from 'node:module';
 import type { CallerResolver } from '../auth/caller-resolver.js';
@@ -38,13 +38,14 @@ export class FilesController {
     const mime = String(row.mime_type ?? '');
     // A type typed into the row by hand is not trusted to render in the browser.
     const safe = this.config.files.allowedTypes.includes(mime);
-    reply.header('Content-Type', safe ? mime : 'application/octet-stream');
-    reply.header('Content-Disposition', contentDisposition(String(row.file_name), { type: safe && !download ? 'inline' : 'attachment' }));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Cache-Control', 'private, no-store');
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) stream.destroy();
+    // StreamableFile: Nest sets the headers, skips the body for HEAD and destroys the stream when
+    // the client goes away.
+    return new StreamableFile(stream, {
+      type: safe ? mime : 'application/octet-stream',
+      disposition: contentDisposition(String(row.file_name), { type: safe && !download ? 'inline' : 'attachment' }),
+      length: Number(row.file_size_bytes),
     });
-    return stream;
   }
 }

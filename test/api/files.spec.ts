@@ -69,6 +69,7 @@ describe('upload and download', () => {
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(got.headers.get('content-disposition')).toBe('inline; filename=consent.pdf');
+    expect(got.headers.get('content-length')).toBe(String(pdf.length));
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(sha256(got.bytes)).toBe(sha256(pdf));
     const saved = await download(res.body.id, admin, '?download=1');
