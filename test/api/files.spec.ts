@@ -167,6 +167,16 @@ describe('upload and download', () => {
   });
 });
 
+describe('API description', () => {
+  it('lists the upload route of every writable resource and the download route', async () => {
+    const doc = (await ctx.api('GET', '/docs-json')).body;
+    expect(Object.keys(doc.paths['/api/student/{id}/files'].post.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(doc.paths['/api/claim/{id}/files'].post.responses).toHaveProperty('413');
+    expect(doc.paths['/api/audit_log/{id}/files']).toBeUndefined();
+    expect(doc.paths['/api/file_metadata/{id}/content'].get).toBeDefined();
+  });
+});
+
 describe('who may download', () => {
   it("lets a practitioner open their own student's documents, and answers 404 for another practitioner's student", async () => {
     const me = await one(`SELECT id FROM app_user WHERE email = 'practitioner@demo.kcsos.invalid'`);
