@@ -73,7 +73,7 @@ describe('documents (Chromium)', () => {
     expect(src).toMatch(/^blob:/);
     const shown = await s.evaluate(async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer()).reduce((t, c) => t + String.fromCharCode(c), ''), src!);
     expect(shown).toContain('Parental consent form: signed by the guardian');
-    await s.waitForTimeout(500);
+    await s.waitForTimeout(1500); // lets the PDF viewer draw the page for the screenshot
     await supervisor.shot('documents-2-supervisor-preview');
     const [download] = await Promise.all([s.waitForEvent('download'), s.getByRole('dialog').getByRole('button', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('signed-consent.pdf');

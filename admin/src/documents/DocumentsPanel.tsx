@@ -56,12 +56,12 @@ function DropZone({ resource, id, defaultType, onUploaded }: { resource: string;
   };
   const { getRootProps, getInputProps, isDragActive } = useDropzone({ onDrop: (files) => void onDrop(files), disabled: busy });
   return (
-    <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }}>
-      <TextField label="Document type" value={type} onChange={(e) => setType(e.target.value)} size="small" sx={{ minWidth: 220 }} />
+    <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} alignItems={{ md: 'center' }} sx={{ mb: 2 }}>
+      <TextField label="Document type" value={type} onChange={(e) => setType(e.target.value)} size="small" fullWidth={false} sx={{ width: { md: 260 }, flex: 'none' }} />
       <Box
         {...getRootProps()}
         data-testid="document-dropzone"
-        sx={{ flex: 1, p: 2, border: '2px dashed', borderColor: isDragActive ? 'primary.main' : 'divider', borderRadius: 1, cursor: 'pointer', display: 'flex', alignItems: 'center', gap: 1 }}
+        sx={{ flex: 1, minWidth: 0, p: 2, border: '2px dashed', borderColor: isDragActive ? 'primary.main' : 'divider', borderRadius: 1, cursor: 'pointer', display: 'flex', alignItems: 'center', gap: 1 }}
       >
         <input {...getInputProps()} aria-label="Choose a file to attach" />
         <UploadFileIcon color="action" />
