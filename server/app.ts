@@ -4,6 +4,7 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -23,20 +24,25 @@ import { AppError } from './errors/app-error.js';
 import { HealthController } from './http/health.controller.js';
 import { MetaController } from './http/meta.controller.js';
 import { ResourcesController } from './http/resources.controller.js';
-import { AUTH, CALLER, CONFIG, DATABASE, ENGINE } from './http/tokens.js';
+import { FilesController } from './http/files.controller.js';
+import { createFileStore } from './files/create-file-store.js';
+import { Documents } from './files/documents.js';
+import { AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, MetaController, ResourcesController],
+      // FilesController first: its routes are more specific than the generic /:resource/:id ones.
+      controllers: [HealthController, AuthController, MetaController, FilesController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
         { provide: ENGINE, useValue: providers.engine },
         { provide: CALLER, useValue: providers.auth },
         { provide: AUTH, useValue: providers.auth },
+        { provide: DOCUMENTS, useValue: providers.documents },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -62,6 +68,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
+  const documents = new Documents(engine, createFileStore(config.files), config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // A client that trickles its headers or body (slowloris) is cut off instead of holding a socket:
@@ -80,7 +87,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth }),
+    AppModule.forRoot({ db, config, engine, auth, documents }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -106,6 +113,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'blob:'],
         fontSrc: ["'self'", 'data:'],
         frameSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
@@ -120,6 +128,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
+  // Uploads (POST /api/<resource>/<id>/files): parsed as a stream by the route, within its own limits.
+  await nest.register(fastifyMultipart as never, { limits: { fileSize: config.files.maxBytes, files: 1 } });
   nest.enableCors({
     origin: config.corsOrigins,
     exposedHeaders: ['Content-Range', 'X-Total-Approximate'],
@@ -143,6 +153,16 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     nest,
     engine,
     url: `http://${config.host}:${port}`,
-    close: () => nest.close(),
+    close: async () => {
+      // Closing ends idle keep-alive connections once; one whose response finishes just after (a
+      // client that already had all Content-Length bytes) would hold the close for the keep-alive
+      // timeout (72 s). Ending idle connections again until the close is done lets it go at once.
+      const sweep = setInterval(() => fastify.server.closeIdleConnections(), 100);
+      try {
+        await nest.close();
+      } finally {
+        clearInterval(sweep);
+      }
+    },
   };
 }

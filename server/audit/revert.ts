@@ -1,6 +1,6 @@
 import type { Tx } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
-import { canonical, type ResourceEngine } from '../engine/execute.js';
+import { canonical, type ResourceEngine, type RowEvent } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
@@ -29,7 +29,7 @@ async function loadEvents(engine: ResourceEngine, where: string, value: number):
 }
 
 /** Undo exactly one event's delta, checking that the record still holds what the event wrote. */
-async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller): Promise<RevertResult['records'][number]> {
+async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller, rows: RowEvent[]): Promise<RevertResult['records'][number]> {
   const resource = engine.resources.get(event.table_name);
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
@@ -72,6 +72,7 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
     if (changed.length) throw conflict(`${label} changed since it was created: ${changed.map((c) => c.field).join(', ')}`, changed);
     assertMaySet(resource, Object.keys(after), caller, current);
     await engine.query(tx, `DELETE FROM ${table} WHERE id = $1`, [id]);
+    rows.push({ resource: resource.name, action: 'deleted', row: current });
     return { resource: resource.name, id, action: 'deleted' };
   }
 
@@ -79,6 +80,7 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
   if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
   assertMaySet(resource, Object.keys(before), caller, null);
   await engine.query(tx, `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(before)]);
+  rows.push({ resource: resource.name, action: 'restored', row: before });
   return { resource: resource.name, id, action: 'restored' };
 }
 
@@ -99,11 +101,13 @@ function reasonFor(what: string, reason: string | null | undefined): string {
 export async function revertEvent(engine: ResourceEngine, eventId: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const [event] = await loadEvents(engine, 'a.id = $1', eventId);
   if (!event) throw notFound(`Audit event ${eventId} not found`);
+  const rows: RowEvent[] = [];
   const result = await engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
     reverted: [eventId],
-    records: [await revertOne(engine, tx, event, caller)],
+    records: [await revertOne(engine, tx, event, caller, rows)],
   }));
   engine.changed(result.records.map((r) => r.resource));
+  await engine.committed(rows);
   return result;
 }
 
@@ -120,6 +124,7 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
   // Rows of tables the engine does not serve (a deleted user's credentials) stay undone: an admin
   // sets a new password rather than have the log resurrect one.
   const events = all.filter((e) => engine.resources.has(e.table_name));
+  const rows: RowEvent[] = [];
   const result = await engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
     const records: RevertResult['records'] = [];
     let pending = events;
@@ -128,9 +133,11 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
       let lastError: unknown;
       for (const event of pending) {
         await tx.query('SAVEPOINT revert_step');
+        const stepRows: RowEvent[] = [];
         try {
-          records.push(await revertOne(engine, tx, event, caller));
+          records.push(await revertOne(engine, tx, event, caller, stepRows));
           await tx.query('RELEASE SAVEPOINT revert_step');
+          rows.push(...stepRows);
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT revert_step');
           if (!(error instanceof AppError) || error.sqlState !== FOREIGN_KEY_VIOLATION) throw error;
@@ -144,5 +151,6 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
     return { reverted: events.map((e) => Number(e.id)), records };
   });
   engine.changed(result.records.map((r) => r.resource));
+  await engine.committed(rows);
   return result;
 }

@@ -11,10 +11,12 @@ export interface PermissionSeed {
 }
 
 /** Operational resources the field roles work on, each within their row scope. */
-const CASEWORK = new Set(['student', 'service', 'claim', 'service_group', 'group_membership']);
-const PRACTICE = new Set(['student', 'service', 'service_group', 'group_membership']);
-/** What support staff correct: list, show and edit, no create or delete. */
+const CASEWORK = new Set(['student', 'service', 'claim', 'service_group', 'group_membership', 'file_metadata']);
+const PRACTICE = new Set(['student', 'service', 'service_group', 'group_membership', 'file_metadata']);
+/** What support staff correct: list, show and edit, no create or delete... */
 const SUPPORTED = CASEWORK;
+/** ...but they do attach documents (a signed consent form) to the records they look after. */
+const SUPPORT_ATTACHES = new Set(['file_metadata']);
 
 /**
  * The permission items generated from the metadata (`<resource>.<action>` for every resource plus
@@ -36,7 +38,10 @@ export function permissionSeeds(resources: Iterable<ResourceMeta>): PermissionSe
           supervisor: read || (action === 'export' && r.area !== 'Users & access'),
           district_admin: CASEWORK.has(r.name) || (read && r.area === 'Reference data'),
           practitioner: PRACTICE.has(r.name) && action !== 'delete',
-          support: (SUPPORTED.has(r.name) && (read || action === 'edit')) || (read && (r.area === 'Reference data' || audit)),
+          support:
+            (SUPPORTED.has(r.name) && (read || action === 'edit')) ||
+            (SUPPORT_ATTACHES.has(r.name) && action === 'create') ||
+            (read && (r.area === 'Reference data' || audit)),
         },
       });
     }

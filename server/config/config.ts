@@ -21,6 +21,8 @@ export interface AppConfig {
   db: DatabaseLimits;
   /** Slow or stalled clients: a request (headers and body) must arrive within these. */
   http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** Documents attached to records (file_metadata): where their bytes live and what is accepted. */
+  files: FilesConfig;
 }
 
 /**
@@ -33,6 +35,26 @@ export interface DatabaseLimits {
   acquireTimeoutMs: number;
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+}
+
+export interface S3Config {
+  bucket: string;
+  /** Key prefix inside the bucket (e.g. `kcsos/`), so one bucket can serve several deployments. */
+  prefix: string;
+  region: string;
+  /** An S3-compatible endpoint (MinIO, Ceph, ...); unset for AWS itself. */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+}
+
+export interface FilesConfig {
+  store: 'local' | 's3';
+  /** The local store's folder (and the spool of uploads in progress). */
+  dir: string;
+  maxBytes: number;
+  /** MIME types accepted, as detected from the content. */
+  allowedTypes: string[];
+  s3: S3Config | undefined;
 }
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -49,12 +71,41 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
+function filesConfig(env: NodeJS.ProcessEnv, dataDir: string): FilesConfig {
+  const store = env.FILE_STORE || 'local';
+  if (store !== 'local' && store !== 's3') throw new Error(`FILE_STORE must be "local" or "s3", got "${store}"`);
+  const allowedTypes = (env.FILE_TYPES || 'application/pdf,image/png,image/jpeg').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const t of allowedTypes) if (!/^[a-z]+\/[a-z0-9.+-]+$/.test(t)) throw new Error(`FILE_TYPES must list MIME types, got "${t}"`);
+  let s3: S3Config | undefined;
+  if (store === 's3') {
+    if (!env.S3_BUCKET) throw new Error('FILE_STORE=s3 needs S3_BUCKET');
+    const region = env.S3_REGION || env.AWS_REGION;
+    if (!region) throw new Error('FILE_STORE=s3 needs S3_REGION (or AWS_REGION)');
+    s3 = {
+      bucket: env.S3_BUCKET,
+      prefix: env.S3_PREFIX ?? '',
+      region,
+      endpoint: env.S3_ENDPOINT || undefined,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+    };
+  }
+  return {
+    store,
+    dir: path.resolve(env.FILES_DIR || path.join(dataDir, 'files')),
+    maxBytes: count(env.FILE_MAX_BYTES, 20 * 1024 * 1024, 'FILE_MAX_BYTES'),
+    allowedTypes,
+    s3,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = path.resolve(env.DATA_DIR || '.data');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     host: env.HOST || '127.0.0.1',
     port: port(env.PORT, 3000),
-    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    dataDir,
+    files: filesConfig(env, dataDir),
     production: env.NODE_ENV === 'production',
     jwtSecret: env.JWT_SECRET || undefined,
     exactCountBelow: count(env.EXACT_COUNT_BELOW, 20_000, 'EXACT_COUNT_BELOW'),

@@ -27,6 +27,18 @@ export interface EngineOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * A row that left or came back to its table, told to listeners after the transaction committed
+ * (the documents module moves a deleted document's bytes aside, and back on undo).
+ */
+export interface RowEvent {
+  resource: string;
+  action: 'deleted' | 'restored';
+  /** The row's image as stored (every column). */
+  row: Row;
+}
+
 type Queryable = Pick<Pool, 'query'> | Tx;
 
 /** A short stable name for a statement's text. */
@@ -73,8 +85,22 @@ export class ResourceEngine {
     readonly options: EngineOptions = { exactCountBelow: 20_000 },
   ) {}
 
+  /** Row listeners: awaited after the commit; their failure is logged, the write stands. */
+  private readonly rowListeners: ((events: RowEvent[]) => Promise<void>)[] = [];
+
   onWrite(listener: (resource: string) => void): void {
     this.listeners.push(listener);
+  }
+
+  onRows(listener: (events: RowEvent[]) => Promise<void>): void {
+    this.rowListeners.push(listener);
+  }
+
+  async committed(events: RowEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const listener of this.rowListeners) {
+      await listener(events).catch((error: unknown) => console.error('after-commit listener failed:', error));
+    }
   }
 
   changed(resources: Iterable<string>): void {
@@ -225,7 +251,11 @@ export class ResourceEngine {
     return this.present(resource, rows[0], caller);
   }
 
-  async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
+  /**
+   * `within` runs in the same transaction once the row is inserted and read back: work that must
+   * share the row's fate (storing an uploaded file) fails the insert when it fails.
+   */
+  async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, within?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
     this.writable(resource);
     const values = validatePayload(resource, body, 'create', caller, null);
     return this.writeTo(resource, caller, reason, async (tx) => {
@@ -241,9 +271,11 @@ export class ResourceEngine {
         : `INSERT INTO ${ident(resource.name)} DEFAULT VALUES RETURNING "id"`;
       const [row] = await this.query(tx, sql, params.values);
       // Read back through the caller's scope: a write may not create a row its writer cannot reach.
-      return this.getOne(resource, row.id as number, caller, tx).catch((e) => {
+      const created = await this.getOne(resource, row.id as number, caller, tx).catch((e) => {
         throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This record would be outside what you may reach') : e;
       });
+      if (within) await within(tx, created);
+      return created;
     });
   }
 
@@ -282,11 +314,14 @@ export class ResourceEngine {
 
   async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
-    return this.writeTo(resource, caller, reason, async (tx) => {
+    let image: Row = {};
+    const removed = await this.writeTo(resource, caller, reason, async (tx) => {
       const current = await this.getOne(resource, id, caller, tx, true);
-      await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1`, [id]);
+      [image] = await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id]);
       return current;
     });
+    await this.committed([{ resource: resource.name, action: 'deleted', row: image }]);
+    return removed;
   }
 
   private async writeTo<T>(resource: ResourceMeta, caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { DOCUMENTS } from '../files/documents.js';
 
 /** JSON Schema of one column, from the same metadata the engine validates with. */
 function schemaOf(field: FieldMeta): Record<string, unknown> {
@@ -77,12 +78,31 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
             delete: { tags, summary: `Delete a ${r.singular}`, parameters: [idParam, reason], responses: { 200: { description: 'The deleted record', ...one }, ...denied, 404: error, 409: { ...error, description: 'Other records still refer to it' } } },
           }),
     };
+    if (!r.readOnly && r.name !== DOCUMENTS) {
+      paths[`/api/${r.name}/{id}/files`] = {
+        post: {
+          tags,
+          summary: `Attach a document to a ${r.singular} (type detected from the content; size and types per FILE_MAX_BYTES, FILE_TYPES)`,
+          parameters: [idParam, reason],
+          requestBody: { content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, document_type: { type: 'string' }, notes: { type: 'string' } }, required: ['file', 'document_type'] } } } },
+          responses: { 201: { description: 'The file_metadata row' }, 400: error, ...denied, 404: error, 413: error, 415: error },
+        },
+      };
+    }
     if (!r.options.recordImages) {
       paths[`/api/${r.name}/{id}/history`] = {
         get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, ...denied, 404: error } },
       };
     }
   }
+  paths[`/api/${DOCUMENTS}/{id}/content`] = {
+    get: {
+      tags: ['Files'],
+      summary: 'The document\'s bytes, checksum-verified (inline; ?download=1 for attachment); 404 unless its record is one the caller may show',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'download', in: 'query', schema: { type: 'string' } }],
+      responses: { 200: { description: 'The file', content: { 'application/octet-stream': {} } }, ...denied, 404: error, 500: { ...error, description: 'The stored bytes no longer match the checksum' } },
+    },
+  };
   paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
   paths['/api/audit_log/revert-change-set/{txid}'] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
   const auth = ['Sign-in'];

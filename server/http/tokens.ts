@@ -4,3 +4,4 @@ export const CONFIG = Symbol('CONFIG');
 export const ENGINE = Symbol('ENGINE');
 export const CALLER = Symbol('CALLER');
 export const AUTH = Symbol('AUTH');
+export const DOCUMENTS = Symbol('DOCUMENTS');

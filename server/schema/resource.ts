@@ -38,6 +38,11 @@ export interface ResourceOptions {
   multiline?: string[];
   /** Show-page sections: title -> fields. Fields not named fall into a last "Other" section. */
   sections?: Record<string, string[]>;
+  /**
+   * Show-page sections backed by a document attached to the record: section title -> the
+   * `document_type` shown there (the student's Consent section links the signed consent form).
+   */
+  sectionDocuments?: Record<string, string>;
   /** The console asks for a change reason when writing this resource. */
   askReason?: boolean;
   /** Permission-matrix grouping. */

@@ -25,6 +25,7 @@ import { AppUser } from './app-user.entity.js';
     Consent: ['parental_consent_on_file', 'parental_consent_in_bill', 'parental_consent_given', 'parental_consent_date'],
     IEP: ['iep_date', 'next_review_date', 'comments'],
   },
+  sectionDocuments: { Consent: 'Parental Consent' },
 })
 @Entity({ tableName: 'student' })
 // Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').

@@ -72,6 +72,9 @@ describe('OpenAPI', () => {
     const res = await fetch(`${ctx.app.url}/api/docs`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('swagger-ui-bundle.js');
-    expect((await fetch(`${ctx.app.url}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
+    const bundle = await fetch(`${ctx.app.url}/api/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    // Read to the end: an unread 1.5 MB body keeps the connection busy and the server from closing.
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 });

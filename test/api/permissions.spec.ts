@@ -78,7 +78,7 @@ describe('the permission matrix is enforced on every resource and action', () =>
   it('lists in /api/meta only what the caller may use, with their actions', async () => {
     const practitioner = client(`${app.url}/api`, await signIn(app.url, 'practitioner'));
     const resources = (await practitioner('GET', '/meta')).body.resources;
-    expect(resources.map((r: { name: string }) => r.name).sort()).toEqual(['group_membership', 'service', 'service_group', 'student']);
+    expect(resources.map((r: { name: string }) => r.name).sort()).toEqual(['file_metadata', 'group_membership', 'service', 'service_group', 'student']);
     expect(resources.find((r: { name: string }) => r.name === 'student').actions).toEqual(['list', 'show', 'create', 'edit', 'export']);
   });
 

@@ -28,7 +28,8 @@ export interface ResourceMeta {
   askReason: boolean;
   actions: string[];
   listFields: string[];
-  sections: { title: string; fields: string[] }[];
+  /** `document`: the document type attached to the record that the section links (or null). */
+  sections: { title: string; fields: string[]; document: string | null }[];
   editedFrom: string[];
   referencedBy: { resource: string; field: string }[];
   fields: FieldMeta[];

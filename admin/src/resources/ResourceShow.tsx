@@ -15,6 +15,9 @@ import {
 } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { HistoryPanel } from '../audit/HistoryPanel';
+import { DocumentActions, DocumentsPanel } from '../documents/DocumentsPanel';
+import { SectionDocument } from '../documents/SectionDocument';
+import type { DocumentRecord } from '../documents/document-files';
 import type { ResourceMeta } from '../data/meta';
 import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
@@ -22,9 +25,10 @@ import { Title } from './ResourceEdit';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
   const readable = useReadable();
+  const record = useRecordContext();
   const placed = new Set(meta.sections.flatMap((s) => s.fields));
   const rest = meta.fields.filter((f) => !placed.has(f.name)).map((f) => f.name);
-  const groups = [...meta.sections, ...(rest.length ? [{ title: meta.sections.length ? 'Record' : '', fields: rest }] : [])];
+  const groups = [...meta.sections, ...(rest.length ? [{ title: meta.sections.length ? 'Record' : '', fields: rest, document: null }] : [])];
   return (
     <Box>
       {groups.map((g) => (
@@ -41,6 +45,7 @@ function Sections({ meta }: { meta: ResourceMeta }) {
               </Labeled>
             ))}
           </Box>
+          {g.document && record && <SectionDocument resource={meta.name} id={record.id} type={g.document} />}
         </Box>
       ))}
     </Box>
@@ -82,8 +87,30 @@ function Related({ child, field, parent }: { child: string; field: string; paren
   );
 }
 
+/** A document's own page previews and downloads it. */
+function OwnFile() {
+  const record = useRecordContext<DocumentRecord>();
+  return record ? <DocumentActions doc={record} /> : null;
+}
+
 function ShowActions({ meta }: { meta: ResourceMeta }) {
-  return <TopToolbar>{meta.actions.includes('edit') && <EditButton />}{meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" />}</TopToolbar>;
+  return (
+    <TopToolbar>
+      {meta.name === DOCUMENTS && <OwnFile />}
+      {meta.actions.includes('edit') && <EditButton />}
+      {meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" />}
+    </TopToolbar>
+  );
+}
+
+/** The resource whose rows describe documents; every other record can have documents attached. */
+const DOCUMENTS = 'file_metadata';
+
+function Documents({ meta }: { meta: ResourceMeta }) {
+  const record = useRecordContext();
+  // The first document type a section declares is what a drop here most likely is.
+  const type = meta.sections.find((s) => s.document)?.document ?? 'Other';
+  return record ? <DocumentsPanel resource={meta.name} id={record.id} defaultType={type} /> : null;
 }
 
 function History({ meta }: { meta: ResourceMeta }) {
@@ -91,11 +118,13 @@ function History({ meta }: { meta: ResourceMeta }) {
   return record ? <HistoryPanel resource={meta.name} id={record.id} /> : null;
 }
 
-/** Show page: readable sections, related records (join tables editable here), and History. */
+/** Show page: readable sections, related records (join tables editable here), Documents and History. */
 export function ResourceShow() {
   const meta = useResourceMeta();
+  const documentsMeta = useMetaOf(DOCUMENTS);
   if (!meta) return null;
   const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
+  const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
   return (
     <Show actions={<ShowActions meta={meta} />} title={<Title template={meta.representation} label={meta.singular} />}>
       <TabbedShowLayout>
@@ -107,6 +136,11 @@ export function ResourceShow() {
             {related.map((r) => (
               <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} parent={meta} />
             ))}
+          </TabbedShowLayout.Tab>
+        )}
+        {documents && (
+          <TabbedShowLayout.Tab label="Documents" path="documents">
+            <Documents meta={meta} />
           </TabbedShowLayout.Tab>
         )}
         <TabbedShowLayout.Tab label="History" path="history">

@@ -15,7 +15,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     askReason: resource.askReason,
     actions,
     listFields: resource.listFields.filter((f) => names.has(f)),
-    sections: resource.sections.map((s) => ({ title: s.title, fields: s.fields.filter((f) => names.has(f)) })),
+    sections: resource.sections.map((s) => ({ title: s.title, fields: s.fields.filter((f) => names.has(f)), document: s.document })),
     editedFrom: resource.editedFrom,
     referencedBy: resource.referencedBy,
     fields: visible.map((f) => ({

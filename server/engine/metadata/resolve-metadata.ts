@@ -124,7 +124,10 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...Object.values(options.sections ?? {}).flat(),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
-    const sections = Object.entries(options.sections ?? {}).map(([title, list]) => ({ title, fields: list }));
+    for (const title of Object.keys(options.sectionDocuments ?? {})) {
+      if (!options.sections?.[title]) throw new Error(`${name}: sectionDocuments names unknown section "${title}"`);
+    }
+    const sections = Object.entries(options.sections ?? {}).map(([title, list]) => ({ title, fields: list, document: options.sectionDocuments?.[title] ?? null }));
     resources.set(name, {
       name,
       label,

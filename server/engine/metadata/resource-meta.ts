@@ -61,7 +61,8 @@ export interface ResourceMeta {
   /** The optimistic-lock column, when the table has one. */
   versionField: string | null;
   listFields: string[];
-  sections: { title: string; fields: string[] }[];
+  /** `document`: the document type attached to the record that this section links (or null). */
+  sections: { title: string; fields: string[]; document: string | null }[];
   askReason: boolean;
   editedFrom: string[];
   /** Resources whose references point here (for related lists and delete messages). */
