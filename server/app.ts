@@ -15,6 +15,7 @@ import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { AuthController } from './http/auth.controller.js';
+import { BulkController } from './http/bulk.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -29,7 +30,7 @@ class AppModule {
   static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, AuthController, MetaController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, BulkController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },

@@ -1,0 +1,162 @@
+import { parse } from 'csv-parse/sync';
+import type { Caller } from '../engine/caller.js';
+import { canonical, type ResourceEngine } from '../engine/execute.js';
+import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { cellToValue } from '../engine/values/parse-cell.js';
+import { validatePayload } from '../engine/validate/validate-payload.js';
+import { AppError } from '../errors/app-error.js';
+import { changesOf, countRows, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';
+
+/** Rows one import may hold: every row is checked and written like a single create or edit. */
+export const MAX_IMPORT_ROWS = 5_000;
+
+export interface ImportRequest {
+  csv: string;
+  /** CSV header -> field name, or null to ignore the column. Headers not named are matched by name. */
+  mapping: Record<string, string | null>;
+  mode: 'insert' | 'upsert';
+  /** Upsert: the fields that identify an existing record (`procedure_code` + `effective_year`). */
+  key: string[];
+}
+
+export interface ImportReport extends ChangeSetReport {
+  /** Each CSV column and the field it was read into (null: ignored). */
+  columns: { header: string; field: string | null }[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks the shape of an import request (not its rows): anything malformed is a plain 400. */
+export function parseImportRequest(body: unknown): ImportRequest {
+  if (!isObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {csv, mode, key?, mapping?}');
+  const { csv, mode = 'insert', key = [], mapping = {} } = body;
+  if (typeof csv !== 'string' || csv.trim() === '') throw new AppError('BAD_REQUEST', '"csv" must be the text of a CSV file with a header row');
+  if (mode !== 'insert' && mode !== 'upsert') throw new AppError('BAD_REQUEST', '"mode" must be "insert" or "upsert"');
+  if (!Array.isArray(key) || !key.every((k) => typeof k === 'string')) throw new AppError('BAD_REQUEST', '"key" must be a list of field names');
+  if (mode === 'upsert' && key.length === 0) throw new AppError('BAD_REQUEST', 'An upsert needs a "key": the fields that identify an existing record');
+  if (!isObject(mapping) || !Object.values(mapping).every((v) => v === null || typeof v === 'string')) {
+    throw new AppError('BAD_REQUEST', '"mapping" must map CSV headers to field names (or null)');
+  }
+  return { csv, mode, key: key as string[], mapping: mapping as Record<string, string | null> };
+}
+
+/** `Procedure code`, `procedure_code` and `PROCEDURE CODE` all name the same field. */
+const normal = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
+function readCsv(text: string): string[][] {
+  try {
+    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000 }) as string[][];
+  } catch (error) {
+    const e = error as { code?: string; lines?: number };
+    throw new AppError('BAD_REQUEST', `The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}`);
+  }
+}
+
+/**
+ * Which field each column goes to: the request's mapping where it names one, else a field whose
+ * name or label matches the header. Only fields the caller may set (and the key fields) qualify.
+ */
+function mapColumns(resource: ResourceMeta, caller: Caller, headers: string[], request: ImportRequest): (FieldMeta | null)[] {
+  const usable = resource.fields.filter((f) => caller.sees(resource, f) && (!f.readOnly || request.key.includes(f.name)));
+  const byName = new Map<string, FieldMeta>();
+  for (const f of usable) for (const n of [f.name, f.label]) byName.set(normal(n), f);
+  const errors: FieldErrors = {};
+  for (const [header, target] of Object.entries(request.mapping)) {
+    if (!headers.includes(header)) errors[header] = 'is not a column of the file';
+    else if (target !== null && !usable.some((f) => f.name === target)) errors[header] = `cannot be read into "${target}": not a field you may set`;
+  }
+  for (const k of request.key) {
+    if (!resource.field.get(k) || !caller.sees(resource, resource.field.get(k)!) || resource.field.get(k)!.type === 'json') errors[k] = 'cannot be a key field';
+  }
+  if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', 'The column mapping does not fit the file', errors);
+  const columns = headers.map((h) => (h in request.mapping ? (request.mapping[h] === null ? null : resource.field.get(request.mapping[h]!)!) : (byName.get(normal(h)) ?? null)));
+  const seen = new Set<string>();
+  for (const [i, f] of columns.entries()) {
+    if (!f) continue;
+    if (seen.has(f.name)) throw new AppError('BAD_REQUEST', `Two columns are read into "${f.name}"`, { [headers[i]]: `"${f.name}" is already read from another column` });
+    seen.add(f.name);
+  }
+  const missing = request.key.filter((k) => !seen.has(k));
+  if (missing.length) throw new AppError('BAD_REQUEST', `The key field ${missing.join(', ')} is not read from any column`, Object.fromEntries(missing.map((k) => [k, 'no column is mapped to it'])));
+  return columns;
+}
+
+function fieldErrors(check: () => unknown): FieldErrors {
+  try {
+    check();
+    return {};
+  } catch (error) {
+    if (error instanceof AppError && error.errors) return error.errors;
+    throw error;
+  }
+}
+
+/**
+ * A CSV import: dry run (`apply: false`: every row checked and written, then rolled back) or apply
+ * (one transaction, one change set, nothing written unless every row is fine). Each row is a create,
+ * or with `upsert` an edit of the record whose key fields equal the row's, through the engine's own
+ * validation and write path.
+ */
+export async function importCsv(
+  engine: ResourceEngine,
+  resource: ResourceMeta,
+  request: ImportRequest,
+  caller: Caller,
+  options: { apply: boolean; reason: string | null },
+): Promise<ImportReport & { applied: boolean; txid: number | null }> {
+  const [headers = [], ...records] = readCsv(request.csv);
+  if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');
+  if (records.length > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_ROWS} rows; this file has ${records.length}`);
+  const columns = mapColumns(resource, caller, headers, request);
+  return runChangeSet(engine, resource, caller, options, async (tx, step) => {
+    const rows: RowReport[] = [];
+    const keysSeen = new Map<string, number>();
+    for (const [index, cells] of records.entries()) {
+      const line = index + 2; // the header is line 1
+      const errors: FieldErrors = {};
+      const body: Record<string, unknown> = {};
+      const key: Record<string, unknown> = {};
+      for (const [i, field] of columns.entries()) {
+        if (!field) continue;
+        const cell = cells[i] ?? '';
+        const isKey = request.key.includes(field.name);
+        if (cell.trim() === '') {
+          if (isKey) errors[field.name] = 'is needed to find the record to update';
+          // An empty cell clears a field on update; on create, the column's default applies.
+          else if (request.mode === 'upsert') body[field.name] = null;
+          continue;
+        }
+        const parsed = cellToValue(field, cell);
+        if (!parsed.ok) errors[field.name] = parsed.why;
+        else if (isKey) key[field.name] = parsed.value;
+        if (parsed.ok && !field.readOnly) body[field.name] = parsed.value;
+      }
+      if (request.mode === 'upsert' && Object.keys(errors).length === 0) {
+        const signature = canonical(request.key.map((k) => key[k]));
+        const earlier = keysSeen.get(signature);
+        if (earlier) errors[request.key[0]] = `repeats the key of line ${earlier}`;
+        keysSeen.set(signature, earlier ?? line);
+      }
+      if (Object.keys(errors).length) {
+        // The cells that did read still get the usual checks, so the row shows all its problems.
+        Object.assign(errors, { ...fieldErrors(() => validatePayload(resource, body, request.mode === 'insert' ? 'create' : 'update', caller, null)) }, { ...errors });
+        rows.push({ line, action: 'error', errors });
+        continue;
+      }
+      const outcome = await step(async () => {
+        const ids = request.mode === 'upsert' ? await engine.idsByValues(tx, resource, key, caller) : [];
+        if (ids.length > 1) throw new AppError('CONFLICT', 'The key matches several records', { [request.key[0]]: `matches several records: the key ${request.key.join(' + ')} is not unique` });
+        if (ids.length === 1) {
+          const { before, after, changed } = await engine.updateIn(tx, resource, ids[0], body, caller);
+          return { line, action: changed.length ? 'update' : 'unchanged', id: ids[0], changes: changesOf(before, after, changed) } satisfies RowReport;
+        }
+        if (request.key.some((k) => resource.field.get(k)!.readOnly)) throw new AppError('NOT_FOUND', 'No record has this key', { [request.key[0]]: 'matches no record' });
+        const record = await engine.insertIn(tx, resource, body, caller);
+        return { line, action: 'insert', id: record.id as number, record } satisfies RowReport;
+      });
+      rows.push(outcome.ok ? outcome.value : { line, action: 'error', errors: outcome.errors });
+    }
+    const mapped = headers.map((header, i) => ({ header, field: columns[i]?.name ?? null }));
+    return { columns: mapped, counts: countRows(rows), rows };
+  });
+}
