@@ -82,4 +82,51 @@ describe('bulk work in the console (Chromium)', () => {
     expect(s.errors).toEqual([]);
     await s.close();
   }, 120_000);
+
+  it('a supervisor saves a filtered claims view for support; support applies it and bulk-edits the selected rows as one change set', async () => {
+    const sup = await signInAs(browser, app.url, 'supervisor');
+    await sup.page.goto(`${app.url}/#/claim?filter=${encodeURIComponent(JSON.stringify({ status: 'Submitted' }))}`);
+    const aside = sup.page.getByTestId('saved-views');
+    await aside.getByLabel('Save current view as').fill('Submitted claims');
+    await aside.getByRole('combobox', { name: 'Visible to' }).click();
+    await sup.page.getByRole('option', { name: 'Role: Support' }).click();
+    await aside.getByRole('button', { name: 'Save view' }).click();
+    await aside.getByText('shared with Support').waitFor();
+    await sup.shot('bulk-4-saved-view');
+    expect(sup.errors).toEqual([]);
+    await sup.close();
+    const view = (await db.pool.query(`SELECT filter, shared_with_role FROM saved_view WHERE name = 'Submitted claims'`)).rows[0];
+    expect(view).toEqual({ filter: { status: 'Submitted' }, shared_with_role: 'Support' });
+
+    const s = await signInAs(browser, app.url, 'support');
+    const { page } = s;
+    await page.goto(`${app.url}/#/claim`);
+    await page.getByTestId('saved-views').getByText('Submitted claims').click();
+    await page.waitForURL(/Submitted/);
+    const rows = page.locator('table tbody tr');
+    // The view's filter is applied: every row on the page is a submitted claim.
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table tbody tr td.column-status')].map((td) => td.textContent);
+      return cells.length > 3 && cells.every((t) => t === 'Submitted');
+    });
+    for (let i = 0; i < 3; i++) await rows.nth(i).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Bulk edit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Status', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'New value' }).click();
+    await page.getByRole('option', { name: 'Rejected' }).click();
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    await dialog.getByText('3 rows: 0 to insert, 3 to update, 0 unchanged, 0 with errors').waitFor();
+    await expect(dialog.locator('[data-diff-field="status"]').first().textContent()).resolves.toBe('status: Submitted → Rejected');
+    await s.shot('bulk-5-bulk-edit-preview');
+    await dialog.getByLabel('Reason for this change').fill('payer rejected these');
+    await dialog.getByRole('button', { name: 'Apply to 3 rows' }).click();
+    await page.getByText(/Updated 3 claims \(change set \d+\)/).waitFor();
+    const sets = (await db.pool.query(`SELECT txid, count(*)::int AS n FROM audit_log WHERE reason = 'payer rejected these' GROUP BY txid`)).rows;
+    expect(sets).toHaveLength(1);
+    expect(sets[0].n).toBe(3);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
 });
