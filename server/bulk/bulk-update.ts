@@ -2,7 +2,7 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
-import { validatePayload } from '../engine/validate/validate-payload.js';
+import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
 import { changesOf, countRows, runChangeSet, type ChangeSetReport, type RowReport } from './change-set.js';
 
@@ -18,17 +18,15 @@ export interface BulkUpdateRequest {
   data: Record<string, unknown>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function parseBulkUpdateRequest(body: unknown): BulkUpdateRequest {
-  if (!isObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids | filter, data}');
+  if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids | filter, data}');
   const { ids, filter, data } = body;
   if ((ids === undefined) === (filter === undefined)) throw new AppError('BAD_REQUEST', 'Name the rows by "ids" or by "filter" (one of them)');
   if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isSafeInteger(id) && id > 0))) {
     throw new AppError('BAD_REQUEST', '"ids" must be a non-empty list of record ids');
   }
-  if (filter !== undefined && !isObject(filter)) throw new AppError('BAD_REQUEST', '"filter" must be a list filter object');
-  if (!isObject(data) || Object.keys(data).length === 0) throw new AppError('BAD_REQUEST', '"data" must set at least one field');
+  if (filter !== undefined && !isPlainObject(filter)) throw new AppError('BAD_REQUEST', '"filter" must be a list filter object');
+  if (!isPlainObject(data) || Object.keys(data).length === 0) throw new AppError('BAD_REQUEST', '"data" must set at least one field');
   return { ids: ids as number[] | undefined, filter: filter as Record<string, unknown> | undefined, data };
 }
 

@@ -3,7 +3,7 @@ import type { Caller } from '../engine/caller.js';
 import { canonical, type ResourceEngine } from '../engine/execute.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { cellToValue } from '../engine/values/parse-cell.js';
-import { validatePayload } from '../engine/validate/validate-payload.js';
+import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
 import { changesOf, countRows, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';
 
@@ -24,17 +24,15 @@ export interface ImportReport extends ChangeSetReport {
   columns: { header: string; field: string | null }[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Checks the shape of an import request (not its rows): anything malformed is a plain 400. */
 export function parseImportRequest(body: unknown): ImportRequest {
-  if (!isObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {csv, mode, key?, mapping?}');
+  if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {csv, mode, key?, mapping?}');
   const { csv, mode = 'insert', key = [], mapping = {} } = body;
   if (typeof csv !== 'string' || csv.trim() === '') throw new AppError('BAD_REQUEST', '"csv" must be the text of a CSV file with a header row');
   if (mode !== 'insert' && mode !== 'upsert') throw new AppError('BAD_REQUEST', '"mode" must be "insert" or "upsert"');
   if (!Array.isArray(key) || !key.every((k) => typeof k === 'string')) throw new AppError('BAD_REQUEST', '"key" must be a list of field names');
   if (mode === 'upsert' && key.length === 0) throw new AppError('BAD_REQUEST', 'An upsert needs a "key": the fields that identify an existing record');
-  if (!isObject(mapping) || !Object.values(mapping).every((v) => v === null || typeof v === 'string')) {
+  if (!isPlainObject(mapping) || !Object.values(mapping).every((v) => v === null || typeof v === 'string')) {
     throw new AppError('BAD_REQUEST', '"mapping" must map CSV headers to field names (or null)');
   }
   return { csv, mode, key: key as string[], mapping: mapping as Record<string, string | null> };
@@ -69,7 +67,7 @@ function mapColumns(resource: ResourceMeta, caller: Caller, headers: string[], r
     if (!resource.field.get(k) || !caller.sees(resource, resource.field.get(k)!) || resource.field.get(k)!.type === 'json') errors[k] = 'cannot be a key field';
   }
   if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', 'The column mapping does not fit the file', errors);
-  const columns = headers.map((h) => (h in request.mapping ? (request.mapping[h] === null ? null : resource.field.get(request.mapping[h]!)!) : (byName.get(normal(h)) ?? null)));
+  const columns = headers.map((h) => (Object.hasOwn(request.mapping, h) ? (request.mapping[h] === null ? null : resource.field.get(request.mapping[h]!)!) : (byName.get(normal(h)) ?? null)));
   const seen = new Set<string>();
   for (const [i, f] of columns.entries()) {
     if (!f) continue;

@@ -131,5 +131,8 @@ describe('CSV import of the fee schedule', () => {
     expect(denied.status).toBe(403);
     const readOnly = await ctx.api('POST', '/audit_log/import/preview', { mode: 'insert', csv });
     expect(readOnly.status).toBe(405);
+    const doc = (await ctx.api('GET', '/docs-json')).body;
+    for (const path of ['import', 'import/preview', 'bulk-update', 'bulk-update/preview']) expect(doc.paths[`/api/fee_schedule_code/${path}`].post).toBeDefined();
+    expect(doc.paths['/api/audit_log/import']).toBeUndefined();
   });
 });
