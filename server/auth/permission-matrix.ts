@@ -60,5 +60,6 @@ export const AREA_ICONS: Record<Area, string> = {
   'Claims & billing': 'receipt',
   'Reference data': 'list',
   'Users & access': 'people',
+  Personal: 'bookmark',
   Audit: 'history',
 };

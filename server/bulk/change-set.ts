@@ -74,12 +74,14 @@ export async function runChangeSet<R extends ChangeSetReport>(
 }
 
 function stepIn(engine: ResourceEngine, tx: Tx): Step {
+  let taken = false;
   return async (work) => {
-    await tx.query('SAVEPOINT change_set_row');
+    // One round trip a row, not two: the previous row's savepoint is released as this one is taken
+    // (after a rollback to it, it is still there). The last one ends with the transaction.
+    await tx.query(taken ? 'RELEASE SAVEPOINT change_set_row; SAVEPOINT change_set_row' : 'SAVEPOINT change_set_row');
+    taken = true;
     try {
-      const value = await work();
-      await tx.query('RELEASE SAVEPOINT change_set_row');
-      return { ok: true, value };
+      return { ok: true, value: await work() };
     } catch (error) {
       await tx.query('ROLLBACK TO SAVEPOINT change_set_row');
       const e = engine.translate(error);

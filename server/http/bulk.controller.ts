@@ -13,6 +13,24 @@ import { CALLER, ENGINE } from './tokens.js';
  * preview (every row checked and written, then rolled back) and an apply (all rows or none, with a
  * reason). Undo is the audit log's revert of the change set.
  */
+/**
+ * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
+ * 2-core machine), so thousands of rows can outlast the server's 30 s idle-socket timeout before the
+ * first byte of the answer: the socket of such a request may wait this long instead.
+ */
+const BULK_SOCKET_TIMEOUT_MS = 5 * 60_000;
+
+async function patiently<T>(req: FastifyRequest, work: () => Promise<T>): Promise<T> {
+  const socket = req.raw.socket;
+  const usual = socket.timeout ?? 0;
+  socket.setTimeout(BULK_SOCKET_TIMEOUT_MS);
+  try {
+    return await work();
+  } finally {
+    socket.setTimeout(usual);
+  }
+}
+
 @Controller('api')
 export class BulkController {
   constructor(
@@ -51,13 +69,14 @@ export class BulkController {
     authorize(caller, resource, 'create');
     const request = parseImportRequest(jsonBody(req, body));
     if (request.mode === 'upsert') authorize(caller, resource, 'edit');
-    return importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) });
+    return patiently(req, () => importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 
   private async bulkUpdate(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     authorize(caller, resource, 'edit');
-    return bulkUpdate(this.engine, resource, parseBulkUpdateRequest(jsonBody(req, body)), caller, { apply, reason: changeReason(req) });
+    const request = parseBulkUpdateRequest(jsonBody(req, body));
+    return patiently(req, () => bulkUpdate(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 }

@@ -4,7 +4,8 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
-export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit';
+/** `Personal`: each user's own tools (saved views), whatever their role. */
+export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
 
 export interface ResourceOptions {
   /** Plural label for menus; defaults to the table name in words. */

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser, ROLES } from './app-user.entity.js';
 
@@ -10,7 +10,7 @@ import { AppUser, ROLES } from './app-user.entity.js';
  */
 @Resource({
   label: 'Saved views',
-  area: 'Users & access',
+  area: 'Personal',
   representation: '{name}',
   namesResource: ['resource'],
   choices: { shared_with_role: ROLES },
@@ -22,7 +22,6 @@ import { AppUser, ROLES } from './app-user.entity.js';
   grantedToEveryRole: true,
 })
 @Entity({ tableName: 'saved_view' })
-@Unique({ properties: ['created_by', 'resource', 'name'] })
 export class SavedView {
   /** Saved view ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -61,7 +60,7 @@ export class SavedView {
   updated_at?: string | null;
 
   /** Owner. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'cascade' })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'cascade', index: true })
   created_by?: Rel<AppUser>;
 
   /** Updater. */
