@@ -89,6 +89,51 @@ function fieldErrors(check: () => unknown): FieldErrors {
   }
 }
 
+interface ReadRow {
+  line: number;
+  /** The write body: mapped cells read into their fields' types. */
+  body: Record<string, unknown>;
+  /** The key fields' values (upsert). */
+  key: Record<string, unknown>;
+  /** Problems found before any write (unreadable cells, a missing or repeated key). */
+  errors?: FieldErrors;
+}
+
+/**
+ * One CSV record as a write body, checking what needs no database (cells, keys, repeats). `seen`
+ * holds the keys of the lines before: a key repeated in the file is the later line's error.
+ */
+function readRow(resource: ResourceMeta, caller: Caller, request: ImportRequest, columns: (FieldMeta | null)[], cells: string[], line: number, seen: Map<string, number>): ReadRow {
+  const errors: FieldErrors = {};
+  const body: Record<string, unknown> = {};
+  const key: Record<string, unknown> = {};
+  for (const [i, field] of columns.entries()) {
+    if (!field) continue;
+    const cell = cells[i] ?? '';
+    const isKey = request.key.includes(field.name);
+    if (cell.trim() === '') {
+      if (isKey) errors[field.name] = 'is needed to find the record to update';
+      // An empty cell clears a field on update; on create, the column's default applies.
+      else if (request.mode === 'upsert') body[field.name] = null;
+      continue;
+    }
+    const parsed = cellToValue(field, cell);
+    if (!parsed.ok) errors[field.name] = parsed.why;
+    else if (isKey) key[field.name] = parsed.value;
+    if (parsed.ok && !field.readOnly) body[field.name] = parsed.value;
+  }
+  if (request.mode === 'upsert' && Object.keys(errors).length === 0) {
+    const signature = canonical(request.key.map((k) => key[k]));
+    const earlier = seen.get(signature);
+    if (earlier) errors[request.key[0]] = `repeats the key of line ${earlier}`;
+    else seen.set(signature, line);
+  }
+  if (Object.keys(errors).length === 0) return { line, body, key };
+  // The cells that did read still get the usual checks, so the row shows all its problems.
+  const more = fieldErrors(() => validatePayload(resource, body, request.mode === 'insert' ? 'create' : 'update', caller, null));
+  return { line, body, key, errors: { ...more, ...errors } };
+}
+
 /**
  * A CSV import: dry run (`apply: false`: every row checked and written, then rolled back) or apply
  * (one transaction, one change set, nothing written unless every row is fine). Each row is a create,
@@ -106,43 +151,22 @@ export async function importCsv(
   if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');
   if (records.length > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_ROWS} rows; this file has ${records.length}`);
   const columns = mapColumns(resource, caller, headers, request);
+  const seen = new Map<string, number>();
+  const parsed = records.map((cells, index) => readRow(resource, caller, request, columns, cells, index + 2, seen));
   return runChangeSet(engine, resource, caller, options, async (tx, step) => {
+    // Every row's key is matched in one query, before any row is written: the file's keys are
+    // distinct (a repeat is an error), so no row can match another row's insert.
+    const matchable = parsed.filter((r) => !r.errors && request.mode === 'upsert');
+    const found = matchable.length ? await engine.idsByKeys(tx, resource, request.key, matchable.map((r) => request.key.map((k) => r.key[k])), caller) : [];
+    const matches = new Map(matchable.map((r, i) => [r.line, found[i]]));
     const rows: RowReport[] = [];
-    const keysSeen = new Map<string, number>();
-    for (const [index, cells] of records.entries()) {
-      const line = index + 2; // the header is line 1
-      const errors: FieldErrors = {};
-      const body: Record<string, unknown> = {};
-      const key: Record<string, unknown> = {};
-      for (const [i, field] of columns.entries()) {
-        if (!field) continue;
-        const cell = cells[i] ?? '';
-        const isKey = request.key.includes(field.name);
-        if (cell.trim() === '') {
-          if (isKey) errors[field.name] = 'is needed to find the record to update';
-          // An empty cell clears a field on update; on create, the column's default applies.
-          else if (request.mode === 'upsert') body[field.name] = null;
-          continue;
-        }
-        const parsed = cellToValue(field, cell);
-        if (!parsed.ok) errors[field.name] = parsed.why;
-        else if (isKey) key[field.name] = parsed.value;
-        if (parsed.ok && !field.readOnly) body[field.name] = parsed.value;
-      }
-      if (request.mode === 'upsert' && Object.keys(errors).length === 0) {
-        const signature = canonical(request.key.map((k) => key[k]));
-        const earlier = keysSeen.get(signature);
-        if (earlier) errors[request.key[0]] = `repeats the key of line ${earlier}`;
-        keysSeen.set(signature, earlier ?? line);
-      }
-      if (Object.keys(errors).length) {
-        // The cells that did read still get the usual checks, so the row shows all its problems.
-        Object.assign(errors, { ...fieldErrors(() => validatePayload(resource, body, request.mode === 'insert' ? 'create' : 'update', caller, null)) }, { ...errors });
+    for (const { line, body, errors } of parsed) {
+      if (errors) {
         rows.push({ line, action: 'error', errors });
         continue;
       }
       const outcome = await step(async () => {
-        const ids = request.mode === 'upsert' ? await engine.idsByValues(tx, resource, key, caller) : [];
+        const ids = matches.get(line) ?? [];
         if (ids.length > 1) throw new AppError('CONFLICT', 'The key matches several records', { [request.key[0]]: `matches several records: the key ${request.key.join(' + ')} is not unique` });
         if (ids.length === 1) {
           const { before, after, changed } = await engine.updateIn(tx, resource, ids[0], body, caller);

@@ -204,12 +204,20 @@ export class ResourceEngine {
     return rows.map((r) => Number(r.id));
   }
 
-  /** The ids of the rows (within the caller's scope) whose `values` equal these, at most two. */
-  async idsByValues(db: Queryable, resource: ResourceMeta, values: Row, caller: Caller): Promise<number[]> {
+  /**
+   * For each tuple of key values, the ids of the rows (within the caller's scope) holding them: one
+   * query for a whole file, so matching stays a join however many rows an import has.
+   */
+  async idsByKeys(db: Queryable, resource: ResourceMeta, fields: string[], tuples: unknown[][], caller: Caller): Promise<number[][]> {
     const params = new Params();
-    const where = Object.entries(values).map(([k, v]) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, v), sqlCast(resource.field.get(k)!))}`);
-    const rows = await this.query(db, `SELECT "id" FROM ${ident(resource.name)} ${this.scoped(resource, caller, params, where)} ORDER BY "id" LIMIT 2`, params.values);
-    return rows.map((r) => Number(r.id));
+    const columns = fields.map((f, i) => `${params.add(tuples.map((t) => t[i]), `${sqlCast(resource.field.get(f)!)}[]`)}`);
+    const keys = `unnest(${params.add(tuples.map((_, i) => i), 'integer[]')}, ${columns.join(', ')}) AS k(i, ${fields.map((_, i) => `c${i}`).join(', ')})`;
+    const join = fields.map((f, i) => `t.${ident(f)} = k.c${i}`).join(' AND ');
+    const scope = caller.scope(resource, params);
+    const sql = `SELECT k.i, t."id" FROM ${keys} JOIN ${ident(resource.name)} t ON ${join}${scope ? ` WHERE t."id" IN (SELECT "id" FROM ${ident(resource.name)} WHERE ${scope})` : ''} ORDER BY k.i, t."id"`;
+    const out: number[][] = tuples.map(() => []);
+    for (const row of await this.query(db, sql, params.values)) out[Number(row.i)].push(Number(row.id));
+    return out;
   }
 
   private async *stream(resource: ResourceMeta, caller: Caller, select: string, values: unknown[]): AsyncGenerator<Row> {

@@ -126,6 +126,11 @@ describe('CSV import of the fee schedule', () => {
     expect(res.body.rows.map((r: { action: string }) => r.action)).toEqual(['insert', 'error']);
     expect(res.body.rows[1].errors).toEqual({ procedure_code: 'repeats the key of line 2' });
 
+    // A key the table does not hold unique is refused where it is ambiguous, not guessed at.
+    await ctx.db.pool.query(`INSERT INTO fee_schedule_code (procedure_code, service_description, service_category, effective_year) VALUES ('ZZ970', 'one', 'Treatment', 2031), ('ZZ970', 'two', 'Treatment', 2031)`);
+    const twice = await ctx.api('POST', '/fee_schedule_code/import/preview', { mode: 'upsert', key: ['procedure_code', 'effective_year'], csv: csv.replaceAll('ZZ960', 'ZZ970').split('\n').slice(0, 2).join('\n') });
+    expect(twice.body.rows).toEqual([{ line: 2, action: 'error', errors: { procedure_code: 'matches several records: the key procedure_code + effective_year is not unique' } }]);
+
     const support = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
     const denied = await support('POST', '/fee_schedule_code/import/preview', { mode: 'insert', csv });
     expect(denied.status).toBe(403);
