@@ -41,9 +41,10 @@ export function parseImportRequest(body: unknown): ImportRequest {
 /** `Procedure code`, `procedure_code` and `PROCEDURE CODE` all name the same field. */
 const normal = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-function readCsv(text: string): string[][] {
+/** The file's records, each with the line it ends on (blank lines and quoted line breaks counted). */
+function readCsv(text: string): { record: string[]; info: { lines: number } }[] {
   try {
-    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000 }) as string[][];
+    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const e = error as { code?: string; lines?: number };
     throw new AppError('BAD_REQUEST', `The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}`);
@@ -64,7 +65,7 @@ function mapColumns(resource: ResourceMeta, caller: Caller, headers: string[], r
     else if (target !== null && !usable.some((f) => f.name === target)) errors[header] = `cannot be read into "${target}": not a field you may set`;
   }
   for (const k of request.key) {
-    if (!resource.field.get(k) || !caller.sees(resource, resource.field.get(k)!) || resource.field.get(k)!.type === 'json') errors[k] = 'cannot be a key field';
+    if (!resource.field.get(k) || !caller.sees(resource, resource.field.get(k)!) || ['json', 'text[]'].includes(resource.field.get(k)!.type)) errors[k] = 'cannot be a key field';
   }
   if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', 'The column mapping does not fit the file', errors);
   const columns = headers.map((h) => (Object.hasOwn(request.mapping, h) ? (request.mapping[h] === null ? null : resource.field.get(request.mapping[h]!)!) : (byName.get(normal(h)) ?? null)));
@@ -147,12 +148,13 @@ export async function importCsv(
   caller: Caller,
   options: { apply: boolean; reason: string | null },
 ): Promise<ImportReport & { applied: boolean; txid: number | null }> {
-  const [headers = [], ...records] = readCsv(request.csv);
+  const [head, ...records] = readCsv(request.csv);
+  const headers = head?.record ?? [];
   if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');
   if (records.length > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_ROWS} rows; this file has ${records.length}`);
   const columns = mapColumns(resource, caller, headers, request);
   const seen = new Map<string, number>();
-  const parsed = records.map((cells, index) => readRow(resource, caller, request, columns, cells, index + 2, seen));
+  const parsed = records.map(({ record, info }) => readRow(resource, caller, request, columns, record, info.lines, seen));
   return runChangeSet(engine, resource, caller, options, async (tx, step) => {
     // Every row's key is matched in one query, before any row is written: the file's keys are
     // distinct (a repeat is an error), so no row can match another row's insert.

@@ -102,6 +102,10 @@ describe('CSV import of the fee schedule', () => {
     // The export's formula escape is read back as the text it protected.
     expect(ok.body.rows[0].record).toMatchObject({ procedure_code: 'ZZ951', dyadic_allowed: true, notes: '=1+2' });
 
+    // Lines are the file's own: a quoted line break and a blank line count.
+    const lines = await ctx.api('POST', '/fee_schedule_code/import/preview', { mode: 'insert', csv: 'procedure_code,service_description,service_category\nZZ952,"two\nlines",Treatment\n\nZZ953,x,Bogus\n' });
+    expect(lines.body.rows.map((r: { line: number; action: string }) => [r.line, r.action])).toEqual([[3, 'insert'], [5, 'error']]);
+
     const cases: [unknown, RegExp][] = [
       [{ mode: 'insert', csv: '' }, /csv/],
       [{ mode: 'merge', csv: 'a\n1' }, /mode/],

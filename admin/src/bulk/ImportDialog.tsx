@@ -25,7 +25,7 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const writable = meta.fields.filter((f) => !f.readOnly);
-  const keyable = meta.fields.filter((f) => f.type !== 'json');
+  const keyable = meta.fields.filter((f) => f.type !== 'json' && f.type !== 'text[]');
 
   const reset = () => {
     setFile(null);
@@ -64,6 +64,11 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
     const header = csv.split(/\r?\n/, 1)[0] ?? '';
     setMapping(Object.fromEntries(Object.entries(mapping).filter(([h]) => header.includes(h))));
   };
+  // Upsert starts from the resource's own unique fields (a student's ssid, a modifier's code).
+  const chooseMode = (next: 'insert' | 'upsert') => {
+    setMode(next);
+    if (next === 'upsert' && key.length === 0) setKey(meta.fields.filter((f) => f.unique && f.name !== 'id').map((f) => f.name));
+  };
   const remap = (header: string, field: string) => {
     const next = { ...mapping, [header]: field === IGNORE ? null : field };
     setMapping(next);
@@ -79,7 +84,7 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
             {file ? file.name : 'Choose a CSV file'}
             <input hidden type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => void choose(e.target.files?.[0])} />
           </MuiButton>
-          <RadioGroup row value={mode} onChange={(e) => setMode(e.target.value as 'insert' | 'upsert')}>
+          <RadioGroup row value={mode} onChange={(e) => chooseMode(e.target.value as 'insert' | 'upsert')}>
             <FormControlLabel value="insert" control={<Radio />} label="Insert new records only" />
             {meta.actions.includes('edit') && <FormControlLabel value="upsert" control={<Radio />} label="Update existing records by key" />}
           </RadioGroup>
