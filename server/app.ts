@@ -17,6 +17,7 @@ import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { AuthController } from './http/auth.controller.js';
+import { BulkController } from './http/bulk.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -35,7 +36,7 @@ class AppModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },

@@ -30,6 +30,10 @@ export function permissionSeeds(resources: Iterable<ResourceMeta>): PermissionSe
       if (r.readOnly && ['create', 'edit', 'delete'].includes(action)) continue;
       const read = action === 'list' || action === 'show';
       const audit = r.area === 'Audit';
+      if (r.options.grantedToEveryRole) {
+        out.push({ name: `${r.name}.${action}`, area: r.area, grants: { system_admin: true, supervisor: true, district_admin: true, practitioner: true, support: true } });
+        continue;
+      }
       out.push({
         name: `${r.name}.${action}`,
         area: r.area,
@@ -61,5 +65,6 @@ export const AREA_ICONS: Record<Area, string> = {
   'Claims & billing': 'receipt',
   'Reference data': 'list',
   'Users & access': 'people',
+  Personal: 'bookmark',
   Audit: 'history',
 };

@@ -1,4 +1,4 @@
-import type { Caller } from '../engine/caller.js';
+import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident, type Params } from '../engine/plan/sql.js';
 import type { RoleColumn } from './permission-cache.js';
@@ -24,7 +24,19 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
   const fill = (condition: string, params: Params) =>
     condition
       .replaceAll(':user', () => params.add(user.id, 'integer'))
-      .replaceAll(':districts', () => params.add(user.districts ?? [], 'text[]'));
+      .replaceAll(':districts', () => params.add(user.districts ?? [], 'text[]'))
+      .replaceAll(':role', () => params.add(user.role, 'text'));
+  /** The declared conditions that apply to this caller's role on a resource (all must hold). */
+  const conditions = (resource: ResourceMeta, purpose: ScopePurpose): string[] => {
+    const scopes = resource.options.scopes;
+    const out = [scopes?.every, scopeKind ? scopes?.[scopeKind] : undefined];
+    if (purpose === 'write') out.push(resource.options.writeScope);
+    return out.filter((c): c is string => !!c);
+  };
+  const condition = (resource: ResourceMeta, purpose: ScopePurpose, params: Params): string | null => {
+    const all = conditions(resource, purpose);
+    return all.length ? all.map((c) => `(${fill(c, params)})`).join(' AND ') : null;
+  };
 
   /**
    * Rows holding images of other tables' rows (the audit log) are visible only for tables the caller
@@ -37,9 +49,8 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
     const parts: string[] = [];
     for (const other of resources.values()) {
       if (other === resource || !granted.has(`${other.name}.show`)) continue;
-      const condition = scopeKind ? other.options.scopes?.[scopeKind] : undefined;
-      if (!condition) unscoped.push(other.name);
-      else parts.push(`(${table} = ${params.add(other.name, 'text')} AND (${ident(images.pk)}->>'id')::bigint IN (SELECT id FROM ${ident(other.name)} WHERE ${fill(condition, params)}))`);
+      if (conditions(other, 'read').length === 0) unscoped.push(other.name);
+      else parts.push(`(${table} = ${params.add(other.name, 'text')} AND (${ident(images.pk)}->>'id')::bigint IN (SELECT id FROM ${ident(other.name)} WHERE ${condition(other, 'read', params)}))`);
     }
     parts.push(`${table} = ANY(${params.add(unscoped, 'text[]')})`);
     if (granted.has('permission.manage')) parts.push(`NOT ${table} = ANY(${params.add([...resources.keys()], 'text[]')})`);
@@ -55,12 +66,10 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
       if (record && record.id === user.id && resource.options.selfProtected?.includes(field.name)) return 'cannot be changed on your own account';
       return null;
     },
-    scope(resource: ResourceMeta, params: Params) {
+    scope(resource: ResourceMeta, params: Params, purpose: ScopePurpose = 'read') {
       const images = resource.options.recordImages;
       if (images) return imageScope(resource, images, params);
-      if (!scopeKind) return null;
-      const condition = resource.options.scopes?.[scopeKind];
-      return condition ? fill(condition, params) : null;
+      return condition(resource, purpose, params);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import type { Params } from './plan/sql.js';
 
+export type ScopePurpose = 'read' | 'write';
+
 /**
  * Who is asking, as the engine needs to know it: the id the audit trigger records, which fields
  * they may see and set, and which rows they may reach. The guard builds one per request from the
@@ -14,8 +16,11 @@ export interface Caller {
   sees(resource: ResourceMeta, field: FieldMeta): boolean;
   /** Field rules on write (e.g. a user's role needs `permission.manage`): a reason when refused. */
   refusesWrite(resource: ResourceMeta, field: FieldMeta, record: Record<string, unknown> | null): string | null;
-  /** The caller's row scope as a SQL condition on the resource's table, or null for every row. */
-  scope(resource: ResourceMeta, params: Params): string | null;
+  /**
+   * The caller's row scope as a SQL condition on the resource's table, or null for every row.
+   * `write` is the scope for changing a row (update, delete), which a declaration may narrow.
+   */
+  scope(resource: ResourceMeta, params: Params, purpose?: ScopePurpose): string | null;
 }
 
 /** Everything visible but secrets, every row: batch scripts, the seed, and the engine's own tests. */

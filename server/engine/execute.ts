@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../errors/app-error.js';
 import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
-import type { Caller } from './caller.js';
+import type { Caller, ScopePurpose } from './caller.js';
 import { filterToWhere, type Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
@@ -147,8 +147,8 @@ export class ResourceEngine {
     return resource.fields.filter((f) => caller.sees(resource, f)).map((f) => ident(f.name)).join(', ');
   }
 
-  private scoped(resource: ResourceMeta, caller: Caller, params: Params, where: string[]): string {
-    const scope = caller.scope(resource, params);
+  private scoped(resource: ResourceMeta, caller: Caller, params: Params, where: string[], purpose: ScopePurpose = 'read'): string {
+    const scope = caller.scope(resource, params, purpose);
     const all = scope ? [...where, `(${scope})`] : where;
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   }
@@ -220,6 +220,32 @@ export class ResourceEngine {
     return { fields: resource.fields.filter(visible).map((f) => f.name), rows: this.stream(resource, caller, select, params.values) };
   }
 
+  /**
+   * The ids of the rows a filtered list matches (same filters, scope and field rules as a page), in
+   * id order, at most `limit` + 1 of them so a caller can tell "too many" without counting them all.
+   */
+  async matchingIds(resource: ResourceMeta, query: ListQuery, caller: Caller, limit: number): Promise<number[]> {
+    const { params, from } = this.planList(resource, { ...query, sort: null }, caller);
+    const rows = await this.query(this.pool, `SELECT "id" ${from} ORDER BY "id" LIMIT ${params.add(limit + 1, 'integer')}`, params.values);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * For each tuple of key values, the ids of the rows (within the caller's scope) holding them: one
+   * query for a whole file, so matching stays a join however many rows an import has.
+   */
+  async idsByKeys(db: Queryable, resource: ResourceMeta, fields: string[], tuples: unknown[][], caller: Caller): Promise<number[][]> {
+    const params = new Params();
+    const columns = fields.map((f, i) => `${params.add(tuples.map((t) => t[i]), `${sqlCast(resource.field.get(f)!)}[]`)}`);
+    const keys = `unnest(${params.add(tuples.map((_, i) => i), 'integer[]')}, ${columns.join(', ')}) AS k(i, ${fields.map((_, i) => `c${i}`).join(', ')})`;
+    const join = fields.map((f, i) => `t.${ident(f)} = k.c${i}`).join(' AND ');
+    const scope = caller.scope(resource, params);
+    const sql = `SELECT k.i, t."id" FROM ${keys} JOIN ${ident(resource.name)} t ON ${join}${scope ? ` WHERE t."id" IN (SELECT "id" FROM ${ident(resource.name)} WHERE ${scope})` : ''} ORDER BY k.i, t."id"`;
+    const out: number[][] = tuples.map(() => []);
+    for (const row of await this.query(db, sql, params.values)) out[Number(row.i)].push(Number(row.id));
+    return out;
+  }
+
   private async *stream(resource: ResourceMeta, caller: Caller, select: string, values: unknown[]): AsyncGenerator<Row> {
     const client = await this.pool.connect().catch((e: unknown) => {
       throw this.translate(e);
@@ -241,7 +267,8 @@ export class ResourceEngine {
 
   async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {
     const params = new Params();
-    const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`]);
+    // A locked read is the first step of a change: it takes the write scope.
+    const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`], lock ? 'write' : 'read');
     const text = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
     // Unscoped reads by id are the same few statements again and again: prepare them once per
     // connection (a scoped one differs per caller, so it stays unnamed).
@@ -257,25 +284,36 @@ export class ResourceEngine {
    */
   async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, within?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
     this.writable(resource);
+    // Validated before the transaction opens: a refused body costs no connection.
     const values = validatePayload(resource, body, 'create', caller, null);
     return this.writeTo(resource, caller, reason, async (tx) => {
-      await this.checkValueReferences(resource, values, tx, caller);
-      for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
-        if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
-      }
-      const params = new Params();
-      const names = Object.keys(values);
-      const placeholders = names.map((n) => params.add(this.toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
-      const sql = names.length
-        ? `INSERT INTO ${ident(resource.name)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING "id"`
-        : `INSERT INTO ${ident(resource.name)} DEFAULT VALUES RETURNING "id"`;
-      const [row] = await this.query(tx, sql, params.values);
-      // Read back through the caller's scope: a write may not create a row its writer cannot reach.
-      const created = await this.getOne(resource, row.id as number, caller, tx).catch((e) => {
-        throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This record would be outside what you may reach') : e;
-      });
+      const created = await this.insertValidated(tx, resource, values, caller);
       if (within) await within(tx, created);
       return created;
+    });
+  }
+
+  /** A create inside a caller's transaction (imports write many in one change set). */
+  async insertIn(tx: Tx, resource: ResourceMeta, body: unknown, caller: Caller): Promise<Row> {
+    this.writable(resource);
+    return this.insertValidated(tx, resource, validatePayload(resource, body, 'create', caller, null), caller);
+  }
+
+  private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {
+    await this.checkValueReferences(resource, values, tx, caller);
+    for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
+      if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
+    }
+    const params = new Params();
+    const names = Object.keys(values);
+    const placeholders = names.map((n) => params.add(this.toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
+    const sql = names.length
+      ? `INSERT INTO ${ident(resource.name)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING "id"`
+      : `INSERT INTO ${ident(resource.name)} DEFAULT VALUES RETURNING "id"`;
+    const [row] = await this.query(tx, sql, params.values);
+    // Read back through the caller's scope: a write may not create a row its writer cannot reach.
+    return this.getOne(resource, row.id as number, caller, tx).catch((e) => {
+      throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This record would be outside what you may reach') : e;
     });
   }
 
@@ -285,31 +323,39 @@ export class ResourceEngine {
    */
   async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
-    return this.writeTo(resource, caller, reason, async (tx) => {
-      const current = await this.getOne(resource, id, caller, tx, true);
-      const values = validatePayload(resource, body, 'update', caller, current);
-      const version = resource.versionField;
-      if (version && body && typeof body === 'object' && version in body) {
-        const sent = (body as Row)[version];
-        const parsed = sent === null ? { ok: true } : parseValue(resource.field.get(version)!, sent, 'write');
-        if (!parsed.ok) throw new AppError('VALIDATION', `${version} must be the value you loaded`, { [version]: 'must be a timestamp' });
-        if (!sameValue(resource.field.get(version)!, sent, current[version])) {
-          throw new AppError('CONFLICT', 'Someone else changed this record since you loaded it. Reload it to see their change, then edit again.', undefined, { current });
-        }
+    return this.writeTo(resource, caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller)).after);
+  }
+
+  /**
+   * An update inside a caller's transaction: the row before (locked) and after, and the fields that
+   * changed (none: nothing written). Imports and bulk edits run many of these in one change set.
+   */
+  async updateIn(tx: Tx, resource: ResourceMeta, id: number, body: unknown, caller: Caller): Promise<{ before: Row; after: Row; changed: string[] }> {
+    this.writable(resource);
+    const current = await this.getOne(resource, id, caller, tx, true);
+    const values = validatePayload(resource, body, 'update', caller, current);
+    const version = resource.versionField;
+    if (version && body && typeof body === 'object' && version in body) {
+      const sent = (body as Row)[version];
+      const parsed = sent === null ? { ok: true } : parseValue(resource.field.get(version)!, sent, 'write');
+      if (!parsed.ok) throw new AppError('VALIDATION', `${version} must be the value you loaded`, { [version]: 'must be a timestamp' });
+      if (!sameValue(resource.field.get(version)!, sent, current[version])) {
+        throw new AppError('CONFLICT', 'Someone else changed this record since you loaded it. Reload it to see their change, then edit again.', undefined, { current });
       }
-      const changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
-      if (changed.length === 0) return current;
-      const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
-      await this.checkValueReferences(resource, patch, tx, caller);
-      const params = new Params();
-      const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
-      for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
-      if (resource.field.has('updated_by') && caller.userId !== null) sets.push(`"updated_by" = ${params.add(caller.userId)}`);
-      await this.query(tx, `UPDATE ${ident(resource.name)} SET ${sets.join(', ')} WHERE "id" = ${params.add(id)}`, params.values);
-      return this.getOne(resource, id, caller, tx).catch((e) => {
-        throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This change would move the record outside what you may reach') : e;
-      });
+    }
+    const changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
+    if (changed.length === 0) return { before: current, after: current, changed };
+    const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
+    await this.checkValueReferences(resource, patch, tx, caller);
+    const params = new Params();
+    const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
+    for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
+    if (resource.field.has('updated_by') && caller.userId !== null) sets.push(`"updated_by" = ${params.add(caller.userId)}`);
+    await this.query(tx, `UPDATE ${ident(resource.name)} SET ${sets.join(', ')} WHERE "id" = ${params.add(id)}`, params.values);
+    const after = await this.getOne(resource, id, caller, tx).catch((e) => {
+      throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This change would move the record outside what you may reach') : e;
     });
+    return { before: current, after, changed };
   }
 
   async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {

@@ -89,6 +89,17 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
         },
       };
     }
+    if (!r.readOnly) {
+      // Bulk work: each a change set; the preview runs every check and writes nothing.
+      const importBody = json({ type: 'object', required: ['csv'], properties: { csv: { type: 'string' }, mode: { enum: ['insert', 'upsert'] }, key: { type: 'array', items: { type: 'string' } }, mapping: { type: 'object', additionalProperties: { type: 'string', nullable: true } } } });
+      const bulkBody = json({ type: 'object', required: ['data'], properties: { ids: { type: 'array', items: { type: 'integer' } }, filter: { type: 'object' }, data: { type: 'object' } } });
+      const report = { description: '{applied, txid, counts, rows: [{line, action, id, changes, record, errors}]}' };
+      const refused = { ...error, description: 'Bad request, or rows with errors (body carries the report; nothing written)' };
+      paths[`/api/${r.name}/import/preview`] = { post: { tags, summary: `Dry run of a CSV import of ${r.label.toLowerCase()}: inserts, updates (before → after), errors by field`, requestBody: importBody, responses: { 200: report, 400: refused, ...denied, 413: error } } };
+      paths[`/api/${r.name}/import`] = { post: { tags, summary: `Import ${r.label.toLowerCase()} from CSV: all rows in one change set, or none`, parameters: [reason], requestBody: importBody, responses: { 200: report, 400: refused, ...denied, 413: error } } };
+      paths[`/api/${r.name}/bulk-update/preview`] = { post: { tags, summary: `Dry run of setting fields on many ${r.label.toLowerCase()} (ids or filter)`, requestBody: bulkBody, responses: { 200: report, 400: refused, ...denied, 413: error } } };
+      paths[`/api/${r.name}/bulk-update`] = { post: { tags, summary: `Set fields on many ${r.label.toLowerCase()}: one change set, or none`, parameters: [reason], requestBody: bulkBody, responses: { 200: report, 400: refused, ...denied, 413: error } } };
+    }
     if (!r.options.recordImages) {
       paths[`/api/${r.name}/{id}/history`] = {
         get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, ...denied, 404: error } },

@@ -2,6 +2,9 @@ import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 
+/** The values of app_user.role (saved views are shared with one of them). */
+export const ROLES = ['Practitioner', 'Supervisor', 'District Admin', 'Admin', 'Support'] as const;
+
 /** All platform users (practitioners, supervisors, admins, support). */
 @Resource({
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
@@ -12,7 +15,7 @@ import { Resource } from './resource.js';
   representation: '{first_name} {last_name}',
   choices: {
     status: ['Active', 'Inactive', 'Suspended'],
-    role: ['Practitioner', 'Supervisor', 'District Admin', 'Admin', 'Support'],
+    role: ROLES,
     permission_level: ['Standard', 'Advanced', 'Full'],
     user_type: ['Embedded', 'Affiliated'],
   },

@@ -21,6 +21,7 @@ import { PermissionItem } from './permission-item.entity.js';
 import { ServiceGroup } from './service-group.entity.js';
 import { GroupMembership } from './group-membership.entity.js';
 import { FileMetadata } from './file-metadata.entity.js';
+import { SavedView } from './saved-view.entity.js';
 import { UserCredential } from './user-credential.entity.js';
 import { AuthSession } from './auth-session.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
@@ -47,6 +48,7 @@ export const entities = [
   ServiceGroup,
   GroupMembership,
   FileMetadata,
+  SavedView,
   // Sign-in: not served by the engine (see their @Resource declarations).
   UserCredential,
   AuthSession,
@@ -75,6 +77,7 @@ export {
   ServiceGroup,
   GroupMembership,
   FileMetadata,
+  SavedView,
   UserCredential,
   AuthSession,
   LoginRateLimit,

@@ -4,7 +4,8 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
-export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit';
+/** `Personal`: each user's own tools (saved views), whatever their role. */
+export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
 
 export interface ResourceOptions {
   /** Plural label for menus; defaults to the table name in words. */
@@ -53,10 +54,18 @@ export interface ResourceOptions {
   editedFrom?: string[];
   /**
    * Row scopes as SQL conditions on the table's own columns: `own` for practitioners (`:user` is the
-   * signed-in user's id), `district` for district admins (`:districts` is their district list).
-   * A resource without a scope for a scoped role is shared reference data.
+   * signed-in user's id), `district` for district admins (`:districts` is their district list),
+   * `every` for every role alike (`:role` is the user's role: a saved view is its owner's or shared
+   * with their role). A resource without a scope for a scoped role is shared reference data.
    */
-  scopes?: { own?: string; district?: string };
+  scopes?: { own?: string; district?: string; every?: string };
+  /**
+   * A narrower condition for changing a row (update, delete) than for reading it, with the same
+   * placeholders: a view shared with a role is read by that role but changed by its owner only.
+   */
+  writeScope?: string;
+  /** Every role gets every action by default (each user within the row scope): saved views. */
+  grantedToEveryRole?: boolean;
   /** Fields whose write needs a permission beyond `<resource>.edit` (app_user.role: permission.manage). */
   fieldPermissions?: Record<string, string>;
   /** Fields nobody may change on their own record (their own role). */

@@ -37,11 +37,11 @@ const first = async (resource: string) => (await dp.getList(resource, { paginati
 const ALL = [
   'audit_log', 'app_user', 'organization', 'qualification', 'billing_code', 'practitioner_type', 'modifier', 'fee_schedule_code',
   'fee_code_practitioner_type', 'fee_code_modifier', 'user_qualification', 'user_authorized_service', 'user_practitioner_type',
-  'student', 'service', 'claim', 'permission_category', 'permission_item', 'service_group', 'group_membership', 'file_metadata',
+  'student', 'service', 'claim', 'permission_category', 'permission_item', 'service_group', 'group_membership', 'file_metadata', 'saved_view',
 ];
 
 describe('ra-data-simple-rest against every resource', () => {
-  it('meta lists all 21 tables', () => {
+  it('meta lists all 21 tables and saved views', () => {
     expect([...meta.keys()].sort()).toEqual([...ALL].sort());
   });
 

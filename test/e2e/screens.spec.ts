@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('every screen renders', () => {
-  it('covers all 21 resources', () => expect(resources).toHaveLength(21));
+  it('covers all 21 resources and saved views', () => expect(resources).toHaveLength(22));
 
   it.each(['list', 'show', 'edit', 'create'])('%s screens of every resource', async (screen) => {
     const { page } = session;

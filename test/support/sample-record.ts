@@ -28,7 +28,7 @@ function sample(field: MetaField): unknown {
   if (field.choices) return field.choices[0];
   switch (field.type) {
     case 'text':
-      return field.name === 'entity_table' ? 'student' : `${field.name}-${tag()}`;
+      return field.name === 'entity_table' || field.name === 'resource' ? 'student' : `${field.name}-${tag()}`;
     case 'text[]':
       return ['alpha', 'beta'];
     case 'json':

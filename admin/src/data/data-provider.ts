@@ -40,6 +40,12 @@ export const dataProvider = {
     httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() }).then(({ json }) => ({ data: json })),
   getHistory: (resource: string, id: Identifier) => httpClient(`${API}/${resource}/${encodeURIComponent(id)}/history`).then(({ json }) => json as AuditEvent[]),
   revert: (eventId: Identifier) => httpClient(`${API}/audit_log/${eventId}/revert`, { method: 'POST' }).then(({ json }) => json),
+  /** CSV import: a preview (checked, rolled back) or the apply (one change set, with a reason). */
+  importCsv: (resource: string, body: ImportBody, apply: boolean, reason?: string) =>
+    httpClient(`${API}/${resource}/import${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body), reason }).then(({ json }) => json as ChangeSetResult),
+  /** Bulk edit of selected rows (`ids`) or of every row a filter matches, previewed or applied. */
+  bulkUpdate: (resource: string, body: { ids?: Identifier[]; filter?: Record<string, unknown>; data: Record<string, unknown> }, apply: boolean, reason?: string) =>
+    httpClient(`${API}/${resource}/bulk-update${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body), reason }).then(({ json }) => json as ChangeSetResult),
   revertChangeSet: (txid: Identifier) => httpClient(`${API}/audit_log/revert-change-set/${txid}`, { method: 'POST' }).then(({ json }) => json),
 } satisfies DataProvider;
 
@@ -56,4 +62,27 @@ export interface AuditEvent {
   change_set: number | null;
   reason: string | null;
   changes: { field: string; before: unknown; after: unknown }[];
+}
+
+export interface ImportBody {
+  csv: string;
+  mode: 'insert' | 'upsert';
+  key: string[];
+  mapping: Record<string, string | null>;
+}
+
+/** What a bulk change does (or would do), row by row: the server's change-set report. */
+export interface ChangeSetResult {
+  applied: boolean;
+  txid: number | null;
+  counts: { rows: number; insert: number; update: number; unchanged: number; errors: number };
+  columns?: { header: string; field: string | null }[];
+  rows: {
+    line: number;
+    action: 'insert' | 'update' | 'unchanged' | 'error';
+    id?: number;
+    changes?: { field: string; before: unknown; after: unknown }[];
+    record?: Record<string, unknown>;
+    errors?: Record<string, string>;
+  }[];
 }

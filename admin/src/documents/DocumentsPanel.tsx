@@ -56,7 +56,7 @@ function DropZone({ resource, id, defaultType, onUploaded }: { resource: string;
   };
   const { getRootProps, getInputProps, isDragActive } = useDropzone({ onDrop: (files) => void onDrop(files), disabled: busy });
   return (
-    <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} alignItems={{ md: 'center' }} sx={{ mb: 2 }}>
+    <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2, alignItems: { md: 'center' } }}>
       <TextField label="Document type" value={type} onChange={(e) => setType(e.target.value)} size="small" fullWidth={false} sx={{ width: { md: 260 }, flex: 'none' }} />
       <Box
         {...getRootProps()}

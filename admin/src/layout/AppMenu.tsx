@@ -4,7 +4,7 @@ import { ListSubheader } from '@mui/material';
 import { Menu } from 'react-admin';
 import { useCan, usePerms } from '../data/use-meta';
 
-const AREAS = ['Students & services', 'Claims & billing', 'Reference data', 'Users & access'];
+const AREAS = ['Students & services', 'Claims & billing', 'Reference data', 'Users & access', 'Personal'];
 
 /** Menu from the caller's meta: by area, join tables left to their parents, audit and matrix if allowed. */
 export function AppMenu() {

@@ -10,6 +10,9 @@ import {
 import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
+import { BulkEditButton } from '../bulk/BulkEditButton';
+import { ImportButton } from '../bulk/ImportButton';
+import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 
@@ -27,15 +30,20 @@ export function ResourceList() {
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
       {meta.actions.includes('export') && <ExportCsvButton />}
+      {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
     </TopToolbar>
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;
+  const bulkActions = [
+    meta.actions.includes('edit') && <BulkEditButton key="edit" meta={meta} />,
+    meta.actions.includes('delete') && <BulkDeleteButton key="delete" mutationMode="pessimistic" />,
+  ].filter(Boolean);
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === 'saved_view' ? undefined : <SavedViewsAside />}>
       <DatagridConfigurable
         rowClick={rowClick}
         omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
-        bulkActionButtons={meta.actions.includes('delete') ? <BulkDeleteButton mutationMode="pessimistic" /> : false}
+        bulkActionButtons={bulkActions.length ? <>{bulkActions}</> : false}
       >
         {fields.map((f) => fieldFor(f, { inList: true, readable }))}
       </DatagridConfigurable>

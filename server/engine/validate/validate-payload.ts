@@ -5,7 +5,7 @@ import { parseValue } from '../values/parse-value.js';
 
 export type Mode = 'create' | 'update';
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

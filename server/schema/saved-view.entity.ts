@@ -1,0 +1,69 @@
+import type { Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Resource } from './resource.js';
+import { AppUser, ROLES } from './app-user.entity.js';
+
+/**
+ * A list's filters, sort and visible columns saved under a name: private to its owner, or shared
+ * with one role. An ordinary declared table: its API, screens, permissions and audit trail come
+ * from this declaration alone; only the row scope below makes it personal.
+ */
+@Resource({
+  label: 'Saved views',
+  area: 'Personal',
+  representation: '{name}',
+  namesResource: ['resource'],
+  choices: { shared_with_role: ROLES },
+  labels: { shared_with_role: 'Shared with role' },
+  listFields: ['name', 'resource', 'shared_with_role', 'created_by', 'updated_at'],
+  // Read: one's own views and those shared with one's role; change: one's own only.
+  scopes: { every: 'created_by = :user OR shared_with_role = :role' },
+  writeScope: 'created_by = :user',
+  grantedToEveryRole: true,
+})
+@Entity({ tableName: 'saved_view' })
+export class SavedView {
+  /** Saved view ID. */
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  /** The name it is listed under. */
+  @Property({ type: 'text', columnType: 'text' })
+  name!: string;
+
+  /** The resource whose list it shows (e.g. claim). */
+  @Property({ type: 'text', columnType: 'text', index: true })
+  resource!: string;
+
+  /** The list filter, as the API takes it (`{"status": "Denied"}`). */
+  @Property({ type: 'json', columnType: 'jsonb' })
+  filter!: Record<string, unknown>;
+
+  /** Sort as `{"field": ..., "order": "ASC" | "DESC"}`. */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  sort?: Record<string, unknown> | null;
+
+  /** Visible columns, in order (none: the list's defaults). */
+  @Property({ type: 'array', columnType: 'text[]', nullable: true })
+  columns?: string[] | null;
+
+  /** Role that may use it too (none: private). */
+  @Property({ type: 'text', columnType: 'text', nullable: true })
+  shared_with_role?: string | null;
+
+  /** Created timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  created_at?: string | null;
+
+  /** Updated timestamp. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
+  updated_at?: string | null;
+
+  /** Owner. */
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'cascade', index: true })
+  created_by?: Rel<AppUser>;
+
+  /** Updater. */
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  updated_by?: Rel<AppUser>;
+}

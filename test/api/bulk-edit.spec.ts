@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { client, serverForTests, signIn } from '../support/server.js';
+
+const ctx = serverForTests();
+
+const REASON = { 'x-change-reason': 'payer rejected the batch' };
+const auditCount = async () => Number((await ctx.db.pool.query(`SELECT count(*) FROM audit_log`)).rows[0].count);
+const batch = async () => (await ctx.db.pool.query(`SELECT id, status, updated_by FROM claim WHERE batch_number = 'BULK-500' ORDER BY id`)).rows;
+
+describe('bulk edit', () => {
+  it('sets a field on the 500 rows a filter matches (count first), as one change set undone as one', async () => {
+    await ctx.db.pool.query(`UPDATE claim SET batch_number = 'BULK-500' WHERE id IN (SELECT id FROM claim WHERE status <> 'Rejected' ORDER BY id LIMIT 500)`);
+    const before = await batch();
+    expect(before).toHaveLength(500);
+    const audits = await auditCount();
+    const request = { filter: { batch_number: 'BULK-500' }, data: { status: 'Rejected' } };
+
+    const preview = await ctx.api('POST', '/claim/bulk-update/preview', request);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ applied: false, txid: null, counts: { rows: 500, update: 500, errors: 0 } });
+    expect(preview.body.rows[0]).toMatchObject({ id: before[0].id, action: 'update', changes: [{ field: 'status', before: before[0].status, after: 'Rejected' }] });
+    expect(await batch()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+
+    const invalid = await ctx.api('POST', '/claim/bulk-update/preview', { ...request, data: { status: 'Lost', nonsense: 1 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual({ status: expect.stringMatching(/must be one of/), nonsense: 'is not a field of this resource' });
+    expect((await ctx.api('POST', '/claim/bulk-update', request)).status).toBe(400); // no reason
+    expect(await auditCount()).toBe(audits);
+
+    const applied = await ctx.api('POST', '/claim/bulk-update', request, REASON);
+    expect(applied.status).toBe(200);
+    expect(applied.body).toMatchObject({ applied: true, counts: { update: 500 } });
+    const events = (await ctx.db.pool.query(`SELECT action, reason, count(*)::int AS n FROM audit_log WHERE txid = $1 GROUP BY 1, 2`, [applied.body.txid])).rows;
+    expect(events).toEqual([{ action: 'UPDATE', reason: 'payer rejected the batch', n: 500 }]);
+    expect(await auditCount()).toBe(audits + 500);
+    expect((await batch()).every((r) => r.status === 'Rejected')).toBe(true);
+
+    const undo = await ctx.api('POST', `/audit_log/revert-change-set/${applied.body.txid}`);
+    expect(undo.status).toBe(200);
+    expect(undo.body.reverted).toHaveLength(500);
+    expect((await batch()).map((r) => [r.id, r.status])).toEqual(before.map((r) => [r.id, r.status]));
+    const undoEvents = (await ctx.db.pool.query(`SELECT count(DISTINCT txid)::int AS sets, count(*)::int AS n FROM audit_log WHERE id > (SELECT max(id) FROM audit_log) - 500`)).rows[0];
+    expect(undoEvents).toEqual({ sets: 1, n: 500 });
+  }, 120_000);
+
+  it('edits selected rows within the caller\'s scope only: a row out of scope fails the whole edit', async () => {
+    const districtAdmin = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'districtAdmin'));
+    const districts = (await ctx.db.pool.query(`SELECT districts FROM app_user WHERE email = 'district.admin@demo.kcsos.invalid'`)).rows[0].districts as string[];
+    const mine = (await ctx.db.pool.query(`SELECT id FROM claim WHERE district = ANY($1) ORDER BY id LIMIT 2`, [districts])).rows.map((r) => r.id);
+    const other = (await ctx.db.pool.query(`SELECT id FROM claim WHERE NOT district = ANY($1) ORDER BY id LIMIT 1`, [districts])).rows[0].id;
+    const request = { ids: [...mine, other], data: { location: 'School site B' } };
+    const preview = await districtAdmin('POST', '/claim/bulk-update/preview', request);
+    expect(preview.status).toBe(200);
+    expect(preview.body.counts).toMatchObject({ rows: 3, update: 2, errors: 1 });
+    expect(preview.body.rows[2]).toEqual({ line: 3, id: other, action: 'error', errors: { _record: `Claim ${other} not found` } });
+    const audits = await auditCount();
+    const refused = await districtAdmin('POST', '/claim/bulk-update', request, REASON);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('1 row has errors: nothing was written');
+    expect(await auditCount()).toBe(audits);
+    const ok = await districtAdmin('POST', '/claim/bulk-update', { ...request, ids: mine }, REASON);
+    expect(ok.status).toBe(200);
+    expect(ok.body.counts).toMatchObject({ update: 2 });
+
+    const practitioner = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'practitioner'));
+    expect((await practitioner('POST', '/fee_schedule_code/bulk-update/preview', { ids: [1], data: { notes: 'x' } })).status).toBe(403);
+    for (const body of [{ data: { notes: 'x' } }, { ids: [], data: { notes: 'x' } }, { ids: [1], filter: {}, data: { notes: 'x' } }, { ids: [1], data: {} }, { filter: { nope: 1 }, data: { notes: 'x' } }]) {
+      const res = await ctx.api('POST', '/claim/bulk-update/preview', body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+  });
+});

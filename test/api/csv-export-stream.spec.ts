@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { freePort } from '../../server/db/embedded-postgres.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import { TEST_JWT_SECRET, q, signIn } from '../support/server.js';
+
+/**
+ * The export as `npm start` serves it: the compiled server in its own process, with npm start's
+ * heap limits, so its memory can be watched from outside while 50,000 claims stream through.
+ */
+const ROWS = 50_000;
+let db: TestDatabase;
+let server: ChildProcess;
+let base: string;
+
+/** Resident memory of a process, in MB (Linux). */
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  // Copies of a seeded claim, each cell a spreadsheet would run as a formula (and one harmless negative).
+  await db.pool.query(
+    `INSERT INTO claim (claim_number, batch_number, status, service_date, billed_amount, service_code, service_description, location, student_name, rendering_provider, district)
+     SELECT 'EXP-' || g, 'EXPORT-50K', 'Submitted', DATE '2025-01-01' + (g % 300), -5.25, c.service_code,
+            '=HYPERLINK("http://attacker.invalid/' || repeat('x', 300) || '","click")', '@SUM(A1:A9)', '+' || g, E'\\tcmd', c.district
+     FROM generate_series(1, $1) g, (SELECT service_code, district FROM claim ORDER BY id LIMIT 1) c`,
+    [ROWS],
+  );
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['--max-old-space-size=96', '--max-semi-space-size=4', path.resolve('dist/server/main.js')], {
+    env: { ...process.env, DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no start within 60 s:\n' + out)), 60_000);
+    const seen = (d: Buffer) => {
+      out += d;
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on('data', seen);
+    server.stderr!.on('data', seen);
+    server.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.on('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await db?.drop();
+});
+
+describe('streaming CSV export', () => {
+  it('exports 50,000 filtered claims with bounded server memory and every formula cell escaped', async () => {
+    const headers = await signIn(base, 'admin');
+    // Warm up (first requests compile code and fill pools), then measure from there.
+    expect((await fetch(`${base}/api/claim/export?filter=${q({ batch_number: 'EXPORT-50K', id: 0 })}`, { headers })).status).toBe(200);
+    const baseline = rssOf(server.pid!);
+    let peak = baseline;
+    const watch = setInterval(() => (peak = Math.max(peak, rssOf(server.pid!))), 10);
+    const res = await fetch(`${base}/api/claim/export?filter=${q({ batch_number: 'EXPORT-50K' })}&sort=${q(['id', 'ASC'])}`, { headers });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    // Read at a reader's pace: a server that ignored back-pressure would pile the rows up in memory.
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let paused = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      chunks.push(Buffer.from(chunk));
+      bytes += chunk.length;
+      if (bytes - paused > 2_000_000) {
+        paused = bytes;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+    clearInterval(watch);
+    const grew = peak - baseline;
+    const megabytes = bytes / 1024 / 1024;
+    console.log(`export: ${ROWS} rows, ${megabytes.toFixed(1)} MB of CSV; server RSS ${baseline.toFixed(0)} MB -> peak ${peak.toFixed(0)} MB (+${grew.toFixed(1)} MB)`);
+    // Reading these rows in one query raised a Node process's RSS by about 106 MB (47 MB of them
+    // live heap) on this machine, before any CSV is written: streaming stays well below that.
+    expect(megabytes).toBeGreaterThan(20);
+    expect(grew).toBeLessThan(60);
+
+    const records = parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(ROWS);
+    expect(records[0].claim_number).toBe('EXP-1');
+    expect(records[ROWS - 1].claim_number).toBe(`EXP-${ROWS}`);
+    for (const r of [records[0], records[12_345], records[ROWS - 1]]) {
+      expect(r.service_description).toBe(`'=HYPERLINK("http://attacker.invalid/${'x'.repeat(300)}","click")`);
+      expect(r.location).toBe(`'@SUM(A1:A9)`);
+      expect(r.student_name).toMatch(/^'\+\d+$/);
+      expect(r.rendering_provider).toBe(`'\tcmd`);
+      expect(r.billed_amount).toBe('-5.25'); // a number is data, not a formula
+    }
+    expect(records.every((r) => r.service_description.startsWith(`'=`) && r.location.startsWith(`'@`) && r.student_name.startsWith(`'+`))).toBe(true);
+  }, 180_000);
+});
