@@ -174,11 +174,12 @@ interface Answer {
   json: unknown;
 }
 
-async function send(who: DemoRole, method: string, path: string, payload?: string | Uint8Array, type = 'application/json'): Promise<Answer> {
-  const init: RequestInit = { method, headers: { ...headers.get(who)! } };
+async function send(who: DemoRole, method: string, path: string, payload?: string | Uint8Array | FormData, type = 'application/json', extra: Record<string, string> = {}): Promise<Answer> {
+  const init: RequestInit = { method, headers: { ...headers.get(who)!, ...extra } };
   if (payload !== undefined) {
     init.body = payload as BodyInit;
-    (init.headers as Record<string, string>)['content-type'] = type;
+    // A FormData body sets its own multipart type and boundary.
+    if (!(payload instanceof FormData)) (init.headers as Record<string, string>)['content-type'] = type;
   }
   const res = await fetch(ctx.app.url + path, init);
   const text = await res.text();
@@ -316,6 +317,78 @@ describe('fuzzing every route, resource and role', () => {
           // A sign-in or a revert that succeeds writes (last_login, the undo): only refusals must leave no trace.
           const answer = await probe(`${method} ${path} ${text?.slice(0, 200) ?? ''}`, who, null, () => send(who, method, path, text));
           if (kind === 'password' && answer.status === 200) headers.set(who, { authorization: `Bearer ${(answer.json as { token: string }).token}` });
+        },
+      ),
+      settings,
+    );
+    expect(successes()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('bulk work and uploads: imports, bulk edits (previews write nothing) and multipart files with hostile parts', async () => {
+    const csvText = fc.oneof(
+      hostileText,
+      fc.array(fc.array(fc.oneof(hostileText, fc.integer().map(String)), { minLength: 1, maxLength: 5 }), { maxLength: 6 }).map((rows) => rows.map((r) => r.join(',')).join('\n')),
+    );
+    /** A header of real fields and a row of plausible values: imports that can get through. */
+    const plausibleCsv = (fields: FieldInfo[]) =>
+      fc
+        .subarray(fields, { minLength: 1, maxLength: Math.min(6, fields.length) })
+        .chain((chosen) => fc.tuple(fc.constant(chosen), fc.tuple(...chosen.map(plausible))))
+        .map(([chosen, values]) => chosen.map((f) => f.name).join(',') + '\n' + values.map((v) => JSON.stringify(typeof v === 'string' ? v : JSON.stringify(v))).join(','));
+    const importBody = (fields: FieldInfo[]) =>
+      fc.record(
+        {
+          csv: fc.oneof(plausibleCsv(fields), plausibleCsv(fields), csvText, fc.constant(fields.map((f) => f.name).join(',') + '\n' + fields.map(() => '').join(',')), hostileValue),
+          mode: fc.oneof(fc.constantFrom('insert', 'upsert'), hostileValue),
+          key: fc.oneof(fc.subarray(fields.map((f) => f.name)), hostileValue),
+          mapping: fc.oneof(fc.dictionary(hostileText, fc.oneof(fc.constantFrom(...fields.map((f) => f.name)), hostileText, fc.constant(null)), { maxKeys: 3 }), hostileValue),
+        },
+        { requiredKeys: [] },
+      );
+    const bulkBody = (fields: FieldInfo[]) =>
+      fc.record(
+        { ids: fc.oneof(fc.array(fc.integer({ min: -2, max: 40 }), { maxLength: 5 }), hostileValue), filter: fc.oneof(fc.constant({}), hostileValue), data: body(fields) },
+        { requiredKeys: [] },
+      );
+    const upload = fc.record({
+      bytes: fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.constant(new TextEncoder().encode('%PDF-1.4\n%fuzz\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'))),
+      name: hostileText,
+      documentType: fc.oneof(fc.constantFrom('Parental Consent', 'Qualification', ''), hostileText),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        role,
+        resource().chain((r) =>
+          fc.tuple(
+            fc.constant(r),
+            fc.oneof(
+              fc.tuple(fc.constantFrom('import', 'import/preview'), importBody(r.fields)),
+              fc.tuple(fc.constantFrom('bulk-update', 'bulk-update/preview'), bulkBody(r.fields)),
+              fc.tuple(fc.constant('files'), upload),
+            ),
+            id,
+            fc.option(hostileText.map((t) => pct(t).slice(0, 200)), { nil: undefined }),
+          ),
+        ),
+        async (who, [r, [route, payload], rawId, reason], ) => {
+          const extra: Record<string, string> = reason === undefined ? {} : { 'x-change-reason': reason };
+          if (route === 'files') {
+            const { bytes, name, documentType } = payload as { bytes: Uint8Array; name: string; documentType: string };
+            const form = new FormData();
+            form.set('document_type', documentType);
+            form.set('file', new Blob([bytes as BlobPart]), name);
+            const path = `/api/${r.name}/${rawId}/files`;
+            const answer = await probe(`POST ${path} file(${name.slice(0, 40)}, ${bytes.length} bytes)`, who, 'file_metadata', () => send(who, 'POST', path, form, '', extra));
+            if (answer.status < 300) {
+              const written = answer.json as { id: number };
+              expect((await send(who, 'GET', `/api/file_metadata/${written.id}`)).json).toEqual(written);
+            }
+            return;
+          }
+          const path = `/api/${r.name}/${route}`;
+          const before = await auditMark();
+          const answer = await probe(`POST ${path} ${toJson(payload).slice(0, 200)}`, who, null, () => send(who, 'POST', path, toJson(payload), 'application/json', extra));
+          if (route.endsWith('preview')) expect(await auditMark()).toEqual(before); // a dry run writes nothing, even when it succeeds
         },
       ),
       settings,
