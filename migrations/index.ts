@@ -3,6 +3,8 @@ import { Migration20261125010000Auth } from './Migration20261125010000Auth.js';
 import { Migration20261125020000EmailCase } from './Migration20261125020000EmailCase.js';
 import { Migration20261125030000Search } from './Migration20261125030000Search.js';
 import { Migration20261125040000ClaimListIndex } from './Migration20261125040000ClaimListIndex.js';
+import { Migration20261125050000AuditPartitions } from './Migration20261125050000AuditPartitions.js';
+import { Migration20261125060000PermissionNotify } from './Migration20261125060000PermissionNotify.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -12,4 +14,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125020000EmailCase', class: Migration20261125020000EmailCase },
   { name: 'Migration20261125030000Search', class: Migration20261125030000Search },
   { name: 'Migration20261125040000ClaimListIndex', class: Migration20261125040000ClaimListIndex },
+  { name: 'Migration20261125050000AuditPartitions', class: Migration20261125050000AuditPartitions },
+  { name: 'Migration20261125060000PermissionNotify', class: Migration20261125060000PermissionNotify },
 ];

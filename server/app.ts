@@ -14,6 +14,8 @@ import { AuthService } from './auth/auth.service.js';
 import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
+import { listenForPermissionChanges } from './auth/permission-listener.js';
+import { AuditMaintenance } from './audit/audit-partitions.js';
 import { AuthController } from './http/auth.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
@@ -59,6 +61,16 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   engine.onWrite((resource) => {
     if (resource === 'permission_item' || resource === 'permission_category') permissions.invalidate();
   });
+  const warn = (line: string) => console.warn(line);
+  const listener = await listenForPermissionChanges(db.url, permissions, warn);
+  const maintenance = new AuditMaintenance(db.pool, {
+    ahead: config.auditPartitionsAhead,
+    keepMonths: config.auditRetentionMonths,
+    archiveDir: config.auditArchiveDir,
+    everyMs: 6 * 3600_000,
+    warn,
+  });
+  await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const adapter = new FastifyAdapter({
@@ -112,6 +124,10 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     nest,
     engine,
     url: `http://${config.host}:${port}`,
-    close: () => nest.close(),
+    async close() {
+      await nest.close();
+      await maintenance.stop();
+      await listener.close();
+    },
   };
 }

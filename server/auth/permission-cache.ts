@@ -12,11 +12,15 @@ export type RoleColumn = 'practitioner' | 'supervisor' | 'district_admin' | 'sys
 export const ROLE_COLUMN_LIST: RoleColumn[] = ['practitioner', 'supervisor', 'district_admin', 'system_admin', 'support'];
 
 /**
- * The permission matrix as stored, cached per process. Any write to it through the engine drops the
- * cache (see app.ts), so an edit applies on the next request.
+ * The permission matrix as stored, cached per process. Every write to it, through any replica,
+ * drops the cache: this process's own writes directly (see app.ts), every replica's through the
+ * database's NOTIFY (permission-listener.ts). While the listener is not connected nothing is
+ * cached, so an edit still applies on the next request.
  */
 export class PermissionCache {
   private byRole: Promise<Map<RoleColumn, Set<string>>> | null = null;
+  /** True while notifications reach this process; until then every request reads the matrix. */
+  private live = false;
 
   constructor(private readonly pool: Pool) {}
 
@@ -24,8 +28,14 @@ export class PermissionCache {
     this.byRole = null;
   }
 
+  setLive(live: boolean): void {
+    this.live = live;
+    this.invalidate();
+  }
+
   async granted(role: RoleColumn | undefined): Promise<Set<string>> {
     if (!role) return new Set();
+    if (!this.live) return (await this.load()).get(role) ?? new Set();
     this.byRole ??= this.load().catch((error) => {
       this.byRole = null;
       throw error;
