@@ -5,6 +5,7 @@ import { Migration20261125030000Search } from './Migration20261125030000Search.j
 import { Migration20261125040000ClaimListIndex } from './Migration20261125040000ClaimListIndex.js';
 import { Migration20261125050000AuditPartitions } from './Migration20261125050000AuditPartitions.js';
 import { Migration20261125060000PermissionNotify } from './Migration20261125060000PermissionNotify.js';
+import { Migration20261125070000RecentWrite } from './Migration20261125070000RecentWrite.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -16,4 +17,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125040000ClaimListIndex', class: Migration20261125040000ClaimListIndex },
   { name: 'Migration20261125050000AuditPartitions', class: Migration20261125050000AuditPartitions },
   { name: 'Migration20261125060000PermissionNotify', class: Migration20261125060000PermissionNotify },
+  { name: 'Migration20261125070000RecentWrite', class: Migration20261125070000RecentWrite },
 ];

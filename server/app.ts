@@ -55,7 +55,7 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow });
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads });
   await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
   const permissions = new PermissionCache(db.pool);
   engine.onWrite((resource) => {

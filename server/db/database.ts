@@ -4,11 +4,14 @@ import type { AppConfig } from '../config/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { ormConfig, type OrmOptions } from './orm-config.js';
 import { ensureAuditTriggers } from '../audit/ensure-audit-triggers.js';
+import { ReadRouter } from './read-router.js';
 
 export interface Database {
   orm: MikroORM;
   /** The ORM's own pg pool: one pool for the ORM, the engine and the unit of work. */
   pool: Pool;
+  /** Where list and show reads go: a replica when configured, else the primary. */
+  reads: ReadRouter;
   url: string;
   /** True when this process started the embedded cluster (and must stop it). */
   embedded: boolean;
@@ -17,6 +20,8 @@ export interface Database {
 
 export interface OpenOptions extends Omit<OrmOptions, 'url'> {
   log?: (line: string) => void;
+  /** After a user writes, their reads stay on the primary this long (replicas only). */
+  readYourWritesMs?: number;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL under the data folder. */
@@ -32,7 +37,7 @@ export async function openDatabase(config: AppConfig, options: OpenOptions = {})
     url = embedded.url;
   }
   try {
-    return await connect(url, options, embedded);
+    return await connect(url, { replicaUrls: config.replicaUrls, readYourWritesMs: config.readYourWritesMs, ...options }, embedded);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -43,9 +48,11 @@ export async function connect(url: string, options: OpenOptions = {}, embedded?:
   const orm = await MikroORM.init(ormConfig({ ...options, url }));
   const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
   let closed = false;
+  const reads = new ReadRouter(orm, pool, options.replicaUrls?.length ?? 0, options.readYourWritesMs ?? 5_000);
   return {
     orm,
     pool,
+    reads,
     url,
     embedded: embedded !== undefined,
     async close() {

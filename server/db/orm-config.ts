@@ -9,6 +9,8 @@ export interface OrmOptions {
   extraEntities?: Function[];
   poolMax?: number;
   debug?: boolean;
+  /** Streaming replicas for reads (DATABASE_REPLICA_URLS): MikroORM keeps a pool per replica. */
+  replicaUrls?: string[];
 }
 
 /** The one MikroORM configuration: entities listed explicitly, migrations compiled in. */
@@ -21,6 +23,8 @@ export function ormConfig(options: OrmOptions) {
     forceUndefined: false,
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 10_000 },
+    replicas: (options.replicaUrls ?? []).map((url, i) => ({ name: `read-${i + 1}`, clientUrl: url })),
+    preferReadReplicas: true,
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList,

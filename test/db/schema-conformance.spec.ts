@@ -20,6 +20,8 @@ const dictionary: Record<string, { columns: Column[]; unique: string[][] }> = JS
 const EXTRA: Record<string, string[]> = { audit_log: ['txid', 'reason'], permission_item: ['support'] };
 /** Tables the product adds for sign-in (credentials, sessions, rate-limit counters). */
 const SIGN_IN_TABLES = ['auth_session', 'login_rate_limit', 'user_credential'];
+/** Read-your-writes bookkeeping for read replicas (server/db/read-router.ts). */
+const REPLICA_TABLES = ['recent_write'];
 const FILTERED = ['status', 'district', 'service_date', 'last_name', 'ssid', 'claim_number', 'batch_number'];
 
 let db: TestDatabase;
@@ -96,7 +98,7 @@ describe('the migrated schema matches the data dictionary', () => {
       `SELECT c.relname AS tablename FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'mikro_orm_migrations' ORDER BY 1`,
     );
-    expect(rows.map((r) => r.tablename)).toEqual([...Object.keys(dictionary), ...SIGN_IN_TABLES].sort());
+    expect(rows.map((r) => r.tablename)).toEqual([...Object.keys(dictionary), ...SIGN_IN_TABLES, ...REPLICA_TABLES].sort());
   });
 
   for (const [table, spec] of Object.entries(dictionary)) {
