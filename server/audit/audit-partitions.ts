@@ -4,12 +4,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Pool, PoolClient } from 'pg';
+import { LOCKS, withAdvisoryLock } from '../db/advisory-lock.js';
 import { to as copyTo } from 'pg-copy-streams';
 import { ident } from '../engine/plan/sql.js';
 import { MONTHLY_PARTITION } from './audit-partitions.sql.js';
-
-/** One advisory lock key for audit-log maintenance: replicas take turns, none waits. */
-const MAINTENANCE_LOCK = 7_412_026_11;
 
 export interface ArchivedPartition {
   partition: string;
@@ -22,23 +20,9 @@ export function monthStart(date: Date, offset = 0): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
 }
 
-/**
- * Runs `work` while holding the maintenance lock on a connection of its own; answers null at once
- * when another replica holds it (it is doing the same work).
- */
-async function exclusively<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T | null> {
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS got', [MAINTENANCE_LOCK]);
-    if (!rows[0].got) return null;
-    try {
-      return await work(client);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK]);
-    }
-  } finally {
-    client.release();
-  }
+/** Replicas take turns at maintenance; one that finds it under way skips this round. */
+function exclusively<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T | null> {
+  return withAdvisoryLock(pool, LOCKS.auditMaintenance, false, work);
 }
 
 /**

@@ -5,6 +5,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgre
 import { ormConfig, type OrmOptions } from './orm-config.js';
 import { ensureAuditTriggers } from '../audit/ensure-audit-triggers.js';
 import { ReadRouter } from './read-router.js';
+import { LOCKS, withAdvisoryLock } from './advisory-lock.js';
 
 export interface Database {
   orm: MikroORM;
@@ -64,8 +65,18 @@ export async function connect(url: string, options: OpenOptions = {}, embedded?:
   };
 }
 
-/** Applies pending migrations, then makes sure every entity table carries the audit trigger. */
+/**
+ * Applies pending migrations, then makes sure every entity table carries the audit trigger. Replicas
+ * starting together on one database take turns (an advisory lock), so each migration runs once.
+ */
 export async function migrate(db: Database): Promise<void> {
-  await db.orm.migrator.up();
-  await ensureAuditTriggers(db);
+  await startupExclusively(db, async () => {
+    await db.orm.migrator.up();
+    await ensureAuditTriggers(db);
+  });
+}
+
+/** Start-up work one replica at a time: migrations, the first-run seed. */
+export async function startupExclusively<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  return (await withAdvisoryLock(db.pool, LOCKS.startup, true, work)) as T;
 }

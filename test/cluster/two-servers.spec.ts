@@ -128,3 +128,24 @@ describe('two replicas on one database', () => {
     expect(rows.sort((x, y) => x.comments.localeCompare(y.comments))).toEqual([...results.aAnswered].sort((x, y) => x.comments.localeCompare(y.comments)));
   }, 60_000);
 });
+
+describe('two replicas started together on an empty database', () => {
+  it('migrate and seed it once, one after the other, and both serve', async () => {
+    const empty = await testDatabase({ empty: true });
+    const started: ServerProcess[] = [];
+    try {
+      started.push(...(await Promise.all([startServerProcess(empty.url), startServerProcess(empty.url)])));
+      const outputs = started.map((s) => s.output());
+      expect(outputs.filter((o) => /Seeded the demo database/.test(o))).toHaveLength(1);
+      const { rows } = await empty.pool.query(`SELECT (SELECT count(*)::int FROM student) AS students, (SELECT count(*)::int FROM mikro_orm_migrations) AS migrations`);
+      expect(rows[0].students).toBe(1000);
+      for (const s of started) {
+        expect((await fetch(`${s.url}/api/ready`)).status).toBe(200);
+        expect((await fetch(`${s.url}/api/student?range=[0,0]`, { headers: await signIn(s.url, 'admin') })).headers.get('content-range')).toBe('student 0-0/1000');
+      }
+    } finally {
+      await Promise.all(started.map((s) => s.stop()));
+      await empty.drop();
+    }
+  }, 120_000);
+});
