@@ -75,6 +75,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     // Requests Node cannot even parse (a lying Content-Length) get the product's error shape too.

@@ -27,6 +27,11 @@ export interface AppConfig {
   auditRetentionMonths: number | null;
   /** Where archived audit_log months are written. */
   auditArchiveDir: string;
+  /**
+   * Behind a load balancer: which proxies' X-Forwarded-For to believe (fastify's trustProxy: true
+   * or addresses/CIDRs), so per-address login limits count clients, not the balancer.
+   */
+  trustProxy: boolean | string[];
 }
 
 function count(value: string | undefined, fallback: number, name: string): number {
@@ -42,6 +47,12 @@ function urls(value: string | undefined): string[] {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_REPLICA_URLS takes postgres:// URLs separated by commas, got "${url.replace(/:[^:@/]*@/, ':***@')}"`);
   }
   return list;
+}
+
+function trustProxy(value: string | undefined): boolean | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -70,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditPartitionsAhead: count(env.AUDIT_PARTITIONS_AHEAD, 3, 'AUDIT_PARTITIONS_AHEAD'),
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
