@@ -23,7 +23,9 @@ export function ormConfig(options: OrmOptions) {
     forceUndefined: false,
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 10_000 },
-    replicas: (options.replicaUrls ?? []).map((url, i) => ({ name: `read-${i + 1}`, clientUrl: url })),
+    // A replica that stops answering (a partition rather than a refusal) must fail a read in
+    // seconds, so the read router can answer from the primary instead of waiting forever.
+    replicas: (options.replicaUrls ?? []).map((url, i) => ({ name: `read-${i + 1}`, clientUrl: url, driverOptions: { connectionTimeoutMillis: 3_000 } })),
     preferReadReplicas: true,
     migrations: {
       tableName: 'mikro_orm_migrations',

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rm } from 'node:fs/promises';
+import net from 'node:net';
 import pg from 'pg';
 import { connect, migrate } from '../../server/db/database.js';
+import { testDatabase } from '../support/database.js';
 import { seed } from '../../server/seed/seed.js';
 import { startPrimary, startStandby, type Primary, type Standby } from '../support/standby.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -121,4 +123,28 @@ describe('read replicas', () => {
     expect((await fetch(`${server.url}/api/ready`)).status).toBe(200);
     expect(server.output()).toMatch(/read replica unavailable .*reading from the primary/);
   });
+});
+
+describe('a replica that accepts connections but never answers', () => {
+  it('costs the first read a 3 s timeout, then reads go to the primary without waiting', async () => {
+    const silent = net.createServer(() => undefined); // holds every connection, says nothing
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const db = await testDatabase();
+    const port = (silent.address() as net.AddressInfo).port;
+    const proc = await startServerProcess(db.url, { DATABASE_REPLICA_URLS: `postgres://postgres:x@127.0.0.1:${port}/kcsos` });
+    try {
+      const api = client(`${proc.url}/api`, await signIn(proc.url, 'supervisor'));
+      let t = Date.now();
+      expect((await api('GET', '/student?range=[0,4]')).status).toBe(200);
+      expect(Date.now() - t).toBeLessThan(10_000);
+      t = Date.now();
+      for (let i = 0; i < 5; i++) expect((await api('GET', '/student?range=[0,4]')).status).toBe(200);
+      expect(Date.now() - t).toBeLessThan(2_000);
+      expect(proc.output()).toMatch(/read replica unavailable/);
+    } finally {
+      await proc.stop();
+      await db.drop();
+      silent.close();
+    }
+  }, 60_000);
 });
