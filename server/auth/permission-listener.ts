@@ -4,9 +4,9 @@ import type { PermissionCache } from './permission-cache.js';
 
 /**
  * The replica's ear on the permission matrix: a dedicated connection (pg-listen, which reconnects
- * with back-off and LISTENs again) that drops the cache on every matrix NOTIFY. While the connection
- * is down a NOTIFY could be missed, so the cache is told to stop caching until it is back, and is
- * dropped again on reconnecting.
+ * with back-off and LISTENs again) that drops the cache on every matrix NOTIFY, and once more on
+ * reconnecting (a NOTIFY sent meanwhile is lost). Requests stay correct while it is down: each
+ * checks the matrix version (permission-cache.ts).
  */
 export async function listenForPermissionChanges(url: string, cache: PermissionCache, warn: (line: string) => void): Promise<{ close(): Promise<void> }> {
   // pg-listen is CommonJS with its function on `default`.
@@ -23,13 +23,11 @@ export async function listenForPermissionChanges(url: string, cache: PermissionC
   );
   subscriber.notifications.on(PERMISSION_CHANNEL, () => cache.invalidate());
   subscriber.events.on('reconnect', (attempt) => {
-    cache.setLive(false);
-    if (attempt === 1) warn('permission listener: connection lost, reconnecting (matrix read per request meanwhile)');
+    if (attempt === 1) warn('permission listener: connection lost, reconnecting');
   });
-  subscriber.events.on('connected', () => cache.setLive(true));
+  subscriber.events.on('connected', () => cache.invalidate());
   subscriber.events.on('error', (error) => warn(`permission listener: ${error.message}`));
   await subscriber.connect();
   await subscriber.listenTo(PERMISSION_CHANNEL);
-  cache.setLive(true);
   return { close: () => subscriber.close() };
 }

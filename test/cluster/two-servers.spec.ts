@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { client, DEMO, q, signIn } from '../support/server.js';
@@ -64,6 +65,28 @@ describe('two replicas on one database', () => {
     await db.pool.query(`UPDATE permission_item SET supervisor = true WHERE name = 'modifier.list'`);
     expect((await atB('GET', '/modifier?range=[0,0]')).status).toBe(200);
     expect(b.output()).toMatch(/permission listener: connection lost, reconnecting/);
+  });
+
+  it('every write to the matrix notifies listeners when it commits, with the new version, and a rollback does not', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload}`));
+      await listener.query('LISTEN permission_matrix_changed');
+      const before = Number((await db.pool.query(`SELECT version FROM permission_matrix_version`)).rows[0].version);
+      const tx = await db.pool.connect();
+      await tx.query('BEGIN');
+      await tx.query(`UPDATE permission_item SET support = support WHERE name = 'modifier.list'`);
+      await tx.query('ROLLBACK');
+      await tx.query(`UPDATE permission_category SET title = title WHERE id = (SELECT min(id) FROM permission_category)`);
+      tx.release();
+      await listener.query('SELECT 1'); // a round trip: anything already sent has arrived
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual([`permission_matrix_changed:${before + 1}`]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('a logout at A rejects the token at B', async () => {

@@ -20,8 +20,8 @@ const dictionary: Record<string, { columns: Column[]; unique: string[][] }> = JS
 const EXTRA: Record<string, string[]> = { audit_log: ['txid', 'reason'], permission_item: ['support'] };
 /** Tables the product adds for sign-in (credentials, sessions, rate-limit counters). */
 const SIGN_IN_TABLES = ['auth_session', 'login_rate_limit', 'user_credential'];
-/** Read-your-writes bookkeeping for read replicas (server/db/read-router.ts). */
-const REPLICA_TABLES = ['recent_write'];
+/** State shared by app replicas: read-your-writes (server/db/read-router.ts), the matrix version. */
+const REPLICA_TABLES = ['permission_matrix_version', 'recent_write'];
 const FILTERED = ['status', 'district', 'service_date', 'last_name', 'ssid', 'claim_number', 'batch_number'];
 
 let db: TestDatabase;
