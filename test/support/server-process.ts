@@ -27,7 +27,7 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no start within 60 s:\n' + out)), 60_000);
     child.stdout!.on('data', () => {
       if (out.includes('listening on')) {
@@ -36,6 +36,12 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       }
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+  await started.catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -102,7 +102,10 @@ export async function startStandby(primary: Primary): Promise<Standby> {
     proc.kill('SIGINT'); // fast shutdown
     await exited;
   };
-  await start();
+  await start().catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url: (database) => {
       const u = new URL(primary.adminUrl);
