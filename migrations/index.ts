@@ -3,6 +3,9 @@ import { Migration20261125010000Auth } from './Migration20261125010000Auth.js';
 import { Migration20261125020000EmailCase } from './Migration20261125020000EmailCase.js';
 import { Migration20261125030000Search } from './Migration20261125030000Search.js';
 import { Migration20261125040000ClaimListIndex } from './Migration20261125040000ClaimListIndex.js';
+import { Migration20261125050000AuditPartitions } from './Migration20261125050000AuditPartitions.js';
+import { Migration20261125060000PermissionNotify } from './Migration20261125060000PermissionNotify.js';
+import { Migration20261125070000RecentWrite } from './Migration20261125070000RecentWrite.js';
 import { Migration20261125152023SavedView } from './Migration20261125152023SavedView.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
@@ -13,5 +16,8 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125020000EmailCase', class: Migration20261125020000EmailCase },
   { name: 'Migration20261125030000Search', class: Migration20261125030000Search },
   { name: 'Migration20261125040000ClaimListIndex', class: Migration20261125040000ClaimListIndex },
+  { name: 'Migration20261125050000AuditPartitions', class: Migration20261125050000AuditPartitions },
+  { name: 'Migration20261125060000PermissionNotify', class: Migration20261125060000PermissionNotify },
+  { name: 'Migration20261125070000RecentWrite', class: Migration20261125070000RecentWrite },
   { name: 'Migration20261125152023SavedView', class: Migration20261125152023SavedView },
 ];

@@ -16,6 +16,8 @@ import { AuthService } from './auth/auth.service.js';
 import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
+import { listenForPermissionChanges } from './auth/permission-listener.js';
+import { AuditMaintenance } from './audit/audit-partitions.js';
 import { AuthController } from './http/auth.controller.js';
 import { BulkController } from './http/bulk.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
@@ -61,12 +63,22 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow });
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads });
   await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
   const permissions = new PermissionCache(db.pool);
   engine.onWrite((resource) => {
     if (resource === 'permission_item' || resource === 'permission_category') permissions.invalidate();
   });
+  const warn = (line: string) => console.warn(line);
+  const listener = await listenForPermissionChanges(db.url, permissions, warn);
+  const maintenance = new AuditMaintenance(db.pool, {
+    ahead: config.auditPartitionsAhead,
+    keepMonths: config.auditRetentionMonths,
+    archiveDir: config.auditArchiveDir,
+    everyMs: 6 * 3600_000,
+    warn,
+  });
+  await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const documents = new Documents(engine, createFileStore(config.files), config.files);
@@ -76,6 +88,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     // Node checks these every second rather than its default 30.
     requestTimeout: config.http.requestTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    trustProxy: config.trustProxy,
     connectionTimeout: 30_000,
     http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     // Requests Node cannot even parse (a lying Content-Length) get the product's error shape too.
@@ -164,6 +177,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       } finally {
         clearInterval(sweep);
       }
+      await maintenance.stop();
+      await listener.close();
     },
   };
 }

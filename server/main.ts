@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/config.js';
-import { migrateAt, openDatabase } from './db/database.js';
+import { migrateAt, openDatabase, startupExclusively } from './db/database.js';
 import { createApp } from './app.js';
 import { demoSignIns, seedIfEmpty } from './seed/seed.js';
 
@@ -30,7 +30,8 @@ process.once('SIGINT', () => void stop('SIGINT'));
 process.once('SIGTERM', () => void stop('SIGTERM'));
 try {
   await migrateAt(db.url);
-  const seeded = await seedIfEmpty(db);
+  // Replicas started together on an empty database: the first seeds, the others then find it seeded.
+  const seeded = await startupExclusively(db, () => seedIfEmpty(db));
   if (seeded) console.log(seeded);
   const app = await createApp(db, config);
   process.removeAllListeners('SIGINT');

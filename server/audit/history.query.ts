@@ -91,7 +91,7 @@ export function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): 
  */
 export async function recordHistory(engine: ResourceEngine, resource: ResourceMeta, id: number, caller: Caller): Promise<AuditEvent[]> {
   const rows = (await engine.query(
-    engine.pool,
+    engine.reader(caller),
     {
       // Named: planned once per connection (the most frequent audit query).
       name: 'record-history',

@@ -102,7 +102,9 @@ export class AuthService implements CallerResolver {
       // Run on every request: prepared once per pooled connection.
       name: 'session-check',
       text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
-              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid
+              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid,
+              EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
          FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
       values: [sessionId, userId],
@@ -110,9 +112,11 @@ export class AuthService implements CallerResolver {
     const row = rows[0];
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
     const role = ROLE_COLUMNS[row.role];
-    const permissions = await this.permissions.granted(role);
+    const permissions = await this.permissions.granted(role, String(row.matrix_version));
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
-    return { caller: userCaller(user, role, permissions, this.resources), user, sessionId, permissions };
+    // This check runs on the primary, so a write made through any app replica is seen here.
+    const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
+    return { caller, user, sessionId, permissions };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {

@@ -23,6 +23,21 @@ export interface AppConfig {
   http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
   /** Documents attached to records (file_metadata): where their bytes live and what is accepted. */
   files: FilesConfig;
+  /** Read replicas (streaming standbys of DATABASE_URL): list and show reads go to them. */
+  replicaUrls: string[];
+  /** After a session writes, its reads stay on the primary this long (replication lag cover). */
+  readYourWritesMs: number;
+  /** audit_log partitions kept ready: this month and the next N. */
+  auditPartitionsAhead: number;
+  /** Months of audit_log kept besides the current one; null (unset) keeps everything. */
+  auditRetentionMonths: number | null;
+  /** Where archived audit_log months are written. */
+  auditArchiveDir: string;
+  /**
+   * Behind a load balancer: which proxies' X-Forwarded-For to believe (fastify's trustProxy: true
+   * or addresses/CIDRs), so per-address login limits count clients, not the balancer.
+   */
+  trustProxy: boolean | string[];
 }
 
 /**
@@ -62,6 +77,20 @@ function count(value: string | undefined, fallback: number, name: string): numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}"`);
   return n;
+}
+
+function urls(value: string | undefined): string[] {
+  const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const url of list) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_REPLICA_URLS takes postgres:// URLs separated by commas, got "${url.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
+  return list;
+}
+
+function trustProxy(value: string | undefined): boolean | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -124,6 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       headersTimeoutMs: count(env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 'HTTP_HEADERS_TIMEOUT_MS'),
       keepAliveTimeoutMs: count(env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 5_000, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
     },
+    replicaUrls: urls(env.DATABASE_REPLICA_URLS),
+    readYourWritesMs: count(env.READ_YOUR_WRITES_MS, 5_000, 'READ_YOUR_WRITES_MS'),
+    auditPartitionsAhead: count(env.AUDIT_PARTITIONS_AHEAD, 3, 'AUDIT_PARTITIONS_AHEAD'),
+    auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
+    auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -4,11 +4,15 @@ import type { AppConfig } from '../config/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { ormConfig, type OrmOptions } from './orm-config.js';
 import { ensureAuditTriggers } from '../audit/ensure-audit-triggers.js';
+import { ReadRouter } from './read-router.js';
+import { LOCKS, withAdvisoryLock } from './advisory-lock.js';
 
 export interface Database {
   orm: MikroORM;
   /** The ORM's own pg pool: one pool for the ORM, the engine and the unit of work. */
   pool: Pool;
+  /** Where list and show reads go: a replica when configured, else the primary. */
+  reads: ReadRouter;
   url: string;
   /** True when this process started the embedded cluster (and must stop it). */
   embedded: boolean;
@@ -17,6 +21,8 @@ export interface Database {
 
 export interface OpenOptions extends Omit<OrmOptions, 'url'> {
   log?: (line: string) => void;
+  /** After a user writes, their reads stay on the primary this long (replicas only). */
+  readYourWritesMs?: number;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL under the data folder. */
@@ -32,7 +38,7 @@ export async function openDatabase(config: AppConfig, options: OpenOptions = {})
     url = embedded.url;
   }
   try {
-    return await connect(url, options, embedded);
+    return await connect(url, { replicaUrls: config.replicaUrls, readYourWritesMs: config.readYourWritesMs, ...options }, embedded);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -43,9 +49,11 @@ export async function connect(url: string, options: OpenOptions = {}, embedded?:
   const orm = await MikroORM.init(ormConfig({ ...options, url }));
   const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
   let closed = false;
+  const reads = new ReadRouter(orm, pool, options.replicaUrls?.length ?? 0, options.readYourWritesMs ?? 5_000);
   return {
     orm,
     pool,
+    reads,
     url,
     embedded: embedded !== undefined,
     async close() {
@@ -70,8 +78,18 @@ export async function migrateAt(url: string): Promise<void> {
   }
 }
 
-/** Applies pending migrations, then makes sure every entity table carries the audit trigger. */
+/**
+ * Applies pending migrations, then makes sure every entity table carries the audit trigger. Replicas
+ * starting together on one database take turns (an advisory lock), so each migration runs once.
+ */
 export async function migrate(db: Database): Promise<void> {
-  await db.orm.migrator.up();
-  await ensureAuditTriggers(db);
+  await startupExclusively(db, async () => {
+    await db.orm.migrator.up();
+    await ensureAuditTriggers(db);
+  });
+}
+
+/** Start-up work one replica at a time: migrations, the first-run seed. */
+export async function startupExclusively<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  return (await withAdvisoryLock(db.pool, LOCKS.startup, true, work)) as T;
 }

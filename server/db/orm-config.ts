@@ -15,10 +15,17 @@ export interface OrmOptions {
    * statements at a million rows may rightly run for minutes.
    */
   limits?: DatabaseLimits;
+  /** Streaming replicas for reads (DATABASE_REPLICA_URLS): MikroORM keeps a pool per replica. */
+  replicaUrls?: string[];
 }
 
 /** The one MikroORM configuration: entities listed explicitly, migrations compiled in. */
 export function ormConfig(options: OrmOptions) {
+  const limits = options.limits && {
+    connectionTimeoutMillis: options.limits.acquireTimeoutMs,
+    statement_timeout: options.limits.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.limits.idleInTransactionTimeoutMs,
+  };
   return defineConfig({
     clientUrl: options.url,
     entities: [...entities, ...(options.extraEntities ?? [])],
@@ -28,13 +35,11 @@ export function ormConfig(options: OrmOptions) {
     debug: options.debug ?? false,
     pool: { min: 0, max: options.limits?.poolMax ?? options.poolMax ?? 10, idleTimeoutMillis: 10_000 },
     // Passed through to pg's Pool and to every client it opens (MikroORM merges them into the pool options).
-    driverOptions: options.limits
-      ? {
-          connectionTimeoutMillis: options.limits.acquireTimeoutMs,
-          statement_timeout: options.limits.statementTimeoutMs,
-          idle_in_transaction_session_timeout: options.limits.idleInTransactionTimeoutMs,
-        }
-      : undefined,
+    driverOptions: limits,
+    // A replica that stops answering (a partition rather than a refusal) must fail a read in
+    // seconds, so the read router can answer from the primary instead of waiting forever.
+    replicas: (options.replicaUrls ?? []).map((url, i) => ({ name: `read-${i + 1}`, clientUrl: url, driverOptions: { ...limits, connectionTimeoutMillis: 3_000 } })),
+    preferReadReplicas: true,
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList,

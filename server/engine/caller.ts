@@ -10,6 +10,8 @@ export type ScopePurpose = 'read' | 'write';
  */
 export interface Caller {
   userId: number | null;
+  /** Wrote within the read-your-writes window: their reads go to the primary, not a replica. */
+  recentWriter?: boolean;
   /** Holds a permission of the matrix (`claim.edit`, `audit.revert`, ...). */
   can(permission: string): boolean;
   /** Secret fields are never seen; sensitive ones only with `<resource>.sensitive`. */

@@ -1,9 +1,10 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import Cursor from 'pg-cursor';
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../errors/app-error.js';
 import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
+import type { Reader, ReadRouter } from '../db/read-router.js';
 import type { Caller, ScopePurpose } from './caller.js';
 import { filterToWhere, type Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
@@ -24,6 +25,8 @@ export interface ListResult {
 export interface EngineOptions {
   /** Totals up to this many rows are counted exactly; above, the planner's estimate is answered. */
   exactCountBelow: number;
+  /** Read replicas for list and show reads; without it every read is on the primary pool. */
+  reads?: ReadRouter;
 }
 
 type Row = Record<string, unknown>;
@@ -39,7 +42,8 @@ export interface RowEvent {
   row: Row;
 }
 
-type Queryable = Pick<Pool, 'query'> | Tx;
+/** The pool, a transaction's client or a replica reader: anything that runs a query. */
+type Queryable = Pick<Reader, 'query'>;
 
 /** A short stable name for a statement's text. */
 function hash(text: string): string {
@@ -105,6 +109,11 @@ export class ResourceEngine {
 
   changed(resources: Iterable<string>): void {
     for (const name of new Set(resources)) for (const listener of this.listeners) listener(name);
+  }
+
+  /** Where this caller's list and show reads go (a replica, unless they just wrote). */
+  reader(caller: Caller): Reader {
+    return this.options.reads ? this.options.reads.for(caller.recentWriter) : this.pool;
   }
 
   resource(name: string): ResourceMeta {
@@ -184,14 +193,14 @@ export class ResourceEngine {
    * planner's estimate of the matching rows) is below the threshold, the estimate above it. An
    * exact count(*) over a million rows costs tens of milliseconds on every page; the estimate, one plan.
    */
-  private async total(resource: ResourceMeta, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+  private async total(db: Queryable, resource: ResourceMeta, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
     const limit = this.options.exactCountBelow;
     if ((await this.tableSize(resource.name)) >= limit) {
-      const [plan] = await this.query(this.pool, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+      const [plan] = await this.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
       const estimate = Math.round(Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']));
       if (estimate >= limit) return { total: estimate, approximate: true };
     }
-    const [count] = await this.query(this.pool, `SELECT count(*)::bigint AS total ${from}`, values);
+    const [count] = await this.query(db, `SELECT count(*)::bigint AS total ${from}`, values);
     return { total: Number(count.total), approximate: false };
   }
 
@@ -206,7 +215,8 @@ export class ResourceEngine {
     // ...except searches: a generic plan cannot see the ILIKE pattern, and would give up the trigram index.
     const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
     const rowsSql = searching ? text : { name: `list:${hash(text)}`, text };
-    const [rows, count] = await Promise.all([this.query(this.pool, rowsSql, params.values), this.total(resource, from, filterValues)]);
+    const db = this.reader(caller);
+    const [rows, count] = await Promise.all([this.query(db, rowsSql, params.values), this.total(db, resource, from, filterValues)]);
     return { rows: rows.map((r) => this.present(resource, r, caller)), start, ...count };
   }
 
@@ -247,7 +257,7 @@ export class ResourceEngine {
   }
 
   private async *stream(resource: ResourceMeta, caller: Caller, select: string, values: unknown[]): AsyncGenerator<Row> {
-    const client = await this.pool.connect().catch((e: unknown) => {
+    const client = await this.reader(caller).connect().catch((e: unknown) => {
       throw this.translate(e);
     });
     const cursor = client.query(new Cursor(select, values));
@@ -379,7 +389,11 @@ export class ResourceEngine {
   /** Runs `work` in the unit of work, translating database errors into the product's error type. */
   async write<T>(caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await inUnitOfWork(this.pool, { userId: caller.userId, reason }, work);
+      return await inUnitOfWork(this.pool, { userId: caller.userId, reason }, async (tx) => {
+        const result = await work(tx);
+        await this.options.reads?.noteWrite(tx, caller.userId);
+        return result;
+      });
     } catch (error) {
       throw this.translate(error);
     }
@@ -393,7 +407,7 @@ export class ResourceEngine {
   /** A query, or a named one (`{name, text}`: prepared once per connection, then only executed). */
   async query(db: Queryable, sql: string | { name: string; text: string }, values: unknown[]): Promise<Row[]> {
     try {
-      return (typeof sql === 'string' ? await db.query(sql, values) : await db.query({ ...sql, values })).rows;
+      return (typeof sql === 'string' ? await db.query(sql, values) : await db.query({ ...sql, values } as QueryConfig)).rows;
     } catch (error) {
       throw this.translate(error);
     }

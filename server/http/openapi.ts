@@ -124,7 +124,8 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/auth/password'] = { post: { tags: auth, summary: 'Change one\'s own password (ends older sessions, answers a fresh token)', requestBody: json({ type: 'object', properties: { current: { type: 'string' }, password: { type: 'string' } } }), responses: { 200: { description: '{token, expires_at}' }, 400: error, 401: error, 429: error } } };
   paths['/api/app_user/{id}/password'] = { post: { tags: auth, summary: 'Set a user\'s password (permission.manage)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], requestBody: json({ type: 'object', properties: { password: { type: 'string' } } }), responses: { 204: { description: 'Set' }, 400: error, ...denied, 404: error } } };
   paths['/api/meta'] = { get: { tags: ['Metadata'], summary: 'The resources, fields and actions the caller may use', responses: { 200: { description: '{resources}' }, 401: error } } };
-  paths['/api/health'] = { get: { tags: ['Metadata'], security: [], summary: 'Liveness and database reachability', responses: { 200: { description: '{status, db}' }, 503: { description: 'Database down' } } } };
+  paths['/api/health'] = { get: { tags: ['Metadata'], security: [], summary: 'Liveness: the process answers (no database check)', responses: { 200: { description: '{status: "ok"}' } } } };
+  paths['/api/ready'] = { get: { tags: ['Metadata'], security: [], summary: 'Readiness: the database answers and every migration is applied', responses: { 200: { description: '{status: "ready", db, migrations}' }, 503: { description: 'Database down or migrations pending' } } } };
   return {
     openapi: '3.0.3',
     info: { title: 'KCSOS / CYBHI admin API', version: '1.0.0', description: 'Generated from the MikroORM entities: one generic resource per table.' },

@@ -83,7 +83,7 @@ export class ResourcesController {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     authorize(caller, resource, 'show');
-    return this.engine.getOne(resource, this.engine.parseId(resource, id), caller);
+    return this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
   }
 
   @Post(':resource')

@@ -19,7 +19,7 @@ import { Resource } from './resource.js';
 @Index({ properties: ['occurred_at'] })
 @Index({ properties: ['txid'] })
 export class AuditLog {
-  /** Unique audit entry ID. */
+  /** Unique audit entry ID (from one sequence across every partition). */
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
@@ -47,8 +47,11 @@ export class AuditLog {
   @Property({ type: 'integer', columnType: 'int', nullable: true })
   user_id?: number | null;
 
-  /** Timestamp of when the change was logged. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  /**
+   * Timestamp of when the change was logged. The table is partitioned by month of it, and
+   * PostgreSQL wants the partition key in the primary key: (id, occurred_at).
+   */
+  @PrimaryKey({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   occurred_at?: string;
 
   /** The writing transaction (`txid_current()`): one request's rows form one change set. */

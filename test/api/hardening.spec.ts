@@ -143,7 +143,7 @@ describe('OpenAPI', () => {
   it('requires the bearer token and documents sign-in, meta, export and health', async () => {
     const doc = (await admin('GET', '/docs-json')).body;
     expect(doc.security).toEqual([{ bearer: [] }]);
-    for (const path of ['/api/auth/login', '/api/auth/me', '/api/auth/logout', '/api/auth/password', '/api/meta', '/api/health', '/api/claim/export', '/api/app_user/{id}/password']) {
+    for (const path of ['/api/auth/login', '/api/auth/me', '/api/auth/logout', '/api/auth/password', '/api/meta', '/api/health', '/api/ready', '/api/claim/export', '/api/app_user/{id}/password']) {
       expect(doc.paths[path]).toBeDefined();
     }
     expect(doc.paths['/api/auth/login'].post.security).toEqual([]);

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('boots on an empty data folder, seeds, answers /api/health, stops with no postgres left, and restarts on the same data', async () => {
+  it('boots on an empty data folder, seeds, answers /api/health and /api/ready, stops with no postgres left, and restarts on the same data', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'kcsos-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
     const first = await start(port, pgPort);
@@ -55,6 +55,9 @@ describe('npm start', () => {
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', db: 'up' });
+    const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', db: 'up', migrations: 'applied' });
     expect(postgresOf(dataDir).length).toBeGreaterThan(0);
     expect(await stop(first.child)).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);

@@ -78,9 +78,13 @@ describe('PostgreSQL restarts under load', () => {
     postgres = undefined;
     const downSince = Date.now();
     await new Promise((r) => setTimeout(r, 500));
+    // Liveness stays 200 (the process is fine) and says the database is down; readiness refuses.
     const health = await fetch(`${app.url}/api/health`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: 'degraded', db: 'down' });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', db: 'down' });
+    const ready = await fetch(`${app.url}/api/ready`);
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('retry-after')).toMatch(/^\d+$/);
     const whileDown = await api('GET', '/student?range=[0,4]');
     expect(whileDown.status).toBe(503);
     expect(whileDown.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -104,7 +108,7 @@ describe('PostgreSQL restarts under load', () => {
     expect(back).toBeGreaterThan(0);
     expect(back).toBeLessThan(5_000);
     if (process.env.FAULT_REPORT) console.log(`back ${back} ms after PostgreSQL returned; ${outcomes.length} answers, ${outcomes.filter((o) => o.status === 503).length} of them 503`);
-    expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${app.url}/api/ready`)).status).toBe(200);
     // Every answer was a success or a quick, explained 503; none hung, none was a 500.
     const statuses = new Set(outcomes.map((o) => o.status));
     expect([...statuses].sort()).toEqual([200, 503]);

@@ -1,0 +1,146 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Pool, PoolClient } from 'pg';
+import { LOCKS, withAdvisoryLock } from '../db/advisory-lock.js';
+import { to as copyTo } from 'pg-copy-streams';
+import { ident } from '../engine/plan/sql.js';
+import { MONTHLY_PARTITION } from './audit-partitions.sql.js';
+
+export interface ArchivedPartition {
+  partition: string;
+  rows: number;
+  file: string;
+}
+
+/** The first day (UTC) of the month `offset` months from `date`'s. */
+export function monthStart(date: Date, offset = 0): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
+}
+
+/** Replicas take turns at maintenance; one that finds it under way skips this round. */
+function exclusively<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T | null> {
+  return withAdvisoryLock(pool, LOCKS.auditMaintenance, false, work);
+}
+
+/**
+ * Creates the partitions of this month and the next `ahead` months that do not exist yet; answers
+ * the names created. A month whose rows already sit in audit_log_default (the server was down when
+ * its partition was due) cannot be split out by CREATE: it is reported and left to the default
+ * partition, where its rows stay readable.
+ */
+export async function ensureAuditPartitions(pool: Pool, options: { ahead: number; now?: Date; warn?: (line: string) => void }): Promise<string[]> {
+  const now = options.now ?? new Date();
+  const created = await exclusively(pool, async (client) => {
+    const names: string[] = [];
+    for (let i = 0; i <= options.ahead; i++) {
+      const month = monthStart(now, i).toISOString().slice(0, 10);
+      try {
+        const { rows } = await client.query('SELECT audit_log_create_partition($1::date) AS name', [month]);
+        if (rows[0].name) names.push(rows[0].name);
+      } catch (error) {
+        options.warn?.(`audit_log partition for ${month.slice(0, 7)} not created: ${(error as Error).message}`);
+      }
+    }
+    return names;
+  });
+  return created ?? [];
+}
+
+/**
+ * Retention: every monthly partition older than `keepMonths` full months before the current one is
+ * detached from audit_log, its rows are written to `<dir>/<partition>.csv.gz` (COPY's CSV with a
+ * header line, gzip'd), the file is checked against the table's row count and synced, and only then
+ * is the detached table dropped. A run interrupted after the detach finds the detached table on the
+ * next run and finishes it. Rows are never deleted from the log itself: a month leaves it whole, to
+ * its archive file.
+ */
+export async function archiveOldAuditPartitions(pool: Pool, options: { keepMonths: number; dir: string; now?: Date }): Promise<ArchivedPartition[]> {
+  const cutoff = monthStart(options.now ?? new Date(), -options.keepMonths);
+  const archived = await exclusively(pool, async (client) => {
+    const { rows } = await client.query<{ name: string; attached: boolean }>(
+      `SELECT c.relname AS name, i.inhparent IS NOT NULL AS attached
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = 'audit_log'::regclass
+        WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'audit\\_log\\_p%'
+        ORDER BY c.relname`,
+    );
+    const out: ArchivedPartition[] = [];
+    for (const { name, attached } of rows) {
+      const m = MONTHLY_PARTITION.exec(name);
+      if (!m) continue;
+      // A detached leftover is finished whatever its month; an attached partition only when old enough.
+      if (attached && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) >= cutoff) continue;
+      if (attached) await client.query(`ALTER TABLE audit_log DETACH PARTITION ${ident(name)}`);
+      out.push(await dumpAndDrop(client, name, options.dir));
+    }
+    return out;
+  });
+  return archived ?? [];
+}
+
+async function dumpAndDrop(client: PoolClient, table: string, dir: string): Promise<ArchivedPartition> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${table}.csv.gz`);
+  const partial = `${file}.partial`;
+  const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${ident(table)}`);
+  const expected = Number(rows[0].n);
+  const copy = client.query(copyTo(`COPY (SELECT * FROM ${ident(table)} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)`));
+  await pipeline(copy, createGzip(), createWriteStream(partial));
+  if (copy.rowCount !== expected) throw new Error(`archive of ${table} has ${copy.rowCount} rows, the table ${expected}: table kept`);
+  const handle = await open(partial, 'r');
+  await handle.sync();
+  await handle.close();
+  await rename(partial, file);
+  await client.query(`DROP TABLE ${ident(table)}`);
+  return { partition: table, rows: expected, file };
+}
+
+export interface AuditMaintenanceOptions {
+  ahead: number;
+  /** Months kept in the log besides the current one; null keeps every month. */
+  keepMonths: number | null;
+  archiveDir: string;
+  everyMs: number;
+  warn: (line: string) => void;
+}
+
+/**
+ * The server's audit-log upkeep: partitions created ahead at start and then periodically, old
+ * months archived when a retention is set. Every replica runs it; the advisory lock makes them
+ * take turns. Failures are logged and retried on the next round, never fatal to the server.
+ */
+export class AuditMaintenance {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly pool: Pool, private readonly options: AuditMaintenanceOptions) {}
+
+  async start(): Promise<void> {
+    await this.round();
+    this.timer = setInterval(() => {
+      this.running = this.running.then(() => this.round());
+    }, this.options.everyMs);
+    this.timer.unref();
+  }
+
+  async round(): Promise<void> {
+    try {
+      await ensureAuditPartitions(this.pool, { ahead: this.options.ahead, warn: this.options.warn });
+      if (this.options.keepMonths !== null) {
+        for (const a of await archiveOldAuditPartitions(this.pool, { keepMonths: this.options.keepMonths, dir: this.options.archiveDir })) {
+          this.options.warn(`audit_log: archived ${a.partition} (${a.rows} rows) to ${a.file}`);
+        }
+      }
+    } catch (error) {
+      this.options.warn(`audit_log maintenance failed (retried next round): ${(error as Error).message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
