@@ -1,5 +1,5 @@
 import { canonical, type ResourceEngine } from '../engine/execute.js';
-import type { Caller } from '../engine/caller.js';
+import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/serialize/serialize-record.js';
 import { notFound } from '../errors/app-error.js';
@@ -111,18 +111,15 @@ export async function recordHistory(engine: ResourceEngine, resource: ResourceMe
  * The record must be in the caller's scope as it stands; once deleted, as the given image of it
  * (the event's) stood. Anything else is a 404, as if it did not exist.
  */
-export async function assertReachable(engine: ResourceEngine, resource: ResourceMeta, id: number, image: Record<string, unknown> | null, caller: Caller): Promise<void> {
-  if (caller.scope(resource, new Params()) === null) return; // every row of this resource is reachable
-  const exists = (await engine.query(engine.pool, `SELECT 1 FROM ${ident(resource.name)} WHERE id = $1`, [id])).length > 0;
-  if (exists) {
-    await engine.getOne(resource, id, caller); // 404 when out of scope
-    return;
-  }
-  const params = new Params();
-  const last = params.add(JSON.stringify(image ?? {}), 'jsonb');
-  const scope = caller.scope(resource, params);
-  if (!scope) return;
+export async function assertReachable(engine: ResourceEngine, resource: ResourceMeta, id: number, image: Record<string, unknown> | null, caller: Caller, purpose: ScopePurpose = 'read'): Promise<void> {
+  if (caller.scope(resource, new Params(), purpose) === null) return; // every row of this resource is reachable
   const table = ident(resource.name);
-  const rows = await engine.query(engine.pool, `SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${last}) AS ${table} WHERE ${scope}`, params.values);
+  const exists = (await engine.query(engine.pool, `SELECT 1 FROM ${table} WHERE id = $1`, [id])).length > 0;
+  // A row that exists is judged as stored; a deleted one by its last image in the log.
+  const params = new Params();
+  const subject = exists ? `(SELECT * FROM ${table} WHERE id = ${params.add(id)})` : `jsonb_populate_record(NULL::${table}, ${params.add(JSON.stringify(image ?? {}), 'jsonb')})`;
+  const scope = caller.scope(resource, params, purpose);
+  if (!scope) return;
+  const rows = await engine.query(engine.pool, `SELECT 1 FROM ${subject} AS ${table} WHERE ${scope}`, params.values);
   if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
 }

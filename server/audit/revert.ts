@@ -33,7 +33,8 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
   const resource = engine.resources.get(event.table_name);
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
-  await assertReachable(engine, resource, id, event.changed_data ?? event.old_data, caller);
+  // Undoing is writing: the record must be within what the caller may change, not only see.
+  await assertReachable(engine, resource, id, event.changed_data ?? event.old_data, caller, 'write');
   // Undoing is writing: an UPDATE is undone by an edit, an INSERT by a delete, a DELETE by a create.
   const needed = `${resource.name}.${{ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[event.action]}`;
   if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`);

@@ -53,6 +53,11 @@ describe('saved views', () => {
     expect((await as.support('DELETE', `/saved_view/${shared.body.id}`)).status).toBe(404);
     const renamed = await ctx.api('PUT', `/saved_view/${shared.body.id}`, { name: 'Rejected claims' });
     expect(renamed.status).toBe(200);
+    // Nor through the audit trail: undoing the owner's rename is a write the support user may not make.
+    const [rename] = (await as.support('GET', `/saved_view/${shared.body.id}/history`)).body;
+    expect(rename.action).toBe('UPDATE');
+    expect((await as.support('POST', `/audit_log/${rename.id}/revert`)).status).toBe(404);
+    expect((await ctx.api('GET', `/saved_view/${shared.body.id}`)).body.name).toBe('Rejected claims');
     const unshared = await ctx.api('PUT', `/saved_view/${shared.body.id}`, { shared_with_role: null });
     expect(unshared.status).toBe(200);
     expect((await as.support('GET', `/saved_view/${shared.body.id}`)).status).toBe(404);
