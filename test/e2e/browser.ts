@@ -1,7 +1,10 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEMO, demoPassword, type DemoRole } from '../support/server.js';
+import type { App } from '../../server/app.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import { DEMO, demoPassword, startServer, type DemoRole } from '../support/server.js';
 
 /** Debian's Chromium, driven by playwright-core (it never downloads a browser of its own). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,4 +46,29 @@ export async function signInAs(browser: Browser, base: string, role: DemoRole, p
     },
     close: () => context.close(),
   };
+}
+
+export interface ConsoleContext {
+  db: TestDatabase;
+  app: App;
+  browser: Browser;
+}
+
+/**
+ * The usual browser test setup: the file's own copy of the seeded database, the real server (with
+ * `env`) serving the built console, and Chromium; all stopped after the file.
+ */
+export function consoleForTests(env: Record<string, string> = {}): ConsoleContext {
+  const ctx = {} as ConsoleContext;
+  beforeAll(async () => {
+    ctx.db = await testDatabase();
+    ctx.app = await startServer(ctx.db, env);
+    ctx.browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.app?.close();
+    await ctx.db?.drop();
+  });
+  return ctx;
 }

@@ -1,39 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
-import { startServer } from '../support/server.js';
-import { launch, signInAs } from './browser.js';
+import { consoleForTests, signInAs } from './browser.js';
 
-let db: TestDatabase;
-let app: App;
-let browser: Browser;
+const ctx = consoleForTests();
 
-beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db);
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
-});
 
-const table = async () => (await db.pool.query(`SELECT * FROM fee_schedule_code ORDER BY id`)).rows;
+const table = async () => (await ctx.db.pool.query(`SELECT * FROM fee_schedule_code ORDER BY id`)).rows;
 const content = (rows: Record<string, unknown>[]) => rows.map(({ updated_at: _a, updated_by: _b, ...rest }) => rest);
 const csvFile = (lines: string[]) => ({ name: 'fee-schedule-2026.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
 
 describe('bulk work in the console (Chromium)', () => {
   it('an admin previews a fee schedule import (diffs, errors, nothing written), applies it, and undoes its change set in the audit trail', async () => {
-    const h2027 = (await db.pool.query(`SELECT * FROM fee_schedule_code WHERE procedure_code = 'H2027'`)).rows[0];
+    const h2027 = (await ctx.db.pool.query(`SELECT * FROM fee_schedule_code WHERE procedure_code = 'H2027'`)).rows[0];
     const year = h2027.effective_year;
     const header = 'procedure_code,service_description,service_category,Rate,effective_year';
     const good = [header, `H2027,${h2027.service_description},${h2027.service_category},33.75,${year}`, `ZZ777,Browser import pilot,Treatment,19.00,${year}`];
     const before = await table();
-    const s = await signInAs(browser, app.url, 'admin');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;
-    await page.goto(`${app.url}/#/fee_schedule_code`);
+    await page.goto(`${ctx.app.url}/#/fee_schedule_code`);
     await page.getByRole('button', { name: 'Import' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('import-file').setInputFiles(csvFile([...good, `ZZ778,Bad row,Therapy,abc,${year}`]));
@@ -66,11 +51,11 @@ describe('bulk work in the console (Chromium)', () => {
     await preview.getByText('2 rows: 1 to insert, 1 to update, 0 unchanged, 0 with errors').waitFor();
     await apply.click();
     await page.getByText(/Imported 1 new and 1 updated fee schedule codes \(change set \d+\)/).waitFor();
-    const txid = Number((await db.pool.query(`SELECT txid FROM audit_log WHERE table_name = 'fee_schedule_code' AND reason = '2026 rates' LIMIT 1`)).rows[0].txid);
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE txid = $1`, [txid])).rows[0].n).toBe(2);
+    const txid = Number((await ctx.db.pool.query(`SELECT txid FROM audit_log WHERE table_name = 'fee_schedule_code' AND reason = '2026 rates' LIMIT 1`)).rows[0].txid);
+    expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE txid = $1`, [txid])).rows[0].n).toBe(2);
     expect((await table()).length).toBe(before.length + 1);
 
-    await page.goto(`${app.url}/#/audit_log?filter=${encodeURIComponent(JSON.stringify({ txid }))}`);
+    await page.goto(`${ctx.app.url}/#/audit_log?filter=${encodeURIComponent(JSON.stringify({ txid }))}`);
     await page.locator('table tbody tr').nth(1).waitFor();
     expect(await page.locator('table tbody tr').count()).toBe(2);
     await s.shot('bulk-2-change-set-in-audit-trail');
@@ -84,8 +69,8 @@ describe('bulk work in the console (Chromium)', () => {
   }, 120_000);
 
   it('a supervisor saves a filtered claims view for support; support applies it and bulk-edits the selected rows as one change set', async () => {
-    const sup = await signInAs(browser, app.url, 'supervisor');
-    await sup.page.goto(`${app.url}/#/claim?filter=${encodeURIComponent(JSON.stringify({ status: 'Submitted' }))}`);
+    const sup = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
+    await sup.page.goto(`${ctx.app.url}/#/claim?filter=${encodeURIComponent(JSON.stringify({ status: 'Submitted' }))}`);
     const aside = sup.page.getByTestId('saved-views');
     await aside.getByLabel('Save current view as').fill('Submitted claims');
     await aside.getByRole('combobox', { name: 'Visible to' }).click();
@@ -95,12 +80,12 @@ describe('bulk work in the console (Chromium)', () => {
     await sup.shot('bulk-4-saved-view');
     expect(sup.errors).toEqual([]);
     await sup.close();
-    const view = (await db.pool.query(`SELECT filter, shared_with_role FROM saved_view WHERE name = 'Submitted claims'`)).rows[0];
+    const view = (await ctx.db.pool.query(`SELECT filter, shared_with_role FROM saved_view WHERE name = 'Submitted claims'`)).rows[0];
     expect(view).toEqual({ filter: { status: 'Submitted' }, shared_with_role: 'Support' });
 
-    const s = await signInAs(browser, app.url, 'support');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = s;
-    await page.goto(`${app.url}/#/claim`);
+    await page.goto(`${ctx.app.url}/#/claim`);
     await page.getByTestId('saved-views').getByText('Submitted claims').click();
     await page.waitForURL(/Submitted/);
     const rows = page.locator('table tbody tr');
@@ -123,7 +108,7 @@ describe('bulk work in the console (Chromium)', () => {
     await dialog.getByLabel('Reason for this change').fill('payer rejected these');
     await dialog.getByRole('button', { name: 'Apply to 3 rows' }).click();
     await page.getByText(/Updated 3 claims \(change set \d+\)/).waitFor();
-    const sets = (await db.pool.query(`SELECT txid, count(*)::int AS n FROM audit_log WHERE reason = 'payer rejected these' GROUP BY txid`)).rows;
+    const sets = (await ctx.db.pool.query(`SELECT txid, count(*)::int AS n FROM audit_log WHERE reason = 'payer rejected these' GROUP BY txid`)).rows;
     expect(sets).toHaveLength(1);
     expect(sets[0].n).toBe(3);
     expect(s.errors).toEqual([]);

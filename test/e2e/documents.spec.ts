@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
 import { samplePdf } from '../support/sample-files.js';
-import { startServer } from '../support/server.js';
-import { launch, signInAs } from './browser.js';
+import { consoleForTests, signInAs } from './browser.js';
 
 const FILES_DIR = mkdtempSync(path.join(os.tmpdir(), 'kcsos-e2e-files-'));
-let db: TestDatabase;
-let app: App;
-let browser: Browser;
+const ctx = consoleForTests({ FILES_DIR });
 
-beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db, { FILES_DIR });
-  browser = await launch();
-}, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
   rmSync(FILES_DIR, { recursive: true, force: true });
 });
 
@@ -32,11 +18,11 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('documents (Chromium)', () => {
   it('support drops a signed consent PDF on a student; a supervisor sees it beside the consent fields and opens it', async () => {
     const pdf = samplePdf('Parental consent form: signed by the guardian');
-    const student = (await db.pool.query(`SELECT id FROM student WHERE id NOT IN (SELECT entity_id FROM file_metadata WHERE entity_table = 'student') ORDER BY id LIMIT 1`)).rows[0];
+    const student = (await ctx.db.pool.query(`SELECT id FROM student WHERE id NOT IN (SELECT entity_id FROM file_metadata WHERE entity_table = 'student') ORDER BY id LIMIT 1`)).rows[0];
 
-    const support = await signInAs(browser, app.url, 'support');
+    const support = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = support;
-    await page.goto(`${app.url}/#/student/${student.id}/show`);
+    await page.goto(`${ctx.app.url}/#/student/${student.id}/show`);
     await page.getByTestId('section-document-Parental Consent').getByText('none attached').waitFor();
     await page.getByRole('tab', { name: 'Documents' }).click();
     await page.getByText('No documents attached').waitFor();
@@ -53,15 +39,15 @@ describe('documents (Chromium)', () => {
     await page.getByText('signed-consent.pdf attached').waitFor();
     await page.getByTestId('documents').getByRole('link', { name: 'signed-consent.pdf' }).waitFor();
     await support.shot('documents-1-support-uploaded');
-    const row = (await db.pool.query(`SELECT * FROM file_metadata WHERE entity_table = 'student' AND entity_id = $1`, [student.id])).rows[0];
+    const row = (await ctx.db.pool.query(`SELECT * FROM file_metadata WHERE entity_table = 'student' AND entity_id = $1`, [student.id])).rows[0];
     expect(row).toMatchObject({ file_name: 'signed-consent.pdf', document_type: 'Parental Consent', mime_type: 'application/pdf', checksum: sha256(pdf) });
     expect(readFileSync(path.join(FILES_DIR, row.storage_path)).equals(pdf)).toBe(true);
     expect(support.errors).toEqual([]);
     await support.close();
 
-    const supervisor = await signInAs(browser, app.url, 'supervisor');
+    const supervisor = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
     const s = supervisor.page;
-    await s.goto(`${app.url}/#/student/${student.id}/show`);
+    await s.goto(`${ctx.app.url}/#/student/${student.id}/show`);
     const consent = s.getByTestId('section-document-Parental Consent');
     await consent.getByText('signed-consent.pdf').waitFor();
     await consent.getByRole('button', { name: 'Preview signed-consent.pdf' }).click();
@@ -83,13 +69,13 @@ describe('documents (Chromium)', () => {
   }, 120_000);
 
   it('tells the user why a file is refused', async () => {
-    const support = await signInAs(browser, app.url, 'support');
+    const support = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = support;
-    await page.goto(`${app.url}/#/student/2/show/documents`);
+    await page.goto(`${ctx.app.url}/#/student/2/show/documents`);
     await page.getByTestId('document-dropzone').waitFor();
     await page.getByLabel('Choose a file to attach').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('plain text pretending to be a PDF') });
     await page.getByText('report.pdf: Only PDF, PNG, JPEG files are accepted (its content is not a recognised document or image)').waitFor();
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM file_metadata WHERE file_name = 'report.pdf'`)).rows[0].n).toBe(0);
+    expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM file_metadata WHERE file_name = 'report.pdf'`)).rows[0].n).toBe(0);
     await support.close();
   }, 60_000);
 });

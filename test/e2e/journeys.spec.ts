@@ -1,32 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
-import { DEMO, client, signIn, startServer } from '../support/server.js';
-import { launch, signInAs } from './browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { DEMO, client, signIn } from '../support/server.js';
+import { consoleForTests, signInAs } from './browser.js';
 
-let db: TestDatabase;
-let app: App;
-let browser: Browser;
+const ctx = consoleForTests();
 
-beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db);
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
-});
 
-const one = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows[0];
+const one = async (sql: string, params: unknown[] = []) => (await ctx.db.pool.query(sql, params)).rows[0];
 
 describe('console journeys (Chromium)', () => {
   it('a system admin creates a fee schedule code with two practitioner types and a modifier, and turns a permission off', async () => {
-    const s = await signInAs(browser, app.url, 'admin');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;
-    await page.goto(`${app.url}/#/fee_schedule_code/create`);
+    await page.goto(`${ctx.app.url}/#/fee_schedule_code/create`);
     await page.getByLabel('Procedure code *').fill('T9999');
     await page.getByLabel('Service description *').fill('End-to-end test service');
     await page.getByLabel('Service category *').click();
@@ -51,24 +36,24 @@ describe('console journeys (Chromium)', () => {
     }
     await page.getByTestId('related-fee_code_modifier').getByText('HA —').waitFor();
     await s.shot('admin-2-fee-code-related');
-    const types = await db.pool.query(`SELECT p.code FROM fee_code_practitioner_type j JOIN practitioner_type p ON p.id = j.practitioner_type_id WHERE j.fee_schedule_code_id = $1 ORDER BY 1`, [code.id]);
+    const types = await ctx.db.pool.query(`SELECT p.code FROM fee_code_practitioner_type j JOIN practitioner_type p ON p.id = j.practitioner_type_id WHERE j.fee_schedule_code_id = $1 ORDER BY 1`, [code.id]);
     expect(types.rows.map((r) => r.code)).toEqual(['CHW', 'LCSW']);
     expect((await one(`SELECT count(*)::int AS n FROM fee_code_modifier WHERE fee_schedule_code_id = $1`, [code.id])).n).toBe(1);
 
     // Support can edit students until the admin turns student.edit off for them.
-    const before = await signInAs(browser, app.url, 'support');
-    await before.page.goto(`${app.url}/#/student/1/show`);
+    const before = await signInAs(ctx.browser, ctx.app.url, 'support');
+    await before.page.goto(`${ctx.app.url}/#/student/1/show`);
     await before.page.getByRole('link', { name: 'Edit' }).waitFor();
     await before.close();
-    await page.goto(`${app.url}/#/permissions`);
+    await page.goto(`${ctx.app.url}/#/permissions`);
     const box = page.getByRole('checkbox', { name: 'student.edit for Support' });
     await expect(box.isChecked()).resolves.toBe(true);
     await box.click();
     await page.getByText('student.edit: removed from support').waitFor();
     await s.shot('admin-3-permission-matrix');
     expect((await one(`SELECT support FROM permission_item WHERE name = 'student.edit'`)).support).toBe(false);
-    const after = await signInAs(browser, app.url, 'support');
-    await after.page.goto(`${app.url}/#/student/1/show`);
+    const after = await signInAs(ctx.browser, ctx.app.url, 'support');
+    await after.page.goto(`${ctx.app.url}/#/student/1/show`);
     await after.page.getByRole('tab', { name: 'Details' }).waitFor();
     expect(await after.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await after.shot('admin-4-support-without-edit');
@@ -81,7 +66,7 @@ describe('console journeys (Chromium)', () => {
 
   it('a support user corrects a birthdate, sees it in History, undoes it, and gets a field error for an unknown modifier', async () => {
     const student = await one(`SELECT id, first_name, last_name, birthdate::text AS birthdate FROM student ORDER BY id OFFSET 10 LIMIT 1`);
-    const s = await signInAs(browser, app.url, 'support');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = s;
     await page.getByRole('menuitem', { name: 'Students' }).click();
     await page.getByPlaceholder('Search').or(page.getByLabel('Search')).first().fill(student.last_name);
@@ -104,7 +89,7 @@ describe('console journeys (Chromium)', () => {
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe(student.birthdate);
     await s.shot('support-3-undone');
 
-    await page.goto(`${app.url}/#/claim/3`);
+    await page.goto(`${ctx.app.url}/#/claim/3`);
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await page.waitForLoadState('networkidle'); // the modifier codes the chips offer
     const modifiers = page.getByRole('combobox', { name: 'Modifiers' });
@@ -120,12 +105,12 @@ describe('console journeys (Chromium)', () => {
   }, 120_000);
 
   it('explains an optimistic-lock conflict with a way to reload, and keeps both changes apart', async () => {
-    const s = await signInAs(browser, app.url, 'admin');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;
-    await page.goto(`${app.url}/#/student/20`);
+    await page.goto(`${ctx.app.url}/#/student/20`);
     await page.getByLabel('Comments').fill('edit in the browser');
     // Meanwhile someone else saves the same student.
-    const other = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    const other = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
     expect((await other('PUT', '/student/20', { comments: 'edit by support' })).status).toBe(200);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/Someone else changed this record since you opened it/).waitFor();
@@ -138,10 +123,10 @@ describe('console journeys (Chromium)', () => {
   }, 120_000);
 
   it('a supervisor filters the audit browser by user and table and opens a record\'s history', async () => {
-    const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
+    const support = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
     await support('PUT', '/student/12', { comments: 'note from support' }, { 'x-change-reason': 'audit journey' });
     const supportUser = await one(`SELECT first_name, last_name FROM app_user WHERE email = $1`, [DEMO.support]);
-    const s = await signInAs(browser, app.url, 'supervisor');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
     const { page } = s;
     await page.getByRole('menuitem', { name: 'Audit trail' }).click();
     await page.getByLabel('Table').click();
@@ -164,7 +149,7 @@ describe('console journeys (Chromium)', () => {
   it('a practitioner sees only their own students and no reference-data or user menus', async () => {
     const me = await one(`SELECT id FROM app_user WHERE email = $1`, [DEMO.practitioner]);
     const own = (await one(`SELECT count(*)::int AS n FROM student WHERE practitioner_id = $1`, [me.id])).n;
-    const s = await signInAs(browser, app.url, 'practitioner');
+    const s = await signInAs(ctx.browser, ctx.app.url, 'practitioner');
     const { page } = s;
     const menu = await page.locator('.RaMenu-open, .RaMenu-closed, [class*="RaMenu"]').first().innerText();
     expect(menu).toContain('Students');
@@ -172,7 +157,7 @@ describe('console journeys (Chromium)', () => {
     await page.getByRole('menuitem', { name: 'Students' }).click();
     await page.getByText(new RegExp(`of ${own}$`)).waitFor();
     await s.shot('practitioner-1-own-students');
-    await page.goto(`${app.url}/#/fee_schedule_code`);
+    await page.goto(`${ctx.app.url}/#/fee_schedule_code`);
     await page.waitForTimeout(500);
     expect(await page.locator('tbody tr').count()).toBe(0);
     expect(s.errors).toEqual([]);

@@ -1,30 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import type { App } from '../../server/app.js';
-import { testDatabase, type TestDatabase } from '../support/database.js';
-import { client, signIn, startServer } from '../support/server.js';
-import { launch, signInAs, type Session } from './browser.js';
+import { client, signIn } from '../support/server.js';
+import { consoleForTests, signInAs, type Session } from './browser.js';
 
 /** Every resource's list, show, edit and create screen renders for a system admin, with no console errors. */
-let db: TestDatabase;
-let app: App;
-let browser: Browser;
+const ctx = consoleForTests();
 let session: Session;
 let resources: { name: string; label: string; actions: string[] }[];
 
 beforeAll(async () => {
-  db = await testDatabase();
-  app = await startServer(db);
-  browser = await launch();
-  const admin = client(`${app.url}/api`, await signIn(app.url, 'admin'));
+  const admin = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));
   resources = (await admin('GET', '/meta')).body.resources;
-  session = await signInAs(browser, app.url, 'admin');
+  session = await signInAs(ctx.browser, ctx.app.url, 'admin');
 }, 60_000);
 afterAll(async () => {
   await session?.close();
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
 });
 
 describe('every screen renders', () => {
@@ -35,11 +24,11 @@ describe('every screen renders', () => {
     const problems: string[] = [];
     for (const r of resources) {
       if (screen !== 'list' && !r.actions.includes(screen)) continue;
-      const first = (await db.pool.query(`SELECT id FROM ${r.name} ORDER BY id LIMIT 1`)).rows[0];
+      const first = (await ctx.db.pool.query(`SELECT id FROM ${r.name} ORDER BY id LIMIT 1`)).rows[0];
       if (screen !== 'list' && screen !== 'create' && !first) continue;
       const path = { list: `#/${r.name}`, show: `#/${r.name}/${first?.id}/show`, edit: `#/${r.name}/${first?.id}`, create: `#/${r.name}/create` }[screen];
       const before = session.errors.length;
-      await page.goto(`${app.url}/${path}`);
+      await page.goto(`${ctx.app.url}/${path}`);
       const ready = {
         list: page.locator('table tbody tr, .RaList-noResults, .RaEmpty-message').first(),
         show: page.getByRole('tab', { name: 'Details' }),
