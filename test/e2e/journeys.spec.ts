@@ -141,6 +141,11 @@ describe('console journeys (Chromium)', () => {
     await row.getByRole('link').first().click();
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history-event').first().getByText('audit journey').waitFor();
+    // A reference in a diff reads as what it names: the student's practitioner by name, with its id.
+    const studentId = Number(/#\/student\/(\d+)\//.exec(page.url())![1]);
+    const practitioner = await one(`SELECT u.id, u.first_name, u.last_name FROM student s JOIN app_user u ON u.id = s.practitioner_id WHERE s.id = $1`, [studentId]);
+    const created = page.getByTestId('history-event').last().locator('tr[data-field="Practitioner"]');
+    await created.getByText(`${practitioner.first_name} ${practitioner.last_name} (#${practitioner.id})`).waitFor();
     await s.shot('supervisor-2-record-history');
     expect(s.errors).toEqual([]);
     await s.close();

@@ -119,7 +119,7 @@ export function AuditBrowser() {
       <Datagrid
         bulkActionButtons={false}
         rowClick="expand"
-        expand={<FunctionField render={(r: Row) => <DiffTable changes={changesOf(r)} />} />}
+        expand={<FunctionField render={(r: Row) => <DiffTable changes={changesOf(r)} meta={perms?.resources.find((m) => m.name === r.table_name)} />} />}
       >
         <DateField source="occurred_at" label="When" showTime />
         <TextField source="action" />

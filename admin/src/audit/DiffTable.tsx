@@ -1,10 +1,31 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { FunctionField, RecordContextProvider, ReferenceField } from 'react-admin';
+import { represent, type FieldMeta, type ResourceMeta } from '../data/meta';
+import { useReadable } from '../data/use-meta';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** Before -> after of each changed field. */
-export function DiffTable({ changes }: { changes: { field: string; before: unknown; after: unknown }[] }) {
+/**
+ * One side of a change. A reference by id to a resource the user may read shows the target's
+ * one-line representation (batched by react-admin like any reference), with its id.
+ */
+function Value({ field, value, readable }: { field: FieldMeta | undefined; value: unknown; readable: Set<string> }) {
+  const ref = field?.reference;
+  if (!field || !ref || ref.field !== 'id' || !readable.has(ref.resource) || value === null || value === undefined || typeof value === 'object') return <>{show(value)}</>;
+  return (
+    <RecordContextProvider value={{ id: `diff-${field.name}`, [field.name]: value }}>
+      <ReferenceField source={field.name} reference={ref.resource} link="show" emptyText={show(value)}>
+        <FunctionField render={(r: Record<string, unknown>) => `${represent(ref.representation, r)} (#${show(value)})`} />
+      </ReferenceField>
+    </RecordContextProvider>
+  );
+}
+
+/** Before -> after of each changed field, labelled and shown as the resource's metadata says. */
+export function DiffTable({ changes, meta }: { changes: { field: string; before: unknown; after: unknown }[]; meta?: ResourceMeta }) {
+  const readable = useReadable();
   if (changes.length === 0) return null;
+  const fieldOf = (name: string) => meta?.fields.find((f) => f.name === name);
   return (
     <Table size="small" sx={{ mt: 1 }}>
       <TableHead>
@@ -15,13 +36,21 @@ export function DiffTable({ changes }: { changes: { field: string; before: unkno
         </TableRow>
       </TableHead>
       <TableBody>
-        {changes.map((c) => (
-          <TableRow key={c.field} data-field={c.field}>
-            <TableCell>{c.field}</TableCell>
-            <TableCell sx={{ color: 'error.main', wordBreak: 'break-word' }}>{show(c.before)}</TableCell>
-            <TableCell sx={{ color: 'success.main', wordBreak: 'break-word' }}>{show(c.after)}</TableCell>
-          </TableRow>
-        ))}
+        {changes.map((c) => {
+          const field = fieldOf(c.field);
+          const label = field?.label ?? c.field;
+          return (
+            <TableRow key={c.field} data-field={label}>
+              <TableCell>{label}</TableCell>
+              <TableCell sx={{ color: 'error.main', wordBreak: 'break-word' }}>
+                <Value field={field} value={c.before} readable={readable} />
+              </TableCell>
+              <TableCell sx={{ color: 'success.main', wordBreak: 'break-word' }}>
+                <Value field={field} value={c.after} readable={readable} />
+              </TableCell>
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
   );

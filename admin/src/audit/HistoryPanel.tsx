@@ -56,7 +56,7 @@ export function HistoryPanel({ resource, id }: { resource: string; id: string | 
           </Typography>
           {conflicts.conflicts.map((c) => (
             <Typography variant="body2" key={c.field}>
-              {c.field}: the event changed it from {JSON.stringify(c.before)} to {JSON.stringify(c.after)}, and it is now {JSON.stringify(c.now)}.
+              {labelOf(c.field)}: the event changed it from {JSON.stringify(c.before)} to {JSON.stringify(c.after)}, and it is now {JSON.stringify(c.now)}.
             </Typography>
           ))}
         </Alert>
@@ -86,7 +86,7 @@ export function HistoryPanel({ resource, id }: { resource: string; id: string | 
                   </Button>
                 )}
               </Stack>
-              <DiffTable changes={e.changes.map((c) => ({ ...c, field: labelOf(c.field) }))} />
+              <DiffTable changes={e.changes} meta={meta} />
             </CardContent>
           </Card>
         ))}
