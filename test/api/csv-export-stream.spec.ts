@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { freePort } from '../../server/db/embedded-postgres.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_JWT_SECRET, q, signIn } from '../support/server.js';
+import { q, signIn } from '../support/server.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 /**
  * The export as `npm start` serves it: the compiled server in its own process, with npm start's
@@ -13,7 +11,7 @@ import { TEST_JWT_SECRET, q, signIn } from '../support/server.js';
  */
 const ROWS = 50_000;
 let db: TestDatabase;
-let server: ChildProcess;
+let server: ServerProcess;
 let base: string;
 
 /** Resident memory of a process, in MB (Linux). */
@@ -29,34 +27,12 @@ beforeAll(async () => {
      FROM generate_series(1, $1) g, (SELECT service_code, district FROM claim ORDER BY id LIMIT 1) c`,
     [ROWS],
   );
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--max-old-space-size=96', '--max-semi-space-size=4', path.resolve('dist/server/main.js')], {
-    env: { ...process.env, DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no start within 60 s:\n' + out)), 60_000);
-    const seen = (d: Buffer) => {
-      out += d;
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout!.on('data', seen);
-    server.stderr!.on('data', seen);
-    server.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
+  server = await startServerProcess(db.url, {}, { nodeArgs: ['--max-old-space-size=96', '--max-semi-space-size=4'] });
+  base = server.url;
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.on('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   await db?.drop();
 });
 
@@ -65,9 +41,9 @@ describe('streaming CSV export', () => {
     const headers = await signIn(base, 'admin');
     // Warm up (first requests compile code and fill pools), then measure from there.
     expect((await fetch(`${base}/api/claim/export?filter=${q({ batch_number: 'EXPORT-50K', id: 0 })}`, { headers })).status).toBe(200);
-    const baseline = rssOf(server.pid!);
+    const baseline = rssOf(server.child.pid!);
     let peak = baseline;
-    const watch = setInterval(() => (peak = Math.max(peak, rssOf(server.pid!))), 10);
+    const watch = setInterval(() => (peak = Math.max(peak, rssOf(server.child.pid!))), 10);
     const res = await fetch(`${base}/api/claim/export?filter=${q({ batch_number: 'EXPORT-50K' })}&sort=${q(['id', 'ASC'])}`, { headers });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);

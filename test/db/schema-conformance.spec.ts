@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { migrate } from '../../server/db/database.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 
-/** The data dictionary's tables, transcribed into the project (tests never read ../shared). */
+/** The data dictionary's tables, transcribed into test/fixtures so that a fresh clone carries all the test needs. */
 interface Column {
   name: string;
   type: string;

@@ -14,9 +14,12 @@ export interface Running {
  * Starts `dist/server/main.js` in a child process with `env` and resolves once its output satisfies
  * `ready` (by default: it listens). Rejects with the output if it exits or times out first.
  */
-export async function startCompiledServer(env: NodeJS.ProcessEnv, options: { ready?: (output: string) => boolean; timeoutMs?: number } = {}): Promise<Running> {
+export async function startCompiledServer(
+  env: NodeJS.ProcessEnv,
+  options: { ready?: (output: string) => boolean; timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<Running> {
   const ready = options.ready ?? ((out: string) => out.includes('listening on'));
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
