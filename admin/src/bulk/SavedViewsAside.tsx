@@ -5,6 +5,9 @@ import { useState } from 'react';
 import { useCreate, useDelete, useGetIdentity, useGetList, useListContext, useNotify, useStore } from 'react-admin';
 import { useMetaOf } from '../data/use-meta';
 
+/** The declared resource that keeps saved views (server/schema/saved-view.entity.ts). */
+export const SAVED_VIEWS = 'saved_view';
+
 interface SavedView {
   id: number;
   name: string;
@@ -24,14 +27,14 @@ type Column = { index: string; source?: string };
  */
 export function SavedViewsAside() {
   const { resource, filterValues, setFilters, sort, setSort } = useListContext();
-  const viewsMeta = useMetaOf('saved_view');
+  const viewsMeta = useMetaOf(SAVED_VIEWS);
   const roles = viewsMeta?.fields.find((f) => f.name === 'shared_with_role')?.choices ?? [];
   const { identity } = useGetIdentity();
   const notify = useNotify();
   const key = `preferences.${resource}.datagrid`;
   const [available] = useStore<Column[]>(`${key}.availableColumns`, []);
   const [columns, setColumns] = useStore<string[] | undefined>(`${key}.columns`);
-  const { data: views = [], refetch } = useGetList<SavedView>('saved_view', { filter: { resource }, sort: { field: 'name', order: 'ASC' }, pagination: { page: 1, perPage: 100 } }, { enabled: !!viewsMeta });
+  const { data: views = [], refetch } = useGetList<SavedView>(SAVED_VIEWS, { filter: { resource }, sort: { field: 'name', order: 'ASC' }, pagination: { page: 1, perPage: 100 } }, { enabled: !!viewsMeta });
   const [create] = useCreate();
   const [remove] = useDelete();
   const [name, setName] = useState('');
@@ -49,7 +52,7 @@ export function SavedViewsAside() {
   const save = () => {
     const shown = columns?.map((i) => available.find((c) => c.index === i)?.source).filter((s): s is string => !!s) ?? null;
     const data = { name: name.trim(), resource, filter: filterValues ?? {}, sort, columns: shown, shared_with_role: role || null };
-    create('saved_view', { data }, {
+    create(SAVED_VIEWS, { data }, {
       onSuccess: () => {
         notify(`View "${data.name}" saved`, { type: 'success' });
         setName('');
@@ -59,7 +62,7 @@ export function SavedViewsAside() {
     });
   };
   const drop = (view: SavedView) =>
-    remove('saved_view', { id: view.id, previousData: view }, { mutationMode: 'pessimistic', onSuccess: () => void refetch() });
+    remove(SAVED_VIEWS, { id: view.id, previousData: view }, { mutationMode: 'pessimistic', onSuccess: () => void refetch() });
 
   return (
     <Card sx={{ order: -1, mr: 2, mt: 8, width: 240, alignSelf: 'flex-start' }} data-testid="saved-views">

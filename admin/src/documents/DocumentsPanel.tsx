@@ -8,7 +8,7 @@ import { useGetList, useNotify } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useMetaOf } from '../data/use-meta';
 import { DocumentPreview } from './DocumentPreview';
-import { previewable, saveDocument, uploadDocument, type DocumentRecord } from './document-files';
+import { DOCUMENTS, previewable, saveDocument, uploadDocument, type DocumentRecord } from './document-files';
 
 const size = (n: number | null) => (n === null ? '' : n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -73,8 +73,8 @@ function DropZone({ resource, id, defaultType, onUploaded }: { resource: string;
 
 /** The Documents section of a show page: what is attached to this record, and a drop zone. */
 export function DocumentsPanel({ resource, id, defaultType }: { resource: string; id: string | number; defaultType: string }) {
-  const meta = useMetaOf('file_metadata');
-  const { data, isPending, refetch } = useGetList<DocumentRecord & { id: number }>('file_metadata', {
+  const meta = useMetaOf(DOCUMENTS);
+  const { data, isPending, refetch } = useGetList<DocumentRecord & { id: number }>(DOCUMENTS, {
     filter: { entity_table: resource, entity_id: id },
     sort: { field: 'id', order: 'DESC' },
     pagination: { page: 1, perPage: 100 },

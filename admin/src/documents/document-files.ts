@@ -1,5 +1,8 @@
 import { API, tokenStore } from '../data/http';
 
+/** The resource whose rows describe documents (the server's DOCUMENTS). */
+export const DOCUMENTS = 'file_metadata';
+
 /** A file_metadata row as the console uses it. */
 export interface DocumentRecord {
   id: number;

@@ -12,7 +12,7 @@ import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { BulkEditButton } from '../bulk/BulkEditButton';
 import { ImportButton } from '../bulk/ImportButton';
-import { SavedViewsAside } from '../bulk/SavedViewsAside';
+import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 
@@ -39,7 +39,7 @@ export function ResourceList() {
     meta.actions.includes('delete') && <BulkDeleteButton key="delete" mutationMode="pessimistic" />,
   ].filter(Boolean);
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === 'saved_view' ? undefined : <SavedViewsAside />}>
+    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === SAVED_VIEWS ? undefined : <SavedViewsAside />}>
       <DatagridConfigurable
         rowClick={rowClick}
         omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}

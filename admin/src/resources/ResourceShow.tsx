@@ -17,7 +17,7 @@ import { Link } from 'react-router-dom';
 import { HistoryPanel } from '../audit/HistoryPanel';
 import { DocumentActions, DocumentsPanel } from '../documents/DocumentsPanel';
 import { SectionDocument } from '../documents/SectionDocument';
-import type { DocumentRecord } from '../documents/document-files';
+import { DOCUMENTS, type DocumentRecord } from '../documents/document-files';
 import type { ResourceMeta } from '../data/meta';
 import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
@@ -104,7 +104,6 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
 }
 
 /** The resource whose rows describe documents; every other record can have documents attached. */
-const DOCUMENTS = 'file_metadata';
 
 function Documents({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
