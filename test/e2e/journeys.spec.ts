@@ -133,12 +133,16 @@ describe('console journeys (Chromium)', () => {
     await page.getByRole('option', { name: 'Students' }).click();
     await page.getByLabel('User').fill(supportUser.last_name);
     await page.getByRole('option', { name: `${supportUser.first_name} ${supportUser.last_name}` }).click();
+    // react-admin writes a list's filters into the URL after a debounce; a click on a row before that
+    // would be followed by a navigation back to the list.
+    await page.waitForURL(/user_id/);
     const row = page.getByRole('row').filter({ hasText: 'audit journey' }).first();
     await row.waitFor();
     await s.shot('supervisor-1-audit-browser');
     const rows = await page.locator('tbody tr').count();
     expect(rows).toBeGreaterThan(0);
     await row.getByRole('link').first().click();
+    await page.waitForURL(/#\/student\/\d+\/show$/);
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByTestId('history-event').first().getByText('audit journey').waitFor();
     // A reference in a diff reads as what it names: the student's practitioner by name, with its id.
