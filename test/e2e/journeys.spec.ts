@@ -55,6 +55,7 @@ describe('console journeys (Chromium)', () => {
     const after = await signInAs(ctx.browser, ctx.app.url, 'support');
     await after.page.goto(`${ctx.app.url}/#/student/1/show`);
     await after.page.getByRole('tab', { name: 'Details' }).waitFor();
+    await after.page.waitForLoadState('networkidle'); // the permissions have arrived, so the buttons are final
     expect(await after.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await after.shot('admin-4-support-without-edit');
     await after.close();
@@ -117,7 +118,12 @@ describe('console journeys (Chromium)', () => {
     await s.shot('admin-5-lock-conflict');
     expect((await one(`SELECT comments FROM student WHERE id = 20`)).comments).toBe('edit by support');
     await page.getByRole('button', { name: 'Reload' }).click();
-    await expect(page.getByLabel('Comments').inputValue()).resolves.toBe('edit by support');
+    // Reload refetches, and the form resets when the answer arrives: wait for that, then check.
+    const comments = page.getByLabel('Comments');
+    await page
+      .waitForFunction((el) => (el as HTMLInputElement).value === 'edit by support', await comments.elementHandle(), { timeout: 10_000 })
+      .catch(() => undefined); // the assertion below reports what the field shows instead
+    await expect(comments.inputValue()).resolves.toBe('edit by support');
     expect(s.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
     await s.close();
   }, 120_000);
