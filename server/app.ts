@@ -81,7 +81,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
-  const documents = new Documents(engine, createFileStore(config.files), config.files);
+  const documents = new Documents(engine, await createFileStore(config.files), config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // A client that trickles its headers or body (slowloris) is cut off instead of holding a socket:

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { fileTypeFromFile } from 'file-type';
 import { AppError } from '../errors/app-error.js';
 import type { SpooledFile } from './file-store.js';
 
@@ -99,6 +98,8 @@ export async function spoolUpload(request: FastifyRequest, limits: UploadLimits)
     }
     if (!received) throw new AppError('BAD_REQUEST', 'The upload carries no file (send it in a "file" part)');
     if (received.size === 0) throw new AppError('BAD_REQUEST', 'The file is empty');
+    // Loaded on the first upload, not at boot: the sniffer's tables cost a server that never sees one.
+    const { fileTypeFromFile } = await import('file-type');
     const detected = await fileTypeFromFile(spool);
     if (!detected || !limits.allowedTypes.includes(detected.mime)) {
       const allowed = limits.allowedTypes.map((t) => t.split('/')[1].toUpperCase()).join(', ');
