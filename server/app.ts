@@ -29,6 +29,7 @@ import { MetaController } from './http/meta.controller.js';
 import { ResourcesController } from './http/resources.controller.js';
 import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
+import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
 import { AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
 
@@ -71,17 +72,22 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
+  const files = await createFileStore(config.files);
   const maintenance = new AuditMaintenance(db.pool, {
     ahead: config.auditPartitionsAhead,
     keepMonths: config.auditRetentionMonths,
     archiveDir: config.auditArchiveDir,
     everyMs: 6 * 3600_000,
     warn,
+    afterRetention: async () => {
+      const purged = await purgeDiscardedFiles(db.pool, files);
+      return purged.length ? `documents: removed the bytes of ${purged.length} deleted documents whose deletion can no longer be undone` : null;
+    },
   });
   await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
-  const documents = new Documents(engine, await createFileStore(config.files), config.files);
+  const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // A client that trickles its headers or body (slowloris) is cut off instead of holding a socket:

@@ -105,6 +105,11 @@ export interface AuditMaintenanceOptions {
   archiveDir: string;
   everyMs: number;
   warn: (line: string) => void;
+  /**
+   * Run after each retention pass: what was kept only so that archived events could be undone (a
+   * deleted document's bytes) can go. Answers a line to log, or null when there was nothing to do.
+   */
+  afterRetention?: () => Promise<string | null>;
 }
 
 /**
@@ -133,6 +138,8 @@ export class AuditMaintenance {
         for (const a of await archiveOldAuditPartitions(this.pool, { keepMonths: this.options.keepMonths, dir: this.options.archiveDir })) {
           this.options.warn(`audit_log: archived ${a.partition} (${a.rows} rows) to ${a.file}`);
         }
+        const done = await this.options.afterRetention?.();
+        if (done) this.options.warn(done);
       }
     } catch (error) {
       this.options.warn(`audit_log maintenance failed (retried next round): ${(error as Error).message}`);

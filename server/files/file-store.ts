@@ -27,6 +27,10 @@ export interface FileStore {
   restore(key: string): Promise<boolean>;
   /** Removes bytes for good (an upload whose row did not commit). */
   remove(key: string): Promise<void>;
+  /** The keys of the bytes set aside by `discard` (and not restored since). */
+  discarded(): AsyncIterable<string>;
+  /** Removes set-aside bytes for good (their deletion can no longer be undone). */
+  purge(key: string): Promise<void>;
 }
 
 const KEY = /^[a-z_][a-z0-9_]{0,62}\/\d{1,15}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

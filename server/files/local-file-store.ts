@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertFileKey, type FileStore, type SpooledFile } from './file-store.js';
+import { assertFileKey, isFileKey, type FileStore, type SpooledFile } from './file-store.js';
 
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException)?.code === 'ENOENT';
 
@@ -68,5 +68,25 @@ export class LocalFileStore implements FileStore {
 
   async remove(key: string): Promise<void> {
     await rm(this.live(key), { force: true });
+  }
+
+  async *discarded(): AsyncIterable<string> {
+    const trash = path.join(this.root, '.trash');
+    let entries;
+    try {
+      entries = await readdir(trash, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const key = path.relative(trash, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+      if (isFileKey(key)) yield key;
+    }
+  }
+
+  async purge(key: string): Promise<void> {
+    await rm(this.trash(key), { force: true });
   }
 }

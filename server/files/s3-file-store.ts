@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, paginateListObjectsV2, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/config.js';
-import { assertFileKey, type FileStore, type SpooledFile } from './file-store.js';
+import { assertFileKey, isFileKey, type FileStore, type SpooledFile } from './file-store.js';
 
 const isMissing = (e: unknown) => {
   const error = e as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -41,8 +41,12 @@ export class S3FileStore implements FileStore {
     return this.config.prefix + assertFileKey(key);
   }
 
+  private get trashPrefix(): string {
+    return `${this.config.prefix}.trash/`;
+  }
+
   trashKey(key: string): string {
-    return `${this.config.prefix}.trash/${assertFileKey(key)}`;
+    return this.trashPrefix + assertFileKey(key);
   }
 
   async put(key: string, file: SpooledFile): Promise<void> {
@@ -91,5 +95,19 @@ export class S3FileStore implements FileStore {
 
   async remove(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
+  }
+
+  async *discarded(): AsyncIterable<string> {
+    const prefix = this.trashPrefix;
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.config.bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(prefix.length);
+        if (isFileKey(key)) yield key;
+      }
+    }
+  }
+
+  async purge(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.trashKey(key) }));
   }
 }
