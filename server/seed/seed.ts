@@ -3,7 +3,8 @@ import { ensureSystemUser } from '../db/system-user.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import { resolveResources } from '../engine/metadata/resolve-metadata.js';
 import { syncPermissions } from '../auth/sync-permissions.js';
-import { claims, fakerFor, scaleFor, services, students, type Practitioner } from './demo-data.js';
+import type { Faker } from '@faker-js/faker';
+import type { Practitioner } from './demo-data.js';
 import { insertRows, syncSequence } from './insert-rows.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { BILLING_CODES, DISTRICTS, FEE_SCHEDULE_CODES, MODIFIERS, PRACTITIONER_TYPES, QUALIFICATIONS, SAMPLE } from './reference-data.js';
@@ -74,8 +75,7 @@ async function referenceData(tx: Tx, resources: ReturnType<typeof resolveResourc
   await syncPermissions(tx, resources.values());
 }
 
-async function demoUsers(tx: Tx): Promise<Practitioner[]> {
-  const f = fakerFor(0);
+async function demoUsers(tx: Tx, f: Faker): Promise<Practitioner[]> {
   const districts = DISTRICTS.slice(1);
   const rows = [
     ...DEMO_USERS.map((u) => ({ ...u })),
@@ -129,6 +129,9 @@ export interface SeedReport {
  */
 export async function seed(db: Database, options: { scale?: number; log?: (line: string) => void } = {}): Promise<SeedReport> {
   const started = Date.now();
+  // The fake-data generator (faker and its locale) is loaded only to seed: a server that finds its
+  // database seeded never holds it in memory.
+  const { claims, fakerFor, scaleFor, services, students } = await import('./demo-data.js');
   const scale = scaleFor(options.scale ?? DEFAULT_SCALE);
   const log = options.log ?? (() => undefined);
   const systemUserId = await ensureSystemUser(db.pool);
@@ -139,7 +142,7 @@ export async function seed(db: Database, options: { scale?: number; log?: (line:
   const unit = <T>(work: (tx: Tx) => Promise<T>) => inUnitOfWork(db.pool, actor, work);
 
   await unit((tx) => referenceData(tx, resources));
-  const practitioners = await unit(demoUsers);
+  const practitioners = await unit((tx) => demoUsers(tx, fakerFor(0)));
   log(`reference data and ${practitioners.length} practitioners ready`);
   const studentRows = students(scale, practitioners);
   await unit(async (tx) => {
