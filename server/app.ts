@@ -3,7 +3,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -126,7 +126,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   // Security headers on every answer. The console needs inline styles (MUI's emotion) and blob:
   // frames and images (document previews); everything else comes from this origin only.
-  await nest.register(helmet, {
+  // Built once: @fastify/helmet would rebuild the middleware (and parse the CSP) on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -148,6 +149,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
+  nest.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   // Uploads (POST /api/<resource>/<id>/files): parsed as a stream by the route, within its own limits.
   await nest.register(fastifyMultipart as never, { limits: { fileSize: config.files.maxBytes, files: 1 } });
   nest.enableCors({
