@@ -130,8 +130,8 @@ export class ResourceEngine {
   }
 
   /** A row as this caller may see it: visible fields, and row images cut to what they may see. */
-  present(resource: ResourceMeta, row: Row, caller: Caller): Row {
-    const out = serializeRecord(resource, row, this.visible(resource, caller));
+  present(resource: ResourceMeta, row: Row, caller: Caller, fields = this.shown(resource, caller)): Row {
+    const out = serializeRecord(fields, row);
     const images = resource.options.recordImages;
     if (!images) return out;
     const target = this.resources.get(String(row[images.table]));
@@ -152,8 +152,13 @@ export class ResourceEngine {
     return (field) => caller.sees(resource, field);
   }
 
+  /** The fields this caller sees, chosen once per answer (not per row). */
+  private shown(resource: ResourceMeta, caller: Caller): FieldMeta[] {
+    return resource.fields.filter((f) => caller.sees(resource, f));
+  }
+
   private columns(resource: ResourceMeta, caller: Caller): string {
-    return resource.fields.filter((f) => caller.sees(resource, f)).map((f) => ident(f.name)).join(', ');
+    return this.shown(resource, caller).map((f) => ident(f.name)).join(', ');
   }
 
   private scoped(resource: ResourceMeta, caller: Caller, params: Params, where: string[], purpose: ScopePurpose = 'read'): string {
@@ -217,7 +222,8 @@ export class ResourceEngine {
     const rowsSql = searching ? text : { name: `list:${hash(text)}`, text };
     const db = this.reader(caller);
     const [rows, count] = await Promise.all([this.query(db, rowsSql, params.values), this.total(db, resource, from, filterValues)]);
-    return { rows: rows.map((r) => this.present(resource, r, caller)), start, ...count };
+    const fields = this.shown(resource, caller);
+    return { rows: rows.map((r) => this.present(resource, r, caller, fields)), start, ...count };
   }
 
   /**
@@ -261,13 +267,14 @@ export class ResourceEngine {
       throw this.translate(e);
     });
     const cursor = client.query(new Cursor(select, values));
+    const fields = this.shown(resource, caller);
     try {
       for (;;) {
         const rows: Row[] = await cursor.read(1000).catch((e: unknown) => {
           throw this.translate(e);
         });
         if (rows.length === 0) break;
-        for (const row of rows) yield this.present(resource, row, caller);
+        for (const row of rows) yield this.present(resource, row, caller, fields);
       }
     } finally {
       await cursor.close().catch(() => undefined);

@@ -1,5 +1,4 @@
-import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
-import type { Visible } from '../filter/filter-to-where.js';
+import type { FieldMeta } from '../metadata/resource-meta.js';
 
 /**
  * PostgreSQL's `2026-11-25 06:18:53.123456+00` (or jsonb's `...T06:18:53.123456+00:00`) as ISO 8601
@@ -28,11 +27,14 @@ export function serializeValue(field: FieldMeta, value: unknown): unknown {
   }
 }
 
-/** A database row as the API shows it: visible fields only, JSON-friendly values. */
-export function serializeRecord(resource: ResourceMeta, row: Record<string, unknown>, visible: Visible): Record<string, unknown> {
+/**
+ * A database row as the API shows it: the given (visible) fields only, JSON-friendly values. The
+ * fields are chosen once per answer by the caller, not once per row.
+ */
+export function serializeRecord(fields: readonly FieldMeta[], row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of resource.fields) {
-    if (!visible(field) || !(field.name in row)) continue;
+  for (const field of fields) {
+    if (!(field.name in row)) continue;
     out[field.name] = serializeValue(field, row[field.name]);
   }
   return out;
