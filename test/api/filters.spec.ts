@@ -66,6 +66,27 @@ describe('filters match the equivalent SQL', () => {
     });
   }
 
+  it('a date without a time on a timestamp field names the whole day, as a date picker means it', async () => {
+    // The database's own today and yesterday: the demo's events all happened today.
+    const { today, yesterday } = (await ctx.db.pool.query(`SELECT current_date::text AS today, (current_date - 1)::text AS yesterday`)).rows[0];
+    const day = `occurred_at >= $1::date AND occurred_at < $1::date + 1`;
+    const checks: [Record<string, string>, string][] = [
+      [{ occurred_at_lte: today }, `occurred_at < $1::date + 1`],
+      [{ occurred_at_gte: today, occurred_at_lte: today }, day],
+      [{ occurred_at: today }, day],
+      [{ occurred_at_lt: today }, `occurred_at < $1::date`],
+      [{ occurred_at_gt: yesterday }, `occurred_at >= $1::date`],
+    ];
+    for (const [filter, where] of checks) {
+      const expected = await sqlIds('audit_log', where, [today]);
+      expect(await ids('audit_log', filter)).toMatchObject(expected);
+    }
+    expect((await ids('audit_log', { occurred_at_lte: today })).total).toBeGreaterThan(0);
+    expect((await ids('audit_log', { occurred_at: today })).total).toBeGreaterThan(0);
+    expect((await ids('audit_log', { occurred_at_lte: yesterday })).total).toBe(0);
+    expect((await ids('audit_log', { occurred_at_neq: today })).total).toBe(0);
+  });
+
   it('q searches the declared search fields case-insensitively, and ids', async () => {
     const student = (await ctx.db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
     const term = student.last_name.slice(1, 4).toUpperCase();

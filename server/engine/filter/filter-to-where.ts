@@ -31,9 +31,38 @@ function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { fi
   return { field, op: m[2] as Operator };
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A date without a time on a timestamp field names a whole day (in the database's time zone), as a
+ * date picker means it: "to 2026-11-25" includes that day's events, "= 2026-11-25" is that day.
+ */
+function wholeDay(field: FieldMeta, op: Operator, raw: unknown, key: string, params: Params): string {
+  const col = ident(field.name);
+  const day = params.add(value(field, raw, key), 'date');
+  const within = `(${col} >= ${day}::timestamptz AND ${col} < (${day} + 1)::timestamptz)`;
+  switch (op) {
+    case 'eq':
+      return within;
+    case 'neq':
+      return `(${col} IS NULL OR NOT ${within})`;
+    case 'lte':
+      return `${col} < (${day} + 1)::timestamptz`;
+    case 'gt':
+      return `${col} >= (${day} + 1)::timestamptz`;
+    case 'lt':
+      return `${col} < ${day}::timestamptz`;
+    default:
+      return `${col} >= ${day}::timestamptz`;
+  }
+}
+
 function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, params: Params): string {
   const col = ident(field.name);
   const cast = sqlCast(field);
+  if (field.type === 'timestamp' && typeof raw === 'string' && DATE_ONLY.test(raw) && op !== 'null' && op !== 'like') {
+    return wholeDay(field, op, raw, key, params);
+  }
   if (op === 'null') {
     if (typeof raw !== 'boolean' && raw !== 'true' && raw !== 'false') throw badRequest(`Filter "${key}" must be true or false`, { [key]: 'must be true or false' });
     return `${col} IS ${raw === true || raw === 'true' ? '' : 'NOT '}NULL`;
