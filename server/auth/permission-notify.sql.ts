@@ -28,3 +28,47 @@ CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DEL
   FOR EACH STATEMENT EXECUTE FUNCTION permission_matrix_notify();
 CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON permission_category
   FOR EACH STATEMENT EXECUTE FUNCTION permission_matrix_notify();`;
+
+/** SQLSTATE of a matrix change that would leave its writer unable to manage permissions. */
+export const KEEPS_PERMISSION_MANAGE_STATE = 'KC001';
+
+/**
+ * Nobody takes `permission.manage` away from their own role, by any path that names its user (the
+ * console's matrix, an import, a bulk edit, a revert): the statement is refused if the acting
+ * user's role held it before and not after. A session that names no user (psql, as the database
+ * owner) is how an administrator repairs the matrix, and is not checked.
+ */
+export function keepsPermissionManageSql(roleColumns: Record<string, string>): string {
+  const column = Object.entries(roleColumns).map(([role, col]) => `WHEN '${role.replaceAll("'", "''")}' THEN '${col}'`).join(' ');
+  return `
+CREATE OR REPLACE FUNCTION permission_manage_kept() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  actor integer := nullif(current_setting('app.user_id', true), '')::integer;
+  col text;
+  had boolean;
+  has boolean;
+BEGIN
+  IF actor IS NULL THEN
+    RETURN NULL;
+  END IF;
+  SELECT CASE u.role ${column} END INTO col FROM app_user u WHERE u.id = actor;
+  IF col IS NULL THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('SELECT bool_or(%I) FROM old_rows WHERE name = %L', col, 'permission.manage') INTO had;
+  IF had IS NOT TRUE THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('SELECT bool_or(%I) FROM permission_item WHERE name = %L', col, 'permission.manage') INTO has;
+  IF has IS NOT TRUE THEN
+    RAISE EXCEPTION 'permission.manage would be taken from the acting user''s own role' USING ERRCODE = '${KEEPS_PERMISSION_MANAGE_STATE}';
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE OR REPLACE TRIGGER permission_manage_kept_on_update AFTER UPDATE ON permission_item
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION permission_manage_kept();
+CREATE OR REPLACE TRIGGER permission_manage_kept_on_delete AFTER DELETE ON permission_item
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION permission_manage_kept();`;
+}

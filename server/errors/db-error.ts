@@ -1,4 +1,5 @@
 import { AppError } from './app-error.js';
+import { KEEPS_PERMISSION_MANAGE_STATE } from '../auth/permission-notify.sql.js';
 
 interface PgError {
   code?: string;
@@ -67,6 +68,11 @@ function translate(error: unknown, labelOf: (table: string) => string): AppError
       return new AppError('CONFLICT', 'A concurrent change got in the way; try again', undefined, undefined, { 'Retry-After': '1' });
     case '57014':
       return new AppError('UNAVAILABLE', 'The request took too long and was cancelled', undefined, undefined, { 'Retry-After': '5' });
+    case KEEPS_PERMISSION_MANAGE_STATE:
+      return new AppError(
+        'CONFLICT',
+        'This change would take permission.manage away from your own role, and you could no longer manage permissions. Another permission manager can make it, or grant the permission to another role first.',
+      );
     case '55P03':
       return new AppError('CONFLICT', 'The record is locked by another change; try again', undefined, undefined, { 'Retry-After': '1' });
   }

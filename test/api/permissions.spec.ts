@@ -93,6 +93,28 @@ describe('the permission matrix is enforced on every resource and action', () =>
     await admin('PUT', `/permission_item/${item.id}`, { support: true });
     expect((await support('GET', '/claim?range=[0,0]')).status).toBe(200);
   });
+
+  it('refuses to take permission.manage away from the writer\'s own role, by any write, and changes nothing', async () => {
+    const [manage] = (await admin('GET', `/permission_item?filter=${q({ name: 'permission.manage' })}`)).body;
+    const events = async () => Number((await db.pool.query(`SELECT count(*) FROM audit_log WHERE table_name = 'permission_item'`)).rows[0].count);
+    const before = await events();
+    const refused = await admin('PUT', `/permission_item/${manage.id}`, { system_admin: false });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/take permission.manage away from your own role/);
+    expect((await admin('DELETE', `/permission_item/${manage.id}`)).status).toBe(409);
+    const bulk = await admin('POST', '/permission_item/bulk-update', { ids: [manage.id], data: { system_admin: false } }, { 'x-change-reason': 'tidy up' });
+    expect(bulk.status).toBe(400); // a bulk edit reports it on the row, and writes nothing
+    expect(bulk.body.rows[0].errors._record).toMatch(/take permission.manage away from your own role/);
+    expect((await db.pool.query(`SELECT system_admin FROM permission_item WHERE id = $1`, [manage.id])).rows[0].system_admin).toBe(true);
+    expect(await events()).toBe(before);
+    expect((await admin('GET', '/auth/me')).body.permissions).toContain('permission.manage');
+    // Granting it to another role, or changing another role's grant, stays possible.
+    expect((await admin('PUT', `/permission_item/${manage.id}`, { supervisor: true })).status).toBe(200);
+    expect((await admin('PUT', `/permission_item/${manage.id}`, { supervisor: false })).status).toBe(200);
+    // A session that names no user (the database owner in psql) can still repair the matrix.
+    await db.pool.query(`UPDATE permission_item SET system_admin = false WHERE id = $1`, [manage.id]);
+    await db.pool.query(`UPDATE permission_item SET system_admin = true WHERE id = $1`, [manage.id]);
+  });
 });
 
 describe('field rules', () => {
