@@ -66,6 +66,16 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
       if (record && record.id === user.id && resource.options.selfProtected?.includes(field.name)) return 'cannot be changed on your own account';
       return null;
     },
+    createDefaults(resource: ResourceMeta) {
+      const out: Record<string, unknown> = {};
+      for (const c of conditions(resource, 'read')) {
+        const own = /^\s*(\w+)\s*=\s*:user\s*$/.exec(c);
+        const district = /^\s*(\w+)\s*=\s*ANY\(:districts\)\s*$/.exec(c);
+        if (own && resource.field.has(own[1])) out[own[1]] = user.id;
+        else if (district && resource.field.has(district[1]) && user.districts?.length === 1) out[district[1]] = user.districts[0];
+      }
+      return out;
+    },
     scope(resource: ResourceMeta, params: Params, purpose: ScopePurpose = 'read') {
       const images = resource.options.recordImages;
       if (images) return imageScope(resource, images, params);

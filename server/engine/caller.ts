@@ -23,6 +23,12 @@ export interface Caller {
    * `write` is the scope for changing a row (update, delete), which a declaration may narrow.
    */
   scope(resource: ResourceMeta, params: Params, purpose?: ScopePurpose): string | null;
+  /**
+   * Values a create by this caller takes where the body leaves them out, read from the caller's
+   * row scope (a practitioner's new student is theirs; a one-district admin's claim is in that
+   * district), so a scoped user is not asked for what only has one possible answer.
+   */
+  createDefaults?(resource: ResourceMeta): Record<string, unknown>;
 }
 
 /** Everything visible but secrets, every row: batch scripts, the seed, and the engine's own tests. */

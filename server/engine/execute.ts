@@ -67,6 +67,15 @@ function micros(iso: string): number {
   return Date.parse(m[1] + zone) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
+/** The body of a create, with the caller's scope defaults where it leaves a field out (or null). */
+function withCreateDefaults(resource: ResourceMeta, body: unknown, caller: Caller): unknown {
+  const defaults = caller.createDefaults?.(resource);
+  if (!defaults || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const out = { ...(body as Row) };
+  for (const [name, value] of Object.entries(defaults)) if (out[name] === undefined || out[name] === null) out[name] = value;
+  return out;
+}
+
 function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
   if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return micros(a) === micros(b);
   return canonical(a) === canonical(b);
@@ -302,7 +311,7 @@ export class ResourceEngine {
   async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, within?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
     this.writable(resource);
     // Validated before the transaction opens: a refused body costs no connection.
-    const values = validatePayload(resource, body, 'create', caller, null);
+    const values = validatePayload(resource, withCreateDefaults(resource, body, caller), 'create', caller, null);
     return this.writeTo(resource, caller, reason, async (tx) => {
       const created = await this.insertValidated(tx, resource, values, caller);
       if (within) await within(tx, created);
@@ -313,7 +322,7 @@ export class ResourceEngine {
   /** A create inside a caller's transaction (imports write many in one change set). */
   async insertIn(tx: Tx, resource: ResourceMeta, body: unknown, caller: Caller): Promise<Row> {
     this.writable(resource);
-    return this.insertValidated(tx, resource, validatePayload(resource, body, 'create', caller, null), caller);
+    return this.insertValidated(tx, resource, validatePayload(resource, withCreateDefaults(resource, body, caller), 'create', caller, null), caller);
   }
 
   private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {

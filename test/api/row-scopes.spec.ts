@@ -88,6 +88,19 @@ describe('practitioners reach only their own students, services, groups and memb
     expect(own.status).toBe(201);
   });
 
+  it('create students that are theirs without naming themselves, and the console is told so', async () => {
+    const student = (await api('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'student');
+    expect(student.createDefaults).toEqual({ practitioner_id: me });
+    const created = await api('POST', '/student', { ssid: 'X-IN-2', first_name: 'C', last_name: 'D', birthdate: '2014-02-02', district: 'Kern High School District' });
+    expect(created.status).toBe(201);
+    expect(created.body.practitioner_id).toBe(me);
+    const cleared = await api('POST', '/student', { ssid: 'X-IN-3', first_name: 'E', last_name: 'F', birthdate: '2014-03-03', district: 'Kern High School District', practitioner_id: null });
+    expect(cleared.body.practitioner_id).toBe(me);
+    // An admin has no scope: nothing is filled in for them.
+    expect((await admin('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'student').createDefaults).toEqual({});
+    expect((await admin('POST', '/student', { ssid: 'X-ADMIN-1', first_name: 'G', last_name: 'H', birthdate: '2014-04-04', district: 'Kern High School District' })).body.practitioner_id).toBeNull();
+  });
+
   it('reverts events on their own records', async () => {
     await api('PUT', `/student/${mine.id}`, { comments: 'own edit' });
     const [event] = (await api('GET', `/student/${mine.id}/history`)).body;
@@ -131,6 +144,23 @@ describe('district admins reach only rows of their districts', () => {
     const [event] = (await admin('GET', `/claim/${outside.id}/history`)).body;
     expect((await api('POST', `/audit_log/${event.id}/revert`)).status).toBe(404);
     expect((await one(`SELECT batch_number FROM claim WHERE id = $1`, [outside.id])).batch_number).toBe('ADMIN');
+  });
+
+  it('are given their district on a new claim when they have only one', async () => {
+    const claim = async () => (await api('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'claim').createDefaults;
+    expect(districts.length).toBe(2);
+    expect(await claim()).toEqual({}); // two districts: the form asks
+    expect((await api('POST', '/claim', { claim_number: 'CLM-SCOPE-1' })).status).toBe(403);
+    const me = await one(`SELECT id FROM app_user WHERE email = $1`, [DEMO.districtAdmin]);
+    expect((await admin('PUT', `/app_user/${me.id}`, { districts: [districts[0]] })).status).toBe(200);
+    try {
+      expect(await claim()).toEqual({ district: districts[0] });
+      const created = await api('POST', '/claim', { claim_number: 'CLM-SCOPE-2' });
+      expect(created.status).toBe(201);
+      expect(created.body.district).toBe(districts[0]);
+    } finally {
+      await admin('PUT', `/app_user/${me.id}`, { districts });
+    }
   });
 
   it('may not move a claim to another district', async () => {

@@ -31,6 +31,8 @@ export interface ResourceMeta {
   /** `document`: the document type attached to the record that the section links (or null). */
   sections: { title: string; fields: string[]; document: string | null }[];
   editedFrom: string[];
+  /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
+  createDefaults: Record<string, unknown>;
   referencedBy: { resource: string; field: string }[];
   fields: FieldMeta[];
 }

@@ -11,7 +11,10 @@ export function ResourceCreate() {
   const meta = useResourceMeta();
   if (!meta) return null;
   const back = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('redirect');
-  const defaults = Object.fromEntries(meta.fields.filter((f) => !f.readOnly && typeof f.default === 'boolean').map((f) => [f.name, f.default]));
+  const defaults = {
+    ...Object.fromEntries(meta.fields.filter((f) => !f.readOnly && typeof f.default === 'boolean').map((f) => [f.name, f.default])),
+    ...meta.createDefaults,
+  };
   return (
     <Create transform={withoutReason} redirect={back ? () => back.replace(/^#?\//, '') : 'show'} title={`New ${meta.singular.toLowerCase()}`}>
       <ResourceForm meta={meta} defaultValues={defaults} />

@@ -17,6 +17,8 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     listFields: resource.listFields.filter((f) => names.has(f)),
     sections: resource.sections.map((s) => ({ title: s.title, fields: s.fields.filter((f) => names.has(f)), document: s.document })),
     editedFrom: resource.editedFrom,
+    /** What a create by this caller is given where the form leaves it empty (see Caller.createDefaults). */
+    createDefaults: caller.createDefaults?.(resource) ?? {},
     referencedBy: resource.referencedBy,
     fields: visible.map((f) => ({
       name: f.name,
