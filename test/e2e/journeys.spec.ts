@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEMO, client, signIn } from '../support/server.js';
+import { DEMO, client, demoPassword, signIn } from '../support/server.js';
 import { consoleForTests, signInAs } from './browser.js';
 
 const ctx = consoleForTests();
@@ -125,6 +125,36 @@ describe('console journeys (Chromium)', () => {
       .catch(() => undefined); // the assertion below reports what the field shows instead
     await expect(comments.inputValue()).resolves.toBe('edit by support');
     expect(s.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+    await s.close();
+  }, 120_000);
+
+  it('a save refused because the session ended says the change was not saved, keeps the form, and works after signing in again in another tab', async () => {
+    const s = await signInAs(ctx.browser, ctx.app.url, 'support');
+    const { page } = s;
+    const before = (await one(`SELECT comments FROM student WHERE id = 21`)).comments;
+    await page.goto(`${ctx.app.url}/#/student/21`);
+    await page.getByLabel('Comments').fill('typed before the session ended');
+    // The session ends elsewhere (here: its token is signed out through the API).
+    const token = await page.evaluate(() => localStorage.getItem('kcsos.token'));
+    expect((await fetch(`${ctx.app.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBeLessThan(300);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Your session ended, so this change was NOT saved/).waitFor();
+    await s.shot('support-5-session-ended-on-save');
+    expect(await page.getByText(/Element updated|Student (updated|saved)/i).count()).toBe(0); // no false success
+    await expect(page.getByLabel('Comments').inputValue()).resolves.toBe('typed before the session ended');
+    expect((await one(`SELECT comments FROM student WHERE id = 21`)).comments).toBe(before);
+
+    // Signing in again in another tab of the same browser, then saving here, keeps what was typed.
+    const other = await page.context().newPage();
+    await other.goto(`${ctx.app.url}/`);
+    await other.locator('input[name="username"]').fill(DEMO.support);
+    await other.locator('input[name="password"]').fill(demoPassword(DEMO.support));
+    await other.locator('button[type="submit"]').click();
+    await other.getByText(/^Welcome/).waitFor();
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/#\/student\/21\/show/);
+    expect((await one(`SELECT comments FROM student WHERE id = 21`)).comments).toBe('typed before the session ended');
     await s.close();
   }, 120_000);
 

@@ -41,6 +41,8 @@ export const authProvider: AuthProvider = {
     if (error?.status === 401) {
       tokenStore.clear();
       cached = null;
+      // A refused save keeps its form (see data-provider's write); the next page asks to sign in.
+      if (error.sessionEndedOnWrite) return;
       throw new Error('Your session ended; sign in again');
     }
   },

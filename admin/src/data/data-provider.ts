@@ -13,6 +13,21 @@ const takeReason = () => {
 
 const base = simpleRestProvider(API, httpClient);
 
+export const SESSION_ENDED_ON_WRITE = 'Your session ended, so this change was NOT saved. Keep this page open, sign in again in a new tab, then save here again.';
+
+/**
+ * A write refused because the session ended (logout elsewhere, deactivation, a password change)
+ * must not look like a success: react-admin answers an empty success for a request that signed the
+ * user out, and the form, with what was typed, would be gone. Marked here, the auth provider lets
+ * it through as an ordinary error: the form stays and says the change was not saved.
+ */
+function write<T>(request: Promise<T>): Promise<T> {
+  return request.catch((error) => {
+    if (error?.status === 401) Object.assign(error, { sessionEndedOnWrite: true, message: SESSION_ENDED_ON_WRITE, body: { ...error.body, message: SESSION_ENDED_ON_WRITE } });
+    throw error;
+  });
+}
+
 /**
  * ra-data-simple-rest for reads; writes go through the same wire format but carry the change
  * reason header. Extra methods: record history, undo of one event or of a change set.
@@ -33,11 +48,11 @@ export const dataProvider = {
     return { data: json, total, meta: { approximate: headers.get('x-total-approximate') === 'true' } };
   },
   create: (resource, params) =>
-    httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() }).then(({ json }) => ({ data: json })),
+    write(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
   update: (resource, params) =>
-    httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify(params.data), reason: takeReason() }).then(({ json }) => ({ data: json })),
+    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
   delete: (resource, params) =>
-    httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() }).then(({ json }) => ({ data: json })),
+    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() })).then(({ json }) => ({ data: json })),
   getHistory: (resource: string, id: Identifier) => httpClient(`${API}/${resource}/${encodeURIComponent(id)}/history`).then(({ json }) => json as AuditEvent[]),
   revert: (eventId: Identifier) => httpClient(`${API}/audit_log/${eventId}/revert`, { method: 'POST' }).then(({ json }) => json),
   /** CSV import: a preview (checked, rolled back) or the apply (one change set, with a reason). */
