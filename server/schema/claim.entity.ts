@@ -6,6 +6,7 @@ import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  rules: { billed_amount: { min: 0 }, paid_amount: { min: 0 }, quantity: { min: 0 }, modifiers: { distinct: true }, student_dob: { notFuture: true } },
   search: ['claim_number', 'student_name', 'student_ssid', 'batch_number', 'service_code'],
   scopes: {
     own: "student_ssid IN (SELECT ssid FROM student WHERE practitioner_id = :user)",

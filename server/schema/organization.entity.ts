@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** Districts/organizations/payer entities. */
 @Resource({
+  rules: { contact_email: { format: 'email' } },
   label: 'Organizations',
   representation: '{name}',
   choices: { payer_type: ['Fee Schedule', 'LEA-BOP', 'Medi-Cal Managed Care', 'Commercial'], status: ['Active', 'Inactive'] },

@@ -7,7 +7,24 @@
 /** `Personal`: each user's own tools (saved views), whatever their role. */
 export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
 
+/** What a value must be beyond its column type; checked on every write that changes it. */
+export interface FieldRule {
+  /** Bounds of a number (inclusive). */
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  format?: 'email';
+  /** A date that cannot be later than today (a birthdate). */
+  notFuture?: boolean;
+  /** An array without repeated elements (a claim's modifiers). */
+  distinct?: boolean;
+}
+
 export interface ResourceOptions {
+  /** Value rules beyond the column types, per field. */
+  rules?: Record<string, FieldRule>;
+  /** Pairs of fields whose first may not exceed the second (group_size_min <= group_size_max). */
+  ordered?: [string, string][];
   /** Plural label for menus; defaults to the table name in words. */
   label?: string;
   /** Singular label; defaults to the label without a trailing "s". */

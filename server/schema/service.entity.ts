@@ -6,6 +6,8 @@ import { Student } from './student.entity.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
+  rules: { duration_minutes: { min: 0, max: 1440 } },
+  ordered: [['service_time', 'end_time']],
   scopes: {
     own: "practitioner_id = :user",
     district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",

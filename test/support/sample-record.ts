@@ -11,6 +11,7 @@ export interface MetaField {
   choices: string[] | null;
   reference: { resource: string; field: string } | null;
   elementsReference: { resource: string; field: string } | null;
+  rule: { min?: number; max?: number; format?: string } | null;
 }
 export interface MetaResource {
   name: string;
@@ -23,11 +24,15 @@ type First = (resource: string) => Promise<Record<string, unknown>>;
 
 const tag = () => randomBytes(4).toString('hex');
 
-/** A value of the field's type that the strict validator accepts. */
+/** A number within the field's declared bounds. */
+const within = (field: MetaField, n: number) => Math.min(field.rule?.max ?? n, Math.max(field.rule?.min ?? n, n));
+
+/** A value of the field's type (and declared rules) that the strict validator accepts. */
 function sample(field: MetaField): unknown {
   if (field.choices) return field.choices[0];
   switch (field.type) {
     case 'text':
+      if (field.rule?.format === 'email') return `sample-${tag()}@example.org`;
       return field.name === 'entity_table' || field.name === 'resource' ? 'student' : `${field.name}-${tag()}`;
     case 'text[]':
       return ['alpha', 'beta'];
@@ -35,11 +40,11 @@ function sample(field: MetaField): unknown {
       return { note: 'sample', n: 1 };
     case 'integer':
     case 'bigint':
-      return 7;
+      return within(field, 7);
     case 'smallint':
-      return 3;
+      return within(field, 3);
     case 'decimal':
-      return 12.5;
+      return within(field, 12.5);
     case 'boolean':
       return true;
     case 'date':

@@ -40,6 +40,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       sortable: f.sortable,
       multiline: f.multiline,
       sensitive: f.sensitive,
+      rule: f.rule,
     })),
   };
 }

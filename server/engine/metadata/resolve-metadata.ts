@@ -106,6 +106,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
+        rule: options.rules?.[column] ?? null,
       });
     }
     if (!fields.some((f) => f.name === 'id' && f.primaryKey)) throw new Error(`${name}: the engine serves tables keyed by "id"`);
@@ -122,6 +123,8 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...(options.secret ?? []),
       ...(options.listFields ?? []),
       ...Object.values(options.sections ?? {}).flat(),
+      ...Object.keys(options.rules ?? {}),
+      ...(options.ordered ?? []).flat(),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
     for (const title of Object.keys(options.sectionDocuments ?? {})) {

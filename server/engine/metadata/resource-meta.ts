@@ -1,4 +1,4 @@
-import type { Area, ResourceOptions } from '../../schema/resource.js';
+import type { Area, FieldRule, ResourceOptions } from '../../schema/resource.js';
 
 /** Column kinds the engine knows how to parse, filter, validate and serialise. */
 export type FieldType =
@@ -46,6 +46,8 @@ export interface FieldMeta {
   /** Never leaves the server. */
   secret: boolean;
   multiline: boolean;
+  /** Value rules beyond the type (bounds, format), or null. */
+  rule: FieldRule | null;
 }
 
 export interface ResourceMeta {

@@ -2,6 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { parseValue } from '../values/parse-value.js';
+import { exceeds, ruleBroken } from './field-rules.js';
 
 export type Mode = 'create' | 'update';
 
@@ -53,10 +54,20 @@ export function validatePayload(
       if (field.required && !(field.name in values) && !(field.name in errors)) errors[field.name] = 'is required';
     }
   }
+  // Rules apply to what this write changes: a record saved whole (as react-admin sends it) is not
+  // refused for a value it already held.
+  const changes = (key: string) => mode === 'create' || JSON.stringify(values[key]) !== JSON.stringify(current?.[key] ?? null);
   for (const key of Object.keys(values)) {
     const field = resource.field.get(key)!;
-    const refusal = caller.refusesWrite(resource, field, current);
-    if (refusal && (mode === 'create' || JSON.stringify(values[key]) !== JSON.stringify(current?.[key] ?? null))) errors[key] = refusal;
+    const refusal = caller.refusesWrite(resource, field, current) ?? ruleBroken(field, values[key]);
+    if (refusal && changes(key)) errors[key] = refusal;
+  }
+  for (const [low, high] of resource.options.ordered ?? []) {
+    if (!(low in values) && !(high in values)) continue;
+    const value = (k: string) => (k in values ? values[k] : current?.[k]);
+    if (!(low in errors) && !(high in errors) && exceeds(value(low), value(high))) {
+      errors[high in values ? high : low] = high in values ? `must be at least ${resource.field.get(low)!.label.toLowerCase()}` : `must be at most ${resource.field.get(high)!.label.toLowerCase()}`;
+    }
   }
   if (Object.keys(errors).length > 0) {
     const [first] = Object.entries(errors);

@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { serverForTests } from '../support/server.js';
+
+/** Value rules declared beside the entities (`rules`, `ordered`): clear 400s on the field, nothing written. */
+const ctx = serverForTests();
+const one = async (sql: string, params: unknown[] = []) => (await ctx.db.pool.query(sql, params)).rows[0];
+
+describe('declared value rules', () => {
+  it.each([
+    ['app_user', 'email', 'not-an-email', 'must be an email address'],
+    ['student', 'birthdate', '2099-01-01', 'cannot be in the future'],
+    ['student', 'grade', -4, 'must be at least -1'],
+    ['student', 'grade', 13, 'must be at most 12'],
+    ['student', 'first_name', 'x'.repeat(5000), 'must be at most 100 characters'],
+    ['claim', 'billed_amount', -5, 'must be at least 0'],
+    ['claim', 'modifiers', ['HA', 'HA'], 'must not repeat a value'],
+    ['fee_schedule_code', 'base_minutes', -3, 'must be at least 0'],
+    ['fee_schedule_code', 'rate_amount', -50, 'must be at least 0'],
+    ['fee_schedule_code', 'effective_year', 99999, 'must be at most 2100'],
+    ['organization', 'contact_email', 'nobody', 'must be an email address'],
+  ])('%s.%s = %j is refused on update: %s', async (resource, field, value, why) => {
+    const before = await one(`SELECT * FROM ${resource} ORDER BY id LIMIT 1`);
+    const events = (await one(`SELECT count(*)::int AS n FROM audit_log`)).n;
+    const res = await ctx.api('PUT', `/${resource}/${before.id}`, { [field]: value });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual({ [field]: why });
+    expect(await one(`SELECT * FROM ${resource} WHERE id = $1`, [before.id])).toEqual(before);
+    expect((await one(`SELECT count(*)::int AS n FROM audit_log`)).n).toBe(events);
+  });
+
+  it('is checked on create too, with every broken rule reported at once', async () => {
+    const res = await ctx.api('POST', '/fee_schedule_code', { procedure_code: 'R1', service_description: 'Rules', service_category: 'Treatment', rate_amount: -1, effective_year: 1900 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual({ rate_amount: 'must be at least 0', effective_year: 'must be at least 2000' });
+    expect(await one(`SELECT id FROM fee_schedule_code WHERE procedure_code = 'R1'`)).toBeUndefined();
+  });
+
+  it('accepts values within the rules', async () => {
+    const student = await one(`SELECT id FROM student ORDER BY id LIMIT 1`);
+    const res = await ctx.api('PUT', `/student/${student.id}`, { grade: 12, birthdate: '2012-03-04' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ grade: 12, birthdate: '2012-03-04' });
+  });
+
+  it('does not refuse a whole-record save for a value the record already held', async () => {
+    const claim = await one(`SELECT id FROM claim ORDER BY id LIMIT 1`);
+    await ctx.db.pool.query(`UPDATE claim SET billed_amount = -1 WHERE id = $1`, [claim.id]);
+    const loaded = (await ctx.api('GET', `/claim/${claim.id}`)).body;
+    const res = await ctx.api('PUT', `/claim/${claim.id}`, { ...loaded, batch_number: 'RULES-1' });
+    expect(res.status).toBe(200);
+    expect(res.body.batch_number).toBe('RULES-1');
+  });
+
+  it('keeps ordered pairs in order, against the stored value when only one side changes', async () => {
+    const code = await one(`SELECT id FROM fee_schedule_code ORDER BY id LIMIT 1`);
+    expect((await ctx.api('PUT', `/fee_schedule_code/${code.id}`, { group_size_min: 2, group_size_max: 8 })).status).toBe(200);
+    const both = await ctx.api('PUT', `/fee_schedule_code/${code.id}`, { group_size_min: 10, group_size_max: 2 });
+    expect(both.status).toBe(400);
+    expect(both.body.errors).toEqual({ group_size_max: 'must be at least group size min' });
+    const low = await ctx.api('PUT', `/fee_schedule_code/${code.id}`, { group_size_min: 9 });
+    expect(low.status).toBe(400);
+    expect(low.body.errors).toEqual({ group_size_min: 'must be at most group size max' });
+    expect(await one(`SELECT group_size_min, group_size_max FROM fee_schedule_code WHERE id = $1`, [code.id])).toEqual({ group_size_min: 2, group_size_max: 8 });
+    const service = await one(`SELECT id FROM service ORDER BY id LIMIT 1`);
+    const times = await ctx.api('PUT', `/service/${service.id}`, { service_time: '10:00', end_time: '09:30' });
+    expect(times.status).toBe(400);
+    expect(times.body.errors).toEqual({ end_time: 'must be at least service time' });
+  });
+});
