@@ -327,6 +327,9 @@ export class ResourceEngine {
 
   private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {
     await this.checkValueReferences(resource, values, tx, caller);
+    for (const [name, value] of Object.entries(await this.copiedValues(resource, Object.keys(values), values, tx))) {
+      if (values[name] === undefined || values[name] === null) values[name] = value;
+    }
     for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
       if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
     }
@@ -369,8 +372,10 @@ export class ResourceEngine {
         throw new AppError('CONFLICT', 'Someone else changed this record since you loaded it. Reload it to see their change, then edit again.', undefined, { current });
       }
     }
-    const changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
+    let changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
     if (changed.length === 0) return { before: current, after: current, changed };
+    Object.assign(values, await this.copiedValues(resource, changed, values, tx));
+    changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
     const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
     await this.checkValueReferences(resource, patch, tx, caller);
     const params = new Params();
@@ -444,6 +449,24 @@ export class ResourceEngine {
    * an out-of-scope one get the same answer), every element of a declared soft reference must exist,
    * and a resource name must name a resource.
    */
+  /**
+   * The values `copiedFrom` takes from the records named by the references among `keys` (the
+   * fields a write sets or changes); a cleared reference clears its copies.
+   */
+  private async copiedValues(resource: ResourceMeta, keys: string[], values: Row, tx: Tx): Promise<Row> {
+    const out: Row = {};
+    for (const [key, copies] of Object.entries(resource.options.copiedFrom ?? {})) {
+      const reference = resource.field.get(key)?.reference;
+      if (!keys.includes(key) || !reference) continue;
+      const [source] = values[key] === null ? [] : await this.query(tx, `SELECT * FROM ${ident(reference.resource)} WHERE ${ident(reference.field)} = $1 LIMIT 1`, [values[key]]);
+      for (const [target, template] of Object.entries(copies)) {
+        const whole = /^\{(\w+)\}$/.exec(template);
+        out[target] = !source ? null : whole ? (source[whole[1]] ?? null) : template.replace(/\{(\w+)\}/g, (_, f: string) => String(source[f] ?? ''));
+      }
+    }
+    return out;
+  }
+
   private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx, caller: Caller): Promise<void> {
     const errors: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {

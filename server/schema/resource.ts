@@ -25,6 +25,12 @@ export interface ResourceOptions {
   rules?: Record<string, FieldRule>;
   /** Pairs of fields whose first may not exceed the second (group_size_min <= group_size_max). */
   ordered?: [string, string][];
+  /**
+   * Fields copied from the record a reference names, when a create sets it (where the body leaves
+   * them out) or an update changes it: a claim keeps the student's name and birthdate as billed.
+   * `{ student_ssid: { student_name: '{last_name}, {first_name}', student_dob: '{birthdate}' } }`.
+   */
+  copiedFrom?: Record<string, Record<string, string>>;
   /** Plural label for menus; defaults to the table name in words. */
   label?: string;
   /** Singular label; defaults to the label without a trailing "s". */

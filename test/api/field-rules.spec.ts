@@ -67,3 +67,31 @@ describe('declared value rules', () => {
     expect(times.body.errors).toEqual({ end_time: 'must be at least service time' });
   });
 });
+
+describe('fields copied from a referenced record (copiedFrom)', () => {
+  it("copies a claim's student's name and birthdate when its student changes, and on create where left out", async () => {
+    const claim = await one(`SELECT id, student_ssid FROM claim WHERE student_ssid IS NOT NULL ORDER BY id LIMIT 1`);
+    const other = await one(`SELECT ssid, first_name, last_name, birthdate::text AS birthdate FROM student WHERE ssid <> $1 ORDER BY id LIMIT 1`, [claim.student_ssid]);
+    const loaded = (await ctx.api('GET', `/claim/${claim.id}`)).body;
+    // The console sends the whole record back, old name included: the new student's wins.
+    const res = await ctx.api('PUT', `/claim/${claim.id}`, { ...loaded, student_ssid: other.ssid });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ student_ssid: other.ssid, student_name: `${other.last_name}, ${other.first_name}`, student_dob: other.birthdate });
+    const [event] = (await ctx.api('GET', `/claim/${claim.id}/history`)).body;
+    expect(event.changes.map((c: { field: string }) => c.field).sort()).toEqual(expect.arrayContaining(['student_dob', 'student_name', 'student_ssid']));
+
+    // A save that keeps the student keeps the name as billed, even if the student was renamed since.
+    await ctx.db.pool.query(`UPDATE student SET last_name = 'Renamed' WHERE ssid = $1`, [other.ssid]);
+    const again = await ctx.api('PUT', `/claim/${claim.id}`, { ...res.body, batch_number: 'COPY-2' });
+    expect(again.body.student_name).toBe(`${other.last_name}, ${other.first_name}`);
+
+    const created = await ctx.api('POST', '/claim', { claim_number: 'COPY-NEW-1', status: 'Incomplete', district: 'Kern High School District', student_ssid: other.ssid });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ student_name: `Renamed, ${other.first_name}`, student_dob: other.birthdate });
+    const named = await ctx.api('POST', '/claim', { claim_number: 'COPY-NEW-2', status: 'Incomplete', district: 'Kern High School District', student_ssid: other.ssid, student_name: 'As billed in 2024' });
+    expect(named.body.student_name).toBe('As billed in 2024');
+
+    const cleared = await ctx.api('PUT', `/claim/${claim.id}`, { student_ssid: null });
+    expect(cleared.body).toMatchObject({ student_ssid: null, student_name: null, student_dob: null });
+  });
+});

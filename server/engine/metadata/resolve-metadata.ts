@@ -125,6 +125,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...Object.values(options.sections ?? {}).flat(),
       ...Object.keys(options.rules ?? {}),
       ...(options.ordered ?? []).flat(),
+      ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
     for (const title of Object.keys(options.sectionDocuments ?? {})) {
