@@ -4,6 +4,7 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
+import { mayReadLabels } from '../auth/labels.js';
 import { allowed, type Action } from '../auth/authorize.js';
 import { CALLER, ENGINE } from './tokens.js';
 
@@ -26,7 +27,11 @@ export class MetaController {
         const actions = ACTIONS.filter((a) => !(r.readOnly && ['create', 'edit', 'delete'].includes(a)) && allowed(caller, r, a));
         return describeResource(r, this.engine.resources, caller, actions);
       });
-    return { resources };
+    // Resources the caller may not list but whose labels they may read (GET /api/<name>/labels).
+    const labels = [...this.engine.resources.values()]
+      .filter((r) => !allowed(caller, r, 'list') && mayReadLabels(caller, r, this.engine.resources))
+      .map((r) => ({ name: r.name, singular: r.singular, representation: r.representation }));
+    return { resources, labels };
   }
 
   @Get('docs-json')

@@ -69,6 +69,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     paths[`/api/${r.name}/export`] = {
       get: { tags, summary: `Every ${r.singular.toLowerCase()} matching the filter, as CSV (streamed)`, parameters: listParams.slice(0, 2), responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, 400: error, ...denied } },
     };
+    paths[`/api/${r.name}/labels`] = {
+      get: { tags, summary: `Labels of ${r.label.toLowerCase()} (id and the fields they are shown by), for callers who may show a record referring to them`, parameters: listParams, responses: { 200: { description: 'Rows of label fields; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } }, 400: error, ...denied } },
+    };
     paths[`/api/${r.name}/{id}`] = {
       get: { tags, summary: `Get a ${r.singular}`, parameters: [idParam], responses: { 200: { description: 'The record', ...one }, ...denied, 404: error } },
       ...(r.readOnly

@@ -3,11 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CallerResolver } from '../auth/caller-resolver.js';
 import { recordHistory } from '../audit/history.query.js';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
-import type { ResourceEngine } from '../engine/execute.js';
+import type { ListResult, ResourceEngine } from '../engine/execute.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
 import { csvStream } from '../engine/serialize/csv-export.js';
-import { notFound } from '../errors/app-error.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { authorize, requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { CALLER, ENGINE } from './tokens.js';
@@ -46,10 +48,26 @@ export class ResourcesController {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     authorize(caller, resource, 'list');
-    const result = await this.engine.list(resource, parseListQuery(query), caller);
+    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), caller));
+  }
+
+  /** A list page's rows, with the total where ra-data-simple-rest reads it. */
+  private page(reply: FastifyReply, resource: ResourceMeta, result: ListResult) {
     reply.header('Content-Range', contentRange(resource.name, result.start, result.rows.length, result.total));
     if (result.approximate) reply.header('X-Total-Approximate', 'true');
     return result.rows;
+  }
+
+  /**
+   * A list of labels only (id, the representation's fields, the keys referred to), for the
+   * references on records the caller may show: same protocol, filters, `q`, sort and paging.
+   */
+  @Get(':resource/labels')
+  async labels(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    if (!mayReadLabels(caller, resource, this.engine.resources)) throw new AppError('FORBIDDEN', `You may not read ${resource.label.toLowerCase()}`);
+    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), labelsCaller(caller, resource, this.engine.resources)));
   }
 
   /** The filtered list as CSV, every matching row (no page limit), streamed. */
