@@ -19,7 +19,7 @@ const canSignIn = async (email: string, password: string) =>
   (await fetch(`${ctx.app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).status === 200;
 
 describe('console fixes (Chromium)', () => {
-  it('support staff, who may edit but not delete students and claims, are offered no Delete anywhere; an admin is', async () => {
+  it('support staff, who may edit but not delete students and claims, are offered no Delete anywhere, a supervisor no permission checkbox; an admin is', async () => {
     const claim = await one(`SELECT id FROM claim ORDER BY id LIMIT 1`);
     const s = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = s;
@@ -39,7 +39,19 @@ describe('console fixes (Chromium)', () => {
     expect(s.errors).toEqual([]);
     await s.close();
 
+    // A supervisor may read the permission matrix, not change it: its checkboxes are disabled.
+    const supervisor = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
+    await supervisor.page.goto(`${ctx.app.url}/#/permissions`);
+    const box = supervisor.page.getByRole('checkbox', { name: 'student.edit for Support' });
+    await box.waitFor();
+    await supervisor.page.waitForLoadState('networkidle');
+    await expect(box.isDisabled()).resolves.toBe(true);
+    expect(supervisor.errors).toEqual([]);
+    await supervisor.close();
+
     const admin = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    await admin.page.goto(`${ctx.app.url}/#/permissions`);
+    await expect(admin.page.getByRole('checkbox', { name: 'student.edit for Support' }).isDisabled()).resolves.toBe(false);
     await admin.page.goto(`${ctx.app.url}/#/student/1`);
     await admin.page.getByRole('button', { name: 'Delete' }).waitFor();
     await admin.page.goto(`${ctx.app.url}/#/student/1/show`);
