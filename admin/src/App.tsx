@@ -4,7 +4,10 @@ import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
 import { authProvider } from './auth/auth-provider';
 import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
+import { AppBar } from './layout/AppBar';
 import { AppMenu } from './layout/AppMenu';
+import { APP_TITLE, DocumentTitle } from './layout/DocumentTitle';
+import { i18nProvider } from './layout/i18n-provider';
 import { Dashboard } from './layout/Dashboard';
 import { PermissionMatrix } from './permissions/PermissionMatrix';
 import { ResourceCreate } from './resources/ResourceCreate';
@@ -12,7 +15,12 @@ import { ResourceEdit } from './resources/ResourceEdit';
 import { ResourceList } from './resources/ResourceList';
 import { ResourceShow } from './resources/ResourceShow';
 
-const AppLayout = (props: LayoutProps) => <Layout {...props} menu={AppMenu} />;
+const AppLayout = ({ children, ...props }: LayoutProps) => (
+  <Layout {...props} menu={AppMenu} appBar={AppBar}>
+    <DocumentTitle />
+    {children}
+  </Layout>
+);
 
 /**
  * The whole console is generated from `GET /api/meta` (fetched with the permissions after sign-in):
@@ -20,7 +28,7 @@ const AppLayout = (props: LayoutProps) => <Layout {...props} menu={AppMenu} />;
  */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} requireAuth disableTelemetry title="KCSOS admin">
+    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

@@ -3,13 +3,19 @@ import { API, httpClient, tokenStore } from '../data/http';
 import type { Permissions } from '../data/meta';
 
 let cached: Promise<Permissions> | null = null;
+let latest: Permissions | null = null;
+
+/** The last permissions loaded (for code that cannot wait, such as message translation), or null. */
+export function loadedPermissions(): Permissions | null {
+  return latest;
+}
 
 /** Who the user is and what they may use: /auth/me plus /meta, fetched once per sign-in. */
 function load(): Promise<Permissions> {
   // Signed out: nothing to ask the server (it would only answer 401).
   if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [] });
   cached ??= Promise.all([httpClient(`${API}/auth/me`), httpClient(`${API}/meta`)])
-    .then(([me, meta]) => ({ granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources }))
+    .then(([me, meta]) => (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources }))
     .catch((error) => {
       cached = null;
       throw error;
@@ -33,6 +39,7 @@ export const authProvider: AuthProvider = {
     if (tokenStore.get()) await httpClient(`${API}/auth/logout`, { method: 'POST' }).catch(() => undefined);
     tokenStore.clear();
     cached = null;
+    latest = null;
   },
   async checkAuth() {
     if (!tokenStore.get()) throw new Error('Sign in');
@@ -52,6 +59,14 @@ export const authProvider: AuthProvider = {
     return { id: me.user.id, fullName: `${me.user.name} · ${me.user.role}` };
   },
   getPermissions: () => load(),
+  /**
+   * What react-admin asks before it shows a button or a page (Delete in the edit toolbar, Edit,
+   * Create, bulk delete, links to show/edit pages): the actions GET /api/meta grants the caller.
+   */
+  async canAccess({ resource, action }) {
+    const meta = (await load()).resources.find((r) => r.name === resource);
+    return !!meta?.actions.includes(action);
+  },
 };
 
 /** Drops the cached permissions so a matrix change shows at once in this browser. */

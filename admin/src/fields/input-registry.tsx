@@ -4,6 +4,7 @@ import {
   BooleanInput,
   DateInput,
   DateTimeInput,
+  FormDataConsumer,
   NullableBooleanInput,
   NumberInput,
   ReferenceInput,
@@ -54,10 +55,20 @@ function JsonInput({ field }: { field: FieldMeta }) {
 /** An array whose elements must exist elsewhere (claim.modifiers in modifier.code): chips from that list. */
 function ElementsInput({ field }: { field: FieldMeta }) {
   const target = field.elementsReference!;
-  const { data = [] } = useGetList(target.resource, { pagination: { page: 1, perPage: 1000 }, sort: { field: target.field, order: 'ASC' } });
-  const choices = data.map((r) => ({ id: r[target.field], name: String(r[target.field]) }));
-  // Values the list does not know yet (or that the user may not list) still show as chips.
-  return <AutocompleteArrayInput source={field.name} label={field.label} choices={choices} onCreate={(v?: string) => ({ id: v, name: v })} fullWidth />;
+  const { data = [], isSuccess } = useGetList(target.resource, { pagination: { page: 1, perPage: 1000 }, sort: { field: target.field, order: 'ASC' } });
+  const known = data.map((r) => ({ id: r[target.field], name: String(r[target.field]) }));
+  const ids = new Set(known.map((c) => String(c.id)));
+  return (
+    <FormDataConsumer>
+      {({ formData }) => {
+        // Every value is a chip that can be removed, also one typed in that the list does not know
+        // (marked: the server refuses it) or one the user may not list.
+        const values: unknown[] = Array.isArray(formData?.[field.name]) ? formData[field.name] : [];
+        const extra = values.filter((v) => !ids.has(String(v))).map((v) => ({ id: v, name: isSuccess ? `${String(v)} (unknown)` : String(v) }));
+        return <AutocompleteArrayInput source={field.name} label={field.label} choices={[...known, ...extra]} onCreate={(v?: string) => ({ id: v?.trim(), name: v?.trim() })} fullWidth />;
+      }}
+    </FormDataConsumer>
+  );
 }
 
 /** Column type -> input. Server-managed (read-only) fields never reach here. */

@@ -1,6 +1,7 @@
 import { Alert, Box, Checkbox, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Title, useGetList, useNotify, useUpdate } from 'react-admin';
 import { reloadPermissions } from '../auth/auth-provider';
+import { useMetaOf } from '../data/use-meta';
 
 const ROLES = [
   ['practitioner', 'Practitioner'],
@@ -12,9 +13,13 @@ const ROLES = [
 
 type Item = { id: number; name: string; category_id: number } & Record<string, unknown>;
 
-/** Categories as sections, permissions as rows, roles as checkboxes; each click saves at once. */
+/**
+ * Categories as sections, permissions as rows, roles as checkboxes; each click saves at once.
+ * Whoever may read the matrix but not edit it (a supervisor following a link) sees it disabled.
+ */
 export function PermissionMatrix() {
   const notify = useNotify();
+  const mayEdit = !!useMetaOf('permission_item')?.actions.includes('edit');
   const [update] = useUpdate();
   const categories = useGetList('permission_category', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'id', order: 'ASC' } });
   const items = useGetList<Item>('permission_item', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'name', order: 'ASC' } });
@@ -58,7 +63,7 @@ export function PermissionMatrix() {
                   <TableCell>{item.name}</TableCell>
                   {ROLES.map(([key, label]) => (
                     <TableCell key={key} align="center" padding="checkbox">
-                      <Checkbox checked={!!item[key]} onChange={(e) => toggle(item, key, e.target.checked)} slotProps={{ input: { 'aria-label': `${item.name} for ${label}` } }} />
+                      <Checkbox checked={!!item[key]} disabled={!mayEdit} onChange={(e) => toggle(item, key, e.target.checked)} slotProps={{ input: { 'aria-label': `${item.name} for ${label}` } }} />
                     </TableCell>
                   ))}
                 </TableRow>

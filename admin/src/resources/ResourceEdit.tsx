@@ -1,7 +1,9 @@
 import { Alert, Button } from '@mui/material';
-import { Edit, useNotify, useRecordContext, useRefresh } from 'react-admin';
+import { Edit, ShowButton, TopToolbar, useNotify, useRecordContext, useRedirect, useRefresh } from 'react-admin';
+import { useParams } from 'react-router-dom';
+import { SetPasswordButton, USERS } from '../auth/SetPasswordButton';
 import { useResourceMeta } from '../data/use-meta';
-import { represent } from '../data/meta';
+import { represent, type ResourceMeta } from '../data/meta';
 import { withoutReason } from './ReasonInput';
 import { ResourceForm } from './ResourceForm';
 
@@ -19,6 +21,7 @@ export function ResourceEdit() {
   const meta = useResourceMeta();
   const notify = useNotify();
   const refresh = useRefresh();
+  const onMissing = useMissingRecord(meta);
   if (!meta) return null;
   const onError = (error: unknown) => {
     const e = error as HttpError;
@@ -43,10 +46,38 @@ export function ResourceEdit() {
     notify(e.body?.message ?? e.message ?? 'The change was not saved', { type: 'error' });
   };
   return (
-    <Edit mutationMode="pessimistic" transform={withoutReason} mutationOptions={{ onError }} title={<Title template={meta.representation} label={meta.singular} />} redirect="show">
+    <Edit
+      mutationMode="pessimistic"
+      transform={withoutReason}
+      mutationOptions={{ onError }}
+      queryOptions={{ onError: onMissing }}
+      actions={<EditActions meta={meta} />}
+      title={<Title template={meta.representation} label={meta.singular} />}
+      redirect="show"
+    >
       <ResourceForm meta={meta} />
     </Edit>
   );
+}
+
+function EditActions({ meta }: { meta: ResourceMeta }) {
+  return (
+    <TopToolbar>
+      {meta.actions.includes('show') && <ShowButton />}
+      {meta.name === USERS && <SetPasswordButton />}
+    </TopToolbar>
+  );
+}
+
+/** A record that cannot be read: say which one, then back to its list (react-admin's own default). */
+export function useMissingRecord(meta: ResourceMeta | undefined) {
+  const notify = useNotify();
+  const redirect = useRedirect();
+  const { id } = useParams();
+  return () => {
+    notify(`${meta?.singular ?? 'Record'} #${id} does not exist, or you may not see it`, { type: 'error' });
+    if (meta) redirect('list', meta.name);
+  };
 }
 
 export function Title({ template, label }: { template: string; label: string }) {

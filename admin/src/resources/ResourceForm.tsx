@@ -5,7 +5,11 @@ import { inputFor } from '../fields/input-registry';
 import { useReadable } from '../data/use-meta';
 import { ReasonInput } from './ReasonInput';
 
-/** One form for create and edit: writable fields grouped by the declared sections. */
+/**
+ * One form for create and edit: writable fields grouped by the declared sections. Leaving it with
+ * unsaved changes asks first. The toolbar's Delete is react-admin's, shown only when the
+ * authProvider's canAccess allows `<resource>.delete`.
+ */
 export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
   const readable = useReadable();
   const writable = meta.fields.filter((f) => !f.readOnly);
@@ -15,7 +19,7 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
   const rest = writable.filter((f) => !placed.has(f.name)).map((f) => f.name);
   const groups = [...sections, ...(rest.length ? [{ title: sections[0].title ? 'Other' : '', fields: rest }] : [])];
   return (
-    <SimpleForm {...props}>
+    <SimpleForm warnWhenUnsavedChanges {...props}>
       {groups.map((g) => (
         <Box key={g.title || 'fields'} sx={{ width: '100%', mb: 1 }}>
           {g.title && (

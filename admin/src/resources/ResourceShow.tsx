@@ -21,7 +21,8 @@ import { DOCUMENTS, type DocumentRecord } from '../documents/document-files';
 import type { ResourceMeta } from '../data/meta';
 import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
-import { Title } from './ResourceEdit';
+import { SetPasswordButton, USERS } from '../auth/SetPasswordButton';
+import { Title, useMissingRecord } from './ResourceEdit';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
   const readable = useReadable();
@@ -97,6 +98,7 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
   return (
     <TopToolbar>
       {meta.name === DOCUMENTS && <OwnFile />}
+      {meta.name === USERS && <SetPasswordButton />}
       {meta.actions.includes('edit') && <EditButton />}
       {meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" />}
     </TopToolbar>
@@ -121,11 +123,12 @@ function History({ meta }: { meta: ResourceMeta }) {
 export function ResourceShow() {
   const meta = useResourceMeta();
   const documentsMeta = useMetaOf(DOCUMENTS);
+  const onMissing = useMissingRecord(meta);
   if (!meta) return null;
   const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
   const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
   return (
-    <Show actions={<ShowActions meta={meta} />} title={<Title template={meta.representation} label={meta.singular} />}>
+    <Show actions={<ShowActions meta={meta} />} queryOptions={{ onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
       <TabbedShowLayout>
         <TabbedShowLayout.Tab label="Details">
           <Sections meta={meta} />

@@ -1,0 +1,38 @@
+import KeyIcon from '@mui/icons-material/Key';
+import { useState } from 'react';
+import { Button, useNotify, useRecordContext } from 'react-admin';
+import { API, httpClient } from '../data/http';
+import { represent } from '../data/meta';
+import { useCan, useMetaOf } from '../data/use-meta';
+import { PasswordDialog } from './PasswordDialog';
+
+/** The resource whose records are the people who sign in. */
+export const USERS = 'app_user';
+
+/** "Set password" on a user's page, for permission.manage (what the server's reset route requires). */
+export function SetPasswordButton() {
+  const record = useRecordContext();
+  const meta = useMetaOf(USERS);
+  const mayManage = useCan('permission.manage');
+  const notify = useNotify();
+  const [open, setOpen] = useState(false);
+  if (!record || !mayManage) return null;
+  const who = represent(meta?.representation, record);
+  return (
+    <>
+      <Button label="Set password" onClick={() => setOpen(true)}>
+        <KeyIcon />
+      </Button>
+      <PasswordDialog
+        open={open}
+        title={`Set the password of ${who}`}
+        askCurrent={false}
+        onClose={() => setOpen(false)}
+        submit={async ({ password }) => {
+          await httpClient(`${API}/${USERS}/${encodeURIComponent(record.id)}/password`, { method: 'POST', body: JSON.stringify({ password }) });
+          notify(`Password set for ${who}: their other sessions have ended`, { type: 'success' });
+        }}
+      />
+    </>
+  );
+}

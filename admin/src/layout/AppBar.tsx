@@ -1,0 +1,54 @@
+import PasswordIcon from '@mui/icons-material/Password';
+import { ListItemIcon, ListItemText, MenuItem } from '@mui/material';
+import { useState } from 'react';
+import { AppBar as RaAppBar, Logout, UserMenu, useNotify, useUserMenu } from 'react-admin';
+import { PasswordDialog } from '../auth/PasswordDialog';
+import { API, httpClient, tokenStore } from '../data/http';
+
+function ChangePasswordItem({ onOpen }: { onOpen: () => void }) {
+  const menu = useUserMenu();
+  return (
+    <MenuItem
+      onClick={() => {
+        menu?.onClose();
+        onOpen();
+      }}
+    >
+      <ListItemIcon>
+        <PasswordIcon fontSize="small" />
+      </ListItemIcon>
+      <ListItemText>Change my password</ListItemText>
+    </MenuItem>
+  );
+}
+
+/**
+ * The user menu: change one's own password, sign out. The dialog lives beside the menu, which
+ * unmounts its items when it closes.
+ */
+function AppUserMenu() {
+  const notify = useNotify();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <UserMenu>
+        <ChangePasswordItem onOpen={() => setOpen(true)} />
+        <Logout />
+      </UserMenu>
+      <PasswordDialog
+        open={open}
+        title="Change my password"
+        askCurrent
+        onClose={() => setOpen(false)}
+        submit={async ({ current, password }) => {
+          const { json } = await httpClient(`${API}/auth/password`, { method: 'POST', body: JSON.stringify({ current, password }) });
+          // The change ends every older session, this one included: carry on with the fresh token.
+          tokenStore.set(json.token);
+          notify('Your password was changed; your other sessions have ended', { type: 'success' });
+        }}
+      />
+    </>
+  );
+}
+
+export const AppBar = () => <RaAppBar userMenu={<AppUserMenu />} />;
