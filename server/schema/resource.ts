@@ -21,6 +21,8 @@ export interface FieldRule {
 }
 
 export interface ResourceOptions {
+  /** Fields only the server writes (a user's last sign-in): ignored in write bodies, read-only in forms. */
+  serverManaged?: string[];
   /** Value rules beyond the column types, per field. */
   rules?: Record<string, FieldRule>;
   /** Pairs of fields whose first may not exceed the second (group_size_min <= group_size_max). */

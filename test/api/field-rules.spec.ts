@@ -35,6 +35,15 @@ describe('declared value rules', () => {
     expect(await one(`SELECT id FROM fee_schedule_code WHERE procedure_code = 'R1'`)).toBeUndefined();
   });
 
+  it('ignores fields only the server writes (a user\'s last sign-in), and tells the console they are read-only', async () => {
+    const user = await one(`SELECT id, last_login FROM app_user WHERE last_login IS NOT NULL ORDER BY id LIMIT 1`);
+    const res = await ctx.api('PUT', `/app_user/${user.id}`, { last_login: '2001-01-01T00:00:00Z', department: 'Rules' });
+    expect(res.status).toBe(200);
+    expect((await one(`SELECT last_login FROM app_user WHERE id = $1`, [user.id])).last_login).toEqual(user.last_login);
+    const meta = (await ctx.api('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'app_user');
+    expect(meta.fields.find((f: { name: string }) => f.name === 'last_login').readOnly).toBe(true);
+  });
+
   it('accepts values within the rules', async () => {
     const student = await one(`SELECT id FROM student ORDER BY id LIMIT 1`);
     const res = await ctx.api('PUT', `/student/${student.id}`, { grade: 12, birthdate: '2012-03-04' });

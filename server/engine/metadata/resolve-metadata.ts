@@ -77,7 +77,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         prop.kind === ReferenceKind.MANY_TO_ONE
           ? { resource: prop.targetMeta!.tableName, field: prop.referencedColumnNames?.[0] ?? 'id' }
           : (options.references?.[column] ? { resource: options.references[column], field: 'id' } : null);
-      const readOnly = SERVER_MANAGED.has(column) || !!options.readOnly;
+      const readOnly = SERVER_MANAGED.has(column) || !!options.serverManaged?.includes(column) || !!options.readOnly;
       const nullable = !!prop.nullable || !!prop.primary;
       const dflt = sqlDefault(prop);
       const elements = options.elementsReference?.[column];
@@ -124,6 +124,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...(options.listFields ?? []),
       ...Object.values(options.sections ?? {}).flat(),
       ...Object.keys(options.rules ?? {}),
+      ...(options.serverManaged ?? []),
       ...(options.ordered ?? []).flat(),
       ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),
     ];
