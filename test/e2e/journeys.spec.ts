@@ -158,6 +158,28 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
+  it('support sees and picks the practitioner of a student by name, though they may not list users', async () => {
+    const s = await signInAs(ctx.browser, ctx.app.url, 'support');
+    const { page } = s;
+    const student = await one(`SELECT s.id, u.first_name, u.last_name FROM student s JOIN app_user u ON u.id = s.practitioner_id ORDER BY s.id LIMIT 1`);
+    const other = await one(`SELECT id, first_name, last_name FROM app_user WHERE role = 'Practitioner' AND (first_name, last_name) <> ($1, $2) ORDER BY id LIMIT 1`, [student.first_name, student.last_name]);
+    await page.goto(`${ctx.app.url}/#/student/${student.id}/show`);
+    await page.getByText(`${student.first_name} ${student.last_name}`).first().waitFor();
+    // A name, not a link to a user page support may not open.
+    expect(await page.getByRole('link', { name: `${student.first_name} ${student.last_name}` }).count()).toBe(0);
+    await s.shot('support-6-practitioner-by-name');
+    await page.goto(`${ctx.app.url}/#/student/${student.id}`);
+    const picker = page.getByRole('combobox', { name: 'Practitioner' });
+    await expect(picker.inputValue()).resolves.toBe(`${student.first_name} ${student.last_name}`);
+    await picker.fill(other.last_name);
+    await page.getByRole('option', { name: `${other.first_name} ${other.last_name}` }).first().click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(new RegExp(`#/student/${student.id}/show`));
+    expect((await one(`SELECT practitioner_id FROM student WHERE id = $1`, [student.id])).practitioner_id).toBe(other.id);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
+
   it('a supervisor filters the audit browser by user and table and opens a record\'s history', async () => {
     const support = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
     await support('PUT', '/student/12', { comments: 'note from support' }, { 'x-change-reason': 'audit journey' });

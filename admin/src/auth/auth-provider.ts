@@ -1,5 +1,5 @@
 import type { AuthProvider } from 'react-admin';
-import { API, httpClient, tokenStore } from '../data/http';
+import { API, httpClient, labelsOnly, tokenStore } from '../data/http';
 import type { Permissions } from '../data/meta';
 
 let cached: Promise<Permissions> | null = null;
@@ -13,9 +13,13 @@ export function loadedPermissions(): Permissions | null {
 /** Who the user is and what they may use: /auth/me plus /meta, fetched once per sign-in. */
 function load(): Promise<Permissions> {
   // Signed out: nothing to ask the server (it would only answer 401).
-  if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [] });
+  if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [], labels: [] });
   cached ??= Promise.all([httpClient(`${API}/auth/me`), httpClient(`${API}/meta`)])
-    .then(([me, meta]) => (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources }))
+    .then(([me, meta]) => {
+      labelsOnly.clear();
+      for (const l of meta.json.labels ?? []) labelsOnly.add(l.name);
+      return (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources, labels: meta.json.labels ?? [] });
+    })
     .catch((error) => {
       cached = null;
       throw error;

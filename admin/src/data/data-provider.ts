@@ -1,6 +1,6 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider, Identifier } from 'react-admin';
-import { API, httpClient } from './http';
+import { API, httpClient, labelsOnly, listPath } from './http';
 
 /** Reasons typed in forms, waiting for the write they belong to (see ReasonInput). */
 export const pendingReason = { value: null as string | null };
@@ -43,10 +43,15 @@ export const dataProvider = {
       range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
       filter: JSON.stringify(params.filter ?? {}),
     });
-    const { headers, json } = await httpClient(`${API}/${resource}?${query}`, { signal: params.signal });
+    const { headers, json } = await httpClient(`${listPath(resource)}?${query}`, { signal: params.signal });
     const total = Number(headers.get('content-range')?.split('/').pop());
     return { data: json, total, meta: { approximate: headers.get('x-total-approximate') === 'true' } };
   },
+  // References to a resource the user may only read labels of are resolved through its labels.
+  getMany: (resource, params) =>
+    labelsOnly.has(resource)
+      ? httpClient(`${listPath(resource)}?${new URLSearchParams({ filter: JSON.stringify({ id: params.ids }), range: JSON.stringify([0, Math.max(0, params.ids.length - 1)]) })}`, { signal: params.signal }).then(({ json }) => ({ data: json }))
+      : base.getMany(resource, params),
   create: (resource, params) =>
     write(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
   update: (resource, params) =>

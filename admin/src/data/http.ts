@@ -19,3 +19,12 @@ export function httpClient(url: string, options: fetchUtils.Options & { reason?:
   const { reason: _reason, ...rest } = options;
   return fetchUtils.fetchJson(url, { ...rest, headers });
 }
+
+/**
+ * Resources read through `/api/<name>/labels` (id and the fields a record is shown by): the user
+ * may not list them, but records they may show refer to them. Set when the permissions load.
+ */
+export const labelsOnly = new Set<string>();
+
+/** The list path of a resource: its labels when that is all the user may read of it. */
+export const listPath = (resource: string) => `${API}/${resource}${labelsOnly.has(resource) ? '/labels' : ''}`;

@@ -41,6 +41,8 @@ export interface Permissions {
   granted: string[];
   resources: ResourceMeta[];
   role: string;
+  /** Resources the user may not list but whose records' labels they may read (references). */
+  labels: { name: string; singular: string; representation: string }[];
 }
 
 /** Fills a representation template (`{last_name}, {first_name}`) from a record. */

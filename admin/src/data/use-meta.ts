@@ -18,7 +18,11 @@ export function useCan(permission: string): boolean {
   return usePerms()?.granted.includes(permission) ?? false;
 }
 
-/** Names of the resources the user may read: references to others show raw values. */
+/**
+ * Names of the resources the user may read, or read the labels of: references to them show what
+ * they name (linked where the user may show them); references to others show raw values.
+ */
 export function useReadable(): Set<string> {
-  return new Set((usePerms()?.resources ?? []).map((r) => r.name));
+  const perms = usePerms();
+  return new Set([...(perms?.resources ?? []), ...(perms?.labels ?? [])].map((r) => r.name));
 }

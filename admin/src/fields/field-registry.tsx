@@ -10,6 +10,7 @@ import {
 } from 'react-admin';
 import { isMoney, represent, type FieldMeta } from '../data/meta';
 import { keyReferenceColumn } from './KeyReference';
+import { labelsOnly } from '../data/http';
 
 function Chips({ source }: { source: string }) {
   const record = useRecordContext();
@@ -45,7 +46,7 @@ export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable
     if (field.reference.field !== 'id') return keyReferenceColumn(field, common);
     const { resource, representation } = field.reference;
     return (
-      <ReferenceField {...common} reference={resource} link="show" emptyText="">
+      <ReferenceField {...common} reference={resource} link={labelsOnly.has(resource) ? false : 'show'} emptyText="">
         <FunctionField render={(r: Record<string, unknown>) => represent(representation, r)} />
       </ReferenceField>
     );
