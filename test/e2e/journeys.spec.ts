@@ -180,6 +180,23 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
+  it('locks the fields the server would refuse: an admin\'s own role and status, open on another user', async () => {
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const { page } = s;
+    const me = await one(`SELECT id FROM app_user WHERE email = $1`, [DEMO.admin]);
+    const other = await one(`SELECT id FROM app_user WHERE email = $1`, [DEMO.support]);
+    await page.goto(`${ctx.app.url}/#/app_user/${me.id}`);
+    await page.getByText('Locked: cannot be changed on your own account').first().waitFor();
+    await expect(page.getByRole('combobox', { name: 'Role' }).getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(page.getByLabel('Department').isDisabled()).resolves.toBe(false);
+    await s.shot('admin-6-own-account-locked');
+    await page.goto(`${ctx.app.url}/#/app_user/${other.id}`);
+    await page.getByLabel('Department').waitFor();
+    expect(await page.getByText(/^Locked:/).count()).toBe(0);
+    await expect(page.getByRole('combobox', { name: 'Role' }).getAttribute('aria-disabled')).resolves.not.toBe('true');
+    await s.close();
+  }, 120_000);
+
   it('a supervisor filters the audit browser by user and table and opens a record\'s history', async () => {
     const support = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
     await support('PUT', '/student/12', { comments: 'note from support' }, { 'x-change-reason': 'audit journey' });

@@ -16,6 +16,8 @@ export interface FieldMeta {
   sortable: boolean;
   multiline: boolean;
   sensitive: boolean;
+  /** Why the signed-in user may not change this field (a permission they lack), or null. */
+  locked: string | null;
 }
 
 export interface ResourceMeta {
@@ -31,6 +33,8 @@ export interface ResourceMeta {
   /** `document`: the document type attached to the record that the section links (or null). */
   sections: { title: string; fields: string[]; document: string | null }[];
   editedFrom: string[];
+  /** Fields nobody changes on their own record (their own role, status): locked there. */
+  selfProtected: string[];
   /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
   createDefaults: Record<string, unknown>;
   referencedBy: { resource: string; field: string }[];

@@ -1,6 +1,7 @@
 import { Box, Typography } from '@mui/material';
-import { SimpleForm, type SimpleFormProps } from 'react-admin';
-import type { ResourceMeta } from '../data/meta';
+import { cloneElement, type ReactElement } from 'react';
+import { SimpleForm, useGetIdentity, useRecordContext, type SimpleFormProps } from 'react-admin';
+import type { FieldMeta, ResourceMeta } from '../data/meta';
 import { inputFor } from '../fields/input-registry';
 import { useReadable } from '../data/use-meta';
 import { ReasonInput } from './ReasonInput';
@@ -12,6 +13,15 @@ import { ReasonInput } from './ReasonInput';
  */
 export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
   const readable = useReadable();
+  const record = useRecordContext();
+  const { identity } = useGetIdentity();
+  const own = !!record && !!identity && record.id === identity.id && meta.selfProtected.length > 0;
+  // Fields the server would refuse to change are shown locked, with the reason, not offered.
+  const input = (f: FieldMeta) => {
+    const why = f.locked ?? (own && meta.selfProtected.includes(f.name) ? 'cannot be changed on your own account' : null);
+    const element = inputFor(f, readable) as ReactElement<Record<string, unknown>>;
+    return why ? cloneElement(element, { disabled: true, helperText: `Locked: ${why}` }) : element;
+  };
   const writable = meta.fields.filter((f) => !f.readOnly);
   const names = new Set(writable.map((f) => f.name));
   const sections = meta.sections.length ? meta.sections : [{ title: '', fields: writable.map((f) => f.name) }];
@@ -28,7 +38,7 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
             </Typography>
           )}
           <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, columnGap: 2 }}>
-            {g.fields.filter((n) => names.has(n)).map((n) => inputFor(writable.find((f) => f.name === n)!, readable))}
+            {g.fields.filter((n) => names.has(n)).map((n) => input(writable.find((f) => f.name === n)!))}
           </Box>
         </Box>
       ))}

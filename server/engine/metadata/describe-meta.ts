@@ -41,6 +41,10 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       multiline: f.multiline,
       sensitive: f.sensitive,
       rule: f.rule,
+      /** Why this caller may not change the field on any record (a permission it needs), or null. */
+      locked: caller.refusesWrite(resource, f, null),
     })),
+    /** Fields nobody changes on their own record (a user's own role): the console locks them there. */
+    selfProtected: resource.options.selfProtected ?? [],
   };
 }
