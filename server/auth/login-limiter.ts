@@ -35,7 +35,8 @@ export class LoginLimiter {
     const [a, b] = await Promise.all([this.account.get(email), this.address.get(address)]);
     const wait = Math.max(LoginLimiter.blocked(a, this.limits.perAccount), LoginLimiter.blocked(b, this.limits.perAddress));
     if (wait > 0) {
-      throw new AppError('TOO_MANY_REQUESTS', 'Too many failed sign-ins; try again later', undefined, undefined, { 'Retry-After': String(wait) });
+      const when = wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+      throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins; try again in ${when}`, undefined, undefined, { 'Retry-After': String(wait) });
     }
   }
 

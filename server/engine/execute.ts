@@ -367,7 +367,7 @@ export class ResourceEngine {
     if (version && body && typeof body === 'object' && version in body) {
       const sent = (body as Row)[version];
       const parsed = sent === null ? { ok: true } : parseValue(resource.field.get(version)!, sent, 'write');
-      if (!parsed.ok) throw new AppError('VALIDATION', `${version} must be the value you loaded`, { [version]: 'must be a timestamp' });
+      if (!parsed.ok) throw new AppError('VALIDATION', `${version} must be a timestamp: send back the value you loaded`, { [version]: 'must be a timestamp: send back the value you loaded' });
       if (!sameValue(resource.field.get(version)!, sent, current[version])) {
         throw new AppError('CONFLICT', 'Someone else changed this record since you loaded it. Reload it to see their change, then edit again.', undefined, { current });
       }

@@ -146,7 +146,10 @@ describe('login abuse', () => {
     for (let i = 0; i < 5; i++) expect((await login(email, 'nope-nope-nope')).status).toBe(401);
     const blocked = await login(email, demoPassword(email));
     expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const wait = Number(blocked.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    // The message says how long, as the header does.
+    expect(blocked.body.message).toBe(`Too many failed sign-ins; try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}`);
   });
 
   it('blocks a client address after failures spread over many accounts', async () => {

@@ -94,7 +94,7 @@ const cases: Case[] = [
   ['NUL inside JSONB', 'PUT', '/claim/1', { remittance_data: { note: 'a\u0000' } }, undefined, 400],
   ['JSONB nested 100 deep', 'PUT', '/claim/1', { remittance_data: deep(100) }, undefined, 400],
   ['invalid time', 'PUT', '/service/1', { service_time: '25:00' }, undefined, 400],
-  ['timestamp without a zone', 'PUT', '/app_user/1', { last_login: '2025-01-01 10:00' }, undefined, 400],
+  ['timestamp without a zone (the lock version)', 'PUT', '/claim/1', { updated_at: '2025-01-01 10:00' }, undefined, 400],
   ['file names no resource', 'PUT', '/file_metadata/1', { entity_table: 'pg_authid' }, undefined, 400],
   ['duplicate unique value', 'PUT', '/claim/2', { claim_number: 'CLM-00000001' }, undefined, 409],
   ['reference to a missing parent', 'PUT', '/service/1', { student_id: 999999 }, undefined, 409],
