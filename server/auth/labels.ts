@@ -17,17 +17,14 @@ export function mayReadLabels(caller: Caller, resource: ResourceMeta, all: Map<s
 }
 
 /** The fields a label shows: id, the representation's placeholders, and the keys referred to. */
-export function labelFields(resource: ResourceMeta, all: Map<string, ResourceMeta>): Set<string> {
+export function labelFields(resource: ResourceMeta): Set<string> {
   const names = new Set(['id', ...[...resource.representation.matchAll(/\{(\w+)\}/g)].map((m) => m[1])]);
-  for (const r of resource.referencedBy) {
-    const key = all.get(r.resource)?.field.get(r.field)?.reference?.field;
-    if (key) names.add(key);
-  }
+  for (const r of resource.referencedBy) names.add(r.key);
   return names;
 }
 
 /** The caller, seeing only a resource's label fields (lists, filters, `q` and sorting follow). */
-export function labelsCaller(caller: Caller, resource: ResourceMeta, all: Map<string, ResourceMeta>): Caller {
-  const shown = labelFields(resource, all);
+export function labelsCaller(caller: Caller, resource: ResourceMeta): Caller {
+  const shown = labelFields(resource);
   return { ...caller, sees: (r, field) => caller.sees(r, field) && (r !== resource || shown.has(field.name)) };
 }

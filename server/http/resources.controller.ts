@@ -67,7 +67,7 @@ export class ResourcesController {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     if (!mayReadLabels(caller, resource, this.engine.resources)) throw new AppError('FORBIDDEN', `You may not read ${resource.label.toLowerCase()}`);
-    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), labelsCaller(caller, resource, this.engine.resources)));
+    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), labelsCaller(caller, resource)));
   }
 
   /** The filtered list as CSV, every matching row (no page limit), streamed. */

@@ -40,7 +40,7 @@ describe('GET /api/meta', () => {
     expect(field('service', 'student_id').reference).toEqual({ resource: 'student', field: 'id', representation: '{last_name}, {first_name} ({ssid})' });
     expect(field('claim', 'student_ssid').reference).toEqual({ resource: 'student', field: 'ssid', representation: '{last_name}, {first_name} ({ssid})' });
     expect(field('audit_log', 'user_id').reference).toMatchObject({ resource: 'app_user' });
-    expect(meta.student.referencedBy).toEqual(expect.arrayContaining([{ resource: 'service', field: 'student_id' }, { resource: 'group_membership', field: 'student_id' }]));
+    expect(meta.student.referencedBy).toEqual(expect.arrayContaining([{ resource: 'service', field: 'student_id', key: 'id' }, { resource: 'group_membership', field: 'student_id', key: 'id' }, { resource: 'claim', field: 'student_ssid', key: 'ssid' }]));
   });
 
   it('lists the enum choices the dictionary gives', () => {

@@ -180,6 +180,23 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
+  it('lists a student\'s claims (referred to by SSID, not id) under Related, and starts a new one for that student', async () => {
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const { page } = s;
+    const student = await one(`SELECT s.id, s.ssid, min(c.claim_number) AS claim FROM student s JOIN claim c ON c.student_ssid = s.ssid GROUP BY s.id, s.ssid ORDER BY s.id LIMIT 1`);
+    await page.goto(`${ctx.app.url}/#/student/${student.id}/show/related`);
+    const claims = page.getByTestId('related-claim');
+    await claims.getByText(student.claim).waitFor();
+    await s.shot('admin-7-student-related-claims');
+    await claims.getByRole('link', { name: 'New' }).click();
+    await page.waitForURL(/#\/claim\/create/);
+    // The picker shows the student once their label has loaded.
+    const picker = page.getByLabel('Student SSID');
+    await page.waitForFunction((el) => (el as HTMLInputElement).value !== '', await picker.elementHandle(), { timeout: 10_000 }).catch(() => undefined);
+    await expect(picker.inputValue()).resolves.toMatch(new RegExp(student.ssid));
+    await s.close();
+  }, 120_000);
+
   it('locks the fields the server would refuse: an admin\'s own role and status, open on another user', async () => {
     const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;

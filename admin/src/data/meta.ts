@@ -37,7 +37,8 @@ export interface ResourceMeta {
   selfProtected: string[];
   /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
   createDefaults: Record<string, unknown>;
-  referencedBy: { resource: string; field: string }[];
+  /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */
+  referencedBy: { resource: string; field: string; key: string }[];
   fields: FieldMeta[];
 }
 

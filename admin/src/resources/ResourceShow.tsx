@@ -54,7 +54,7 @@ function Sections({ meta }: { meta: ResourceMeta }) {
 }
 
 /** Records of another resource pointing here; join tables get Add and Remove (edited from the parent). */
-function Related({ child, field, parent }: { child: string; field: string; parent: ResourceMeta }) {
+function Related({ child, field, keyField, parent }: { child: string; field: string; keyField: string; parent: ResourceMeta }) {
   const meta = useMetaOf(child);
   const record = useRecordContext();
   const readable = useReadable();
@@ -71,14 +71,14 @@ function Related({ child, field, parent }: { child: string; field: string; paren
         {meta.actions.includes('create') && (
           <Button
             component={Link}
-            to={`/${child}/create?source=${encodeURIComponent(JSON.stringify({ [field]: record.id }))}&redirect=${encodeURIComponent(back)}`}
+            to={`/${child}/create?source=${encodeURIComponent(JSON.stringify({ [field]: record[keyField] }))}&redirect=${encodeURIComponent(back)}`}
             label={joined ? 'Add' : 'New'}
           >
             <AddIcon />
           </Button>
         )}
       </Box>
-      <ReferenceManyField reference={child} target={field} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }}>
+      <ReferenceManyField reference={child} target={field} source={keyField} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }}>
         <Datagrid rowClick={joined ? false : 'show'} bulkActionButtons={false} empty={<Typography variant="body2">None</Typography>}>
           {columns.map((f) => fieldFor(f, { inList: true, readable }))}
           {joined && meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" redirect={false} label="Remove" />}
@@ -136,7 +136,7 @@ export function ResourceShow() {
         {related.length > 0 && (
           <TabbedShowLayout.Tab label="Related" path="related">
             {related.map((r) => (
-              <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} parent={meta} />
+              <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} keyField={r.key} parent={meta} />
             ))}
           </TabbedShowLayout.Tab>
         )}

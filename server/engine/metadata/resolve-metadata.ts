@@ -158,8 +158,8 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         const target = resources.get(ref.resource);
         if (!target?.field.has(ref.field)) throw new Error(`${resource.name}.${f.name}: references unknown ${ref.resource}.${ref.field}`);
       }
-      if (f.reference && f.reference.field === 'id' && !SERVER_MANAGED.has(f.name)) {
-        resources.get(f.reference.resource)!.referencedBy.push({ resource: resource.name, field: f.name });
+      if (f.reference && !SERVER_MANAGED.has(f.name)) {
+        resources.get(f.reference.resource)!.referencedBy.push({ resource: resource.name, field: f.name, key: f.reference.field });
       }
     }
   }

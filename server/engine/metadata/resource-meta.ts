@@ -67,7 +67,10 @@ export interface ResourceMeta {
   sections: { title: string; fields: string[]; document: string | null }[];
   askReason: boolean;
   editedFrom: string[];
-  /** Resources whose references point here (for related lists and delete messages). */
-  referencedBy: { resource: string; field: string }[];
+  /**
+   * Resources whose references point here (for related lists and labels): `field` in `resource`
+   * holds this resource's `key` (`id`, or a natural key such as a student's `ssid`).
+   */
+  referencedBy: { resource: string; field: string; key: string }[];
   options: ResourceOptions;
 }
