@@ -18,13 +18,20 @@ export interface BulkUpdateRequest {
   data: Record<string, unknown>;
 }
 
+/** A selection of records: a non-empty list of ids (repeats dropped), at most MAX_BULK_ROWS. */
+export function parseIds(ids: unknown): number[] {
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isSafeInteger(id) && id > 0)) {
+    throw new AppError('BAD_REQUEST', '"ids" must be a non-empty list of record ids');
+  }
+  if (ids.length > MAX_BULK_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `At most ${MAX_BULK_ROWS} records at once`);
+  return [...new Set(ids as number[])];
+}
+
 export function parseBulkUpdateRequest(body: unknown): BulkUpdateRequest {
   if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids | filter, data}');
   const { ids, filter, data } = body;
   if ((ids === undefined) === (filter === undefined)) throw new AppError('BAD_REQUEST', 'Name the rows by "ids" or by "filter" (one of them)');
-  if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => Number.isSafeInteger(id) && id > 0))) {
-    throw new AppError('BAD_REQUEST', '"ids" must be a non-empty list of record ids');
-  }
+  if (ids !== undefined) parseIds(ids);
   if (filter !== undefined && !isPlainObject(filter)) throw new AppError('BAD_REQUEST', '"filter" must be a list filter object');
   if (!isPlainObject(data) || Object.keys(data).length === 0) throw new AppError('BAD_REQUEST', '"data" must set at least one field');
   return { ids: ids as number[] | undefined, filter: filter as Record<string, unknown> | undefined, data };

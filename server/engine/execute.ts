@@ -390,14 +390,28 @@ export class ResourceEngine {
   }
 
   async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {
+    const { rows } = await this.removeMany(resource, [id], caller, reason);
+    return rows[0];
+  }
+
+  /**
+   * Deletes records in one transaction, so one change set that one undo brings back (with what
+   * the deletes cascaded to). Each must be within the caller's write scope: one that is not, or is
+   * gone, is a 404 and nothing is deleted.
+   */
+  async removeMany(resource: ResourceMeta, ids: number[], caller: Caller, reason?: string | null): Promise<{ rows: Row[]; txid: number }> {
     this.writable(resource);
-    let image: Row = {};
+    const images: Row[] = [];
     const removed = await this.writeTo(resource, caller, reason, async (tx) => {
-      const current = await this.getOne(resource, id, caller, tx, true);
-      [image] = await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id]);
-      return current;
+      const rows: Row[] = [];
+      for (const id of ids) {
+        rows.push(await this.getOne(resource, id, caller, tx, true));
+        images.push(...(await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id])));
+      }
+      const [{ txid }] = await this.query(tx, 'SELECT txid_current()::bigint AS txid', []);
+      return { rows, txid: Number(txid) };
     });
-    await this.committed([{ resource: resource.name, action: 'deleted', row: image }]);
+    await this.committed(images.map((row) => ({ resource: resource.name, action: 'deleted' as const, row })));
     return removed;
   }
 

@@ -2,7 +2,9 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/co
 import type { FastifyRequest } from 'fastify';
 import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
-import { bulkUpdate, parseBulkUpdateRequest } from '../bulk/bulk-update.js';
+import { bulkUpdate, parseBulkUpdateRequest, parseIds } from '../bulk/bulk-update.js';
+import { isPlainObject } from '../engine/validate/validate-payload.js';
+import { AppError } from '../errors/app-error.js';
 import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { changeReason, jsonBody } from './request-context.js';
@@ -60,6 +62,23 @@ export class BulkController {
   @HttpCode(200)
   applyBulkUpdate(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     return this.bulkUpdate(name, body, req, true);
+  }
+
+  /**
+   * Deletes the selected records as one change set (one undo brings them all back, with what the
+   * deletes cascaded to): react-admin's bulk delete. All or none: one out of reach is a 404.
+   */
+  @Post(':resource/bulk-delete')
+  @HttpCode(200)
+  async bulkDelete(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    const resource = this.engine.resource(name);
+    authorize(caller, resource, 'delete');
+    const request = jsonBody(req, body);
+    if (!isPlainObject(request)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids}');
+    const ids = parseIds(request.ids);
+    const { rows, txid } = await patiently(req, () => this.engine.removeMany(resource, ids, caller, changeReason(req)));
+    return { deleted: rows.map((r) => r.id), txid };
   }
 
   private async import(name: string, body: unknown, req: FastifyRequest, apply: boolean) {

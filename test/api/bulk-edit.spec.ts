@@ -71,3 +71,48 @@ describe('bulk edit', () => {
     }
   });
 });
+
+describe('bulk delete', () => {
+  const codes = async () => (await ctx.db.pool.query(`SELECT id FROM fee_schedule_code ORDER BY id`)).rows.map((r) => Number(r.id));
+  const links = async (ids: number[]) => Number((await ctx.db.pool.query(`SELECT count(*) FROM fee_code_practitioner_type WHERE fee_schedule_code_id = ANY($1)`, [ids])).rows[0].count);
+
+  it('deletes the selected records as one change set, and one undo brings them back with what they cascaded to', async () => {
+    const before = await codes();
+    const picked = before.slice(0, 3);
+    const linked = await links(picked);
+    expect(linked).toBeGreaterThan(0);
+    const res = await ctx.api('POST', '/fee_schedule_code/bulk-delete', { ids: [...picked, picked[0]] }, { 'x-change-reason': 'retired codes' });
+    expect(res.status).toBe(200);
+    expect(res.body.deleted).toEqual(picked);
+    expect(await codes()).toEqual(before.filter((id) => !picked.includes(id)));
+    expect(await links(picked)).toBe(0);
+    const events = (await ctx.db.pool.query(`SELECT DISTINCT txid, reason FROM audit_log WHERE txid = $1`, [res.body.txid])).rows;
+    expect(events).toEqual([{ txid: String(res.body.txid), reason: 'retired codes' }]);
+    expect((await ctx.api('POST', `/audit_log/revert-change-set/${res.body.txid}`)).status).toBe(200);
+    expect(await codes()).toEqual(before);
+    expect(await links(picked)).toBe(linked);
+  });
+
+  it('deletes nothing when one record is missing or out of reach, and refuses bad selections and missing permission', async () => {
+    const support = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'support'));
+    const practitioner = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'practitioner'));
+    const districtAdmin = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'districtAdmin'));
+    const before = await codes();
+    const events = await auditCount(); // after the sign-ins, which are audited
+    expect((await ctx.api('POST', '/fee_schedule_code/bulk-delete', { ids: [before[0], 999999] })).status).toBe(404);
+    for (const body of [{}, { ids: [] }, { ids: ['1'] }, { ids: [0] }, [1, 2], { ids: Array.from({ length: 5001 }, (_, i) => i + 1) }]) {
+      const res = await ctx.api('POST', '/fee_schedule_code/bulk-delete', body);
+      expect([400, 413]).toContain(res.status);
+    }
+    expect((await support('POST', '/claim/bulk-delete', { ids: [1] })).status).toBe(403);
+    expect((await practitioner('POST', '/student/bulk-delete', { ids: [1] })).status).toBe(403);
+    expect(await codes()).toEqual(before);
+    // A district admin may delete claims, but not one of another district: then none is deleted.
+    const { districts } = (await ctx.db.pool.query(`SELECT districts FROM app_user WHERE email = 'district.admin@demo.kcsos.invalid'`)).rows[0];
+    const inside = (await ctx.db.pool.query(`SELECT id FROM claim WHERE district = ANY($1) ORDER BY id LIMIT 1`, [districts])).rows[0].id;
+    const outside = (await ctx.db.pool.query(`SELECT id FROM claim WHERE NOT district = ANY($1) ORDER BY id LIMIT 1`, [districts])).rows[0].id;
+    expect((await districtAdmin('POST', '/claim/bulk-delete', { ids: [inside, outside] })).status).toBe(404);
+    expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM claim WHERE id = ANY($1)`, [[inside, outside]])).rows[0].n).toBe(2);
+    expect(await auditCount()).toBe(events);
+  });
+});

@@ -114,4 +114,28 @@ describe('bulk work in the console (Chromium)', () => {
     expect(s.errors).toEqual([]);
     await s.close();
   }, 120_000);
+
+  it('an admin deletes three selected modifiers as one change set, undone as one from the audit trail', async () => {
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const { page } = s;
+    await page.goto(`${ctx.app.url}/#/modifier?sort=id&order=DESC`);
+    const rows = page.locator('table tbody tr');
+    await rows.nth(2).waitFor();
+    const before = Number((await ctx.db.pool.query(`SELECT count(*) FROM modifier`)).rows[0].count);
+    for (let i = 0; i < 3; i++) await rows.nth(i).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/3 modifiers deleted/i).waitFor();
+    expect(Number((await ctx.db.pool.query(`SELECT count(*) FROM modifier`)).rows[0].count)).toBe(before - 3);
+    const sets = (await ctx.db.pool.query(`SELECT DISTINCT txid FROM audit_log WHERE table_name = 'modifier' AND action = 'DELETE'`)).rows;
+    expect(sets).toHaveLength(1);
+    await page.goto(`${ctx.app.url}/#/audit_log?filter=${encodeURIComponent(JSON.stringify({ txid: Number(sets[0].txid) }))}`);
+    await page.locator('table tbody tr').nth(2).waitFor();
+    await page.getByRole('button', { name: 'Undo change set' }).first().click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(new RegExp(`Undid change set ${sets[0].txid} \\(\\d+ events\\)`)).waitFor();
+    expect(Number((await ctx.db.pool.query(`SELECT count(*) FROM modifier`)).rows[0].count)).toBe(before);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 120_000);
 });

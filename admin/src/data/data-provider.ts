@@ -56,6 +56,9 @@ export const dataProvider = {
     write(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
   update: (resource, params) =>
     write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
+  // A bulk delete is one change set on the server: one undo in the audit trail brings it all back.
+  deleteMany: (resource, params) =>
+    write(httpClient(`${API}/${resource}/bulk-delete`, { method: 'POST', body: JSON.stringify({ ids: params.ids }), reason: takeReason() })).then(({ json }) => ({ data: json.deleted })),
   delete: (resource, params) =>
     write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() })).then(({ json }) => ({ data: json })),
   getHistory: (resource: string, id: Identifier) => httpClient(`${API}/${resource}/${encodeURIComponent(id)}/history`).then(({ json }) => json as AuditEvent[]),
