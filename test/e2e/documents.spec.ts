@@ -78,4 +78,15 @@ describe('documents (Chromium)', () => {
     expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM file_metadata WHERE file_name = 'report.pdf'`)).rows[0].n).toBe(0);
     await support.close();
   }, 60_000);
+
+  it('offers no preview or download for a row that only describes a file (the seeded consents)', async () => {
+    const seeded = (await ctx.db.pool.query(`SELECT entity_id FROM file_metadata WHERE entity_table = 'student' AND checksum IS NULL ORDER BY id LIMIT 1`)).rows[0];
+    const s = await signInAs(ctx.browser, ctx.app.url, 'support');
+    const { page } = s;
+    await page.goto(`${ctx.app.url}/#/student/${seeded.entity_id}/show`);
+    const consent = page.getByTestId('section-document-Parental Consent');
+    await consent.getByText('no stored file (metadata only)').waitFor();
+    expect(await consent.getByRole('button', { name: /^(Preview|Download) / }).count()).toBe(0);
+    await s.close();
+  }, 60_000);
 });

@@ -16,6 +16,14 @@ const size = (n: number | null) => (n === null ? '' : n < 1024 * 1024 ? `${Math.
 export function DocumentActions({ doc }: { doc: DocumentRecord }) {
   const notify = useNotify();
   const [open, setOpen] = useState(false);
+  // A row with no stored bytes (metadata only) has nothing to preview or download.
+  if (!doc.checksum) {
+    return (
+      <Typography variant="caption" color="text.secondary">
+        no stored file (metadata only)
+      </Typography>
+    );
+  }
   return (
     <>
       {previewable(doc.mime_type) && (

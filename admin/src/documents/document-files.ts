@@ -11,6 +11,8 @@ export interface DocumentRecord {
   mime_type: string | null;
   file_size_bytes: number | null;
   uploaded_at: string | null;
+  /** SHA-256 of the stored bytes; null for a row that only describes a file (the seeded consents). */
+  checksum: string | null;
 }
 
 const auth = (): Record<string, string> => {
