@@ -327,6 +327,7 @@ export class ResourceEngine {
 
   private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {
     await this.checkValueReferences(resource, values, tx, caller);
+    await this.checkUniqueTogether(resource, values, null, tx);
     for (const [name, value] of Object.entries(await this.copiedValues(resource, Object.keys(values), values, tx))) {
       if (values[name] === undefined || values[name] === null) values[name] = value;
     }
@@ -378,6 +379,7 @@ export class ResourceEngine {
     changed = Object.keys(values).filter((k) => !sameValue(resource.field.get(k)!, values[k], current[k]));
     const patch = Object.fromEntries(changed.map((k) => [k, values[k]]));
     await this.checkValueReferences(resource, patch, tx, caller);
+    await this.checkUniqueTogether(resource, patch, current, tx);
     const params = new Params();
     const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
     for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
@@ -479,6 +481,30 @@ export class ResourceEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Refuses a write that would make two records share a `uniqueTogether` combination. `values` are
+   * what the write sets, `current` the row before (null for a create); checked only when the write
+   * sets one of the combination's fields. The advisory lock makes concurrent writers of the same
+   * combination wait for each other's commit, so the second one sees the first.
+   */
+  private async checkUniqueTogether(resource: ResourceMeta, values: Row, current: Row | null, tx: Tx): Promise<void> {
+    for (const fields of resource.options.uniqueTogether ?? []) {
+      if (!fields.some((f) => f in values)) continue;
+      const combination = fields.map((f) => (f in values ? values[f] : current?.[f]) ?? null);
+      if (combination.includes(null)) continue;
+      await this.query(tx, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${resource.name}:${fields.join(',')}:${JSON.stringify(combination)}`]);
+      const params = new Params();
+      const where = fields.map((f, i) => `${ident(f)} = ${params.add(combination[i], sqlCast(resource.field.get(f)!))}`);
+      if (current) where.push(`"id" <> ${params.add(current.id)}`);
+      const [other] = await this.query(tx, `SELECT "id" FROM ${ident(resource.name)} WHERE ${where.join(' AND ')} LIMIT 1`, params.values);
+      if (other) {
+        const labels = fields.map((f) => resource.field.get(f)!.label.toLowerCase()).join(' and ');
+        const why = `another ${resource.singular.toLowerCase()} (#${String(other.id)}) has this ${labels}`;
+        throw new AppError('CONFLICT', `Another ${resource.singular.toLowerCase()} (#${String(other.id)}) already has this ${labels}`, Object.fromEntries(fields.map((f) => [f, why])));
+      }
+    }
   }
 
   private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx, caller: Caller): Promise<void> {

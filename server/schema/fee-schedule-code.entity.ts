@@ -7,6 +7,7 @@ import { AppUser } from './app-user.entity.js';
 @Resource({
   rules: { base_minutes: { min: 0 }, group_size_min: { min: 1 }, group_size_max: { min: 1 }, rate_amount: { min: 0 }, effective_year: { min: 2000, max: 2100 } },
   ordered: [['group_size_min', 'group_size_max']],
+  uniqueTogether: [['procedure_code', 'effective_year']],
   label: 'Fee schedule codes',
   representation: '{procedure_code} — {service_description}',
   choices: { service_category: ['Psychoeducation', 'Screenings/Assessments', 'Treatment', 'Case Mgmt/Care Coordination'] },

@@ -25,6 +25,12 @@ export interface ResourceOptions {
   serverManaged?: string[];
   /** Value rules beyond the column types, per field. */
   rules?: Record<string, FieldRule>;
+  /**
+   * Combinations of fields no two records may share (a fee schedule code per effective year), where
+   * the table has no such constraint: checked inside the write, serialized per value by an advisory
+   * lock so two concurrent writes cannot both pass.
+   */
+  uniqueTogether?: string[][];
   /** Pairs of fields whose first may not exceed the second (group_size_min <= group_size_max). */
   ordered?: [string, string][];
   /**

@@ -104,3 +104,28 @@ describe('fields copied from a referenced record (copiedFrom)', () => {
     expect(cleared.body).toMatchObject({ student_ssid: null, student_name: null, student_dob: null });
   });
 });
+
+describe('combinations no two records may share (uniqueTogether)', () => {
+  const body = (year: number, code = 'U9001') => ({ procedure_code: code, service_description: 'Unique test', service_category: 'Treatment', effective_year: year });
+
+  it('refuses a second fee schedule code for the same procedure code and year, on create and on update', async () => {
+    const first = await ctx.api('POST', '/fee_schedule_code', body(2026));
+    expect(first.status).toBe(201);
+    const again = await ctx.api('POST', '/fee_schedule_code', body(2026));
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe(`Another fee schedule code (#${first.body.id}) already has this procedure code and effective year`);
+    expect(Object.keys(again.body.errors).sort()).toEqual(['effective_year', 'procedure_code']);
+    const next = await ctx.api('POST', '/fee_schedule_code', body(2027));
+    expect(next.status).toBe(201);
+    expect((await ctx.api('PUT', `/fee_schedule_code/${next.body.id}`, { effective_year: 2026 })).status).toBe(409);
+    // Saving a record with its own combination unchanged is fine.
+    expect((await ctx.api('PUT', `/fee_schedule_code/${first.body.id}`, { ...first.body, notes: 'kept' })).status).toBe(200);
+    expect((await one(`SELECT count(*)::int AS n FROM fee_schedule_code WHERE procedure_code = 'U9001'`)).n).toBe(2);
+  });
+
+  it('lets exactly one of several concurrent creates of the same combination through', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => ctx.api('POST', '/fee_schedule_code', body(2030, 'U9002'))));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect((await one(`SELECT count(*)::int AS n FROM fee_schedule_code WHERE procedure_code = 'U9002'`)).n).toBe(1);
+  });
+});

@@ -16,6 +16,7 @@ export interface MetaField {
 export interface MetaResource {
   name: string;
   readOnly: boolean;
+  uniqueTogether: string[][];
   fields: MetaField[];
 }
 

@@ -46,5 +46,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     })),
     /** Fields nobody changes on their own record (a user's own role): the console locks them there. */
     selfProtected: resource.options.selfProtected ?? [],
+    /** Combinations of fields no two records may share. */
+    uniqueTogether: resource.options.uniqueTogether ?? [],
   };
 }
