@@ -64,10 +64,14 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
     const header = csv.split(/\r?\n/, 1)[0] ?? '';
     setMapping(Object.fromEntries(Object.entries(mapping).filter(([h]) => header.includes(h))));
   };
-  // Upsert starts from the resource's own unique fields (a student's ssid, a modifier's code).
+  // Upsert starts from the resource's own unique fields (a student's ssid, a modifier's code), or
+  // its declared unique combination (a fee schedule code's procedure code and effective year).
+  // A preview made for another mode or key no longer says what an apply would do: it goes.
   const chooseMode = (next: 'insert' | 'upsert') => {
     setMode(next);
-    if (next === 'upsert' && key.length === 0) setKey(meta.fields.filter((f) => f.unique && f.name !== 'id').map((f) => f.name));
+    setPreview(null);
+    const unique = meta.fields.filter((f) => f.unique && f.name !== 'id').map((f) => f.name);
+    if (next === 'upsert' && key.length === 0) setKey(unique.length ? unique : (meta.uniqueTogether[0] ?? []));
   };
   const remap = (header: string, field: string) => {
     const next = { ...mapping, [header]: field === IGNORE ? null : field };
@@ -96,7 +100,10 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
               sx={{ width: 320 }}
               value={key}
               slotProps={{ select: { multiple: true } }}
-              onChange={(e) => setKey(typeof e.target.value === 'string' ? e.target.value.split(',') : (e.target.value as string[]))}
+              onChange={(e) => {
+                setKey(typeof e.target.value === 'string' ? e.target.value.split(',') : (e.target.value as string[]));
+                setPreview(null);
+              }}
             >
               {keyable.map((f) => (
                 <MenuItem key={f.name} value={f.name}>

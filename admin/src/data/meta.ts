@@ -33,6 +33,8 @@ export interface ResourceMeta {
   /** `document`: the document type attached to the record that the section links (or null). */
   sections: { title: string; fields: string[]; document: string | null }[];
   editedFrom: string[];
+  /** Combinations of fields no two records may share (a natural key for imports). */
+  uniqueTogether: string[][];
   /** Fields nobody changes on their own record (their own role, status): locked there. */
   selfProtected: string[];
   /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
