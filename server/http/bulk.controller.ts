@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error.js';
 import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { changeReason, jsonBody } from './request-context.js';
+import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';
 
 /**
@@ -71,9 +72,7 @@ export class BulkController {
   @Post(':resource/bulk-delete')
   @HttpCode(200)
   async bulkDelete(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'delete');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'delete');
     const request = jsonBody(req, body);
     if (!isPlainObject(request)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids}');
     const ids = parseIds(request.ids);
@@ -82,19 +81,15 @@ export class BulkController {
   }
 
   private async import(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
     // Inserting needs create; an upsert may also edit existing records.
-    authorize(caller, resource, 'create');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
     const request = parseImportRequest(jsonBody(req, body));
     if (request.mode === 'upsert') authorize(caller, resource, 'edit');
     return patiently(req, () => importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 
   private async bulkUpdate(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'edit');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     const request = parseBulkUpdateRequest(jsonBody(req, body));
     return patiently(req, () => bulkUpdate(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }

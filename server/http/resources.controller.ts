@@ -10,8 +10,9 @@ import { contentRange } from '../engine/serialize/serialize-record.js';
 import { csvStream } from '../engine/serialize/csv-export.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { labelsCaller, mayReadLabels } from '../auth/labels.js';
-import { authorize, requirePermission } from '../auth/authorize.js';
+import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
+import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';
 
 /**
@@ -45,9 +46,7 @@ export class ResourcesController {
 
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'list');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
     return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), caller));
   }
 
@@ -73,9 +72,7 @@ export class ResourcesController {
   /** The filtered list as CSV, every matching row (no page limit), streamed. */
   @Get(':resource/export')
   async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'export');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
     const { range: _ignored, ...rest } = query;
     const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
@@ -90,41 +87,31 @@ export class ResourcesController {
 
   @Get(':resource/:id/history')
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'show');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     return recordHistory(this.engine, resource, this.engine.parseId(resource, id), caller);
   }
 
   @Get(':resource/:id')
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'show');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     return this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
   }
 
   @Post(':resource')
   async create(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'create');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
     return this.engine.create(resource, jsonBody(req, body), caller, changeReason(req));
   }
 
   @Put(':resource/:id')
   async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'edit');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     return this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req));
   }
 
   @Delete(':resource/:id')
   async remove(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const caller = await this.callers.resolve(req);
-    const resource = this.engine.resource(name);
-    authorize(caller, resource, 'delete');
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'delete');
     return this.engine.remove(resource, this.engine.parseId(resource, id), caller, changeReason(req));
   }
 }
