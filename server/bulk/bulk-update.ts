@@ -31,10 +31,10 @@ export function parseBulkUpdateRequest(body: unknown): BulkUpdateRequest {
   if (!isPlainObject(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids | filter, data}');
   const { ids, filter, data } = body;
   if ((ids === undefined) === (filter === undefined)) throw new AppError('BAD_REQUEST', 'Name the rows by "ids" or by "filter" (one of them)');
-  if (ids !== undefined) parseIds(ids);
+  const selected = ids === undefined ? undefined : parseIds(ids);
   if (filter !== undefined && !isPlainObject(filter)) throw new AppError('BAD_REQUEST', '"filter" must be a list filter object');
   if (!isPlainObject(data) || Object.keys(data).length === 0) throw new AppError('BAD_REQUEST', '"data" must set at least one field');
-  return { ids: ids as number[] | undefined, filter: filter as Record<string, unknown> | undefined, data };
+  return { ids: selected, filter: filter as Record<string, unknown> | undefined, data };
 }
 
 /**
@@ -51,9 +51,7 @@ export async function bulkUpdate(
 ): Promise<ChangeSetReport & { applied: boolean; txid: number | null }> {
   // The fields themselves are checked once, up front: a typo is one clear 400, not N row errors.
   validatePayload(resource, request.data, 'update', caller, null);
-  const ids = request.ids
-    ? [...new Set(request.ids)]
-    : await engine.matchingIds(resource, parseListQuery({ filter: JSON.stringify(request.filter) }), caller, MAX_BULK_ROWS);
+  const ids = request.ids ?? await engine.matchingIds(resource, parseListQuery({ filter: JSON.stringify(request.filter) }), caller, MAX_BULK_ROWS);
   if (ids.length > MAX_BULK_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `A bulk edit changes at most ${MAX_BULK_ROWS} rows; narrow the filter`);
   if (ids.length === 0) throw new AppError('BAD_REQUEST', 'No rows match: nothing to edit');
   return runChangeSet(engine, resource, caller, options, async (tx, step) => {
