@@ -29,8 +29,11 @@ CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DEL
 CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON permission_category
   FOR EACH STATEMENT EXECUTE FUNCTION permission_matrix_notify();`;
 
-/** SQLSTATE of a matrix change that would leave its writer unable to manage permissions. */
-export const KEEPS_PERMISSION_MANAGE_STATE = 'KC001';
+/**
+ * SQLSTATE of a matrix change that would leave its writer unable to manage permissions: in the
+ * project's own class `KC`, whose messages the database error translator passes on as 409s.
+ */
+const KEEPS_PERMISSION_MANAGE_STATE = 'KC001';
 
 /**
  * Nobody takes `permission.manage` away from their own role, by any path that names its user (the
@@ -62,7 +65,8 @@ BEGIN
   END IF;
   EXECUTE format('SELECT bool_or(%I) FROM permission_item WHERE name = %L', col, 'permission.manage') INTO has;
   IF has IS NOT TRUE THEN
-    RAISE EXCEPTION 'permission.manage would be taken from the acting user''s own role' USING ERRCODE = '${KEEPS_PERMISSION_MANAGE_STATE}';
+    RAISE EXCEPTION 'This change would take permission.manage away from your own role, and you could no longer manage permissions. Another permission manager can make it, or grant the permission to another role first.'
+      USING ERRCODE = '${KEEPS_PERMISSION_MANAGE_STATE}';
   END IF;
   RETURN NULL;
 END

@@ -1,5 +1,4 @@
 import { AppError } from './app-error.js';
-import { KEEPS_PERMISSION_MANAGE_STATE } from '../auth/permission-notify.sql.js';
 
 interface PgError {
   code?: string;
@@ -26,7 +25,8 @@ function keyColumns(detail: string | undefined): string[] {
 
 /**
  * Translates a PostgreSQL error into the product's one error type. SQLSTATEs are read in this one
- * place; messages are written here, never copied from the database (they can carry SQL and values).
+ * place; messages are written here, never copied from the database (they can carry SQL and values),
+ * except those of the project's own class `KC`, which its triggers word for the user.
  * Returns null for anything unexpected, which the filter logs and answers as a 500.
  */
 export function translateDbError(error: unknown, labelOf: (table: string) => string = (t) => t): AppError | null {
@@ -68,14 +68,11 @@ function translate(error: unknown, labelOf: (table: string) => string): AppError
       return new AppError('CONFLICT', 'A concurrent change got in the way; try again', undefined, undefined, { 'Retry-After': '1' });
     case '57014':
       return new AppError('UNAVAILABLE', 'The request took too long and was cancelled', undefined, undefined, { 'Retry-After': '5' });
-    case KEEPS_PERMISSION_MANAGE_STATE:
-      return new AppError(
-        'CONFLICT',
-        'This change would take permission.manage away from your own role, and you could no longer manage permissions. Another permission manager can make it, or grant the permission to another role first.',
-      );
     case '55P03':
       return new AppError('CONFLICT', 'The record is locked by another change; try again', undefined, undefined, { 'Retry-After': '1' });
   }
+  // Class KC: refusals raised by the project's own triggers, worded for the user where they are raised.
+  if (code.startsWith('KC') && e.message) return new AppError('CONFLICT', e.message);
   // Class 22: data exceptions (out of range, bad encoding, invalid text representation...).
   if (code.startsWith('22')) return new AppError('BAD_REQUEST', 'A value is not valid for its field');
   return null;
