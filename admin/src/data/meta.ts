@@ -18,6 +18,8 @@ export interface FieldMeta {
   sensitive: boolean;
   /** Why the signed-in user may not change this field (a permission they lack), or null. */
   locked: string | null;
+  /** Why they may not change it on their own record (their own role, status), or null. */
+  lockedOnOwnRecord: string | null;
 }
 
 export interface ResourceMeta {
@@ -35,8 +37,6 @@ export interface ResourceMeta {
   editedFrom: string[];
   /** Combinations of fields no two records may share (a natural key for imports). */
   uniqueTogether: string[][];
-  /** Fields nobody changes on their own record (their own role, status): locked there. */
-  selfProtected: string[];
   /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
   createDefaults: Record<string, unknown>;
   /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */

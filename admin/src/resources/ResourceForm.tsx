@@ -15,10 +15,10 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
   const readable = useReadable();
   const record = useRecordContext();
   const { identity } = useGetIdentity();
-  const own = !!record && !!identity && record.id === identity.id && meta.selfProtected.length > 0;
-  // Fields the server would refuse to change are shown locked, with the reason, not offered.
+  const own = !!record && !!identity && record.id === identity.id;
+  // Fields the server would refuse to change are shown locked, with its reason, not offered.
   const input = (f: FieldMeta) => {
-    const why = f.locked ?? (own && meta.selfProtected.includes(f.name) ? 'cannot be changed on your own account' : null);
+    const why = own ? f.lockedOnOwnRecord : f.locked;
     const element = inputFor(f, readable) as ReactElement<Record<string, unknown>>;
     return why ? cloneElement(element, { disabled: true, helperText: `Locked: ${why}` }) : element;
   };

@@ -43,9 +43,9 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       rule: f.rule,
       /** Why this caller may not change the field on any record (a permission it needs), or null. */
       locked: caller.refusesWrite(resource, f, null),
+      /** The same on the caller's own record (a user's own role: `selfProtected`). */
+      lockedOnOwnRecord: caller.userId === null ? null : caller.refusesWrite(resource, f, { id: caller.userId }),
     })),
-    /** Fields nobody changes on their own record (a user's own role): the console locks them there. */
-    selfProtected: resource.options.selfProtected ?? [],
     /** Combinations of fields no two records may share. */
     uniqueTogether: resource.options.uniqueTogether ?? [],
   };
