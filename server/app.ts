@@ -67,9 +67,6 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads });
   await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
   const permissions = new PermissionCache(db.pool);
-  engine.onWrite((resource) => {
-    if (resource === 'permission_item' || resource === 'permission_category') permissions.invalidate();
-  });
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
   const files = await createFileStore(config.files);

@@ -107,7 +107,6 @@ export async function revertEvent(engine: ResourceEngine, eventId: number, calle
     reverted: [eventId],
     records: [await revertOne(engine, tx, event, caller, rows)],
   }));
-  engine.changed(result.records.map((r) => r.resource));
   await engine.committed(rows);
   return result;
 }
@@ -151,7 +150,6 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
     }
     return { reverted: events.map((e) => Number(e.id)), records };
   });
-  engine.changed(result.records.map((r) => r.resource));
   await engine.committed(rows);
   return result;
 }

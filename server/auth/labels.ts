@@ -1,5 +1,6 @@
 import type { Caller } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { templateFields } from '../engine/metadata/template.js';
 import { allowed } from './authorize.js';
 
 /**
@@ -17,8 +18,8 @@ export function mayReadLabels(caller: Caller, resource: ResourceMeta, all: Map<s
 }
 
 /** The fields a label shows: id, the representation's placeholders, and the keys referred to. */
-export function labelFields(resource: ResourceMeta): Set<string> {
-  const names = new Set(['id', ...[...resource.representation.matchAll(/\{(\w+)\}/g)].map((m) => m[1])]);
+function labelFields(resource: ResourceMeta): Set<string> {
+  const names = new Set(['id', ...templateFields(resource.representation)]);
   for (const r of resource.referencedBy) names.add(r.key);
   return names;
 }

@@ -66,10 +66,8 @@ export async function runChangeSet<R extends ChangeSetReport>(
       throw new AppError('VALIDATION', `${n} ${n === 1 ? 'row has' : 'rows have'} errors: nothing was written`, undefined, { ...report, applied: false, txid: null } as unknown as Record<string, unknown>);
     }
     const written = report.counts.insert + report.counts.update > 0;
-    const [row] = written ? await engine.query(tx, 'SELECT txid_current()::bigint AS txid', []) : [];
-    return { ...report, applied: true, txid: row ? Number(row.txid) : null };
+    return { ...report, applied: true, txid: written ? await engine.txid(tx) : null };
   });
-  if (result.txid !== null) engine.changed([resource.name]);
   return result;
 }
 

@@ -8,10 +8,11 @@ import type { Reader, ReadRouter } from '../db/read-router.js';
 import type { Caller, ScopePurpose } from './caller.js';
 import { filterToWhere, type Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
+import { fillTemplate } from './metadata/template.js';
 import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
 import { ident, Params } from './plan/sql.js';
 import { serializeRecord, serializeValue } from './serialize/serialize-record.js';
-import { validatePayload } from './validate/validate-payload.js';
+import { isPlainObject, validatePayload } from './validate/validate-payload.js';
 import { parseValue, sqlCast } from './values/parse-value.js';
 
 export interface ListResult {
@@ -67,15 +68,6 @@ function micros(iso: string): number {
   return Date.parse(m[1] + zone) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
-/** The body of a create, with the caller's scope defaults where it leaves a field out (or null). */
-function withCreateDefaults(resource: ResourceMeta, body: unknown, caller: Caller): unknown {
-  const defaults = caller.createDefaults?.(resource);
-  if (!defaults || !body || typeof body !== 'object' || Array.isArray(body)) return body;
-  const out = { ...(body as Row) };
-  for (const [name, value] of Object.entries(defaults)) if (out[name] === undefined || out[name] === null) out[name] = value;
-  return out;
-}
-
 function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
   if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return micros(a) === micros(b);
   return canonical(a) === canonical(b);
@@ -86,9 +78,6 @@ function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
  * Reads run on the pool; every write runs in the unit of work so its audit rows share its fate.
  */
 export class ResourceEngine {
-  /** Called after a committed write to a resource (the permission cache listens for its tables). */
-  private readonly listeners: ((resource: string) => void)[] = [];
-
   /** Table sizes (pg_class.reltuples), refreshed at most once a minute per table. */
   private readonly sizes = new Map<string, { rows: number; at: number }>();
 
@@ -101,10 +90,6 @@ export class ResourceEngine {
   /** Row listeners: awaited after the commit; their failure is logged, the write stands. */
   private readonly rowListeners: ((events: RowEvent[]) => Promise<void>)[] = [];
 
-  onWrite(listener: (resource: string) => void): void {
-    this.listeners.push(listener);
-  }
-
   onRows(listener: (events: RowEvent[]) => Promise<void>): void {
     this.rowListeners.push(listener);
   }
@@ -116,9 +101,6 @@ export class ResourceEngine {
     }
   }
 
-  changed(resources: Iterable<string>): void {
-    for (const name of new Set(resources)) for (const listener of this.listeners) listener(name);
-  }
 
   /** Where this caller's list and show reads go (a replica, unless they just wrote). */
   reader(caller: Caller): Reader {
@@ -311,8 +293,8 @@ export class ResourceEngine {
   async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, within?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
     this.writable(resource);
     // Validated before the transaction opens: a refused body costs no connection.
-    const values = validatePayload(resource, withCreateDefaults(resource, body, caller), 'create', caller, null);
-    return this.writeTo(resource, caller, reason, async (tx) => {
+    const values = this.validateCreate(resource, body, caller);
+    return this.write(caller, reason, async (tx) => {
       const created = await this.insertValidated(tx, resource, values, caller);
       if (within) await within(tx, created);
       return created;
@@ -322,7 +304,15 @@ export class ResourceEngine {
   /** A create inside a caller's transaction (imports write many in one change set). */
   async insertIn(tx: Tx, resource: ResourceMeta, body: unknown, caller: Caller): Promise<Row> {
     this.writable(resource);
-    return this.insertValidated(tx, resource, validatePayload(resource, withCreateDefaults(resource, body, caller), 'create', caller, null), caller);
+    return this.insertValidated(tx, resource, this.validateCreate(resource, body, caller), caller);
+  }
+
+  /** A create body checked, with the caller's scope defaults where it leaves a field out (or null). */
+  private validateCreate(resource: ResourceMeta, body: unknown, caller: Caller): Row {
+    if (!isPlainObject(body)) return validatePayload(resource, body, 'create', caller, null); // refused there
+    const filled: Row = { ...body };
+    for (const [name, value] of Object.entries(caller.createDefaults?.(resource) ?? {})) filled[name] ??= value;
+    return validatePayload(resource, filled, 'create', caller, null);
   }
 
   private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {
@@ -353,7 +343,7 @@ export class ResourceEngine {
    */
   async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
     this.writable(resource);
-    return this.writeTo(resource, caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller)).after);
+    return this.write(caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller)).after);
   }
 
   /**
@@ -392,8 +382,10 @@ export class ResourceEngine {
   }
 
   async remove(resource: ResourceMeta, id: number, caller: Caller, reason?: string | null): Promise<Row> {
-    const { rows } = await this.removeMany(resource, [id], caller, reason);
-    return rows[0];
+    this.writable(resource);
+    const { current, image } = await this.write(caller, reason, (tx) => this.deleteIn(tx, resource, id, caller));
+    await this.committed([{ resource: resource.name, action: 'deleted', row: image }]);
+    return current;
   }
 
   /**
@@ -403,24 +395,26 @@ export class ResourceEngine {
    */
   async removeMany(resource: ResourceMeta, ids: number[], caller: Caller, reason?: string | null): Promise<{ rows: Row[]; txid: number }> {
     this.writable(resource);
-    const images: Row[] = [];
-    const removed = await this.writeTo(resource, caller, reason, async (tx) => {
-      const rows: Row[] = [];
-      for (const id of ids) {
-        rows.push(await this.getOne(resource, id, caller, tx, true));
-        images.push(...(await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id])));
-      }
-      const [{ txid }] = await this.query(tx, 'SELECT txid_current()::bigint AS txid', []);
-      return { rows, txid: Number(txid) };
+    const { deleted, txid } = await this.write(caller, reason, async (tx) => {
+      const deleted: { current: Row; image: Row }[] = [];
+      for (const id of ids) deleted.push(await this.deleteIn(tx, resource, id, caller));
+      return { deleted, txid: await this.txid(tx) };
     });
-    await this.committed(images.map((row) => ({ resource: resource.name, action: 'deleted' as const, row })));
-    return removed;
+    await this.committed(deleted.map(({ image }) => ({ resource: resource.name, action: 'deleted' as const, row: image })));
+    return { rows: deleted.map((d) => d.current), txid };
   }
 
-  private async writeTo<T>(resource: ResourceMeta, caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.write(caller, reason, work);
-    this.changed([resource.name]);
-    return result;
+  /** A delete inside a caller's transaction: the row as the caller saw it (locked), and as stored. */
+  private async deleteIn(tx: Tx, resource: ResourceMeta, id: number, caller: Caller): Promise<{ current: Row; image: Row }> {
+    const current = await this.getOne(resource, id, caller, tx, true);
+    const [image] = await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id]);
+    return { current, image };
+  }
+
+  /** The transaction's id: what the audit rows of its writes share (the change set). */
+  async txid(tx: Tx): Promise<number> {
+    const [row] = await this.query(tx, 'SELECT txid_current()::bigint AS txid', []);
+    return Number(row.txid);
   }
 
   /** Runs `work` in the unit of work, translating database errors into the product's error type. */
@@ -460,12 +454,6 @@ export class ResourceEngine {
   }
 
   /**
-   * References the database cannot judge for this caller: a reference must point at a row the
-   * caller may reach (a practitioner books services for their own students only; a missing row and
-   * an out-of-scope one get the same answer), every element of a declared soft reference must exist,
-   * and a resource name must name a resource.
-   */
-  /**
    * The values `copiedFrom` takes from the records named by the references among `keys` (the
    * fields a write sets or changes); a cleared reference clears its copies.
    */
@@ -476,8 +464,7 @@ export class ResourceEngine {
       if (!keys.includes(key) || !reference) continue;
       const [source] = values[key] === null ? [] : await this.query(tx, `SELECT * FROM ${ident(reference.resource)} WHERE ${ident(reference.field)} = $1 LIMIT 1`, [values[key]]);
       for (const [target, template] of Object.entries(copies)) {
-        const whole = /^\{(\w+)\}$/.exec(template);
-        out[target] = !source ? null : whole ? (source[whole[1]] ?? null) : template.replace(/\{(\w+)\}/g, (_, f: string) => String(source[f] ?? ''));
+        out[target] = source ? fillTemplate(template, source) : null;
       }
     }
     return out;
@@ -507,6 +494,12 @@ export class ResourceEngine {
     }
   }
 
+  /**
+   * References the database cannot judge for this caller: a reference must point at a row the
+   * caller may reach (a practitioner books services for their own students only; a missing row and
+   * an out-of-scope one get the same answer), every element of a declared soft reference must exist,
+   * and a resource name must name a resource.
+   */
   private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx, caller: Caller): Promise<void> {
     const errors: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {

@@ -12,11 +12,6 @@ import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';
 
 /**
- * Bulk work on any resource, each request one change set: CSV import and bulk edit, each with a
- * preview (every row checked and written, then rolled back) and an apply (all rows or none, with a
- * reason). Undo is the audit log's revert of the change set.
- */
-/**
  * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
  * 2-core machine), so thousands of rows can outlast the server's 30 s idle-socket timeout before the
  * first byte of the answer: the socket of such a request may wait this long instead.
@@ -34,6 +29,11 @@ async function patiently<T>(req: FastifyRequest, work: () => Promise<T>): Promis
   }
 }
 
+/**
+ * Bulk work on any resource, each request one change set: CSV import and bulk edit, each with a
+ * preview (every row checked and written, then rolled back) and an apply (all rows or none, with a
+ * reason), and bulk delete. Undo is the audit log's revert of the change set.
+ */
 @Controller('api')
 export class BulkController {
   constructor(

@@ -1,6 +1,7 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import { resourceOptions, type Area } from '../../schema/resource.js';
 import type { FieldMeta, FieldType, ResourceMeta } from './resource-meta.js';
+import { templateFields } from './template.js';
 
 /** Columns the server owns: ignored on write, filled from the unit of work's actor and clock. */
 export const SERVER_MANAGED = new Set([
@@ -113,7 +114,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
     const field = new Map(fields.map((f) => [f.name, f]));
     const label = options.label ?? words(name) + 's';
     const representation = options.representation ?? (field.has('name') ? '{name}' : field.has('code') ? '{code}' : `#{id}`);
-    for (const [, placeholder] of representation.matchAll(/\{(\w+)\}/g)) {
+    for (const placeholder of templateFields(representation)) {
       if (!field.has(placeholder)) throw new Error(`${name}: representation names unknown field "${placeholder}"`);
     }
     const named = [
