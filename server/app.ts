@@ -31,11 +31,13 @@ import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
 import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
-import { AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
+import { AUTH, BUDGETS, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
+import { requestBudgets, type RequestBudgets } from './http/budget.js';
+import type { Pool } from 'pg';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; budgets: RequestBudgets }): DynamicModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
@@ -47,6 +49,7 @@ class AppModule {
         { provide: CALLER, useValue: providers.auth },
         { provide: AUTH, useValue: providers.auth },
         { provide: DOCUMENTS, useValue: providers.documents },
+        { provide: BUDGETS, useValue: providers.budgets },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -64,7 +67,15 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads });
+  // Exports read through a cursor for as long as their reader takes: they get a small pool of their
+  // own (one connection per admitted export), so slow readers never hold the serving pool's.
+  // The same options as the serving pool (its type parsers, time zone and limits); pg keeps the
+  // password out of the options' enumerable keys.
+  const PoolOf = db.pool.constructor as new (options: object) => Pool;
+  const served = (db.pool as unknown as { options: { password?: unknown } }).options;
+  const exportPool = new PoolOf({ ...served, password: served.password, max: config.budgets.exportsTotal, min: 0 });
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool });
+  const budgets = requestBudgets(config.budgets);
   await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
   const permissions = new PermissionCache(db.pool);
   const warn = (line: string) => console.warn(line);
@@ -104,7 +115,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents }),
+    AppModule.forRoot({ db, config, engine, auth, documents, budgets }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -151,8 +162,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   await nest.register(fastifyMultipart as never, { limits: { fileSize: config.files.maxBytes, files: 1 } });
   nest.enableCors({
     origin: config.corsOrigins,
-    exposedHeaders: ['Content-Range', 'X-Total-Approximate'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Range', 'X-Change-Reason'],
+    exposedHeaders: ['Content-Range', 'X-Total-Approximate', 'ETag', 'Retry-After'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Range', 'X-Change-Reason', 'If-Match'],
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
   });
   const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -184,6 +195,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       }
       await maintenance.stop();
       await listener.close();
+      await exportPool.end();
     },
   };
 }

@@ -28,14 +28,32 @@ async function loadEvents(engine: ResourceEngine, where: string, value: number):
   return (await engine.query(engine.pool, `SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_FROM} WHERE ${where} ORDER BY a.id DESC`, [value])) as unknown as AuditRow[];
 }
 
-/** Undo exactly one event's delta, checking that the record still holds what the event wrote. */
+/**
+ * A conflict report holds values only of fields the caller may see; a changed field they may not
+ * see still blocks the undo, and is counted without its name or values.
+ */
+function visibleConflict(resource: ResourceMeta, label: string, conflicts: Conflict[], caller: Caller): AppError {
+  const shown = conflicts.filter((c) => {
+    const field = resource.field.get(c.field);
+    return !!field && caller.sees(resource, field);
+  });
+  const hidden = conflicts.length - shown.length;
+  const names = [...shown.map((c) => c.field), ...(hidden ? [`${hidden} field${hidden === 1 ? '' : 's'} you cannot see`] : [])];
+  return conflict(`${label}: ${names.join(', ')}`, shown);
+}
+
+/**
+ * Undo exactly one event's delta, checking that the record still holds what the event wrote. Undoing
+ * is writing, through the engine's own edit, delete and reference checks: an UPDATE is undone by an
+ * edit (field permissions, value rules, write scope before and after, reference scope), an INSERT by
+ * a delete; a DELETE by putting the row back, with the same field and reference checks as a create.
+ */
 async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller, rows: RowEvent[]): Promise<RevertResult['records'][number]> {
   const resource = engine.resources.get(event.table_name);
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
-  // Undoing is writing: the record must be within what the caller may change, not only see.
+  // The record must be within what the caller may change, not only see.
   await assertReachable(engine, resource, id, event.changed_data ?? event.old_data, caller, 'write');
-  // Undoing is writing: an UPDATE is undone by an edit, an INSERT by a delete, a DELETE by a create.
   const needed = `${resource.name}.${{ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[event.action]}`;
   if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`);
   const table = ident(resource.name);
@@ -51,18 +69,13 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
     const conflicts = delta
       .filter((k) => canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null, now: current[k] ?? null }));
-    if (conflicts.length) throw conflict(`${label} changed since this event: ${conflicts.map((c) => c.field).join(', ')}`, conflicts);
-    if (delta.length === 0) return { resource: resource.name, id, action: 'unchanged' };
-    assertMaySet(resource, delta, caller, current);
-    const sets = delta.map((k) => `${ident(k)} = r.${ident(k)}`);
-    for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
-    const params: unknown[] = [JSON.stringify(before), id];
-    if (resource.field.has('updated_by') && caller.userId !== null) {
-      params.push(caller.userId);
-      sets.push(`"updated_by" = $3`);
-    }
-    await engine.query(tx, `UPDATE ${table} AS t SET ${sets.join(', ')} FROM jsonb_populate_record(NULL::${table}, $1::jsonb) AS r WHERE t.id = $2`, params);
-    return { resource: resource.name, id, action: 'updated' };
+    if (conflicts.length) throw visibleConflict(resource, `${label} changed since this event`, conflicts, caller);
+    // Server-managed fields are the server's to write: an undo leaves them as they are.
+    const writable = delta.filter((k) => !resource.field.get(k)?.readOnly);
+    if (writable.length === 0) return { resource: resource.name, id, action: 'unchanged' };
+    assertMaySet(resource, writable, caller, current);
+    const { changed } = await engine.updateIn(tx, resource, id, Object.fromEntries(writable.map((k) => [k, before[k] ?? null])), caller);
+    return { resource: resource.name, id, action: changed.length ? 'updated' : 'unchanged' };
   }
 
   if (event.action === 'INSERT') {
@@ -70,16 +83,17 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
     const changed = Object.keys(after)
       .filter((k) => !STAMPS.has(k) && canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: null, after: after[k] ?? null, now: current[k] ?? null }));
-    if (changed.length) throw conflict(`${label} changed since it was created: ${changed.map((c) => c.field).join(', ')}`, changed);
+    if (changed.length) throw visibleConflict(resource, `${label} changed since it was created`, changed, caller);
     assertMaySet(resource, Object.keys(after), caller, current);
-    await engine.query(tx, `DELETE FROM ${table} WHERE id = $1`, [id]);
-    rows.push({ resource: resource.name, action: 'deleted', row: current });
+    const { image } = await engine.deleteIn(tx, resource, id, caller);
+    rows.push({ resource: resource.name, action: 'deleted', row: image });
     return { resource: resource.name, id, action: 'deleted' };
   }
 
   if (current) throw conflict(`${label} exists again; nothing to restore`);
   if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
   assertMaySet(resource, Object.keys(before), caller, null);
+  await engine.checkReferences(tx, resource, before, caller);
   await engine.query(tx, `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(before)]);
   rows.push({ resource: resource.name, action: 'restored', row: before });
   return { resource: resource.name, id, action: 'restored' };
@@ -90,7 +104,8 @@ function assertMaySet(resource: ResourceMeta, fields: string[], caller: Caller, 
   for (const name of fields) {
     const field = resource.field.get(name);
     if (!field || field.readOnly) continue;
-    const refusal = !caller.sees(resource, field) ? 'is not yours to change' : caller.refusesWrite(resource, field, current);
+    if (!caller.sees(resource, field)) throw new AppError('FORBIDDEN', 'Undoing this event would change a field you may not see or change');
+    const refusal = caller.refusesWrite(resource, field, current);
     if (refusal) throw new AppError('FORBIDDEN', `Undoing this event would change ${name}, which ${refusal}`);
   }
 }

@@ -4,7 +4,7 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, runChangeSet, type ChangeSetReport, type RowReport } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet, type ChangeSetReport, type RowReport } from './change-set.js';
 
 /** Rows one bulk edit may change: each is locked, checked and written like a single edit. */
 export const MAX_BULK_ROWS = 5_000;
@@ -58,10 +58,10 @@ export async function bulkUpdate(
     const rows: RowReport[] = [];
     for (const [index, id] of ids.entries()) {
       const outcome = await step(() => engine.updateIn(tx, resource, id, request.data, caller));
-      if (!outcome.ok) rows.push({ line: index + 1, id, action: 'error', errors: outcome.errors });
+      if (!outcome.ok) report(rows, { line: index + 1, id, action: 'error', errors: outcome.errors });
       else {
         const { before, after, changed } = outcome.value;
-        rows.push({ line: index + 1, id, action: changed.length ? 'update' : 'unchanged', changes: changesOf(before, after, changed) });
+        report(rows, { line: index + 1, id, action: changed.length ? 'update' : 'unchanged', changes: changesOf(before, after, changed) });
       }
     }
     return { counts: countRows(rows), rows };

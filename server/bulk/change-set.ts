@@ -27,6 +27,21 @@ export interface ChangeSetReport {
   rows: RowReport[];
 }
 
+/** Rows of a report given in full (the record, each field's change); the rest say only what they do. */
+export const REPORT_DETAIL_ROWS = 200;
+
+/**
+ * Adds a row to a report, keeping its memory bounded however many rows a change set has: past the
+ * first REPORT_DETAIL_ROWS rows, a row keeps its line, action, id and errors, not its record or diff.
+ */
+export function report(rows: RowReport[], row: RowReport): void {
+  if (rows.length >= REPORT_DETAIL_ROWS && row.action !== 'error') {
+    delete row.record;
+    delete row.changes;
+  }
+  rows.push(row);
+}
+
 export type Step = <T>(work: () => Promise<T>) => Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors }>;
 
 export function countRows(rows: RowReport[]): ChangeSetReport['counts'] {
@@ -37,7 +52,9 @@ export function countRows(rows: RowReport[]): ChangeSetReport['counts'] {
 
 /** The rows an update changed, field by field (server stamps left out: they change every time). */
 export function changesOf(before: Record<string, unknown>, after: Record<string, unknown>, changed: string[]): RowReport['changes'] {
-  return changed.map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+  // `before` and `after` are rows as the caller may see them: a field they may not see (a copied
+  // sensitive value) changed too, but is not theirs to read, not even by name.
+  return changed.filter((field) => field in after || field in before).map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
 }
 
 /**
@@ -58,6 +75,8 @@ export async function runChangeSet<R extends ChangeSetReport>(
     await tx.query('SAVEPOINT change_set');
     const report = await work(tx, stepIn(engine, tx));
     if (!options.apply) {
+      // A preview refuses what the apply would refuse at commit, before its writes are undone.
+      if (report.counts.errors === 0) await engine.checkReach(tx, caller);
       await tx.query('ROLLBACK TO SAVEPOINT change_set');
       return { ...report, applied: false, txid: null };
     }

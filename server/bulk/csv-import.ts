@@ -1,14 +1,22 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import type { Caller } from '../engine/caller.js';
 import { canonical, type ResourceEngine } from '../engine/execute.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { cellToValue } from '../engine/values/parse-cell.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';
 
 /** Rows one import may hold: every row is checked and written like a single create or edit. */
 export const MAX_IMPORT_ROWS = 5_000;
+/** Columns a file may have: a table's fields, with room for columns to ignore. */
+export const MAX_IMPORT_COLUMNS = 200;
+/** Cells (rows x columns) one import may hold: the work of reading and checking is per cell. */
+export const MAX_IMPORT_CELLS = 250_000;
+/** Text fed to the parser, and rows read, between two yields to the event loop. */
+const SLICE_CHARS = 32 * 1024;
+const SLICE_CELLS = 5_000;
 
 export interface ImportRequest {
   csv: string;
@@ -41,11 +49,38 @@ export function parseImportRequest(body: unknown): ImportRequest {
 /** `Procedure code`, `procedure_code` and `PROCEDURE CODE` all name the same field. */
 const normal = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-/** The file's records, each with the line it ends on (blank lines and quoted line breaks counted). */
-function readCsv(text: string): { record: string[]; info: { lines: number } }[] {
+/**
+ * The file's records, each with the line it ends on (blank lines and quoted line breaks counted).
+ * Parsed in slices with a yield between them, so a large file never holds the event loop; a file
+ * wider than MAX_IMPORT_COLUMNS or holding more than MAX_IMPORT_ROWS rows or MAX_IMPORT_CELLS cells
+ * is refused as soon as that is known, before any row is checked.
+ */
+async function readCsv(text: string): Promise<{ record: string[]; info: { lines: number } }[]> {
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, info: true });
+  const feed = (async () => {
+    for (let at = 0; at < text.length && !parser.destroyed; at += SLICE_CHARS) {
+      parser.write(text.slice(at, at + SLICE_CHARS));
+      await yieldToOthers();
+    }
+    parser.end();
+  })();
+  const out: { record: string[]; info: { lines: number } }[] = [];
+  let cells = 0;
   try {
-    return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: 1_000_000, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const width = entry.record.length;
+      if (out.length === 0 && width > MAX_IMPORT_COLUMNS) throw new AppError('PAYLOAD_TOO_LARGE', `An import has at most ${MAX_IMPORT_COLUMNS} columns; this file has ${width}`);
+      cells += width;
+      if (out.length > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_ROWS} rows`);
+      if (cells > MAX_IMPORT_CELLS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_CELLS.toLocaleString('en-US')} cells (rows x columns)`);
+      out.push({ record: entry.record, info: { lines: entry.info.lines } });
+    }
+    await feed;
+    return out;
   } catch (error) {
+    parser.destroy();
+    await feed.catch(() => undefined);
+    if (error instanceof AppError) throw error;
     const e = error as { code?: string; lines?: number };
     throw new AppError('BAD_REQUEST', `The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}`);
   }
@@ -148,13 +183,21 @@ export async function importCsv(
   caller: Caller,
   options: { apply: boolean; reason: string | null },
 ): Promise<ImportReport & { applied: boolean; txid: number | null }> {
-  const [head, ...records] = readCsv(request.csv);
+  const [head, ...records] = await readCsv(request.csv);
   const headers = head?.record ?? [];
   if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');
-  if (records.length > MAX_IMPORT_ROWS) throw new AppError('PAYLOAD_TOO_LARGE', `An import holds at most ${MAX_IMPORT_ROWS} rows; this file has ${records.length}`);
   const columns = mapColumns(resource, caller, headers, request);
   const seen = new Map<string, number>();
-  const parsed = records.map(({ record, info }) => readRow(resource, caller, request, columns, record, info.lines, seen));
+  const parsed: ReadRow[] = [];
+  let slice = 0;
+  for (const { record, info } of records) {
+    parsed.push(readRow(resource, caller, request, columns, record, info.lines, seen));
+    slice += columns.length;
+    if (slice >= SLICE_CELLS) {
+      slice = 0;
+      await yieldToOthers();
+    }
+  }
   return runChangeSet(engine, resource, caller, options, async (tx, step) => {
     // Every row's key is matched in one query, before any row is written: the file's keys are
     // distinct (a repeat is an error), so no row can match another row's insert.
@@ -164,7 +207,7 @@ export async function importCsv(
     const rows: RowReport[] = [];
     for (const { line, body, errors } of parsed) {
       if (errors) {
-        rows.push({ line, action: 'error', errors });
+        report(rows, { line, action: 'error', errors });
         continue;
       }
       const outcome = await step(async () => {
@@ -178,7 +221,7 @@ export async function importCsv(
         const record = await engine.insertIn(tx, resource, body, caller);
         return { line, action: 'insert', id: record.id as number, record } satisfies RowReport;
       });
-      rows.push(outcome.ok ? outcome.value : { line, action: 'error', errors: outcome.errors });
+      report(rows, outcome.ok ? outcome.value : { line, action: 'error', errors: outcome.errors });
     }
     const mapped = headers.map((header, i) => ({ header, field: columns[i]?.name ?? null }));
     return { columns: mapped, counts: countRows(rows), rows };

@@ -38,6 +38,24 @@ export interface AppConfig {
    * or addresses/CIDRs), so per-address login limits count clients, not the balancer.
    */
   trustProxy: boolean | string[];
+  /**
+   * A PUT must say which version it changes (If-Match with the ETag of GET, or the version field in
+   * the body): 428 otherwise. `REQUIRE_PRECONDITION=false` for deployments that want last-write-wins.
+   */
+  requirePrecondition: boolean;
+  /** What one user, and everyone together, may run at once of the long requests (see budget.ts). */
+  budgets: Budgets;
+}
+
+export interface Budgets {
+  /** Concurrent bulk requests (import and bulk-edit previews and applies, bulk deletes). */
+  bulkPerUser: number;
+  bulkTotal: number;
+  /** Concurrent exports; each holds one connection of the exports' own pool. */
+  exportsPerUser: number;
+  exportsTotal: number;
+  /** An export whose reader takes nothing for this long is ended, giving its connection back. */
+  exportStallMs: number;
 }
 
 /**
@@ -159,6 +177,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    requirePrecondition: env.REQUIRE_PRECONDITION !== 'false',
+    budgets: {
+      bulkPerUser: count(env.BULK_PER_USER, 2, 'BULK_PER_USER'),
+      bulkTotal: count(env.BULK_TOTAL, 4, 'BULK_TOTAL'),
+      exportsPerUser: count(env.EXPORTS_PER_USER, 2, 'EXPORTS_PER_USER'),
+      exportsTotal: count(env.EXPORTS_TOTAL, 4, 'EXPORTS_TOTAL'),
+      exportStallMs: count(env.EXPORT_STALL_MS, 30_000, 'EXPORT_STALL_MS'),
+    },
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

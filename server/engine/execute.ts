@@ -6,6 +6,7 @@ import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import type { Reader, ReadRouter } from '../db/read-router.js';
 import type { Caller, ScopePurpose } from './caller.js';
+import { checkReach } from './check/reach.js';
 import { filterToWhere, type Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import { fillTemplate } from './metadata/template.js';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   exactCountBelow: number;
   /** Read replicas for list and show reads; without it every read is on the primary pool. */
   reads?: ReadRouter;
+  /** The exports' own pool (their cursors outlive a page read by as long as the reader takes). */
+  exportPool?: Pool;
 }
 
 type Row = Record<string, unknown>;
@@ -41,6 +44,22 @@ export interface RowEvent {
   action: 'deleted' | 'restored';
   /** The row's image as stored (every column). */
   row: Row;
+}
+
+/** What a PUT says about the version it changes (HTTP If-Match), and whether it must say it. */
+export interface Precondition {
+  ifMatch?: string;
+  required: boolean;
+}
+
+/**
+ * What the server itself writes on a create, beside the client's body: values of declared
+ * server-managed fields (a document's storage key, size and checksum, from the upload), and work
+ * that must share the row's fate, run in the same transaction once the row is inserted.
+ */
+export interface ServerWrite {
+  managed?: Row;
+  within?: (tx: Tx, row: Row) => Promise<void>;
 }
 
 /** The pool, a transaction's client or a replica reader: anything that runs a query. */
@@ -254,7 +273,7 @@ export class ResourceEngine {
   }
 
   private async *stream(resource: ResourceMeta, caller: Caller, select: string, values: unknown[]): AsyncGenerator<Row> {
-    const client = await this.reader(caller).connect().catch((e: unknown) => {
+    const client = await (this.options.exportPool ?? this.reader(caller)).connect().catch((e: unknown) => {
       throw this.translate(e);
     });
     const cursor = client.query(new Cursor(select, values));
@@ -287,13 +306,18 @@ export class ResourceEngine {
   }
 
   /**
-   * `within` runs in the same transaction once the row is inserted and read back: work that must
-   * share the row's fate (storing an uploaded file) fails the insert when it fails.
+   * `server.within` runs in the same transaction once the row is inserted and read back: work that
+   * must share the row's fate (storing an uploaded file) fails the insert when it fails.
    */
-  async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, within?: (tx: Tx, row: Row) => Promise<void>): Promise<Row> {
+  async create(resource: ResourceMeta, body: unknown, caller: Caller, reason?: string | null, server: ServerWrite = {}): Promise<Row> {
     this.writable(resource);
     // Validated before the transaction opens: a refused body costs no connection.
     const values = this.validateCreate(resource, body, caller);
+    for (const [name, value] of Object.entries(server.managed ?? {})) {
+      if (!resource.options.serverManaged?.includes(name)) throw new Error(`${resource.name}.${name} is not declared serverManaged`);
+      values[name] = value;
+    }
+    const within = server.within;
     return this.write(caller, reason, async (tx) => {
       const created = await this.insertValidated(tx, resource, values, caller);
       if (within) await within(tx, created);
@@ -316,6 +340,9 @@ export class ResourceEngine {
   }
 
   private async insertValidated(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<Row> {
+    // Server-managed columns the table requires get their declared value where the server set none
+    // (a document row made without an upload describes no stored file).
+    for (const [name, value] of Object.entries(resource.options.serverDefaults ?? {})) if (values[name] === undefined) values[name] = value;
     await this.checkValueReferences(resource, values, tx, caller);
     await this.checkUniqueTogether(resource, values, null, tx);
     for (const [name, value] of Object.entries(await this.copiedValues(resource, Object.keys(values), values, tx))) {
@@ -341,18 +368,42 @@ export class ResourceEngine {
    * A PUT changes only the fields it carries. When it carries the version field (updated_at), the
    * row must still hold that value: otherwise someone else changed it since the client loaded it.
    */
-  async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null): Promise<Row> {
+  async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null, precondition: Precondition = { required: false }): Promise<Row> {
     this.writable(resource);
-    return this.write(caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller)).after);
+    if (isPlainObject(body) && 'id' in body && String(body.id) !== String(id)) {
+      throw new AppError('BAD_REQUEST', `The body names record ${String(body.id).slice(0, 20)}, the URL record ${id}`, { id: 'must be the id of the URL, or left out' });
+    }
+    const version = resource.versionField;
+    const versioned = !!version && isPlainObject(body) && version in body;
+    if (precondition.required && !precondition.ifMatch && !versioned && version) {
+      throw new AppError(
+        'PRECONDITION_REQUIRED',
+        `Say which version you change: send If-Match with the ETag of GET /${resource.name}/${id}, or the ${version} value you loaded (If-Match: * to overwrite whatever is there)`,
+      );
+    }
+    return this.write(caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller, precondition.ifMatch)).after);
+  }
+
+  /**
+   * The record's version as an entity tag: its version field (microseconds), or for a table without
+   * one a digest of the record as this caller sees it. GET sends it; a PUT's If-Match must match it.
+   */
+  etag(resource: ResourceMeta, row: Row): string {
+    const version = resource.versionField;
+    const basis = version && typeof row[version] === 'string' ? String(micros(row[version] as string)) : canonical(row);
+    return `"${hash(resource.name + ':' + basis)}"`;
   }
 
   /**
    * An update inside a caller's transaction: the row before (locked) and after, and the fields that
    * changed (none: nothing written). Imports and bulk edits run many of these in one change set.
    */
-  async updateIn(tx: Tx, resource: ResourceMeta, id: number, body: unknown, caller: Caller): Promise<{ before: Row; after: Row; changed: string[] }> {
+  async updateIn(tx: Tx, resource: ResourceMeta, id: number, body: unknown, caller: Caller, ifMatch?: string): Promise<{ before: Row; after: Row; changed: string[] }> {
     this.writable(resource);
     const current = await this.getOne(resource, id, caller, tx, true);
+    if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(this.etag(resource, current))) {
+      throw new AppError('PRECONDITION_FAILED', 'Someone else changed this record since you loaded it (If-Match does not match). Reload it to see their change, then edit again.', undefined, { current });
+    }
     const values = validatePayload(resource, body, 'update', caller, current);
     const version = resource.versionField;
     if (version && body && typeof body === 'object' && version in body) {
@@ -405,7 +456,7 @@ export class ResourceEngine {
   }
 
   /** A delete inside a caller's transaction: the row as the caller saw it (locked), and as stored. */
-  private async deleteIn(tx: Tx, resource: ResourceMeta, id: number, caller: Caller): Promise<{ current: Row; image: Row }> {
+  async deleteIn(tx: Tx, resource: ResourceMeta, id: number, caller: Caller): Promise<{ current: Row; image: Row }> {
     const current = await this.getOne(resource, id, caller, tx, true);
     const [image] = await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id]);
     return { current, image };
@@ -422,12 +473,18 @@ export class ResourceEngine {
     try {
       return await inUnitOfWork(this.pool, { userId: caller.userId, reason }, async (tx) => {
         const result = await work(tx);
+        await this.checkReach(tx, caller);
         await this.options.reads?.noteWrite(tx, caller.userId);
         return result;
       });
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  /** Every row this transaction changed was, and stays, within the caller's write scope (check/reach.ts). */
+  checkReach(tx: Tx, caller: Caller): Promise<void> {
+    return checkReach((db, sql, values) => this.query(db, sql, values), tx, this.resources, caller);
   }
 
   translate(error: unknown): unknown {
@@ -500,6 +557,12 @@ export class ResourceEngine {
    * an out-of-scope one get the same answer), every element of a declared soft reference must exist,
    * and a resource name must name a resource.
    */
+  /** The reference checks of a write, for a row put back by undo (which is not a create). */
+  checkReferences(tx: Tx, resource: ResourceMeta, values: Row, caller: Caller): Promise<void> {
+    const writable = Object.fromEntries(Object.entries(values).filter(([k]) => resource.field.has(k)));
+    return this.checkValueReferences(resource, writable, tx, caller);
+  }
+
   private async checkValueReferences(resource: ResourceMeta, values: Row, tx: Tx, caller: Caller): Promise<void> {
     const errors: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {

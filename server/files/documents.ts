@@ -18,15 +18,22 @@ export const DOCUMENTS = 'file_metadata';
 
 const logger = new Logger('documents');
 
-async function sha256(stream: Readable): Promise<string> {
+/** The stored bytes' SHA-256 and length, read in full. */
+async function measure(stream: Readable): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let size = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }
 
 export interface OpenedDocument {
   row: Record<string, unknown>;
   stream: Readable;
+  /** The length of the stored bytes, as read from the store (not the row's recorded size). */
+  size: number;
 }
 
 /**
@@ -78,14 +85,13 @@ export class Documents {
           document_type: upload.fields.document_type ?? '',
           notes: upload.fields.notes || null,
           file_name: upload.fileName,
-          mime_type: upload.file.mimeType,
-          storage_path: key,
-          file_size_bytes: upload.file.size,
-          checksum: upload.file.sha256,
         },
         caller,
         reason,
-        () => this.store.put(key, upload.file),
+        {
+          managed: { mime_type: upload.file.mimeType, storage_path: key, file_size_bytes: upload.file.size, checksum: upload.file.sha256 },
+          within: () => this.store.put(key, upload.file),
+        },
       );
     } catch (error) {
       // Whether the store failed half-way or the commit failed after it: no bytes stay without a row.
@@ -120,13 +126,14 @@ export class Documents {
     if (!first) throw notFound(`The stored file of document ${id} is missing`);
     // Read twice: verified in full before the first byte is sent, so a damaged file is refused with
     // an error rather than delivered as a truncated download.
-    if ((await sha256(first)) !== row.checksum.toLowerCase()) {
+    const stored = await measure(first);
+    if (stored.sha256 !== row.checksum.toLowerCase()) {
       logger.error(`document ${id}: stored bytes (${key}) do not match the recorded checksum`);
       throw new AppError('INTERNAL', `The stored file of document ${id} does not match its checksum; it was not sent`);
     }
     const stream = await this.store.read(key);
     if (!stream) throw notFound(`The stored file of document ${id} is missing`);
-    return { row, stream };
+    return { row, stream, size: stored.size };
   }
 
   /** A deleted document's bytes go aside; undoing the deletion brings them back. */

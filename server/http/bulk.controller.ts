@@ -9,7 +9,8 @@ import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { BUDGETS, CALLER, ENGINE } from './tokens.js';
+import type { Gate, RequestBudgets } from './budget.js';
 
 /**
  * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
@@ -18,7 +19,9 @@ import { CALLER, ENGINE } from './tokens.js';
  */
 const BULK_SOCKET_TIMEOUT_MS = 5 * 60_000;
 
-async function patiently<T>(req: FastifyRequest, work: () => Promise<T>): Promise<T> {
+/** A bulk request runs within the bulk budget (see budget.ts), with a patient socket. */
+async function patiently<T>(gate: Gate, userId: number | null, req: FastifyRequest, work: () => Promise<T>): Promise<T> {
+  const leave = gate.enter(userId);
   const socket = req.raw.socket;
   const usual = socket.timeout ?? 0;
   socket.setTimeout(BULK_SOCKET_TIMEOUT_MS);
@@ -26,6 +29,7 @@ async function patiently<T>(req: FastifyRequest, work: () => Promise<T>): Promis
     return await work();
   } finally {
     socket.setTimeout(usual);
+    leave();
   }
 }
 
@@ -39,6 +43,7 @@ export class BulkController {
   constructor(
     @Inject(ENGINE) private readonly engine: ResourceEngine,
     @Inject(CALLER) private readonly callers: CallerResolver,
+    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
   ) {}
 
   @Post(':resource/import/preview')
@@ -76,7 +81,7 @@ export class BulkController {
     const request = jsonBody(req, body);
     if (!isPlainObject(request)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {ids}');
     const ids = parseIds(request.ids);
-    const { rows, txid } = await patiently(req, () => this.engine.removeMany(resource, ids, caller, changeReason(req)));
+    const { rows, txid } = await patiently(this.budgets.bulk, caller.userId, req, () => this.engine.removeMany(resource, ids, caller, changeReason(req)));
     return { deleted: rows.map((r) => r.id), txid };
   }
 
@@ -85,12 +90,12 @@ export class BulkController {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
     const request = parseImportRequest(jsonBody(req, body));
     if (request.mode === 'upsert') authorize(caller, resource, 'edit');
-    return patiently(req, () => importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
+    return patiently(this.budgets.bulk, caller.userId, req, () => importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 
   private async bulkUpdate(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     const request = parseBulkUpdateRequest(jsonBody(req, body));
-    return patiently(req, () => bulkUpdate(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
+    return patiently(this.budgets.bulk, caller.userId, req, () => bulkUpdate(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 }

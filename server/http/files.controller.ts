@@ -34,7 +34,7 @@ export class FilesController {
   @Get('file_metadata/:id/content')
   async content(@Param('id') id: string, @Query('download') download: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = await this.callers.resolve(req);
-    const { row, stream } = await this.documents.open(id, caller);
+    const { row, stream, size } = await this.documents.open(id, caller);
     const mime = String(row.mime_type ?? '');
     // A type typed into the row by hand is not trusted to render in the browser.
     const safe = this.config.files.allowedTypes.includes(mime);
@@ -45,7 +45,7 @@ export class FilesController {
     return new StreamableFile(stream, {
       type: safe ? mime : 'application/octet-stream',
       disposition: contentDisposition(String(row.file_name), { type: safe && !download ? 'inline' : 'attachment' }),
-      length: Number(row.file_size_bytes),
+      length: size,
     });
   }
 }

@@ -13,7 +13,9 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { BUDGETS, CALLER, CONFIG, ENGINE } from './tokens.js';
+import type { RequestBudgets } from './budget.js';
+import type { AppConfig } from '../config/config.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -24,6 +26,8 @@ export class ResourcesController {
   constructor(
     @Inject(ENGINE) private readonly engine: ResourceEngine,
     @Inject(CALLER) private readonly callers: CallerResolver,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
   ) {}
 
   @Post('audit_log/revert-change-set/:txid')
@@ -75,11 +79,15 @@ export class ResourcesController {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
     const { range: _ignored, ...rest } = query;
     const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
+    // Admitted (or refused with 429) once the filter is known to be good; the place is held until
+    // the answer is over, however it ends.
+    const leave = this.budgets.exports.enter(caller.userId);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${resource.name}.csv"`);
-    const stream = csvStream(fields, rows);
+    const stream = csvStream(fields, rows, this.budgets.exportStallMs);
     // A client that goes away mid-download must give its cursor's connection back to the pool.
     reply.raw.on('close', () => {
+      leave();
       if (!reply.raw.writableFinished) stream.destroy();
     });
     return stream;
@@ -92,9 +100,11 @@ export class ResourcesController {
   }
 
   @Get(':resource/:id')
-  async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+  async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
-    return this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
+    const row = await this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
+    reply.header('ETag', this.engine.etag(resource, row));
+    return row;
   }
 
   @Post(':resource')
@@ -104,9 +114,13 @@ export class ResourcesController {
   }
 
   @Put(':resource/:id')
-  async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+  async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
-    return this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req));
+    const ifMatch = req.headers['if-match'];
+    const precondition = { ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, required: this.config.requirePrecondition };
+    const row = await this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req), precondition);
+    reply.header('ETag', this.engine.etag(resource, row));
+    return row;
   }
 
   @Delete(':resource/:id')

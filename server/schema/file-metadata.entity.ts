@@ -13,6 +13,10 @@ import { AppUser } from './app-user.entity.js';
   area: 'Students & services',
   representation: '{file_name}',
   namesResource: ['entity_table'],
+  // Written by the documents module from the upload and the store, never by a client: a forged
+  // storage path would open another student's file.
+  serverManaged: ['storage_path', 'checksum', 'file_size_bytes', 'mime_type', 'uploaded_by', 'uploaded_at'],
+  serverDefaults: { storage_path: '' },
   listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
 })
 @Entity({ tableName: 'file_metadata' })

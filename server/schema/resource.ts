@@ -21,8 +21,14 @@ export interface FieldRule {
 }
 
 export interface ResourceOptions {
-  /** Fields only the server writes (a user's last sign-in): ignored in write bodies, read-only in forms. */
+  /**
+   * Fields only the server writes (a user's last sign-in; a document's storage key, size, checksum
+   * and type): ignored in write bodies on every path (create, edit, import, bulk edit), read-only in
+   * forms. Only the module that owns them sets them, through the engine's `ServerWrite`.
+   */
   serverManaged?: string[];
+  /** Values of server-managed NOT NULL columns for a create the server sets nothing on. */
+  serverDefaults?: Record<string, unknown>;
   /** Value rules beyond the column types, per field. */
   rules?: Record<string, FieldRule>;
   /**

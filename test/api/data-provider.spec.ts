@@ -89,8 +89,14 @@ describe('ra-data-simple-rest against every resource', () => {
       if (text) expect(updated[text.name]).toBe(`edited ${text.name}`);
       if ('updated_at' in one && text) expect(updated.updated_at).not.toBe(one.updated_at);
 
-      const updatedIds = (await dp.updateMany(name, { ids: [created.id, second.id], data: patch })).data;
-      expect(updatedIds!.sort()).toEqual([created.id, second.id].sort());
+      // updateMany sends one patch for every id, so it cannot carry each record's version: a
+      // versioned resource refuses it (428); the console's bulk edit is POST /<resource>/bulk-update.
+      if ('updated_at' in one) {
+        await expect(dp.updateMany(name, { ids: [created.id, second.id], data: patch })).rejects.toMatchObject({ status: 428 });
+      } else {
+        const updatedIds = (await dp.updateMany(name, { ids: [created.id, second.id], data: patch })).data;
+        expect(updatedIds!.sort()).toEqual([created.id, second.id].sort());
+      }
 
       const deleted = (await dp.delete(name, { id: created.id, previousData: updated })).data;
       expect(deleted.id).toBe(created.id);

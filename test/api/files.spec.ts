@@ -116,7 +116,7 @@ describe('upload and download', () => {
     expect(storedFiles().some((f) => f.includes('evil') || f.includes('..'))).toBe(false);
     const windows = await upload('student/4', samplePdf(), '..\\..\\boot.ini.pdf');
     expect(windows.body.file_name).toBe('boot.ini.pdf');
-    // A storage path typed into the row by hand is never read from disk.
+    // A storage path is the server's to write: one typed into a write body is ignored.
     writeFileSync(path.join(os.tmpdir(), 'kcsos-secret.txt'), 'secret');
     const edited = await fetch(`${ctx.app.url}/api/file_metadata/${res.body.id}`, {
       method: 'PUT',
@@ -124,9 +124,10 @@ describe('upload and download', () => {
       body: JSON.stringify({ storage_path: '../../../../../../tmp/kcsos-secret.txt' }),
     });
     expect(edited.status).toBe(200);
+    expect((await edited.json()).storage_path).toBe(res.body.storage_path);
     const got = await download(res.body.id);
-    expect(got.status).toBe(404);
-    expect(got.json()).toEqual({ code: 'NOT_FOUND', message: `Document ${res.body.id} has no stored file (metadata only)` });
+    expect(got.status).toBe(200);
+    expect(got.bytes.equals(samplePdf())).toBe(true);
   });
 
   it('sends a safe Content-Disposition for names with quotes and non-ASCII characters', async () => {

@@ -41,10 +41,16 @@ export interface Reply {
   body: any;
 }
 
-/** A small fetch wrapper: JSON in, JSON out, status kept. */
+/**
+ * A small fetch wrapper: JSON in, JSON out, status kept. A PUT says it overwrites whatever version
+ * is stored (`If-Match: *`), as a script wanting last-write-wins would, unless the test sends its
+ * own If-Match (an empty one sends none: the precondition's own tests).
+ */
 export function client(base: string, defaults: Record<string, string> = {}) {
   return async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const init: RequestInit = { method, headers: { ...defaults, ...headers } };
+    const all: Record<string, string> = { ...(method === 'PUT' ? { 'if-match': '*' } : {}), ...defaults, ...headers };
+    if (all['if-match'] === '') delete all['if-match'];
+    const init: RequestInit = { method, headers: all };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -126,6 +126,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...Object.values(options.sections ?? {}).flat(),
       ...Object.keys(options.rules ?? {}),
       ...(options.serverManaged ?? []),
+      ...Object.keys(options.serverDefaults ?? {}),
       ...(options.ordered ?? []).flat(),
       ...(options.uniqueTogether ?? []).flat(),
       ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),

@@ -13,12 +13,22 @@ export function safeCell(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Streams rows as CSV with a header of the visible field names, in the resource's field order. */
-export function csvStream(fields: string[], rows: AsyncIterable<Record<string, unknown>>): Readable {
+/**
+ * Streams rows as CSV with a header of the visible field names, in the resource's field order. A
+ * reader that takes nothing for `stallMs` (its buffers full) is cut off: the stream ends, and with
+ * it the cursor and its connection.
+ */
+export function csvStream(fields: string[], rows: AsyncIterable<Record<string, unknown>>, stallMs = 30_000): Readable {
   const csv = stringify({ header: true, columns: fields, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  let pulled = Date.now();
+  const watch = setInterval(() => {
+    if (Date.now() - pulled > stallMs) csv.destroy(new Error('the reader stalled'));
+  }, Math.min(stallMs, 1_000));
+  watch.unref();
   const source = Readable.from(
     (async function* () {
       for await (const row of rows) {
+        pulled = Date.now();
         const out: Record<string, string> = {};
         for (const f of fields) out[f] = safeCell(row[f]);
         yield out;
@@ -27,6 +37,6 @@ export function csvStream(fields: string[], rows: AsyncIterable<Record<string, u
   );
   // pipeline, not pipe: destroying the CSV stream (the client left) also ends the row generator,
   // whose `finally` closes the cursor and releases its connection.
-  pipeline(source, csv, () => undefined);
+  pipeline(source, csv, () => clearInterval(watch));
   return csv;
 }

@@ -1,0 +1,68 @@
+import { AppError } from '../errors/app-error.js';
+
+/**
+ * How many of one kind of long request (bulk changes, exports) run at once: per user and in all.
+ * A request beyond either is refused at once with 429 and Retry-After, before it takes any
+ * connection or memory, so one user's many previews or slow exports cannot take the server, its
+ * pool or its heap from everyone else.
+ */
+export class Gate {
+  private readonly running = new Map<number | null, number>();
+  private total = 0;
+
+  constructor(
+    /** What the gate admits, in words for the refusal ("imports and bulk changes"). */
+    private readonly what: string,
+    private readonly limits: { perUser: number; total: number },
+    private readonly retryAfterSeconds = 5,
+  ) {}
+
+  /** Takes a place for `userId`, or refuses; the returned function gives it back (once). */
+  enter(userId: number | null): () => void {
+    const mine = this.running.get(userId) ?? 0;
+    const headers = { 'Retry-After': String(this.retryAfterSeconds) };
+    if (mine >= this.limits.perUser) {
+      throw new AppError('TOO_MANY_REQUESTS', `You already have ${mine} ${this.what} running; try again when one has finished`, undefined, undefined, headers);
+    }
+    if (this.total >= this.limits.total) {
+      throw new AppError('TOO_MANY_REQUESTS', `The server is running as many ${this.what} as it takes at once; try again in a few seconds`, undefined, undefined, headers);
+    }
+    this.running.set(userId, mine + 1);
+    this.total++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.total--;
+      const now = (this.running.get(userId) ?? 1) - 1;
+      if (now > 0) this.running.set(userId, now);
+      else this.running.delete(userId);
+    };
+  }
+
+  /** Runs `work` holding a place. */
+  async run<T>(userId: number | null, work: () => Promise<T>): Promise<T> {
+    const leave = this.enter(userId);
+    try {
+      return await work();
+    } finally {
+      leave();
+    }
+  }
+}
+
+/** The gates of the server's long requests, built once from the configuration. */
+export interface RequestBudgets {
+  bulk: Gate;
+  exports: Gate;
+  /** An export whose reader takes nothing for this long is ended. */
+  exportStallMs: number;
+}
+
+export function requestBudgets(config: { bulkPerUser: number; bulkTotal: number; exportsPerUser: number; exportsTotal: number; exportStallMs: number }): RequestBudgets {
+  return {
+    bulk: new Gate('imports or bulk changes', { perUser: config.bulkPerUser, total: config.bulkTotal }),
+    exports: new Gate('exports', { perUser: config.exportsPerUser, total: config.exportsTotal }),
+    exportStallMs: config.exportStallMs,
+  };
+}
