@@ -18,7 +18,7 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const settings = { numRuns: RUNS, seed: SEED, endOnFailure: true };
 
 const ROLES = Object.keys(DEMO) as DemoRole[];
-const EXPECTED = new Set([200, 201, 400, 401, 403, 404, 405, 409, 413, 415, 429]);
+const EXPECTED = new Set([200, 201, 400, 401, 403, 404, 405, 409, 412, 413, 415, 428, 429]);
 /** What no answer may carry, whatever was sent: server-side text the client never wrote. */
 const LEAKS = [
   /\bat [\w.<>]+ \(.*:\d+:\d+\)/, // a stack frame
@@ -263,11 +263,13 @@ describe('fuzzing every route, resource and role', () => {
     await fc.assert(
       fc.asyncProperty(
         role,
-        resource().chain((r) => fc.tuple(fc.constant(r), body(r.fields), id, fc.constantFrom('POST', 'PUT', 'PUT', 'DELETE'))),
-        async (who, [r, payload, rawId, method]) => {
+        resource().chain((r) => fc.tuple(fc.constant(r), body(r.fields), id, fc.constantFrom('POST', 'PUT', 'PUT', 'DELETE'), fc.constantFrom(undefined, '*', '"stale"'))),
+        async (who, [r, payload, rawId, method, ifMatch]) => {
           const path = method === 'POST' ? `/api/${r.name}` : `/api/${r.name}/${rawId}`;
           const text = method === 'DELETE' ? undefined : toJson(payload);
-          const answer = await probe(`${method} ${path} ${text?.slice(0, 200) ?? ''}`, who, r.name, () => send(who, method, path, text));
+          // Most PUTs say they overwrite (If-Match: *), some name a stale version, some say nothing (428).
+          const extra: Record<string, string> = method === 'PUT' && ifMatch ? { 'if-match': ifMatch } : {};
+          const answer = await probe(`${method} ${path} ${text?.slice(0, 200) ?? ''}`, who, r.name, () => send(who, method, path, text, 'application/json', extra));
           if (answer.status < 300) {
             const written = answer.json as { id: number };
             const back = await send(who, 'GET', `/api/${r.name}/${written.id}`);
