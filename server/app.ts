@@ -18,6 +18,10 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
+import { AccessLog } from './audit/access-log.js';
+import { AuditSealer } from './audit/sealer.js';
+import { ensureAccessLogPermissionsAt } from './audit/access-permissions.js';
+import { AccessController } from './http/access.controller.js';
 import { AuthController } from './http/auth.controller.js';
 import { BulkController } from './http/bulk.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
@@ -31,15 +35,15 @@ import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
 import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
-import { AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
+import { ACCESS_LOG, AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; access: AccessLog }): DynamicModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
@@ -47,6 +51,7 @@ class AppModule {
         { provide: CALLER, useValue: providers.auth },
         { provide: AUTH, useValue: providers.auth },
         { provide: DOCUMENTS, useValue: providers.documents },
+        { provide: ACCESS_LOG, useValue: providers.access },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -65,12 +70,16 @@ const BODY_LIMIT = 1024 * 1024;
 /** Builds the Nest application on a migrated database. Bad metadata throws here, at boot. */
 export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads });
-  await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
+  const systemUser = await ensureSystemUser(db.pool);
+  await ensureAccessLogPermissionsAt(db.pool, systemUser);
+  await syncPermissionMatrix(db.pool, engine.resources.values(), systemUser);
   const permissions = new PermissionCache(db.pool);
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
   const files = await createFileStore(config.files);
+  const sealer = new AuditSealer(db.pool, { everyMs: config.auditSealIntervalMs, batch: 20_000, warn });
   const maintenance = new AuditMaintenance(db.pool, {
+    seal: () => sealer.catchUp(),
     ahead: config.auditPartitionsAhead,
     keepMonths: config.auditRetentionMonths,
     archiveDir: config.auditArchiveDir,
@@ -82,6 +91,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   await maintenance.start();
+  sealer.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const documents = new Documents(engine, files, config.files);
@@ -104,7 +114,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents }),
+    AppModule.forRoot({ db, config, engine, auth, documents, access: new AccessLog(db.pool) }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -183,6 +193,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
         clearInterval(sweep);
       }
       await maintenance.stop();
+      await sealer.stop();
       await listener.close();
     },
   };

@@ -33,6 +33,13 @@ export interface AppConfig {
   auditRetentionMonths: number | null;
   /** Where archived audit_log months are written. */
   auditArchiveDir: string;
+  /** How often committed audit_log and access_log rows are sealed into their hash chains. */
+  auditSealIntervalMs: number;
+  /**
+   * The Ed25519 private key (PEM) that signs evidence exports; when unset one is generated once
+   * into dataDir (`audit-signing-key.pem`, its public half beside it).
+   */
+  auditSigningKey: string | undefined;
   /**
    * Behind a load balancer: which proxies' X-Forwarded-For to believe (fastify's trustProxy: true
    * or addresses/CIDRs), so per-address login limits count clients, not the balancer.
@@ -158,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditPartitionsAhead: count(env.AUDIT_PARTITIONS_AHEAD, 3, 'AUDIT_PARTITIONS_AHEAD'),
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
+    auditSealIntervalMs: count(env.AUDIT_SEAL_INTERVAL_MS, 1000, 'AUDIT_SEAL_INTERVAL_MS'),
+    auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     trustProxy: trustProxy(env.TRUST_PROXY),
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };

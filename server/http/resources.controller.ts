@@ -13,7 +13,8 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { ACCESS_LOG, CALLER, ENGINE } from './tokens.js';
+import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -24,6 +25,7 @@ export class ResourcesController {
   constructor(
     @Inject(ENGINE) private readonly engine: ResourceEngine,
     @Inject(CALLER) private readonly callers: CallerResolver,
+    @Inject(ACCESS_LOG) private readonly access: AccessLog,
   ) {}
 
   @Post('audit_log/revert-change-set/:txid')
@@ -47,7 +49,10 @@ export class ResourcesController {
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
-    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), caller));
+    const parsed = parseListQuery(query);
+    const result = await this.engine.list(resource, parsed, caller);
+    await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
+    return this.page(reply, resource, result);
   }
 
   /** A list page's rows, with the total where ra-data-simple-rest reads it. */
@@ -66,7 +71,11 @@ export class ResourcesController {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     if (!mayReadLabels(caller, resource, this.engine.resources)) throw new AppError('FORBIDDEN', `You may not read ${resource.label.toLowerCase()}`);
-    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), labelsCaller(caller, resource)));
+    const parsed = parseListQuery(query);
+    const result = await this.engine.list(resource, parsed, labelsCaller(caller, resource));
+    // Labels name people (a student's name and SSID on a claim): a read like any list.
+    await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
+    return this.page(reply, resource, result);
   }
 
   /** The filtered list as CSV, every matching row (no page limit), streamed. */
@@ -74,7 +83,12 @@ export class ResourcesController {
   async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
     const { range: _ignored, ...rest } = query;
-    const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
+    const parsed = parseListQuery(rest);
+    const exported = this.engine.exportRows(resource, parsed, caller);
+    const { fields } = exported;
+    const rows = resource.options.accessLogged
+      ? recordedInChunks(exported.rows, (ids) => this.access.recordRead(req, caller, resource, 'export', ids, parsed.filter))
+      : exported.rows;
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${resource.name}.csv"`);
     const stream = csvStream(fields, rows);
@@ -88,13 +102,18 @@ export class ResourcesController {
   @Get(':resource/:id/history')
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
-    return recordHistory(this.engine, resource, this.engine.parseId(resource, id), caller);
+    const recordId = this.engine.parseId(resource, id);
+    const events = await recordHistory(this.engine, resource, recordId, caller);
+    await this.access.recordRead(req, caller, resource, 'history', [recordId]);
+    return events;
   }
 
   @Get(':resource/:id')
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
-    return this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
+    const row = await this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
+    await this.access.recordRead(req, caller, resource, 'show', [row.id]);
+    return row;
   }
 
   @Post(':resource')

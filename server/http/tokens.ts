@@ -5,3 +5,4 @@ export const ENGINE = Symbol('ENGINE');
 export const CALLER = Symbol('CALLER');
 export const AUTH = Symbol('AUTH');
 export const DOCUMENTS = Symbol('DOCUMENTS');
+export const ACCESS_LOG = Symbol('ACCESS_LOG');

@@ -2,7 +2,7 @@
 export interface FieldMeta {
   name: string;
   label: string;
-  type: 'text' | 'text[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
+  type: 'text' | 'text[]' | 'bigint[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
   columnType: string;
   nullable: boolean;
   default: string | number | boolean | null;
