@@ -10,7 +10,8 @@ import { Resource } from './resource.js';
 @Resource({
   label: 'Access log',
   singular: 'Access event',
-  area: 'Audit',
+  // Not the Audit area: that one needs audit.browse, which district admins do not hold.
+  area: 'Users & access',
   readOnly: true,
   audited: false,
   representation: '{action} {table_name} #{id}',
