@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import helmet from 'helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from './config/config.js';
@@ -35,15 +36,17 @@ import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
 import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
-import { ACCESS_LOG, AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
+import { ACCESS_LOG, AUTH, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE, SIGNING_KEY } from './http/tokens.js';
+import { EvidenceController } from './http/evidence.controller.js';
+import { loadSigningKey, type SigningKey } from './audit/signing-key.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; access: AccessLog }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; access: AccessLog; signingKey: SigningKey }): DynamicModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, EvidenceController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
@@ -52,6 +55,7 @@ class AppModule {
         { provide: AUTH, useValue: providers.auth },
         { provide: DOCUMENTS, useValue: providers.documents },
         { provide: ACCESS_LOG, useValue: providers.access },
+        { provide: SIGNING_KEY, useValue: providers.signingKey },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -77,6 +81,16 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
   const files = await createFileStore(config.files);
+  // Access records go to the primary over a small pool of their own, whose sessions commit without
+  // waiting for the WAL flush unless ACCESS_LOG_SYNCHRONOUS_COMMIT=true (see AppConfig).
+  const accessPool = new pg.Pool({
+    connectionString: db.url,
+    max: 2,
+    connectionTimeoutMillis: config.db.acquireTimeoutMs,
+    statement_timeout: config.db.statementTimeoutMs,
+    options: config.accessLogSynchronousCommit ? undefined : '-c synchronous_commit=off',
+  });
+  accessPool.on('error', (error) => warn(`access_log pool: ${error.message}`));
   const sealer = new AuditSealer(db.pool, { everyMs: config.auditSealIntervalMs, batch: 20_000, warn });
   const maintenance = new AuditMaintenance(db.pool, {
     seal: () => sealer.catchUp(),
@@ -114,7 +128,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents, access: new AccessLog(db.pool) }),
+    AppModule.forRoot({ db, config, engine, auth, documents, access: new AccessLog(accessPool), signingKey: await loadSigningKey(config.auditSigningKey, config.dataDir) }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -194,6 +208,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       }
       await maintenance.stop();
       await sealer.stop();
+      await accessPool.end();
       await listener.close();
     },
   };

@@ -6,3 +6,4 @@ export const CALLER = Symbol('CALLER');
 export const AUTH = Symbol('AUTH');
 export const DOCUMENTS = Symbol('DOCUMENTS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
+export const SIGNING_KEY = Symbol('SIGNING_KEY');
