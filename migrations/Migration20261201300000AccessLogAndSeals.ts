@@ -17,6 +17,7 @@ export class Migration20261201300000AccessLogAndSeals extends Migration {
       date_trunc('month', now() AT TIME ZONE 'UTC'), date_trunc('month', now() AT TIME ZONE 'UTC') + interval '2 months', interval '1 month') AS m;`);
     this.addSql(SEAL_TABLE_SQL);
     this.addSql(SEAL_FUNCTION_SQL);
-    this.addSql(`SELECT audit_seal_rows('audit_log', NULL, NULL);`);
+    // In batches: the function holds a batch's seals in memory before inserting them.
+    this.addSql(`DO $$ BEGIN LOOP EXIT WHEN audit_seal_rows('audit_log', NULL, 50000) < 50000; END LOOP; END $$;`);
   }
 }

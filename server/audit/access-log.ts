@@ -50,7 +50,7 @@ export class AccessLog {
 
   constructor(
     private readonly pool: Pool,
-    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 2, maxBatch: 200 },
+    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 2, maxBatch: 500 },
   ) {}
 
   /**
