@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import helmet from 'helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from './config/config.js';
@@ -18,6 +19,10 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
+import { AccessLog } from './audit/access-log.js';
+import { AuditSealer } from './audit/sealer.js';
+import { ensureAccessLogPermissionsAt } from './audit/access-permissions.js';
+import { AccessController } from './http/access.controller.js';
 import { AuthController } from './http/auth.controller.js';
 import { BulkController } from './http/bulk.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
@@ -31,17 +36,19 @@ import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
 import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
-import { AUTH, BUDGETS, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE } from './http/tokens.js';
+import { ACCESS_LOG, AUTH, BUDGETS, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE, SIGNING_KEY } from './http/tokens.js';
 import { requestBudgets, type RequestBudgets } from './http/budget.js';
 import type { Pool } from 'pg';
+import { EvidenceController } from './http/evidence.controller.js';
+import { loadSigningKey, type SigningKey } from './audit/signing-key.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; budgets: RequestBudgets }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; budgets: RequestBudgets; access: AccessLog; signingKey: SigningKey }): DynamicModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, EvidenceController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
@@ -50,6 +57,8 @@ class AppModule {
         { provide: AUTH, useValue: providers.auth },
         { provide: DOCUMENTS, useValue: providers.documents },
         { provide: BUDGETS, useValue: providers.budgets },
+        { provide: ACCESS_LOG, useValue: providers.access },
+        { provide: SIGNING_KEY, useValue: providers.signingKey },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -76,12 +85,26 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const exportPool = new PoolOf({ ...served, password: served.password, max: config.budgets.exportsTotal, min: 0 });
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool });
   const budgets = requestBudgets(config.budgets);
-  await syncPermissionMatrix(db.pool, engine.resources.values(), await ensureSystemUser(db.pool));
+  const systemUser = await ensureSystemUser(db.pool);
+  await ensureAccessLogPermissionsAt(db.pool, systemUser);
+  await syncPermissionMatrix(db.pool, engine.resources.values(), systemUser);
   const permissions = new PermissionCache(db.pool);
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
   const files = await createFileStore(config.files);
+  // Access records go to the primary over a small pool of their own, whose sessions commit without
+  // waiting for the WAL flush unless ACCESS_LOG_SYNCHRONOUS_COMMIT=true (see AppConfig).
+  const accessPool = new pg.Pool({
+    connectionString: db.url,
+    max: 2,
+    connectionTimeoutMillis: config.db.acquireTimeoutMs,
+    statement_timeout: config.db.statementTimeoutMs,
+    options: config.accessLogSynchronousCommit ? undefined : '-c synchronous_commit=off',
+  });
+  accessPool.on('error', (error) => warn(`access_log pool: ${error.message}`));
+  const sealer = new AuditSealer(db.pool, { everyMs: config.auditSealIntervalMs, batch: 20_000, warn });
   const maintenance = new AuditMaintenance(db.pool, {
+    seal: () => sealer.catchUp(),
     ahead: config.auditPartitionsAhead,
     keepMonths: config.auditRetentionMonths,
     archiveDir: config.auditArchiveDir,
@@ -93,6 +116,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   await maintenance.start();
+  sealer.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
   const documents = new Documents(engine, files, config.files);
@@ -115,7 +139,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents, budgets }),
+    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey: await loadSigningKey(config.auditSigningKey, config.dataDir) }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -194,6 +218,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
         clearInterval(sweep);
       }
       await maintenance.stop();
+      await sealer.stop();
+      await accessPool.end();
       await listener.close();
       await exportPool.end();
     },

@@ -33,6 +33,20 @@ export interface AppConfig {
   auditRetentionMonths: number | null;
   /** Where archived audit_log months are written. */
   auditArchiveDir: string;
+  /** How often committed audit_log and access_log rows are sealed into their hash chains. */
+  auditSealIntervalMs: number;
+  /**
+   * The Ed25519 private key (PEM) that signs evidence exports; when unset one is generated once
+   * into dataDir (`audit-signing-key.pem`, its public half beside it).
+   */
+  auditSigningKey: string | undefined;
+  /**
+   * Whether each access record waits for its WAL flush before the read is answered. Off by default:
+   * the record is committed and visible before the answer leaves, but a PostgreSQL crash within the
+   * WAL writer's delay (at most about 0.6 s) could lose the newest ones. On: no such window, at the
+   * cost of a disk flush per batch of reads (README, "Record of access").
+   */
+  accessLogSynchronousCommit: boolean;
   /**
    * Behind a load balancer: which proxies' X-Forwarded-For to believe (fastify's trustProxy: true
    * or addresses/CIDRs), so per-address login limits count clients, not the balancer.
@@ -176,6 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditPartitionsAhead: count(env.AUDIT_PARTITIONS_AHEAD, 3, 'AUDIT_PARTITIONS_AHEAD'),
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
+    auditSealIntervalMs: count(env.AUDIT_SEAL_INTERVAL_MS, 1000, 'AUDIT_SEAL_INTERVAL_MS'),
+    auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
+    accessLogSynchronousCommit: env.ACCESS_LOG_SYNCHRONOUS_COMMIT === 'true',
     trustProxy: trustProxy(env.TRUST_PROXY),
     requirePrecondition: env.REQUIRE_PRECONDITION !== 'false',
     budgets: {

@@ -6,6 +6,8 @@ export const LOCKS = {
   startup: 7_412_026_01,
   /** audit_log partitions and retention. */
   auditMaintenance: 7_412_026_11,
+  /** Sealing audit_log and access_log rows into their hash chains (one sealer at a time). */
+  auditSeal: 7_412_026_21,
 } as const;
 
 /**

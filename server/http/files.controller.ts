@@ -5,7 +5,8 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { AppConfig } from '../config/config.js';
 import type { Documents } from '../files/documents.js';
 import { changeReason } from './request-context.js';
-import { CALLER, CONFIG, DOCUMENTS } from './tokens.js';
+import { ACCESS_LOG, CALLER, CONFIG, DOCUMENTS } from './tokens.js';
+import type { AccessLog } from '../audit/access-log.js';
 
 // Loaded the way @fastify/static loads it (require): an ESM import beside that require trips Jest's
 // module cycle check.
@@ -21,6 +22,7 @@ export class FilesController {
     @Inject(DOCUMENTS) private readonly documents: Documents,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CALLER) private readonly callers: CallerResolver,
+    @Inject(ACCESS_LOG) private readonly access: AccessLog,
   ) {}
 
   /** multipart/form-data: a `file` part, `document_type` and optionally `notes`. */
@@ -35,6 +37,14 @@ export class FilesController {
   async content(@Param('id') id: string, @Query('download') download: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = await this.callers.resolve(req);
     const { row, stream, size } = await this.documents.open(id, caller);
+    // A document is a read of itself and of the record it is attached to (a student's consent form).
+    await this.access.record(req, caller, [
+      { table: 'file_metadata', ids: [row.id], action: 'download' },
+      { table: String(row.entity_table), ids: [row.entity_id], action: 'download' },
+    ]).catch((error: unknown) => {
+      stream.destroy();
+      throw error;
+    });
     const mime = String(row.mime_type ?? '');
     // A type typed into the row by hand is not trusted to render in the browser.
     const safe = this.config.files.allowedTypes.includes(mime);

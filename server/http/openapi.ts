@@ -9,6 +9,8 @@ function schemaOf(field: FieldMeta): Record<string, unknown> {
         return field.choices ? { type: 'string', enum: field.choices } : { type: 'string' };
       case 'text[]':
         return { type: 'array', items: { type: 'string' } };
+      case 'bigint[]':
+        return { type: 'array', items: { type: 'integer' } };
       case 'json':
         return {};
       case 'integer':

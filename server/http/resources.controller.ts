@@ -13,9 +13,10 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { BUDGETS, CALLER, CONFIG, ENGINE } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, CALLER, CONFIG, ENGINE } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
+import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -28,6 +29,7 @@ export class ResourcesController {
     @Inject(CALLER) private readonly callers: CallerResolver,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(BUDGETS) private readonly budgets: RequestBudgets,
+    @Inject(ACCESS_LOG) private readonly access: AccessLog,
   ) {}
 
   @Post('audit_log/revert-change-set/:txid')
@@ -51,7 +53,10 @@ export class ResourcesController {
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
-    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), caller));
+    const parsed = parseListQuery(query);
+    const result = await this.engine.list(resource, parsed, caller);
+    await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
+    return this.page(reply, resource, result);
   }
 
   /** A list page's rows, with the total where ra-data-simple-rest reads it. */
@@ -70,7 +75,11 @@ export class ResourcesController {
     const caller = await this.callers.resolve(req);
     const resource = this.engine.resource(name);
     if (!mayReadLabels(caller, resource, this.engine.resources)) throw new AppError('FORBIDDEN', `You may not read ${resource.label.toLowerCase()}`);
-    return this.page(reply, resource, await this.engine.list(resource, parseListQuery(query), labelsCaller(caller, resource)));
+    const parsed = parseListQuery(query);
+    const result = await this.engine.list(resource, parsed, labelsCaller(caller, resource));
+    // Labels name people (a student's name and SSID on a claim): a read like any list.
+    await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
+    return this.page(reply, resource, result);
   }
 
   /** The filtered list as CSV, every matching row (no page limit), streamed. */
@@ -78,7 +87,12 @@ export class ResourcesController {
   async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
     const { range: _ignored, ...rest } = query;
-    const { fields, rows } = this.engine.exportRows(resource, parseListQuery(rest), caller);
+    const parsed = parseListQuery(rest);
+    const exported = this.engine.exportRows(resource, parsed, caller);
+    const { fields } = exported;
+    const rows = resource.options.accessLogged
+      ? recordedInChunks(exported.rows, (ids) => this.access.recordRead(req, caller, resource, 'export', ids, parsed.filter))
+      : exported.rows;
     // Admitted (or refused with 429) once the filter is known to be good; the place is held until
     // the answer is over, however it ends.
     const leave = this.budgets.exports.enter(caller.userId);
@@ -96,13 +110,17 @@ export class ResourcesController {
   @Get(':resource/:id/history')
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
-    return recordHistory(this.engine, resource, this.engine.parseId(resource, id), caller);
+    const recordId = this.engine.parseId(resource, id);
+    const events = await recordHistory(this.engine, resource, recordId, caller);
+    await this.access.recordRead(req, caller, resource, 'history', [recordId]);
+    return events;
   }
 
   @Get(':resource/:id')
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const row = await this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
+    await this.access.recordRead(req, caller, resource, 'show', [row.id]);
     reply.header('ETag', this.engine.etag(resource, row));
     return row;
   }

@@ -6,3 +6,5 @@ export const CALLER = Symbol('CALLER');
 export const AUTH = Symbol('AUTH');
 export const DOCUMENTS = Symbol('DOCUMENTS');
 export const BUDGETS = Symbol('BUDGETS');
+export const ACCESS_LOG = Symbol('ACCESS_LOG');
+export const SIGNING_KEY = Symbol('SIGNING_KEY');

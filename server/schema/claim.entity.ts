@@ -6,6 +6,7 @@ import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  accessLogged: true,
   // As billed: changing the claim's student copies that student's name and birthdate.
   copiedFrom: { student_ssid: { student_name: '{last_name}, {first_name}', student_dob: '{birthdate}' } },
   rules: { billed_amount: { min: 0 }, paid_amount: { min: 0 }, quantity: { min: 0 }, modifiers: { distinct: true }, student_dob: { notFuture: true } },

@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** Metadata for uploaded documents (parental consent forms, qualification PDFs, etc.). */
 @Resource({
+  accessLogged: true,
   scopes: {
     own: "entity_table = 'student' AND entity_id IN (SELECT id FROM student WHERE practitioner_id = :user)",
     district: "entity_table = 'student' AND entity_id IN (SELECT id FROM student WHERE district = ANY(:districts))",

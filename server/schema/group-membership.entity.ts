@@ -7,6 +7,7 @@ import { Student } from './student.entity.js';
 
 /** Students assigned to groups (many-to-many: group ⇄ student). */
 @Resource({
+  accessLogged: true,
   scopes: {
     own: "group_id IN (SELECT id FROM service_group WHERE practitioner_id = :user)",
     district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",

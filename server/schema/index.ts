@@ -25,6 +25,7 @@ import { SavedView } from './saved-view.entity.js';
 import { UserCredential } from './user-credential.entity.js';
 import { AuthSession } from './auth-session.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
+import { AccessLog } from './access-log.entity.js';
 
 export const entities = [
   AuditLog,
@@ -49,6 +50,7 @@ export const entities = [
   GroupMembership,
   FileMetadata,
   SavedView,
+  AccessLog,
   // Sign-in: not served by the engine (see their @Resource declarations).
   UserCredential,
   AuthSession,
@@ -78,6 +80,7 @@ export {
   GroupMembership,
   FileMetadata,
   SavedView,
+  AccessLog,
   UserCredential,
   AuthSession,
   LoginRateLimit,

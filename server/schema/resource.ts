@@ -85,6 +85,11 @@ export interface ResourceOptions {
   askReason?: boolean;
   /** Permission-matrix grouping. */
   area?: Area;
+  /**
+   * Every read of a record by a person is recorded in access_log before it is answered (show, list
+   * page, getMany, history, export, document download): student and health records.
+   */
+  accessLogged?: boolean;
   /** Served read-only (the audit log). */
   readOnly?: boolean;
   /** Join tables are edited from these parents (reference fields naming them). */

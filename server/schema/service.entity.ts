@@ -6,6 +6,7 @@ import { Student } from './student.entity.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
+  accessLogged: true,
   rules: { duration_minutes: { min: 0, max: 1440 } },
   ordered: [['service_time', 'end_time']],
   scopes: {

@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** Core student demographics, education, insurance, consent. */
 @Resource({
+  accessLogged: true,
   rules: { birthdate: { notFuture: true }, grade: { min: -1, max: 12 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 }, preferred_name: { maxLength: 100 } },
   search: ['last_name', 'first_name', 'preferred_name', 'ssid', 'local_id'],
   scopes: {

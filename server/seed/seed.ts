@@ -3,6 +3,7 @@ import { ensureSystemUser } from '../db/system-user.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import { resolveResources } from '../engine/metadata/resolve-metadata.js';
 import { syncPermissions } from '../auth/sync-permissions.js';
+import { ensureAccessLogPermissions } from '../audit/access-permissions.js';
 import type { Faker } from '@faker-js/faker';
 import type { Practitioner } from './demo-data.js';
 import { insertRows, syncSequence } from './insert-rows.js';
@@ -72,6 +73,7 @@ async function referenceData(tx: Tx, resources: ReturnType<typeof resolveResourc
     context_note: m === 'HQ' ? 'Group only' : m === '93' ? 'Audio-only telehealth' : m === '95' ? 'Audio/video telehealth' : null,
   }))));
   // The permission matrix, generated from the served resources.
+  await ensureAccessLogPermissions(tx);
   await syncPermissions(tx, resources.values());
 }
 

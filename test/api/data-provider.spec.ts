@@ -38,14 +38,15 @@ const ALL = [
   'audit_log', 'app_user', 'organization', 'qualification', 'billing_code', 'practitioner_type', 'modifier', 'fee_schedule_code',
   'fee_code_practitioner_type', 'fee_code_modifier', 'user_qualification', 'user_authorized_service', 'user_practitioner_type',
   'student', 'service', 'claim', 'permission_category', 'permission_item', 'service_group', 'group_membership', 'file_metadata', 'saved_view',
+  'access_log',
 ];
 
 describe('ra-data-simple-rest against every resource', () => {
-  it('meta lists all 21 tables and saved views', () => {
+  it('meta lists all 21 tables, saved views and the access log', () => {
     expect([...meta.keys()].sort()).toEqual([...ALL].sort());
   });
 
-  for (const name of ALL.filter((n) => n !== 'audit_log')) {
+  for (const name of ALL.filter((n) => n !== 'audit_log' && n !== 'access_log')) {
     it(`${name}: create, getOne, getList, getMany, getManyReference, update, updateMany, delete, deleteMany`, async () => {
       const resource = meta.get(name)!;
       const data = await sampleRecord(meta, name, create, first);
@@ -115,6 +116,17 @@ describe('ra-data-simple-rest against every resource', () => {
     await expect(dp.create('audit_log', { data: { table_name: 'x' } })).rejects.toMatchObject({ status: 405 });
     await expect(dp.update('audit_log', { id: one.id, data: { reason: 'x' }, previousData: one })).rejects.toMatchObject({ status: 405 });
     await expect(dp.delete('audit_log', { id: one.id, previousData: one })).rejects.toMatchObject({ status: 405 });
+  });
+
+  it('access_log: lists, shows and gets many the reads recorded, and refuses writes with 405', async () => {
+    await dp.getOne('student', { id: 1 });
+    const list = await dp.getList('access_log', { pagination: { page: 1, perPage: 10 }, sort: { field: 'id', order: 'DESC' }, filter: { table_name: 'student', action: 'show' } });
+    expect(list.data.length).toBeGreaterThan(0);
+    expect(list.data[0]).toMatchObject({ table_name: 'student', action: 'show', record_ids: [1] });
+    const one = (await dp.getOne('access_log', { id: list.data[0].id })).data;
+    expect((await dp.getMany('access_log', { ids: [one.id] })).data).toHaveLength(1);
+    await expect(dp.create('access_log', { data: { table_name: 'x' } })).rejects.toMatchObject({ status: 405 });
+    await expect(dp.delete('access_log', { id: one.id, previousData: one })).rejects.toMatchObject({ status: 405 });
   });
 
   it('exposes Content-Range to browsers (CORS) and sends it in the simple-rest format', async () => {

@@ -61,9 +61,10 @@ describe('the permission matrix is enforced on every resource and action', () =>
           else if (action === 'create') {
             status = readOnlyWrite ? (await api('POST', `/${resource.name}`, {})).status : (await api('POST', `/${resource.name}`, await scopedRecord(meta, resource.name, admin, db.pool, who))).status;
           } else {
-            // The audit log's rows are the caller's own view of it (events of tables they may show).
-            const visible = resource.name === 'audit_log' && may('list') ? (await api('GET', `/audit_log?range=${q([0, 0])}`)).body[0] : undefined;
-            const target = readOnlyWrite || resource.name === 'audit_log' ? (visible ?? (await admin('GET', `/${resource.name}?range=${q([0, 0])}`)).body[0]) : await record();
+            // A read-only log's rows are the caller's own view of it (events of tables they may show,
+            // reads within their districts).
+            const visible = resource.readOnly && may('list') ? (await api('GET', `/${resource.name}?range=${q([0, 0])}`)).body[0] : undefined;
+            const target = readOnlyWrite || resource.readOnly ? (visible ?? (await admin('GET', `/${resource.name}?range=${q([0, 0])}`)).body[0]) : await record();
             const path = `/${resource.name}/${target.id}`;
             status = (action === 'show' ? await api('GET', path) : action === 'edit' ? await api('PUT', path, {}) : await api('DELETE', path)).status;
           }

@@ -126,7 +126,7 @@ describe('a document\'s storage fields are written by the server only', () => {
     const victim = (await one(`SELECT id FROM student WHERE practitioner_id <> $1 ORDER BY id LIMIT 1`, [me])).id;
     const form = new FormData();
     form.append('document_type', 'Parental Consent');
-    form.append('file', new Blob([samplePdf('victim consent')], { type: 'application/pdf' }), 'victim.pdf');
+    form.append('file', new Blob([new Uint8Array(samplePdf('victim consent'))], { type: 'application/pdf' }), 'victim.pdf');
     const adminAuth = await signIn(app.url, 'admin');
     const uploaded = await (await fetch(`${app.url}/api/student/${victim}/files`, { method: 'POST', headers: adminAuth, body: form })).json();
     expect(uploaded.storage_path).toMatch(/^student\//);
@@ -154,7 +154,7 @@ describe('a document\'s storage fields are written by the server only', () => {
     const student = (await one(`SELECT id FROM student WHERE district = ANY($1) ORDER BY id LIMIT 1`, [districts])).id;
     const form = new FormData();
     form.append('document_type', 'Parental Consent');
-    form.append('file', new Blob([samplePdf('district consent')], { type: 'application/pdf' }), 'd.pdf');
+    form.append('file', new Blob([new Uint8Array(samplePdf('district consent'))], { type: 'application/pdf' }), 'd.pdf');
     const auth = await signIn(app.url, 'districtAdmin');
     const doc = await (await fetch(`${app.url}/api/student/${student}/files`, { method: 'POST', headers: auth, body: form })).json();
     const other = await one(`SELECT storage_path FROM file_metadata WHERE storage_path LIKE 'student/%' AND id <> $1 ORDER BY id LIMIT 1`, [doc.id]);

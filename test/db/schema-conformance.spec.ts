@@ -24,6 +24,8 @@ const SIGN_IN_TABLES = ['auth_session', 'login_rate_limit', 'user_credential'];
 const PRODUCT_TABLES = ['saved_view'];
 /** State shared by app replicas: read-your-writes (server/db/read-router.ts), the matrix version. */
 const REPLICA_TABLES = ['permission_matrix_version', 'recent_write'];
+/** The record of access and the seals chaining both logs (server/audit/access-log.sql.ts, chain.sql.ts). */
+const AUDIT_TABLES = ['access_log', 'audit_seal'];
 const FILTERED = ['status', 'district', 'service_date', 'last_name', 'ssid', 'claim_number', 'batch_number'];
 
 let db: TestDatabase;
@@ -100,7 +102,7 @@ describe('the migrated schema matches the data dictionary', () => {
       `SELECT c.relname AS tablename FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'mikro_orm_migrations' ORDER BY 1`,
     );
-    expect(rows.map((r) => r.tablename)).toEqual([...Object.keys(dictionary), ...SIGN_IN_TABLES, ...PRODUCT_TABLES, ...REPLICA_TABLES].sort());
+    expect(rows.map((r) => r.tablename)).toEqual([...Object.keys(dictionary), ...SIGN_IN_TABLES, ...PRODUCT_TABLES, ...REPLICA_TABLES, ...AUDIT_TABLES].sort());
   });
 
   for (const [table, spec] of Object.entries(dictionary)) {

@@ -2,7 +2,7 @@
 export interface FieldMeta {
   name: string;
   label: string;
-  type: 'text' | 'text[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
+  type: 'text' | 'text[]' | 'bigint[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
   columnType: string;
   nullable: boolean;
   default: string | number | boolean | null;
@@ -30,6 +30,8 @@ export interface ResourceMeta {
   representation: string;
   readOnly: boolean;
   askReason: boolean;
+  /** Every read of a record is recorded (the show page gets an Accessed by tab). */
+  accessLogged: boolean;
   actions: string[];
   listFields: string[];
   /** `document`: the document type attached to the record that the section links (or null). */

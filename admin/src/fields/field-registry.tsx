@@ -65,6 +65,7 @@ export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable
     case 'bigint':
       return <NumberField {...common} options={{ useGrouping: !field.name.endsWith('id') && field.name !== 'effective_year' }} />;
     case 'text[]':
+    case 'bigint[]':
       return <FunctionField {...common} render={() => <Chips source={field.name} />} />;
     case 'json':
       return options.inList ? <FunctionField {...common} render={(r: Record<string, unknown>) => (r[field.name] ? '{…}' : '')} /> : <FunctionField {...common} render={() => <Json source={field.name} />} />;

@@ -134,7 +134,7 @@ export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
     else if (f.type === 'date' || f.type === 'timestamp') {
       out.push(<DateInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} from`} />);
       out.push(<DateInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} to`} />);
-    } else if (f.type === 'text[]') out.push(<TextInput key={f.name} source={f.name} label={`${f.label} contains`} />);
+    } else if (f.type === 'text[]' || f.type === 'bigint[]') out.push(<TextInput key={f.name} source={f.name} label={`${f.label} contains`} />);
     else if (f.type === 'text') out.push(<TextInput key={`${f.name}_like`} source={`${f.name}_like`} label={f.label} />);
     else if (f.type === 'decimal' || f.type === 'integer' || f.type === 'smallint') {
       out.push(<NumberInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} ≥`} />);

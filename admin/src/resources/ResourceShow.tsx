@@ -15,6 +15,7 @@ import {
 } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { HistoryPanel } from '../audit/HistoryPanel';
+import { AccessedByPanel } from '../audit/AccessedByPanel';
 import { DocumentActions, DocumentsPanel } from '../documents/DocumentsPanel';
 import { SectionDocument } from '../documents/SectionDocument';
 import { DOCUMENTS, type DocumentRecord } from '../documents/document-files';
@@ -119,14 +120,22 @@ function History({ meta }: { meta: ResourceMeta }) {
   return record ? <HistoryPanel resource={meta.name} id={record.id} /> : null;
 }
 
-/** Show page: readable sections, related records (join tables editable here), Documents and History. */
+function AccessedBy({ meta }: { meta: ResourceMeta }) {
+  const record = useRecordContext();
+  return record ? <AccessedByPanel resource={meta.name} id={record.id} /> : null;
+}
+
+/** Show page: readable sections, related records (join tables editable here), Documents, History and Accessed by. */
 export function ResourceShow() {
   const meta = useResourceMeta();
   const documentsMeta = useMetaOf(DOCUMENTS);
+  const accessLogMeta = useMetaOf('access_log');
   const onMissing = useMissingRecord(meta);
   if (!meta) return null;
   const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
   const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
+  // Who has seen the record: for access-logged resources, to those who may read the access log.
+  const accessedBy = meta.accessLogged && !!accessLogMeta?.actions.includes('list');
   return (
     <Show actions={<ShowActions meta={meta} />} queryOptions={{ onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
       <TabbedShowLayout>
@@ -148,6 +157,11 @@ export function ResourceShow() {
         <TabbedShowLayout.Tab label="History" path="history">
           <History meta={meta} />
         </TabbedShowLayout.Tab>
+        {accessedBy && (
+          <TabbedShowLayout.Tab label="Accessed by" path="accessed-by">
+            <AccessedBy meta={meta} />
+          </TabbedShowLayout.Tab>
+        )}
       </TabbedShowLayout>
     </Show>
   );

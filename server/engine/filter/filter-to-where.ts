@@ -71,18 +71,19 @@ function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, pa
     if (raw === null) return `${col} IS ${op === 'neq' ? 'NOT ' : ''}NULL`;
     if (Array.isArray(raw) && field.type !== 'json') {
       if (raw.length > MAX_IN) throw badRequest(`Filter "${key}" may list at most ${MAX_IN} values`, { [key]: 'too many values' });
-      if (field.type === 'text[]') {
+      if (field.type === 'text[]' || field.type === 'bigint[]') {
         const list = value(field, raw, key);
-        return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ${params.add(list, 'text[]')})`;
+        return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ${params.add(list, cast)})`;
       }
       const list = raw.map((v) => value(field, v, key));
       const any = `${col} = ANY(${params.add(list, cast + '[]')})`;
       return op === 'eq' ? any : `(${col} IS NULL OR NOT ${any})`;
     }
-    if (field.type === 'text[]') {
+    if (field.type === 'text[]' || field.type === 'bigint[]') {
       // A single value on an array column means "contains".
-      const element = value({ ...field, type: 'text' }, raw, key);
-      return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ARRAY[${params.add(element, 'text')}])`;
+      const scalar = field.type === 'text[]' ? 'text' : 'bigint';
+      const element = value({ ...field, type: scalar }, raw, key);
+      return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ARRAY[${params.add(element, scalar)}])`;
     }
     const p = params.add(value(field, raw, key), cast);
     return op === 'eq' ? `${col} = ${p}` : `${col} IS DISTINCT FROM ${p}`;

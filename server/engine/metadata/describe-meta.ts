@@ -13,6 +13,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     representation: resource.representation,
     readOnly: resource.readOnly,
     askReason: resource.askReason,
+    accessLogged: !!resource.options.accessLogged,
     actions,
     listFields: resource.listFields.filter((f) => names.has(f)),
     sections: resource.sections.map((s) => ({ title: s.title, fields: s.fields.filter((f) => names.has(f)), document: s.document })),

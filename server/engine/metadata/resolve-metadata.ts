@@ -32,6 +32,7 @@ function words(name: string): string {
 function fieldType(columnType: string): FieldType {
   const t = columnType.toLowerCase();
   if (t === 'text[]') return 'text[]';
+  if (t === 'bigint[]' || t === 'int8[]') return 'bigint[]';
   if (t === 'jsonb' || t === 'json') return 'json';
   if (t === 'int' || t === 'integer' || t === 'serial' || t === 'int4') return 'integer';
   if (t === 'smallint' || t === 'int2') return 'smallint';
@@ -103,7 +104,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         searchable: options.search
           ? options.search.includes(column)
           : (type === 'text' || type === 'text[]') && !options.choices?.[column] && !options.secret?.includes(column),
-        sortable: type !== 'json' && !options.secret?.includes(column),
+        sortable: type !== 'json' && type !== 'bigint[]' && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),

@@ -4,6 +4,8 @@ import type { Area, FieldRule, ResourceOptions } from '../../schema/resource.js'
 export type FieldType =
   | 'text'
   | 'text[]'
+  /** A list of whole numbers (access_log.record_ids): shown and filtered, never written by the API. */
+  | 'bigint[]'
   | 'json'
   | 'integer'
   | 'smallint'

@@ -20,6 +20,9 @@ export function serializeValue(field: FieldMeta, value: unknown): unknown {
       const n = Number(value);
       return Number.isSafeInteger(n) ? n : String(value);
     }
+    case 'bigint[]':
+      // node-postgres reads int8 elements as strings; ids are safe integers.
+      return Array.isArray(value) ? value.map((v) => Number(v)) : value;
     case 'timestamp':
       return typeof value === 'string' ? isoTimestamp(value) : value;
     default:

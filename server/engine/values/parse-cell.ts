@@ -33,6 +33,8 @@ export function cellToValue(field: FieldMeta, cell: string): Parsed {
       // The export writes JSON arrays; a hand-made sheet may list plain comma-separated values.
       if (trimmed.startsWith('[')) return json(trimmed, 'must be a JSON list of strings');
       return ok(trimmed.split(',').map((s) => s.trim()).filter(Boolean));
+    case 'bigint[]':
+      return json(trimmed, 'must be a JSON list of whole numbers');
     case 'json':
       return json(trimmed, 'must be valid JSON');
     default:

@@ -123,6 +123,18 @@ function textArray(v: unknown): Parsed {
   return ok(v);
 }
 
+function integerArray(f: FieldMeta, v: unknown, mode: Mode): Parsed {
+  if (!Array.isArray(v)) return no('must be a list of whole numbers');
+  if (v.length > MAX_ARRAY) return no(`must have at most ${MAX_ARRAY} items`);
+  const out: number[] = [];
+  for (const e of v) {
+    const r = integer({ ...f, type: 'bigint' }, e, mode);
+    if (!r.ok) return no(`items ${r.why}`);
+    out.push(r.value as number);
+  }
+  return ok(out);
+}
+
 /** Parses a single (scalar or array) value for a field; null is handled by the caller. */
 export function parseValue(field: FieldMeta, value: unknown, mode: Mode): Parsed {
   switch (field.type) {
@@ -133,6 +145,8 @@ export function parseValue(field: FieldMeta, value: unknown, mode: Mode): Parsed
     }
     case 'text[]':
       return textArray(value);
+    case 'bigint[]':
+      return integerArray(field, value, mode);
     case 'json':
       return json(value);
     case 'integer':
@@ -157,6 +171,8 @@ export function sqlCast(field: FieldMeta): string {
   switch (field.type) {
     case 'text[]':
       return 'text[]';
+    case 'bigint[]':
+      return 'bigint[]';
     case 'json':
       return 'jsonb';
     case 'decimal':

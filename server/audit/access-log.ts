@@ -1,0 +1,142 @@
+import type { FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import type { Caller } from '../engine/caller.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { AppError } from '../errors/app-error.js';
+import type { ACCESS_ACTIONS } from './access-log.sql.js';
+
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+
+/** One row of access_log: one person's read of some records of one table. */
+export interface AccessEntry {
+  userId: number;
+  table: string;
+  ids: number[];
+  action: AccessAction;
+  clientAddress: string | null;
+  filter: unknown;
+}
+
+interface Waiting {
+  entries: AccessEntry[];
+  resolve: () => void;
+  reject: (error: AppError) => void;
+}
+
+// The transaction takes its xid (txid_current, materialized first) before the rows take their ids
+// from the sequence, as audit rows do inside the writing transaction: the sealer relies on it to
+// know when every id below its horizon is final (server/audit/sealer.ts).
+const INSERT = {
+  name: 'access-log-insert',
+  text: `WITH tx AS MATERIALIZED (SELECT txid_current())
+    INSERT INTO access_log (user_id, table_name, record_ids, action, client_address, filter)
+    SELECT r.user_id, r.table_name, r.record_ids, r.action, r.client_address, r.filter
+      FROM tx, jsonb_to_recordset($1::jsonb) AS r(user_id integer, table_name text, record_ids bigint[], action text, client_address text, filter jsonb)`,
+};
+
+/**
+ * The record of access: the read routes call `recordRead` once with the ids they are about to
+ * answer, and answer only once it resolves. A read whose record cannot be written is refused
+ * (503), never answered with a gap in the log.
+ *
+ * Concurrent requests share INSERTs: while `maxInFlight` of them are being written, new entries
+ * queue and go together in the next one (one statement, one commit for many requests), so the
+ * cost per read falls as the load rises. Reads go to replicas; these writes go to the primary.
+ */
+export class AccessLog {
+  private queue: Waiting[] = [];
+  private inFlight = 0;
+  private failureLogged = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 2, maxBatch: 500 },
+  ) {}
+
+  /**
+   * Records that the caller is about to receive these records of `resource`. Nothing is recorded
+   * for a resource not declared `accessLogged`, for a caller who is not a person (no user id), or
+   * for an answer without records (an empty page).
+   */
+  recordRead(req: FastifyRequest, caller: Caller, resource: ResourceMeta, action: AccessAction, ids: readonly unknown[], filter: unknown = null): Promise<void> {
+    if (!resource.options.accessLogged) return Promise.resolve();
+    return this.record(req, caller, [{ table: resource.name, ids, action, filter }]);
+  }
+
+  /** Several tables at once (a document download is a read of the document and of its record). */
+  record(req: FastifyRequest, caller: Caller, reads: { table: string; ids: readonly unknown[]; action: AccessAction; filter?: unknown }[]): Promise<void> {
+    if (caller.userId === null) return Promise.resolve();
+    const entries: AccessEntry[] = [];
+    for (const read of reads) {
+      const ids = read.ids.map(Number).filter((n) => Number.isSafeInteger(n));
+      if (ids.length === 0) continue;
+      entries.push({ userId: caller.userId, table: read.table, ids, action: read.action, clientAddress: req.ip ?? null, filter: emptyToNull(read.filter) });
+    }
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entries, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch: Waiting[] = [];
+      let rows = 0;
+      while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0].entries.length <= this.options.maxBatch)) {
+        const next = this.queue.shift()!;
+        rows += next.entries.length;
+        batch.push(next);
+      }
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const rows = batch.flatMap((w) =>
+      w.entries.map((e) => ({ user_id: e.userId, table_name: e.table, record_ids: e.ids, action: e.action, client_address: e.clientAddress, filter: e.filter })),
+    );
+    try {
+      await this.pool.query({ ...INSERT, values: [JSON.stringify(rows)] });
+    } catch (error) {
+      if (Date.now() - this.failureLogged > 10_000) {
+        this.failureLogged = Date.now();
+        console.error(`access_log: ${rows.length} access records not written, their reads refused: ${(error as Error).message}`);
+      }
+      const refused = new AppError('UNAVAILABLE', 'The read could not be recorded in the access log, so it was not answered; try again shortly', undefined, undefined, { 'Retry-After': '1' });
+      for (const w of batch) w.reject(refused);
+      return;
+    }
+    for (const w of batch) w.resolve();
+  }
+}
+
+function emptyToNull(filter: unknown): unknown {
+  if (filter === undefined || filter === null) return null;
+  if (typeof filter === 'object' && Object.keys(filter as object).length === 0) return null;
+  return filter;
+}
+
+/**
+ * An export's rows, each chunk recorded before it is handed on: no exported row leaves the server
+ * without its access record, and a failure to write one ends the download there.
+ */
+export async function* recordedInChunks<T extends Record<string, unknown>>(rows: AsyncIterable<T>, write: (ids: unknown[]) => Promise<void>, chunk = 1000): AsyncGenerator<T> {
+  let batch: T[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length >= chunk) {
+      await write(batch.map((r) => r.id));
+      yield* batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) {
+    await write(batch.map((r) => r.id));
+    yield* batch;
+  }
+}

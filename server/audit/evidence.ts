@@ -1,0 +1,164 @@
+import type { Pool } from 'pg';
+import { AppError } from '../errors/app-error.js';
+import { ident, Params } from '../engine/plan/sql.js';
+import { canonicalSql, GENESIS_HASH, type Chain } from './chain.sql.js';
+import { linkHash } from './chain-verify.js';
+import { signBytes, verifyBytes, type SigningKey } from './signing-key.js';
+
+export const EVIDENCE_FORMAT = 'kcsos-audit-evidence/1';
+/** More events than this in one file: narrow the range (the file is built in memory). */
+export const MAX_EVIDENCE_EVENTS = 50_000;
+
+/** One sealed event, with what it takes to recompute its link: sha256(prev_hash + "\n" + canonical). */
+export interface EvidenceEvent {
+  seq: string;
+  event_id: string;
+  prev_hash: string;
+  hash: string;
+  /** The row as sealed: a JSON array of its columns (server/audit/chain.sql.ts gives the order). */
+  canonical: string;
+}
+
+export interface EvidenceSection {
+  chain: Chain;
+  events: EvidenceEvent[];
+  /** Events in scope committed but not sealed yet (not in the file; export again shortly). */
+  unsealed: string[];
+}
+
+export type EvidenceSubject = { kind: 'record'; resource: string; id: number } | { kind: 'range'; log: Chain; from: string; to: string };
+
+export interface Evidence {
+  format: typeof EVIDENCE_FORMAT;
+  generated_at: string;
+  generated_by: { user_id: number | null; name: string | null };
+  subject: EvidenceSubject;
+  /** sha256 of the signing public key: compare it with the key published for this deployment. */
+  key_id: string;
+  public_key: string;
+  columns: Record<Chain, string[]>;
+  sections: EvidenceSection[];
+}
+
+export const CANONICAL_COLUMNS: Record<Chain, string[]> = {
+  audit_log: ['id', 'table_name', 'record_pk', 'action', 'changed_data', 'old_data', 'user_id', 'occurred_at', 'txid', 'reason'],
+  access_log: ['id', 'user_id', 'table_name', 'record_ids', 'action', 'occurred_at', 'client_address', 'filter'],
+};
+
+/** The sealed events of `chain` matching `where` (on alias t), in chain order. */
+async function section(pool: Pool, chain: Chain, where: string, params: Params): Promise<EvidenceSection> {
+  const c = chain;
+  const limit = params.add(MAX_EVIDENCE_EVENTS + 1, 'integer');
+  const { rows } = await pool.query(
+    `SELECT s.seq::text AS seq, s.event_id::text AS event_id, coalesce(p.hash, '${GENESIS_HASH}') AS prev_hash, s.hash, ${canonicalSql(chain)} AS canonical
+       FROM ${ident(chain)} t
+       JOIN audit_seal s ON s.chain = '${c}' AND s.event_id = t.id
+       LEFT JOIN audit_seal p ON p.chain = '${c}' AND p.seq = s.seq - 1
+      WHERE ${where} ORDER BY s.seq LIMIT ${limit}`,
+    params.values,
+  );
+  if (rows.length > MAX_EVIDENCE_EVENTS) throw new AppError('BAD_REQUEST', `More than ${MAX_EVIDENCE_EVENTS} events: export a shorter range`);
+  const unsealed = await pool.query(
+    `SELECT t.id::text AS id FROM ${ident(chain)} t WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = '${c}' AND s.event_id = t.id) ORDER BY t.id LIMIT 1000`,
+    params.values.slice(0, -1),
+  );
+  return { chain, events: rows, unsealed: unsealed.rows.map((r) => r.id) };
+}
+
+export interface EvidenceRequest {
+  subject: EvidenceSubject;
+  /** Row scope conditions of the caller on each log (null: every row), with their params. */
+  scope: (chain: Chain, params: Params) => string | null;
+  /** Which logs the caller may take away. */
+  chains: Chain[];
+  by: { user_id: number | null; name: string | null };
+}
+
+/** Builds the evidence file (its exact bytes) and its detached Ed25519 signature. */
+export async function buildEvidence(pool: Pool, key: SigningKey, request: EvidenceRequest): Promise<{ name: string; file: string; signature: string; evidence: Evidence }> {
+  const sections: EvidenceSection[] = [];
+  const s = request.subject;
+  for (const chain of request.chains) {
+    const params = new Params();
+    const where: string[] = [];
+    if (s.kind === 'record') {
+      where.push(`t.table_name = ${params.add(s.resource, 'text')}`);
+      where.push(chain === 'audit_log' ? `t.record_pk = jsonb_build_object('id', ${params.add(s.id, 'bigint')})` : `t.record_ids @> ARRAY[${params.add(s.id, 'bigint')}]`);
+    } else {
+      where.push(`t.occurred_at >= ${params.add(s.from, 'timestamptz')}`, `t.occurred_at < ${params.add(s.to, 'timestamptz')}`);
+    }
+    const scope = request.scope(chain, params);
+    if (scope) where.push(`t.id IN (SELECT id FROM ${ident(chain)} WHERE ${scope})`);
+    sections.push(await section(pool, chain, where.join(' AND '), params));
+  }
+  const evidence: Evidence = {
+    format: EVIDENCE_FORMAT,
+    generated_at: new Date().toISOString(),
+    generated_by: request.by,
+    subject: s,
+    key_id: key.keyId,
+    public_key: key.publicKeyPem,
+    columns: CANONICAL_COLUMNS,
+    sections,
+  };
+  const file = JSON.stringify(evidence, null, 2) + '\n';
+  const stamp = evidence.generated_at.slice(0, 19).replace(/[:T]/g, '-');
+  const name = s.kind === 'record' ? `evidence-${s.resource}-${s.id}-${stamp}.json` : `evidence-${s.log}-${s.from.slice(0, 10)}-${s.to.slice(0, 10)}-${stamp}.json`;
+  return { name, file, signature: signBytes(key, Buffer.from(file, 'utf8')), evidence };
+}
+
+export interface EvidenceCheck {
+  ok: boolean;
+  lines: string[];
+}
+
+/**
+ * Checks an evidence file on its own: the signature over its exact bytes (with the public key the
+ * auditor trusts, else the one the file names, said so), every event's link, and the links between
+ * consecutive chain positions. `sealed` (optional) looks each event's seal up in a database's chain.
+ */
+export async function checkEvidence(bytes: Buffer, signature: string, trustedKeyPem: string | null, sealed?: (chain: Chain, seq: string) => Promise<string | null>): Promise<EvidenceCheck> {
+  const lines: string[] = [];
+  let ok = true;
+  const fail = (line: string) => {
+    ok = false;
+    lines.push(`FAIL ${line}`);
+  };
+  let evidence: Evidence;
+  try {
+    evidence = JSON.parse(bytes.toString('utf8')) as Evidence;
+  } catch {
+    return { ok: false, lines: ['FAIL the file is not JSON'] };
+  }
+  if (evidence.format !== EVIDENCE_FORMAT) return { ok: false, lines: [`FAIL not an evidence file (${String(evidence.format)})`] };
+  const key = trustedKeyPem ?? evidence.public_key;
+  if (verifyBytes(key, bytes, signature)) lines.push(`ok   signature (Ed25519, ${trustedKeyPem ? 'the key given' : `the key the file names, ${evidence.key_id.slice(0, 16)}…: compare it with the published key`})`);
+  else fail('signature: the file was changed after signing, or signed by another key');
+  for (const s of evidence.sections) {
+    let previous: EvidenceEvent | null = null;
+    let bad = 0;
+    for (const e of s.events) {
+      if (linkHash(e.prev_hash, e.canonical) !== e.hash) {
+        bad++;
+        fail(`${s.chain} event #${e.event_id}: its content does not give its hash`);
+      }
+      if (previous && BigInt(e.seq) === BigInt(previous.seq) + 1n && e.prev_hash !== previous.hash) {
+        bad++;
+        fail(`${s.chain} event #${e.event_id}: does not chain to event #${previous.event_id} before it`);
+      }
+      const id = JSON.parse(e.canonical)[0];
+      if (String(id) !== e.event_id) fail(`${s.chain} event #${e.event_id}: its content names event #${id}`);
+      if (sealed) {
+        const inDb = await sealed(s.chain, e.seq);
+        if (inDb !== e.hash) {
+          bad++;
+          fail(`${s.chain} event #${e.event_id}: ${inDb === null ? 'position ' + e.seq + ' is not in the database chain' : 'differs from the database chain at position ' + e.seq}`);
+        }
+      }
+      previous = e;
+    }
+    if (bad === 0) lines.push(`ok   ${s.chain}: ${s.events.length} events, every link recomputed${sealed ? ' and found in the database chain' : ''}`);
+    if (s.unsealed.length) lines.push(`note ${s.chain}: ${s.unsealed.length} events in scope were not sealed yet when exported, and are not in the file`);
+  }
+  return { ok, lines };
+}

@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { CallerResolver } from '../auth/caller-resolver.js';
+import { authorize, requirePermission } from '../auth/authorize.js';
+import type { AccessLog } from '../audit/access-log.js';
+import { CHAINS, type Chain } from '../audit/chain.sql.js';
+import { buildEvidence, type EvidenceSubject } from '../audit/evidence.js';
+import type { SigningKey } from '../audit/signing-key.js';
+import type { Caller } from '../engine/caller.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import type { Params } from '../engine/plan/sql.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { authorizedFor } from './authorized.js';
+import { ACCESS_LOG, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
+
+/** A date (the whole day, UTC) or an ISO timestamp; anything else is a 400. */
+function instant(raw: unknown, name: string, endOfDay: boolean): string {
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) {
+    throw new AppError('BAD_REQUEST', `${name} must be a date (2026-11-01) or an ISO timestamp`, { [name]: 'must be a date or an ISO timestamp' });
+  }
+  const at = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  if (Number.isNaN(at.getTime())) throw new AppError('BAD_REQUEST', `${name} is not a valid date`, { [name]: 'not a valid date' });
+  if (raw.length === 10 && endOfDay) at.setUTCDate(at.getUTCDate() + 1);
+  return at.toISOString();
+}
+
+/**
+ * Evidence an auditor can take away: a record's history (its audit events and, for holders of
+ * access_log.list, the reads of it), or a date range of either log, as a JSON file with a detached
+ * Ed25519 signature. The rows are whole (the hashes are over them), so this needs audit.browse.
+ * The answer is `{name, file, signature}`: save `file` as `name` and `signature` as `name.sig`.
+ */
+@Controller('api')
+export class EvidenceController {
+  constructor(
+    @Inject(ENGINE) private readonly engine: ResourceEngine,
+    @Inject(CALLER) private readonly callers: CallerResolver,
+    @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(ACCESS_LOG) private readonly access: AccessLog,
+  ) {}
+
+  @Get('evidence/:log')
+  async range(@Param('log') log: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    if (!(CHAINS as readonly string[]).includes(log)) throw notFound(`No log named ${log.slice(0, 40)}`);
+    requirePermission(caller, 'audit.browse');
+    authorize(caller, this.engine.resource(log), 'export');
+    const from = instant(query.from, 'from', false);
+    const to = instant(query.to, 'to', true);
+    if (from >= to) throw new AppError('BAD_REQUEST', '"from" must be before "to"', { to: 'must be after from' });
+    const out = await this.build(caller, { kind: 'range', log: log as Chain, from, to }, [log as Chain]);
+    const ids = out.evidence.sections[0].events.map((e) => e.event_id);
+    await this.access.recordRead(req, caller, this.engine.resource(log), 'export', ids, { occurred_at_gte: from, occurred_at_lt: to });
+    return { name: out.name, file: out.file, signature: out.signature, key_id: this.key.keyId };
+  }
+
+  @Get(':resource/:id/history/evidence')
+  async record(@Param('resource') name: string, @Param('id') rawId: string, @Req() req: FastifyRequest) {
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
+    requirePermission(caller, 'audit.browse');
+    const id = this.engine.parseId(resource, rawId);
+    await this.engine.getOne(resource, id, caller);
+    const chains: Chain[] = caller.can('access_log.list') && resource.options.accessLogged ? ['audit_log', 'access_log'] : ['audit_log'];
+    const out = await this.build(caller, { kind: 'record', resource: resource.name, id }, chains);
+    await this.access.recordRead(req, caller, resource, 'history', [id]);
+    return { name: out.name, file: out.file, signature: out.signature, key_id: this.key.keyId };
+  }
+
+  private async build(caller: Caller, subject: EvidenceSubject, chains: Chain[]) {
+    const [me] = caller.userId === null ? [] : await this.engine.query(this.engine.pool, `SELECT nullif(concat_ws(' ', first_name, last_name), '') AS name FROM app_user WHERE id = $1`, [caller.userId]);
+    return buildEvidence(this.engine.pool, this.key, {
+      subject,
+      chains,
+      by: { user_id: caller.userId, name: (me?.name as string | null) ?? null },
+      scope: (chain: Chain, params: Params) => caller.scope(this.engine.resource(chain), params),
+    });
+  }
+}

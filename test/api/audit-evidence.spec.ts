@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { AuditSealer } from '../../server/audit/sealer.js';
+import { client, serverForTests, signIn } from '../support/server.js';
+
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const PRIVATE_PEM = String(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+const PUBLIC_PEM = String(publicKey.export({ type: 'spki', format: 'pem' }));
+const ctx = serverForTests({ env: { AUDIT_SIGNING_KEY: PRIVATE_PEM } });
+const run = promisify(execFile);
+
+/** `npm run audit:verify-export` (the compiled CLI). */
+async function verifyExport(args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await run(path.resolve('node_modules/.bin/node'), ['dist/server/cli/audit-verify-export.js', ...args], { env: { ...process.env, DATABASE_URL: '' } });
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, out: e.stdout };
+  }
+}
+
+async function saved(dir: string, body: { name: string; file: string; signature: string }): Promise<string> {
+  const file = path.join(dir, body.name);
+  await writeFile(file, body.file);
+  await writeFile(`${file}.sig`, body.signature + '\n');
+  return file;
+}
+
+describe('signed evidence exports', () => {
+  it("exports a record's history and reads as a signed file that audit:verify-export checks against signature and chain", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcsos-evidence-'));
+    try {
+      expect((await ctx.api('PUT', '/student/3', { comments: 'for the auditor' })).status).toBe(200);
+      expect((await ctx.api('GET', '/student/3')).status).toBe(200);
+      await new AuditSealer(ctx.db.pool, { everyMs: 1000, batch: 5000, warn: () => undefined }).catchUp();
+      const res = await ctx.api('GET', '/student/3/history/evidence');
+      expect(res.status).toBe(200);
+      const evidence = JSON.parse(res.body.file);
+      expect(evidence.subject).toEqual({ kind: 'record', resource: 'student', id: 3 });
+      const [audit, access] = evidence.sections;
+      const history = (await ctx.db.pool.query(`SELECT id::text AS event_id FROM audit_log WHERE table_name = 'student' AND record_pk = '{"id": 3}' ORDER BY id`)).rows.map((r) => r.event_id);
+      expect(audit.events.map((e: { event_id: string }) => e.event_id)).toEqual(history);
+      expect(audit.events.at(-1).canonical).toContain('for the auditor');
+      expect(access.chain).toBe('access_log');
+      expect(access.events.some((e: { canonical: string }) => JSON.parse(e.canonical)[4] === 'show')).toBe(true);
+
+      const file = await saved(dir, res.body);
+      await writeFile(path.join(dir, 'trusted.pem'), PUBLIC_PEM);
+      const ok = await verifyExport([file, '--key', path.join(dir, 'trusted.pem'), '--database-url', ctx.db.url]);
+      expect(ok.out).toContain('verified');
+      expect(ok.out).toContain('found in the database chain');
+      expect(ok.code).toBe(0);
+
+      // One character changed: the signature and the event's link both fail.
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, text.replace('for the auditor', 'for the auditer'));
+      const bad = await verifyExport([file, '--key', path.join(dir, 'trusted.pem')]);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toContain('FAIL signature');
+      expect(bad.out).toContain(`event #${history.at(-1)}: its content does not give its hash`);
+
+      // Signed by someone else: refused with the trusted key.
+      const other = generateKeyPairSync('ed25519');
+      const forged = (await import('node:crypto')).sign(null, Buffer.from(text), other.privateKey).toString('base64');
+      await writeFile(file, text);
+      await writeFile(`${file}.sig`, forged);
+      expect((await verifyExport([file, '--key', path.join(dir, 'trusted.pem')])).code).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exports a date range of the audit log or the access log', async () => {
+    await new AuditSealer(ctx.db.pool, { everyMs: 1000, batch: 5000, warn: () => undefined }).catchUp();
+    const today = new Date().toISOString().slice(0, 10);
+    for (const log of ['audit_log', 'access_log']) {
+      const res = await ctx.api('GET', `/evidence/${log}?from=${today}&to=${today}`);
+      expect(res.status).toBe(200);
+      const evidence = JSON.parse(res.body.file);
+      expect(evidence.sections).toHaveLength(1);
+      expect(evidence.sections[0].events.length).toBeGreaterThan(0);
+      for (const e of evidence.sections[0].events) expect(JSON.parse(e.canonical)[log === 'audit_log' ? 7 : 5].slice(0, 10)).toBe(today);
+      const seqs = evidence.sections[0].events.map((e: { seq: string }) => Number(e.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    expect((await ctx.api('GET', `/evidence/audit_log?from=yesterday&to=${today}`)).status).toBe(400);
+    expect((await ctx.api('GET', `/evidence/audit_log?from=${today}&to=2000-01-01`)).status).toBe(400);
+    expect((await ctx.api('GET', `/evidence/student?from=${today}&to=${today}`)).status).toBe(404);
+    const practitioner = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'practitioner'));
+    expect((await practitioner('GET', `/evidence/audit_log?from=${today}&to=${today}`)).status).toBe(403);
+    expect((await practitioner('GET', '/student/3/history/evidence')).status).toBeGreaterThanOrEqual(403);
+  });
+});

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { archiveOldAuditPartitions, ensureAuditPartitions, monthStart } from '../../server/audit/audit-partitions.js';
+import { verifyChain, verifyAll } from '../../server/audit/chain-verify.js';
+import { AuditSealer } from '../../server/audit/sealer.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+
+const run = promisify(execFile);
+const node = path.resolve('node_modules/.bin/node');
+
+let db: TestDatabase;
+let sealer: AuditSealer;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  sealer = new AuditSealer(db.pool, { everyMs: 1000, batch: 5000, warn: () => undefined });
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** An audited write, as psql would make it (the trigger records it with user NULL). */
+async function write(comment: string): Promise<number> {
+  await db.pool.query(`UPDATE student SET comments = $1 WHERE id = 1`, [comment]);
+  return Number((await db.pool.query(`SELECT max(id) AS id FROM audit_log`)).rows[0].id);
+}
+
+/** `npm run audit:verify` (the compiled CLI) against this database. */
+async function cli(archiveDir?: string, url = db.url): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await run(node, ['dist/server/cli/audit-verify.js'], { env: { ...process.env, DATABASE_URL: url, AUDIT_ARCHIVE_DIR: archiveDir ?? path.join(os.tmpdir(), 'no-archive-here') } });
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, out: e.stdout };
+  }
+}
+
+describe('the hash chains of audit_log and access_log', () => {
+  it('seals every committed row in id order, and verify finds the chain intact (exit 0)', async () => {
+    await write('sealed one');
+    await db.pool.query(`INSERT INTO access_log (user_id, table_name, record_ids, action) VALUES (1, 'student', '{1,2}', 'list')`);
+    await sealer.catchUp();
+    const unsealed = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = 'audit_log' AND s.event_id = a.id)`);
+    expect(unsealed.rows[0].n).toBe(0);
+    const seqs = (await db.pool.query(`SELECT seq, event_id FROM audit_seal WHERE chain = 'audit_log' ORDER BY seq`)).rows;
+    expect(seqs.map((r) => Number(r.seq))).toEqual(seqs.map((_, i) => i + 1));
+    expect(seqs.map((r) => Number(r.event_id))).toEqual([...seqs.map((r) => Number(r.event_id))].sort((a, b) => a - b));
+    for (const report of await verifyAll(db.pool, null)) {
+      expect(report.problems).toEqual([]);
+      expect(report.checked).toBeGreaterThan(0);
+    }
+    const { code, out } = await cli();
+    expect(out).toContain('audit trail: intact');
+    expect(code).toBe(0);
+  });
+
+  it('reports rows not sealed yet with their age, without failing', async () => {
+    const id = await write('not sealed yet');
+    const report = await verifyChain(db.pool, 'audit_log', null);
+    expect(report.problems).toEqual([]);
+    expect(report.unsealed.count).toBeGreaterThanOrEqual(1);
+    expect(report.unsealed.ageSeconds).toEqual(expect.any(Number));
+    await sealer.catchUp();
+    const after = await verifyChain(db.pool, 'audit_log', null);
+    expect(after.unsealed.count).toBe(0);
+    expect(Number(after.lastSeq)).toBeGreaterThan(0);
+    expect((await db.pool.query(`SELECT 1 FROM audit_seal WHERE chain = 'audit_log' AND event_id = $1`, [id])).rowCount).toBe(1);
+  });
+
+  it('keeps the chain through an archived month, and names an event changed inside the archive file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcsos-chain-archive-'));
+    try {
+      const old = monthStart(new Date(), -3);
+      await ensureAuditPartitions(db.pool, { ahead: 0, now: old });
+      const { rows } = await db.pool.query(
+        `INSERT INTO audit_log (table_name, record_pk, action, changed_data, old_data, occurred_at, reason)
+         SELECT 'student', jsonb_build_object('id', 1), 'UPDATE', '{"comments": "after"}', '{"comments": "before"}', $1, 'old event ' || g FROM generate_series(1, 3) g RETURNING id`,
+        [new Date(old.getTime() + 86_400_000).toISOString()],
+      );
+      const archived = await archiveOldAuditPartitions(db.pool, { keepMonths: 2, dir, seal: () => sealer.catchUp() });
+      expect(archived).toHaveLength(1);
+      const manifest = JSON.parse(await readFile(archived[0].file.replace(/\.csv\.gz$/, '.chain.json'), 'utf8'));
+      expect(manifest.first.event_id).toBe(String(rows[0].id));
+      expect(manifest.last.event_id).toBe(String(rows[2].id));
+      expect(manifest.last.hash).toMatch(/^[0-9a-f]{64}$/);
+
+      const intact = await verifyChain(db.pool, 'audit_log', dir);
+      expect(intact.problems).toEqual([]);
+      expect(intact.archived).toBe(3);
+      // Without its archive, the month's events are reported removed.
+      const missing = await verifyChain(db.pool, 'audit_log', null);
+      expect(missing.problems[0]).toMatchObject({ kind: 'removed', eventId: String(rows[0].id) });
+
+      const csv = gunzipSync(await readFile(archived[0].file)).toString('utf8');
+      await writeFile(archived[0].file, gzipSync(Buffer.from(csv.replace('old event 2', 'old event 9'))));
+      const tampered = await verifyChain(db.pool, 'audit_log', dir);
+      expect(tampered.problems[0]).toMatchObject({ kind: 'changed', eventId: String(rows[1].id) });
+      const { code, out } = await cli(dir);
+      expect(code).toBe(1);
+      expect(out).toContain(`event #${rows[1].id} (chain position`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('verify names the event a superuser tampered with, guards off', () => {
+  let tdb: TestDatabase;
+  let tsealer: AuditSealer;
+  let events: number[];
+
+  beforeAll(async () => {
+    tdb = await testDatabase();
+    tsealer = new AuditSealer(tdb.pool, { everyMs: 1000, batch: 5000, warn: () => undefined });
+    for (let i = 0; i < 6; i++) await tdb.pool.query(`UPDATE student SET comments = $1 WHERE id = 2`, [`edit ${i}`]);
+    events = (await tdb.pool.query(`SELECT id FROM audit_log ORDER BY id DESC LIMIT 6`)).rows.map((r) => Number(r.id)).reverse();
+    await tsealer.catchUp();
+    expect((await verifyChain(tdb.pool, 'audit_log', null)).problems).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await tdb?.drop();
+  });
+
+  const superuser = async (sql: string, values: unknown[] = []) => {
+    const c = await tdb.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`SET LOCAL session_replication_role = replica`);
+      await c.query(sql, values);
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+  };
+
+  it('an event changed', async () => {
+    await superuser(`UPDATE audit_log SET changed_data = jsonb_set(changed_data, '{comments}', '"forged"') WHERE id = $1`, [events[1]]);
+    const report = await verifyChain(tdb.pool, 'audit_log', null);
+    expect(report.problems[0]).toMatchObject({ kind: 'changed', eventId: String(events[1]) });
+    expect(report.problems).toHaveLength(1);
+    const { code, out } = await cli(undefined, tdb.url);
+    expect(code).toBe(1);
+    expect(out).toContain(`TAMPERED: event #${events[1]} (chain position`);
+    expect(out).toContain('was changed');
+  });
+
+  it('an event removed', async () => {
+    await superuser(`DELETE FROM audit_log WHERE id = $1`, [events[3]]);
+    const report = await verifyChain(tdb.pool, 'audit_log', null);
+    expect(report.problems.map((p) => [p.kind, p.eventId])).toEqual([
+      ['changed', String(events[1])],
+      ['removed', String(events[3])],
+    ]);
+  });
+
+  it('an event removed with its seal', async () => {
+    await superuser(`DELETE FROM audit_log WHERE id = $1`, [events[4]]);
+    await superuser(`DELETE FROM audit_seal WHERE chain = 'audit_log' AND event_id = $1`, [events[4]]);
+    const report = await verifyChain(tdb.pool, 'audit_log', null);
+    expect(report.problems[2]).toMatchObject({ kind: 'removed' });
+    expect(report.problems[2].message).toContain(`after #${events[3]} and before #${events[5]}`);
+  });
+
+  it('an event inserted out of order', async () => {
+    // A forged event slipped in below the sealed range, with an id no real event holds.
+    const forged = events[0] - 100_000;
+    await superuser(
+      `INSERT INTO audit_log (id, table_name, record_pk, action, changed_data, occurred_at) VALUES ($1, 'student', '{"id": 2}', 'UPDATE', '{"comments": "backdated"}', now() - interval '1 day')`,
+      [forged],
+    );
+    await tsealer.catchUp();
+    const report = await verifyChain(tdb.pool, 'audit_log', null);
+    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'out-of-order', eventId: String(forged) }));
+    // ...and the sealer did not take it into the chain.
+    expect((await tdb.pool.query(`SELECT 1 FROM audit_seal WHERE chain = 'audit_log' AND event_id = $1`, [forged])).rowCount).toBe(0);
+  });
+
+  it('the same in access_log', async () => {
+    await tdb.pool.query(`INSERT INTO access_log (user_id, table_name, record_ids, action) SELECT 1, 'student', ARRAY[g::bigint], 'show' FROM generate_series(1, 3) g`);
+    await tsealer.catchUp();
+    const ids = (await tdb.pool.query(`SELECT id FROM access_log ORDER BY id`)).rows.map((r) => Number(r.id));
+    await superuser(`UPDATE access_log SET user_id = 2 WHERE id = $1`, [ids[1]]);
+    const report = await verifyChain(tdb.pool, 'access_log', null);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'changed', eventId: String(ids[1]) })]);
+  });
+});
