@@ -14,10 +14,11 @@ import { Resource } from './resource.js';
   listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
 })
 @Entity({ tableName: 'audit_log' })
-// History look-ups go by record, the audit browser by time, change-set undo by transaction.
+// History look-ups go by record, the audit browser by time, change-set undo by transaction
+// (with the id, so a sort by time or transaction is served both ways).
 @Index({ properties: ['table_name', 'record_pk'] })
-@Index({ properties: ['occurred_at'] })
-@Index({ properties: ['txid'] })
+@Index({ name: 'audit_log_occurred_at_id_index', properties: ['occurred_at', 'id'] })
+@Index({ name: 'audit_log_txid_id_index', properties: ['txid', 'id'] })
 export class AuditLog {
   /** Unique audit entry ID (from one sequence across every partition). */
   @PrimaryKey({ type: 'bigint', autoincrement: true })

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 
@@ -16,6 +16,8 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
 })
 @Entity({ tableName: 'file_metadata' })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'file_metadata_uploaded_by_id_index', properties: ['uploaded_by', 'id'] })
 export class FileMetadata {
   /** File metadata ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -58,7 +60,7 @@ export class FileMetadata {
   notes?: string | null;
 
   /** Uploader. */
-  @ManyToOne(() => AppUser, { fieldName: 'uploaded_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'uploaded_by', nullable: true, deleteRule: 'no action' })
   uploaded_by?: Rel<AppUser>;
 
   /** Upload timestamp. */
