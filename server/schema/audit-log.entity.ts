@@ -12,8 +12,10 @@ import { Resource } from './resource.js';
   references: { user_id: 'app_user' },
   recordImages: { table: 'table_name', pk: 'record_pk', images: ['changed_data', 'old_data'] },
   listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
+  commonFilters: [['table_name'], ['table_name', 'occurred_at'], ['action'], ['txid']],
 })
 @Entity({ tableName: 'audit_log' })
+@Index({ name: 'audit_log_table_name_id_index', properties: ['table_name', 'id'] })
 // History look-ups go by record, the audit browser by time, change-set undo by transaction
 // (with the id, so a sort by time or transaction is served both ways).
 @Index({ properties: ['table_name', 'record_pk'] })

@@ -21,6 +21,7 @@ import { Student } from './student.entity.js';
   choices: { status: ['Incomplete', 'Approved', 'Submitted', 'Paid', 'Rejected'] },
   elementsReference: { modifiers: 'modifier.code' },
   listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],
+  commonFilters: [['status'], ['district'], ['status', 'district'], ['student_ssid']],
   sections: {
     Claim: ['claim_number', 'batch_number', 'status', 'service_date', 'finalized_date', 'district'],
     Service: ['service_code', 'service_description', 'quantity', 'quantity_type', 'location', 'frequency_type', 'modifiers'],

@@ -14,8 +14,11 @@ import { AppUser } from './app-user.entity.js';
   representation: '{file_name}',
   namesResource: ['entity_table'],
   listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
+  commonFilters: [['entity_table', 'entity_id'], ['document_type']],
 })
 @Entity({ tableName: 'file_metadata' })
+@Index({ name: 'file_metadata_entity_table_id_index', properties: ['entity_table', 'id'] })
+@Index({ name: 'file_metadata_entity_id_id_index', properties: ['entity_id', 'id'] })
 // Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
 @Index({ name: 'file_metadata_uploaded_by_id_index', properties: ['uploaded_by', 'id'] })
 export class FileMetadata {

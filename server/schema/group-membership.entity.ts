@@ -17,8 +17,10 @@ import { Student } from './student.entity.js';
   choices: { status: ['Active', 'Inactive'] },
   editedFrom: ['group_id', 'student_id'],
   listFields: ['group_id', 'student_id', 'join_date', 'status', 'exit_date'],
+  commonFilters: [['group_id'], ['student_id'], ['status']],
 })
 @Entity({ tableName: 'group_membership' })
+@Index({ name: 'group_membership_group_id_id_index', properties: ['group_id', 'id'] })
 // Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
 @Index({ name: 'group_membership_student_id_id_index', properties: ['student_id', 'id'] })
 @Index({ name: 'group_membership_status_id_index', properties: ['status', 'id'] })

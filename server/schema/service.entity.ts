@@ -17,6 +17,7 @@ import { Student } from './student.entity.js';
   representation: '{service_type} on {service_date}',
   choices: { status: ['Upcoming', 'Incomplete', 'Completed', 'Cancelled'] },
   listFields: ['service_date', 'student_id', 'practitioner_id', 'service_type', 'duration_minutes', 'status'],
+  commonFilters: [['status'], ['practitioner_id'], ['student_id'], ['service_date']],
 })
 @Entity({ tableName: 'service' })
 // Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.

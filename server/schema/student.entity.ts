@@ -18,6 +18,7 @@ import { AppUser } from './app-user.entity.js';
   choices: { status: ['Active', 'Inactive'] },
   sensitive: ['insurance_group_number', 'insurance_policy_number', 'medi_cal_benefits_id'],
   listFields: ['last_name', 'first_name', 'ssid', 'birthdate', 'grade', 'district', 'school', 'status'],
+  commonFilters: [['district'], ['status'], ['practitioner_id'], ['district', 'status']],
   sections: {
     Demographics: ['ssid', 'local_id', 'first_name', 'last_name', 'preferred_name', 'birthdate', 'gender', 'status', 'primary_disability'],
     School: ['district', 'school', 'grade', 'practitioner_id', 'transportation_team', 'transportation_needs'],
