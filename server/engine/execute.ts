@@ -10,7 +10,7 @@ import type { Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import { fillTemplate } from './metadata/template.js';
 import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
-import { planList, planPage } from './plan/plan-list.js';
+import { countsExactly, planList, planPage } from './plan/plan-list.js';
 import { ident, Params } from './plan/sql.js';
 import { serializeRecord, serializeValue } from './serialize/serialize-record.js';
 import { isPlainObject, validatePayload } from './validate/validate-payload.js';
@@ -169,16 +169,18 @@ export class ResourceEngine {
   }
 
   /**
-   * The list total, chosen per request: an exact count while the table (or, for a filter, the
-   * planner's estimate of the matching rows) is below the threshold, the estimate above it. An
-   * exact count(*) over a million rows costs tens of milliseconds on every page; the estimate, one plan.
+   * The list total, chosen per request: an exact count while the table is small, or while the
+   * planner expects few matching rows and a cheap count (countsExactly); else the planner's
+   * estimate. An exact count(*) over a million rows costs tens of milliseconds on every page; the
+   * estimate, one plan.
    */
   private async total(db: Queryable, resource: ResourceMeta, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
     const limit = this.options.exactCountBelow;
     if ((await this.tableSize(resource.name)) >= limit) {
       const [plan] = await this.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
-      const estimate = Math.round(Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']));
-      if (estimate >= limit) return { total: estimate, approximate: true };
+      const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+      const estimate = Math.round(Number(top['Plan Rows']));
+      if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, limit)) return { total: estimate, approximate: true };
     }
     const [count] = await this.query(db, `SELECT count(*)::bigint AS total ${from}`, values);
     return { total: Number(count.total), approximate: false };

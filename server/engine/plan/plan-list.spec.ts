@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Caller } from '../caller.js';
 import type { FieldMeta, FieldType, ResourceMeta } from '../metadata/resource-meta.js';
 import type { Params } from './sql.js';
-import { orderBy, planList, planPage } from './plan-list.js';
+import { countsExactly, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
 
 function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
   return {
@@ -66,5 +66,13 @@ describe('list planning', () => {
     const plan = planList(resource, { filter: {}, sort: null, range: null }, caller());
     expect(plan.from.trim()).toBe('FROM "thing"');
     expect(plan.order).toBe('"id" ASC');
+  });
+
+  it('counts a total exactly only when the planner expects few rows and a cheap count', () => {
+    expect(countsExactly({ rows: 8708, cost: 606 }, 20_000)).toBe(true);
+    expect(countsExactly({ rows: 20_000, cost: 606 }, 20_000)).toBe(false);
+    // A small estimate behind a sequential scan of a large table: estimated, not counted.
+    expect(countsExactly({ rows: 6849, cost: 84_931 }, 20_000)).toBe(false);
+    expect(countsExactly({ rows: 1, cost: EXACT_COUNT_MAX_COST }, 20_000)).toBe(true);
   });
 });
