@@ -8,6 +8,7 @@ import { Migration20261125060000PermissionNotify } from './Migration202611250600
 import { Migration20261125070000RecentWrite } from './Migration20261125070000RecentWrite.js';
 import { Migration20261125152023SavedView } from './Migration20261125152023SavedView.js';
 import { Migration20261125190000KeepPermissionManage } from './Migration20261125190000KeepPermissionManage.js';
+import { Migration20261201100000ListIndexes } from './Migration20261201100000ListIndexes.js';
 import { Migration20261201300000AccessLogAndSeals } from './Migration20261201300000AccessLogAndSeals.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
@@ -23,5 +24,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125070000RecentWrite', class: Migration20261125070000RecentWrite },
   { name: 'Migration20261125152023SavedView', class: Migration20261125152023SavedView },
   { name: 'Migration20261125190000KeepPermissionManage', class: Migration20261125190000KeepPermissionManage },
+  { name: 'Migration20261201100000ListIndexes', class: Migration20261201100000ListIndexes },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
 ];

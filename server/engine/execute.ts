@@ -7,10 +7,11 @@ import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import type { Reader, ReadRouter } from '../db/read-router.js';
 import type { Caller, ScopePurpose } from './caller.js';
 import { checkReach } from './check/reach.js';
-import { filterToWhere, type Visible } from './filter/filter-to-where.js';
+import type { Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import { fillTemplate } from './metadata/template.js';
 import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
+import { countsExactly, planList, planPage } from './plan/plan-list.js';
 import { ident, Params } from './plan/sql.js';
 import { serializeRecord, serializeValue } from './serialize/serialize-record.js';
 import { isPlainObject, validatePayload } from './validate/validate-payload.js';
@@ -177,23 +178,6 @@ export class ResourceEngine {
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   }
 
-  /** The SELECT of a list (filter, scope, sort), shared by pages, counts and exports. */
-  private planList(resource: ResourceMeta, query: ListQuery, caller: Caller) {
-    const visible = this.visible(resource, caller);
-    const params = new Params();
-    const where = this.scoped(resource, caller, params, filterToWhere(resource, query.filter, visible, params));
-    let order = '"id" ASC';
-    if (query.sort) {
-      const field = resource.field.get(query.sort.field);
-      if (!field || !visible(field) || !field.sortable) {
-        throw new AppError('BAD_REQUEST', `Cannot sort by "${query.sort.field}"`, { [query.sort.field]: 'not a sortable field' });
-      }
-      order = field.name === 'id' ? `"id" ${query.sort.order}` : `${ident(field.name)} ${query.sort.order} NULLS LAST, "id" ${query.sort.order}`;
-    }
-    const table = ident(resource.name);
-    return { visible, params, select: `SELECT ${this.columns(resource, caller)} FROM ${table} ${where} ORDER BY ${order}`, from: `FROM ${table} ${where}` };
-  }
-
   private async tableSize(table: string): Promise<number> {
     const known = this.sizes.get(table);
     if (known && Date.now() - known.at < 60_000) return known.rows;
@@ -204,34 +188,35 @@ export class ResourceEngine {
   }
 
   /**
-   * The list total, chosen per request: an exact count while the table (or, for a filter, the
-   * planner's estimate of the matching rows) is below the threshold, the estimate above it. An
-   * exact count(*) over a million rows costs tens of milliseconds on every page; the estimate, one plan.
+   * The list total, chosen per request: an exact count while the table is small, or while the
+   * planner expects few matching rows and a cheap count (countsExactly); else the planner's
+   * estimate. An exact count(*) over a million rows costs tens of milliseconds on every page; the
+   * estimate, one plan.
    */
   private async total(db: Queryable, resource: ResourceMeta, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
     const limit = this.options.exactCountBelow;
     if ((await this.tableSize(resource.name)) >= limit) {
       const [plan] = await this.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
-      const estimate = Math.round(Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']));
-      if (estimate >= limit) return { total: estimate, approximate: true };
+      const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+      const estimate = Math.round(Number(top['Plan Rows']));
+      if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, limit)) return { total: estimate, approximate: true };
     }
     const [count] = await this.query(db, `SELECT count(*)::bigint AS total ${from}`, values);
     return { total: Number(count.total), approximate: false };
   }
 
   async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
-    const { params, select, from } = this.planList(resource, query, caller);
+    const plan = planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
+    const page = planPage(plan, start, limit);
     // Named by its text: a list's shape (filter keys, sort, page size) recurs with other values,
-    // so each connection plans it once.
-    const filterValues = [...params.values];
-    const text = `${select} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+    // so each connection plans it once...
     // ...except searches: a generic plan cannot see the ILIKE pattern, and would give up the trigram index.
     const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
-    const rowsSql = searching ? text : { name: `list:${hash(text)}`, text };
+    const rowsSql = searching ? page.text : { name: `list:${hash(page.text)}`, text: page.text };
     const db = this.reader(caller);
-    const [rows, count] = await Promise.all([this.query(db, rowsSql, params.values), this.total(db, resource, from, filterValues)]);
+    const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.total(db, resource, plan.from, plan.params.values)]);
     const fields = this.shown(resource, caller);
     return { rows: rows.map((r) => this.present(resource, r, caller, fields)), start, ...count };
   }
@@ -242,7 +227,7 @@ export class ResourceEngine {
    */
   exportRows(resource: ResourceMeta, query: ListQuery, caller: Caller): { fields: string[]; rows: AsyncGenerator<Row> } {
     // Planned here, before any byte is sent, so a bad filter is still a clean 400.
-    const { visible, params, select } = this.planList(resource, query, caller);
+    const { visible, params, select } = planList(resource, query, caller);
     return { fields: resource.fields.filter(visible).map((f) => f.name), rows: this.stream(resource, caller, select, params.values) };
   }
 
@@ -251,7 +236,7 @@ export class ResourceEngine {
    * id order, at most `limit` + 1 of them so a caller can tell "too many" without counting them all.
    */
   async matchingIds(resource: ResourceMeta, query: ListQuery, caller: Caller, limit: number): Promise<number[]> {
-    const { params, from } = this.planList(resource, { ...query, sort: null }, caller);
+    const { params, from } = planList(resource, { ...query, sort: null }, caller);
     const rows = await this.query(this.pool, `SELECT "id" ${from} ORDER BY "id" LIMIT ${params.add(limit + 1, 'integer')}`, params.values);
     return rows.map((r) => Number(r.id));
   }

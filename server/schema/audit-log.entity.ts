@@ -13,12 +13,15 @@ import { Resource } from './resource.js';
   references: { user_id: 'app_user' },
   recordImages: { table: 'table_name', pk: 'record_pk', images: ['changed_data', 'old_data'] },
   listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
+  commonFilters: [['table_name'], ['table_name', 'occurred_at'], ['action'], ['txid']],
 })
 @Entity({ tableName: 'audit_log' })
-// History look-ups go by record, the audit browser by time, change-set undo by transaction.
+@Index({ name: 'audit_log_table_name_id_index', properties: ['table_name', 'id'] })
+// History look-ups go by record, the audit browser by time, change-set undo by transaction
+// (with the id, so a sort by time or transaction is served both ways).
 @Index({ properties: ['table_name', 'record_pk'] })
-@Index({ properties: ['occurred_at'] })
-@Index({ properties: ['txid'] })
+@Index({ name: 'audit_log_occurred_at_id_index', properties: ['occurred_at', 'id'] })
+@Index({ name: 'audit_log_txid_id_index', properties: ['txid', 'id'] })
 export class AuditLog {
   /** Unique audit entry ID (from one sequence across every partition). */
   @PrimaryKey({ type: 'bigint', autoincrement: true })

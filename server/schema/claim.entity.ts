@@ -22,6 +22,7 @@ import { Student } from './student.entity.js';
   choices: { status: ['Incomplete', 'Approved', 'Submitted', 'Paid', 'Rejected'] },
   elementsReference: { modifiers: 'modifier.code' },
   listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],
+  commonFilters: [['status'], ['district'], ['status', 'district'], ['student_ssid']],
   sections: {
     Claim: ['claim_number', 'batch_number', 'status', 'service_date', 'finalized_date', 'district'],
     Service: ['service_code', 'service_description', 'quantity', 'quantity_type', 'location', 'frequency_type', 'modifiers'],
@@ -31,6 +32,14 @@ import { Student } from './student.entity.js';
   },
 })
 @Entity({ tableName: 'claim' })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'claim_batch_number_id_index', properties: ['batch_number', 'id'] })
+@Index({ name: 'claim_status_id_index', properties: ['status', 'id'] })
+@Index({ name: 'claim_service_date_id_index', properties: ['service_date', 'id'] })
+@Index({ name: 'claim_district_id_index', properties: ['district', 'id'] })
+@Index({ name: 'claim_student_ssid_id_index', properties: ['student_ssid', 'id'] })
+@Index({ name: 'claim_created_by_id_index', properties: ['created_by', 'id'] })
+@Index({ name: 'claim_updated_by_id_index', properties: ['updated_by', 'id'] })
 // Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
 // The list people open most (a district's claims of one status, by date) is one index range scan.
 @Index({ name: 'claim_status_district_service_date_index', properties: ['status', 'district', 'service_date', 'id'] })
@@ -49,15 +58,15 @@ export class Claim {
   claim_number!: string;
 
   /** Batch grouping ID. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true })
   batch_number?: string | null;
 
   /** Claim status: Incomplete, Approved, Submitted, Paid, Rejected. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Incomplete', index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Incomplete' })
   status?: string | null;
 
   /** Date of service. */
-  @Property({ type: 'date', columnType: 'date', nullable: true, index: true })
+  @Property({ type: 'date', columnType: 'date', nullable: true })
   service_date?: string | null;
 
   /** Amount billed. */
@@ -113,11 +122,11 @@ export class Claim {
   referring_provider_npi?: string | null;
 
   /** District billed under. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true })
   district?: string | null;
 
   /** SSID from student table. */
-  @ManyToOne(() => Student, { fieldName: 'student_ssid', targetKey: 'ssid', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => Student, { fieldName: 'student_ssid', targetKey: 'ssid', nullable: true, deleteRule: 'no action' })
   student_ssid?: Rel<Student>;
 
   /** Snapshot of student name. */
@@ -169,10 +178,10 @@ export class Claim {
   updated_at?: string | null;
 
   /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
   created_by?: Rel<AppUser>;
 
   /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
   updated_by?: Rel<AppUser>;
 }

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 
@@ -19,8 +19,13 @@ import { AppUser } from './app-user.entity.js';
   serverManaged: ['storage_path', 'checksum', 'file_size_bytes', 'mime_type', 'uploaded_by', 'uploaded_at'],
   serverDefaults: { storage_path: '' },
   listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
+  commonFilters: [['entity_table', 'entity_id'], ['document_type']],
 })
 @Entity({ tableName: 'file_metadata' })
+@Index({ name: 'file_metadata_entity_table_id_index', properties: ['entity_table', 'id'] })
+@Index({ name: 'file_metadata_entity_id_id_index', properties: ['entity_id', 'id'] })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'file_metadata_uploaded_by_id_index', properties: ['uploaded_by', 'id'] })
 export class FileMetadata {
   /** File metadata ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -63,7 +68,7 @@ export class FileMetadata {
   notes?: string | null;
 
   /** Uploader. */
-  @ManyToOne(() => AppUser, { fieldName: 'uploaded_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'uploaded_by', nullable: true, deleteRule: 'no action' })
   uploaded_by?: Rel<AppUser>;
 
   /** Upload timestamp. */

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { ServiceGroup } from './service-group.entity.js';
@@ -18,8 +18,15 @@ import { Student } from './student.entity.js';
   choices: { status: ['Active', 'Inactive'] },
   editedFrom: ['group_id', 'student_id'],
   listFields: ['group_id', 'student_id', 'join_date', 'status', 'exit_date'],
+  commonFilters: [['group_id'], ['student_id'], ['status']],
 })
 @Entity({ tableName: 'group_membership' })
+@Index({ name: 'group_membership_group_id_id_index', properties: ['group_id', 'id'] })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'group_membership_student_id_id_index', properties: ['student_id', 'id'] })
+@Index({ name: 'group_membership_status_id_index', properties: ['status', 'id'] })
+@Index({ name: 'group_membership_created_by_id_index', properties: ['created_by', 'id'] })
+@Index({ name: 'group_membership_updated_by_id_index', properties: ['updated_by', 'id'] })
 @Unique({ properties: ['group_id', 'student_id'] })
 export class GroupMembership {
   /** Row ID. */
@@ -31,7 +38,7 @@ export class GroupMembership {
   group_id!: Rel<ServiceGroup>;
 
   /** Student. */
-  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'cascade', index: true })
+  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'cascade' })
   student_id!: Rel<Student>;
 
   /** When student joined. */
@@ -39,7 +46,7 @@ export class GroupMembership {
   join_date?: string | null;
 
   /** Active/Inactive. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active' })
   status?: string | null;
 
   /** When exited. */
@@ -59,10 +66,10 @@ export class GroupMembership {
   updated_at?: string | null;
 
   /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
   created_by?: Rel<AppUser>;
 
   /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
   updated_by?: Rel<AppUser>;
 }

@@ -72,6 +72,12 @@ export interface ResourceOptions {
   search?: string[];
   /** Columns a person wants first in a list. */
   listFields?: string[];
+  /**
+   * The filters people apply most, each a set of fields filtered together by value (a district's
+   * claims of one status). test/api/list-plans.spec.ts checks at production size that each, with
+   * the default sort and every indexed sort, is served by an index: no sort of every matching row.
+   */
+  commonFilters?: string[][];
   /** Fields edited as long text (defaults: notes, descriptions, comments). */
   multiline?: string[];
   /** Show-page sections: title -> fields. Fields not named fall into a last "Other" section. */

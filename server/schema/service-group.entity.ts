@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 
@@ -16,6 +16,11 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['name', 'practitioner_id', 'service_type', 'meeting_frequency', 'status'],
 })
 @Entity({ tableName: 'service_group' })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'service_group_practitioner_id_id_index', properties: ['practitioner_id', 'id'] })
+@Index({ name: 'service_group_status_id_index', properties: ['status', 'id'] })
+@Index({ name: 'service_group_created_by_id_index', properties: ['created_by', 'id'] })
+@Index({ name: 'service_group_updated_by_id_index', properties: ['updated_by', 'id'] })
 export class ServiceGroup {
   /** Group ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -34,15 +39,15 @@ export class ServiceGroup {
   created_date?: string | null;
 
   /** Creator user. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
   created_by?: Rel<AppUser>;
 
   /** Assigned practitioner. */
-  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', nullable: true, deleteRule: 'no action' })
   practitioner_id?: Rel<AppUser>;
 
   /** Active/Inactive/Completed. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active' })
   status?: string | null;
 
   /** Service category. */
@@ -66,6 +71,6 @@ export class ServiceGroup {
   updated_at?: string | null;
 
   /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
   updated_by?: Rel<AppUser>;
 }

@@ -1,5 +1,5 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
@@ -18,23 +18,31 @@ import { Student } from './student.entity.js';
   representation: '{service_type} on {service_date}',
   choices: { status: ['Upcoming', 'Incomplete', 'Completed', 'Cancelled'] },
   listFields: ['service_date', 'student_id', 'practitioner_id', 'service_type', 'duration_minutes', 'status'],
+  commonFilters: [['status'], ['practitioner_id'], ['student_id'], ['service_date']],
 })
 @Entity({ tableName: 'service' })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+@Index({ name: 'service_student_id_id_index', properties: ['student_id', 'id'] })
+@Index({ name: 'service_practitioner_id_id_index', properties: ['practitioner_id', 'id'] })
+@Index({ name: 'service_service_date_id_index', properties: ['service_date', 'id'] })
+@Index({ name: 'service_status_id_index', properties: ['status', 'id'] })
+@Index({ name: 'service_created_by_id_index', properties: ['created_by', 'id'] })
+@Index({ name: 'service_updated_by_id_index', properties: ['updated_by', 'id'] })
 export class Service {
   /** Service ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   /** Student receiving service. */
-  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'no action', index: true })
+  @ManyToOne(() => Student, { fieldName: 'student_id', deleteRule: 'no action' })
   student_id!: Rel<Student>;
 
   /** Practitioner rendering service. */
-  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', deleteRule: 'no action' })
   practitioner_id!: Rel<AppUser>;
 
   /** Date provided/scheduled. */
-  @Property({ type: 'date', columnType: 'date', index: true })
+  @Property({ type: 'date', columnType: 'date' })
   service_date!: string;
 
   /** Scheduled start time. */
@@ -58,7 +66,7 @@ export class Service {
   location?: string | null;
 
   /** Upcoming, Incomplete, Completed, Cancelled. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Upcoming', index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Upcoming' })
   status?: string | null;
 
   /** Required notes (completion). */
@@ -86,10 +94,10 @@ export class Service {
   updated_at?: string | null;
 
   /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
   created_by?: Rel<AppUser>;
 
   /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
   updated_by?: Rel<AppUser>;
 }

@@ -19,6 +19,7 @@ import { AppUser } from './app-user.entity.js';
   choices: { status: ['Active', 'Inactive'] },
   sensitive: ['insurance_group_number', 'insurance_policy_number', 'medi_cal_benefits_id'],
   listFields: ['last_name', 'first_name', 'ssid', 'birthdate', 'grade', 'district', 'school', 'status'],
+  commonFilters: [['district'], ['status'], ['practitioner_id'], ['district', 'status']],
   sections: {
     Demographics: ['ssid', 'local_id', 'first_name', 'last_name', 'preferred_name', 'birthdate', 'gender', 'status', 'primary_disability'],
     School: ['district', 'school', 'grade', 'practitioner_id', 'transportation_team', 'transportation_needs'],
@@ -30,6 +31,14 @@ import { AppUser } from './app-user.entity.js';
   sectionDocuments: { Consent: 'Parental Consent' },
 })
 @Entity({ tableName: 'student' })
+// Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
+// A practitioner's (practitioner_id, id) carries the ssid: their claims' scope reads it from the index alone.
+@Index({ name: 'student_last_name_id_index', properties: ['last_name', 'id'] })
+@Index({ name: 'student_status_id_index', properties: ['status', 'id'] })
+@Index({ name: 'student_district_id_index', properties: ['district', 'id'] })
+@Index({ name: 'student_created_by_id_index', properties: ['created_by', 'id'] })
+@Index({ name: 'student_updated_by_id_index', properties: ['updated_by', 'id'] })
+@Index({ name: 'student_practitioner_id_id_index', expression: 'create index "student_practitioner_id_id_index" on "student" ("practitioner_id", "id") include ("ssid")' })
 // Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
 @Index({ name: 'student_last_name_trgm', expression: 'create index "student_last_name_trgm" on "student" using gin ("last_name" gin_trgm_ops)' })
 @Index({ name: 'student_first_name_trgm', expression: 'create index "student_first_name_trgm" on "student" using gin ("first_name" gin_trgm_ops)' })
@@ -54,7 +63,7 @@ export class Student {
   first_name!: string;
 
   /** Last name. */
-  @Property({ type: 'text', columnType: 'text', index: true })
+  @Property({ type: 'text', columnType: 'text' })
   last_name!: string;
 
   /** Preferred name. */
@@ -66,7 +75,7 @@ export class Student {
   birthdate!: string;
 
   /** Active/Inactive. */
-  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active', index: true })
+  @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Active' })
   status?: string | null;
 
   /** Last update (auto). */
@@ -82,7 +91,7 @@ export class Student {
   grade?: number | null;
 
   /** District name/ID. */
-  @Property({ type: 'text', columnType: 'text', index: true })
+  @Property({ type: 'text', columnType: 'text' })
   district!: string;
 
   /** School name. */
@@ -122,7 +131,7 @@ export class Student {
   transportation_needs?: string | null;
 
   /** Assigned practitioner. */
-  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'practitioner_id', nullable: true, deleteRule: 'no action' })
   practitioner_id?: Rel<AppUser>;
 
   /** Primary disability classification. */
@@ -206,10 +215,10 @@ export class Student {
   updated_at?: string | null;
 
   /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
   created_by?: Rel<AppUser>;
 
   /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
+  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
   updated_by?: Rel<AppUser>;
 }

@@ -107,10 +107,11 @@ describe('filters match the equivalent SQL', () => {
 });
 
 describe('sort and range', () => {
-  for (const [resource, field] of [['claim', 'service_date'], ['claim', 'billed_amount'], ['claim', 'status'], ['student', 'last_name'], ['service', 'service_time'], ['audit_log', 'occurred_at'], ['claim', 'medi_cal_eligible']]) {
+  for (const [resource, field] of [['claim', 'service_date'], ['claim', 'billed_amount'], ['claim', 'status'], ['student', 'last_name'], ['service', 'service_time'], ['audit_log', 'occurred_at'], ['claim', 'medi_cal_eligible'], ['claim', 'finalized_date']]) {
     for (const order of ['ASC', 'DESC']) {
       it(`${resource} by ${field} ${order}, id breaking ties, pages that fit together`, async () => {
-        const { rows } = await ctx.db.pool.query(`SELECT id FROM ${resource} ORDER BY ${field} ${order} NULLS LAST, id ${order} LIMIT 60`);
+        // NULLs sort as the greatest value (PostgreSQL's default): last ascending, first descending.
+        const { rows } = await ctx.db.pool.query(`SELECT id FROM ${resource} ORDER BY ${field} ${order} NULLS ${order === 'ASC' ? 'LAST' : 'FIRST'}, id ${order} LIMIT 60`);
         const expected = rows.map((r) => Number(r.id));
         const page1 = await ctx.api('GET', `/${resource}?sort=${q([field, order])}&range=${q([0, 29])}`);
         const page2 = await ctx.api('GET', `/${resource}?sort=${q([field, order])}&range=${q([30, 59])}`);
@@ -119,6 +120,13 @@ describe('sort and range', () => {
       });
     }
   }
+
+  it('puts NULLs last ascending and first descending (the order one index gives both ways)', async () => {
+    const asc = await ctx.api('GET', `/claim?sort=${q(['finalized_date', 'ASC'])}&range=${q([0, 0])}`);
+    const desc = await ctx.api('GET', `/claim?sort=${q(['finalized_date', 'DESC'])}&range=${q([0, 0])}`);
+    expect(asc.body[0].finalized_date).not.toBeNull();
+    expect(desc.body[0].finalized_date).toBeNull();
+  });
 
   it('a range past the end is empty and still reports the total', async () => {
     const total = (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM modifier`)).rows[0].n;

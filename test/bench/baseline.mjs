@@ -1,13 +1,16 @@
 // The bare baseline: the same SQL the product runs for each scenario, behind a minimal node:http
 // handler over a raw pg pool. No framework, no ORM, no auth: the limit for any HTTP API here.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+
+/** The lists, as the product's planner writes them (bench.mjs): page text and values, FROM for the total. */
+const queries = process.env.BENCH_QUERIES ? JSON.parse(readFileSync(process.env.BENCH_QUERIES, 'utf8')) : {};
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
 pg.types.setTypeParser(1184, (s) => s);
 pg.types.setTypeParser(1082, (s) => s);
 const CLAIM = `"id", "claim_number", "batch_number", "status", "service_date", "billed_amount", "paid_amount", "finalized_date", "service_code", "service_description", "quantity", "quantity_type", "location", "frequency_type", "rendering_provider", "rendering_provider_npi", "referring_provider", "referring_provider_npi", "district", "student_ssid", "student_name", "student_dob", "insurance_type", "insurance_carrier", "medi_cal_eligible", "carelon_id", "consent_to_treat", "consent_to_bill", "modifiers", "remittance_data", "created_at", "updated_at", "created_by", "updated_by"`;
-const STUDENT_SEARCH = `("last_name" ILIKE $1 OR "first_name" ILIKE $1 OR "preferred_name" ILIKE $1 OR "ssid" ILIKE $1 OR "local_id" ILIKE $1)`;
 
 async function total(from, values) {
   // The product's count strategy: the planner's estimate above EXACT_COUNT_BELOW rows.
@@ -17,28 +20,16 @@ async function total(from, values) {
   return Number((await pool.query(`SELECT count(*)::bigint AS total ${from}`, values)).rows[0].total);
 }
 
-async function list(res, select, from, order, values) {
-  const [rows, n] = await Promise.all([pool.query(`${select} ${from} ORDER BY ${order} LIMIT 25 OFFSET 0`, values), total(from, values)]);
-  res.setHeader('Content-Range', `x 0-${rows.rows.length - 1}/${n}`);
-  return rows.rows;
-}
-
 const routes = {
-  async list(_u, res) {
-    return list(res, `SELECT ${CLAIM}`, `FROM "claim"`, `"id" ASC`, []);
-  },
-  async filter(u, res) {
-    return list(res, `SELECT ${CLAIM}`, `FROM "claim" WHERE "status" = $1::text AND "district" = $2::text`, `"service_date" ASC NULLS LAST, "id" ASC`, [u.searchParams.get('status'), u.searchParams.get('district')]);
-  },
-  async search(u, res) {
-    return list(res, `SELECT *`, `FROM "student" WHERE ${STUDENT_SEARCH}`, `"id" DESC`, [`%${u.searchParams.get('q')}%`]);
+  /** A page and its total, in parallel, as the product runs them. */
+  async list(u, res) {
+    const q = queries[u.searchParams.get('name')];
+    const [rows, n] = await Promise.all([pool.query(q.page.text, q.page.values), total(q.from, q.values)]);
+    res.setHeader('Content-Range', `x 0-${rows.rows.length - 1}/${n}`);
+    return rows.rows;
   },
   async one(u) {
     return (await pool.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1`, [Number(u.searchParams.get('id'))])).rows[0];
-  },
-  async many(u, res) {
-    const ids = u.searchParams.get('ids').split(',').map(Number);
-    return list(res, `SELECT ${CLAIM}`, `FROM "claim" WHERE "id" = ANY($1::integer[])`, `"id" ASC`, [ids]);
   },
   async history(u) {
     return (

@@ -12,6 +12,12 @@ import { connect, migrate } from '../../dist/server/db/database.js';
 import { inUnitOfWork } from '../../dist/server/db/unit-of-work.js';
 import { seed } from '../../dist/server/seed/seed.js';
 import { ensureSystemUser } from '../../dist/server/db/system-user.js';
+import { resolveResources } from '../../dist/server/engine/metadata/resolve-metadata.js';
+import { planList, planPage } from '../../dist/server/engine/plan/plan-list.js';
+import { userCaller } from '../../dist/server/auth/policy.js';
+import { PermissionCache, ROLE_COLUMNS } from '../../dist/server/auth/permission-cache.js';
+import os from 'node:os';
+import { cpuMeter } from './cpu.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +26,8 @@ const arg = (name, fallback) => {
 const CLAIMS = arg('claims', 1_000_000);
 const DURATION = arg('duration', 10);
 const CONNECTIONS = arg('connections', 10);
+/** The low concurrency at which reads and writes by id are measured too (one user clicking). */
+const FEW = arg('few', 2);
 const log = (...a) => console.error('[bench]', ...a);
 
 // 1. The database: embedded under .data/bench-<claims> (kept between runs), or BENCH_DATABASE_URL.
@@ -64,6 +72,12 @@ try {
       );
     }
   }
+  // Practitioners do not list claims by default; the benchmark grants it (as an admin may, in the
+  // matrix) to measure the practitioner's scoped claim list.
+  const system = await ensureSystemUser(db.pool);
+  await inUnitOfWork(db.pool, { userId: system, reason: 'bench: practitioners list their claims' }, (tx) =>
+    tx.query(`UPDATE permission_item SET practitioner = true WHERE name IN ('claim.list', 'claim.show') AND practitioner IS DISTINCT FROM true`),
+  );
   log('VACUUM ANALYZE');
   await db.pool.query('VACUUM ANALYZE');
   const sizes = (await db.pool.query(`SELECT (SELECT count(*) FROM claim) AS claims, (SELECT count(*) FROM student) AS students, (SELECT count(*) FROM audit_log) AS audit`)).rows[0];
@@ -72,6 +86,44 @@ try {
   // updated_at as the API spells it (ISO 8601, microseconds kept): the lock compares it exactly.
   const targets = (await db.pool.query(`SELECT id, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at FROM claim WHERE id > $1 ORDER BY id LIMIT 200000`, [Math.floor(CLAIMS / 2)])).rows;
   const many = Array.from({ length: 25 }, (_, i) => 1 + ((i * 7919) % CLAIMS));
+  const day = (await db.pool.query(`SELECT to_char(occurred_at, 'YYYY-MM-DD') AS day FROM audit_log WHERE table_name = 'claim' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0].day;
+
+  // The lists users click, planned by the product's own planner for a caller of each role, so the
+  // baseline sends exactly the SQL the product sends (a JSON file that baseline.mjs reads).
+  const resources = resolveResources(db.orm.getMetadata().getAll().values());
+  const version = (await db.pool.query('SELECT version FROM permission_matrix_version')).rows[0].version;
+  const matrix = new PermissionCache(db.pool);
+  const callerOf = async (email) => {
+    const user = (await db.pool.query(`SELECT id, first_name, last_name, email, role, districts FROM app_user WHERE email = $1`, [email])).rows[0];
+    return userCaller(user, ROLE_COLUMNS[user.role], await matrix.granted(ROLE_COLUMNS[user.role], String(version)), resources);
+  };
+  const roles = {
+    admin: await callerOf('admin@demo.kcsos.invalid'),
+    district: await callerOf('district.admin@demo.kcsos.invalid'),
+    practitioner: await callerOf('practitioner@demo.kcsos.invalid'),
+  };
+  const lists = {
+    plain: { resource: 'claim', filter: {}, sort: ['id', 'ASC'] },
+    newest: { resource: 'claim', filter: {}, sort: ['id', 'DESC'] },
+    byDateDesc: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'] },
+    filter: { resource: 'claim', filter: { status: sample.status, district: sample.district }, sort: ['service_date', 'ASC'] },
+    filterDesc: { resource: 'claim', filter: { status: sample.status, district: sample.district }, sort: ['service_date', 'DESC'] },
+    district: { resource: 'claim', filter: {}, sort: ['id', 'DESC'], role: 'district' },
+    districtByDate: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], role: 'district' },
+    practitioner: { resource: 'claim', filter: {}, sort: ['id', 'DESC'], role: 'practitioner' },
+    practitionerByDate: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], role: 'practitioner' },
+    deep: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], start: 399 * 25 },
+    audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['id', 'DESC'] },
+    search: { resource: 'student', filter: { q: student.last_name.slice(0, 4) }, sort: ['id', 'DESC'] },
+    many: { resource: 'claim', filter: { id: many }, sort: ['id', 'ASC'] },
+  };
+  const queries = {};
+  for (const [name, l] of Object.entries(lists)) {
+    const plan = planList(resources.get(l.resource), { filter: l.filter, sort: { field: l.sort[0], order: l.sort[1] }, range: null }, roles[l.role ?? 'admin']);
+    queries[name] = { page: planPage(plan, l.start ?? 0, 25), from: plan.from, values: plan.params.values };
+  }
+  const queriesFile = path.join(os.tmpdir(), `kcsos-bench-queries-${process.pid}.json`);
+  writeFileSync(queriesFile, JSON.stringify(queries, null, 2));
   await db.close();
 
   // 2. The product (production mode) and the baseline, as separate processes.
@@ -80,7 +132,9 @@ try {
   const start = (script, env) =>
     new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const child = spawn(process.execPath, [...(script.includes('main.js') ? startFlags : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // BENCH_PROFILE=<dir>: the product writes a V8 CPU profile there when it stops (profile-summary.mjs reads it).
+      const profile = process.env.BENCH_PROFILE && script.includes('main.js') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...profile] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       stopAll.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
       const poll = async () => {
         try {
@@ -94,10 +148,15 @@ try {
     });
   const [appPort, basePort] = [await freePort(), await freePort()];
   const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app') });
-  const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing' });
-  const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.kcsos.invalid', password: 'admin-demo-pass' }) });
-  const { token, user } = await login.json();
-  const auth = { authorization: `Bearer ${token}` };
+  const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing', BENCH_QUERIES: queriesFile });
+  const signIn = async (email) => {
+    const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${email.split('@')[0]}-demo-pass` }) });
+    const body = await login.json();
+    return { headers: { authorization: `Bearer ${body.token}` }, user: body.user };
+  };
+  const { headers: auth, user } = await signIn('admin@demo.kcsos.invalid');
+  const districtAuth = (await signIn('district.admin@demo.kcsos.invalid')).headers;
+  const practitionerAuth = (await signIn('practitioner@demo.kcsos.invalid')).headers;
   const A = `http://127.0.0.1:${appPort}/api`;
   const B = `http://127.0.0.1:${basePort}`;
   const enc = (v) => encodeURIComponent(JSON.stringify(v));
@@ -105,31 +164,53 @@ try {
   const nextTarget = () => targets[next++ % targets.length];
   const uniq = () => `BENCH-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
+  // What users click: [name, product request, baseline request, connection counts, product headers].
+  const page = (name) => {
+    const l = lists[name];
+    const start = l.start ?? 0;
+    const filter = Object.keys(l.filter).length ? `filter=${enc(l.filter)}&` : '';
+    return { path: `${A}/${l.resource}?${filter}sort=${enc(l.sort)}&range=${enc([start, start + 24])}` };
+  };
+  const listed = (name, label, headers = auth) => [label, page(name), { path: `${B}/list?name=${name}` }, [CONNECTIONS], headers];
   const scenarios = [
-    ['list: 25 claims by id, with total', { path: `${A}/claim?sort=${enc(['id', 'ASC'])}&range=${enc([0, 24])}` }, { path: `${B}/list` }],
-    ['filter: status + district by service_date, with total', { path: `${A}/claim?filter=${enc({ status: sample.status, district: sample.district })}&sort=${enc(['service_date', 'ASC'])}&range=${enc([0, 24])}` }, { path: `${B}/filter?status=${encodeURIComponent(sample.status)}&district=${encodeURIComponent(sample.district)}` }],
-    ['search: q on students', { path: `${A}/student?filter=${enc({ q: student.last_name.slice(0, 4) })}&range=${enc([0, 24])}` }, { path: `${B}/search?q=${encodeURIComponent(student.last_name.slice(0, 4))}` }],
-    ['getOne claim', { path: `${A}/claim/${many[3]}` }, { path: `${B}/one?id=${many[3]}` }],
-    ['getMany 25 claims', { path: `${A}/claim?filter=${enc({ id: many })}` }, { path: `${B}/many?ids=${many.join(',')}` }],
-    ['history of a claim', { path: `${A}/claim/2/history` }, { path: `${B}/history?id=2` }],
+    listed('plain', 'list: 25 claims by id, with total'),
+    listed('newest', 'list: newest claims first (id DESC)'),
+    listed('byDateDesc', 'list: claims by service_date DESC'),
+    listed('filter', 'filter: status + district by service_date ASC'),
+    listed('filterDesc', 'filter: status + district by service_date DESC'),
+    listed('district', 'district admin: claims, newest first', districtAuth),
+    listed('districtByDate', 'district admin: claims by service_date DESC', districtAuth),
+    listed('practitioner', 'practitioner: claims, newest first', practitionerAuth),
+    listed('practitionerByDate', 'practitioner: claims by service_date DESC', practitionerAuth),
+    listed('deep', 'page 400 of claims by service_date DESC'),
+    listed('audit', `audit trail: claim events of ${day}`),
+    listed('search', 'search: q on students'),
+    ['getOne claim', { path: `${A}/claim/${many[3]}` }, { path: `${B}/one?id=${many[3]}` }, [FEW, CONNECTIONS], auth],
+    listed('many', 'getMany 25 claims'),
+    ['history of a claim', { path: `${A}/claim/2/history` }, { path: `${B}/history?id=2` }, [CONNECTIONS], auth],
     [
       'update: PUT with lock, one audit row',
       { method: 'PUT', setupRequest: (req) => { const t = nextTarget(); return { ...req, path: `/api/claim/${t.id}`, body: JSON.stringify({ carelon_id: uniq().slice(0, 20), updated_at: t.updated_at }) }; } },
       { method: 'POST', setupRequest: (req) => ({ ...req, path: `/update?id=${nextTarget().id}`, body: JSON.stringify({ carelon_id: uniq().slice(0, 20), user: user.id }) }) },
+      [FEW, CONNECTIONS],
+      auth,
     ],
     [
       'create: POST claim',
       { method: 'POST', setupRequest: (req) => ({ ...req, path: '/api/claim', body: JSON.stringify({ claim_number: uniq(), status: 'Incomplete', district: 'Kern High School District' }) }) },
       { method: 'POST', setupRequest: (req) => ({ ...req, path: '/create', body: JSON.stringify({ user: user.id }) }) },
+      [CONNECTIONS],
+      auth,
     ],
   ];
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 
-  const run = async (origin, spec, headers) => {
+  const run = async (origin, spec, headers, connections) => {
     const { path: p, method = 'GET', setupRequest } = spec;
     const target = p ? new URL(p) : new URL(origin);
     const result = await autocannon({
       url: target.origin,
-      connections: CONNECTIONS,
+      connections,
       duration: DURATION,
       headers: { ...headers, 'content-type': 'application/json' },
       requests: [setupRequest ? { method, setupRequest } : { method, path: target.pathname + target.search }],
@@ -138,11 +219,20 @@ try {
   };
 
   const rows = [];
-  for (const [name, product, baseline] of scenarios) {
-    log(name);
-    const p = await run(A, product, auth);
-    const b = await run(B, baseline, {});
-    rows.push({ scenario: name, product: p, baseline: b, ratio: p.rps / b.rps });
+  for (const [name, product, baseline, counts, headers] of scenarios) {
+    if (only && !only.test(name)) continue;
+    for (const connections of counts) {
+      log(`${name} (${connections} connections)`);
+      const pgDir = embedded ? path.resolve(`.data/bench-${CLAIMS}/pg`) : '/nonexistent';
+      let meter = cpuMeter({ server: app.child.pid, dataDir: pgDir });
+      const p = await run(A, product, headers, connections);
+      p.cpu = meter();
+      meter = cpuMeter({ server: base.child.pid, dataDir: pgDir });
+      const b = await run(B, baseline, {}, connections);
+      b.cpu = meter();
+      // The machine is shared: the load average over the last minute says how much else ran.
+      rows.push({ scenario: name, connections, product: p, baseline: b, ratio: p.rps / b.rps, load: os.loadavg()[0] });
+    }
   }
   const status = readFileSync(`/proc/${app.child.pid}/status`, 'utf8');
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -151,14 +241,18 @@ try {
 
   const pad = (s, n) => String(s).padEnd(n);
   const num = (n, d = 0) => n.toFixed(d).padStart(8);
-  console.log(`\n${CLAIMS.toLocaleString('en-US')} claims, ${Number(sizes.students).toLocaleString('en-US')} students, ${Number(sizes.audit).toLocaleString('en-US')} audit rows; ${CONNECTIONS} connections, ${DURATION} s per run\n`);
-  console.log(`${pad('scenario', 44)}${pad('  product req/s   p50   p99', 30)}${pad('  baseline req/s   p50   p99', 30)}  ratio  non-2xx`);
+  console.log(`\n${CLAIMS.toLocaleString('en-US')} claims, ${Number(sizes.students).toLocaleString('en-US')} students, ${Number(sizes.audit).toLocaleString('en-US')} audit rows; ${DURATION} s per run; ${os.cpus().length} cores\n`);
+  // CPU in cores during the product's run: the whole machine busy, then server / PostgreSQL /
+  // autocannon / everything else (other jobs on the shared machine).
+  console.log(`| scenario | conns | product req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | CPU busy: server/pg/load/other | non-2xx |`);
+  console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |`);
+  const cpu = (c) => `${c.busy.toFixed(1)}: ${c.server.toFixed(1)}/${c.postgres.toFixed(1)}/${c.loadGenerator.toFixed(1)}/${c.others.toFixed(1)}`;
   for (const r of rows) {
-    console.log(`${pad(r.scenario, 44)}${num(r.product.rps)}${num(r.product.p50, 1)}${num(r.product.p99, 1)}    ${num(r.baseline.rps)}${num(r.baseline.p50, 1)}${num(r.baseline.p99, 1)}   ${(r.ratio * 100).toFixed(0).padStart(3)} %  ${r.product.non2xx}/${r.baseline.non2xx}`);
+    console.log(`| ${r.scenario} | ${r.connections} | ${num(r.product.rps).trim()} | ${r.product.p50} | ${r.product.p99} | ${num(r.baseline.rps).trim()} | ${r.baseline.p50} | ${r.baseline.p99} | ${(r.ratio * 100).toFixed(0)} % | ${cpu(r.product.cpu)} | ${r.product.non2xx}/${r.baseline.non2xx} |`);
   }
-  console.log(`\nserver peak RSS ${peakRssMb.toFixed(0)} MB; start to first answer ${app.ms.toFixed(0)} ms; console JavaScript ${bundleKb.toFixed(0)} kB gzipped`);
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), connections: CONNECTIONS, durationSeconds: DURATION, scenarios: rows, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
+  console.log(`\nserver peak RSS ${peakRssMb.toFixed(0)} MB; start to first answer ${app.ms.toFixed(0)} ms; console JavaScript ${bundleKb.toFixed(0)} kB gzipped`);
+  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), durationSeconds: DURATION, scenarios: rows, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
   console.log('wrote bench/results.json');
 } finally {
   await cleanup();

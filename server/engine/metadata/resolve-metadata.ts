@@ -130,6 +130,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...Object.keys(options.serverDefaults ?? {}),
       ...(options.ordered ?? []).flat(),
       ...(options.uniqueTogether ?? []).flat(),
+      ...(options.commonFilters ?? []).flat(),
       ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);

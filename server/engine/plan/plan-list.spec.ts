@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Caller } from '../caller.js';
+import type { FieldMeta, FieldType, ResourceMeta } from '../metadata/resource-meta.js';
+import type { Params } from './sql.js';
+import { countsExactly, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
+
+function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
+  return {
+    name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false,
+    required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
+    searchable: false, sortable: type !== 'json', sensitive: false, secret: false, multiline: false, rule: null, ...extra,
+  };
+}
+
+const fields = [
+  field('id', 'integer', { primaryKey: true, unique: true, nullable: false }),
+  field('number', 'text', { unique: true, nullable: false }),
+  field('code', 'text', { unique: true }),
+  field('status', 'text'),
+  field('service_date', 'date'),
+  field('data', 'json'),
+  field('at', 'timestamp', { primaryKey: true, unique: true, nullable: false }),
+  field('secret_note', 'text', { secret: true }),
+];
+const resource = { name: 'thing', fields, field: new Map(fields.map((f) => [f.name, f])) } as unknown as ResourceMeta;
+
+function caller(scope: ((params: Params) => string) | null = null): Caller {
+  return { userId: 1, can: () => true, sees: (_r, f) => !f.secret, refusesWrite: () => null, scope: (_r, params) => (scope ? scope(params) : null) };
+}
+
+describe('list planning', () => {
+  it('sorts both ways as one btree index reads forwards and backwards (NULLs last ascending, first descending)', () => {
+    expect(orderBy(resource, { field: 'service_date', order: 'DESC' }, () => true)).toBe('"service_date" DESC, "id" DESC');
+    expect(orderBy(resource, { field: 'service_date', order: 'ASC' }, () => true)).toBe('"service_date" ASC, "id" ASC');
+    expect(orderBy(resource, { field: 'status', order: 'DESC' }, () => true)).not.toMatch(/NULLS/);
+  });
+
+  it('needs no tie-break for the id or a unique field that is never null; a nullable unique one keeps it', () => {
+    expect(orderBy(resource, null, () => true)).toBe('"id" ASC');
+    expect(orderBy(resource, { field: 'id', order: 'DESC' }, () => true)).toBe('"id" DESC');
+    expect(orderBy(resource, { field: 'number', order: 'DESC' }, () => true)).toBe('"number" DESC');
+    expect(orderBy(resource, { field: 'code', order: 'ASC' }, () => true)).toBe('"code" ASC, "id" ASC');
+    // One column of a composite primary key (id, at) is not unique alone.
+    expect(orderBy(resource, { field: 'at', order: 'DESC' }, () => true)).toBe('"at" DESC, "id" DESC');
+  });
+
+  it('refuses to sort by an unknown, unsortable or invisible field (400, never in SQL)', () => {
+    for (const name of ['nope', 'data', 'secret_note', 'id; drop table thing']) {
+      expect(() => orderBy(resource, { field: name, order: 'ASC' }, (f) => !f.secret)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    }
+  });
+
+  it('plans filter, scope, order and page as text with positional values', () => {
+    const plan = planList(resource, { filter: { status: 'Paid' }, sort: { field: 'service_date', order: 'DESC' }, range: null }, caller((p) => `"code" = ANY(${p.add(['a', 'b'], 'text[]')})`));
+    expect(plan.from).toBe('FROM "thing" WHERE "status" = $1::text AND ("code" = ANY($2::text[]))');
+    expect(plan.select).toBe('SELECT "id", "number", "code", "status", "service_date", "data", "at" FROM "thing" WHERE "status" = $1::text AND ("code" = ANY($2::text[])) ORDER BY "service_date" DESC, "id" DESC');
+    expect(plan.params.values).toEqual(['Paid', ['a', 'b']]);
+    const page = planPage(plan, 9975, 25);
+    expect(page.text).toBe(`${plan.select} LIMIT $3::integer OFFSET $4::integer`);
+    expect(page.values).toEqual(['Paid', ['a', 'b'], 25, 9975]);
+    // The plan itself is unchanged by paging: the total still runs on the filter's values alone.
+    expect(plan.params.values).toEqual(['Paid', ['a', 'b']]);
+  });
+
+  it('plans an unfiltered, unscoped list without a WHERE', () => {
+    const plan = planList(resource, { filter: {}, sort: null, range: null }, caller());
+    expect(plan.from.trim()).toBe('FROM "thing"');
+    expect(plan.order).toBe('"id" ASC');
+  });
+
+  it('counts a total exactly only when the planner expects few rows and a cheap count', () => {
+    expect(countsExactly({ rows: 8708, cost: 606 }, 20_000)).toBe(true);
+    expect(countsExactly({ rows: 20_000, cost: 606 }, 20_000)).toBe(false);
+    // A small estimate behind a sequential scan of a large table: estimated, not counted.
+    expect(countsExactly({ rows: 6849, cost: 84_931 }, 20_000)).toBe(false);
+    expect(countsExactly({ rows: 1, cost: EXACT_COUNT_MAX_COST }, 20_000)).toBe(true);
+  });
+});

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { connect, type Database } from '../../server/db/database.js';
+import { PermissionCache, ROLE_COLUMNS } from '../../server/auth/permission-cache.js';
+import { userCaller, type SignedInUser } from '../../server/auth/policy.js';
+import type { Caller } from '../../server/engine/caller.js';
+import { resolveResources } from '../../server/engine/metadata/resolve-metadata.js';
+import type { ResourceMeta } from '../../server/engine/metadata/resource-meta.js';
+import type { ListQuery } from '../../server/engine/params/parse-simple-rest.js';
+import { countsExactly, planList, planPage } from '../../server/engine/plan/plan-list.js';
+import { testDatabase, type TestDatabase } from '../support/database.js';
+import { growDatabase } from './list-plans-data.js';
+
+/**
+ * Every list a user can open is served by an index at production size, newest first as well as
+ * oldest first, for every role. The cases are generated from the metadata: each resource's default
+ * list (the console's: newest id first), each of its fields sorted both ways where a btree index
+ * starts with it, each declared common filter (`commonFilters`) with the default and every indexed
+ * sort, and each scoped role's lists with their totals. Each page is planned by the engine's own
+ * planner (server/engine/plan/plan-list.ts) for a real caller of that role, and EXPLAINed: a plan
+ * that sorts more than a page's worth of rows, or reads a large table sequentially, fails.
+ *
+ * The database is the seeded test database grown to 1,000,000 claims, 100,000 students and 500,000
+ * services (list-plans-data.ts), so the planner chooses as it would there. LIST_PLANS_DATABASE_URL
+ * runs the same checks on an existing database instead (the benchmark's: `.data/bench-1000000`).
+ */
+const FACTOR = Number(process.env.LIST_PLANS_FACTOR ?? 1667);
+/** The engine's exact-count threshold (EXACT_COUNT_BELOW): above it a total is the planner's estimate. */
+const COUNTED_BELOW = 20_000;
+/** A table (or partition) of at least this many rows must not be read sequentially for a page or a count. */
+const LARGE = 50_000;
+/** A sort over more rows than this (estimated) is a sort of the matching set, not of a page. */
+const SORT_LIMIT = 1_000;
+const PAGE = 25;
+
+let owned: TestDatabase | undefined;
+let db: Database;
+let client: pg.PoolClient;
+let resources: Map<string, ResourceMeta>;
+let large: Set<string>;
+/** table -> rows (all partitions together). */
+let sizes: Map<string, number>;
+/** table -> columns that lead a btree index. */
+let leading: Map<string, Set<string>>;
+const callers = new Map<string, { caller: Caller; granted: Set<string> }>();
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Plan Rows': number;
+  'Total Cost': number;
+  'Sort Key'?: string[];
+  Plans?: PlanNode[];
+}
+
+function* nodes(node: PlanNode): Generator<PlanNode> {
+  yield node;
+  for (const child of node.Plans ?? []) yield* nodes(child);
+}
+
+async function explain(text: string, values: unknown[]): Promise<PlanNode> {
+  const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+  return rows[0]['QUERY PLAN'][0].Plan;
+}
+
+/** What is wrong with a plan that should return one page (nothing: ''). */
+function judge(plan: PlanNode): string {
+  const wrong: string[] = [];
+  for (const node of nodes(plan)) {
+    if (node['Node Type'].endsWith('Seq Scan') && large.has(node['Relation Name']!)) wrong.push(`Seq Scan on ${node['Relation Name']}`);
+    if (node['Node Type'] === 'Sort' || node['Node Type'] === 'Incremental Sort') {
+      const input = node.Plans?.[0]?.['Plan Rows'] ?? 0;
+      if (input > SORT_LIMIT) wrong.push(`${node['Node Type']} of ${Math.round(input)} rows by ${node['Sort Key']?.join(', ')}`);
+    }
+  }
+  return wrong.join('; ');
+}
+
+function summary(plan: PlanNode): string {
+  return [...nodes(plan)].map((n) => `${n['Node Type']}${n['Relation Name'] ? ` ${n['Relation Name']}` : ''} (${Math.round(n['Plan Rows'])})`).join(' > ');
+}
+
+/**
+ * Plans and judges one list as the engine runs it: the page, and the total by the engine's count
+ * strategy (the planner's estimate from COUNTED_BELOW rows, else an exact count, whose plan is judged too).
+ */
+async function check(name: string, resource: ResourceMeta, query: ListQuery, caller: Caller, failures: string[]): Promise<void> {
+  const plan = planList(resource, query, caller);
+  const page = planPage(plan, 0, PAGE);
+  const pagePlan = await explain(page.text, page.values);
+  const wrong = judge(pagePlan);
+  if (wrong) failures.push(`${name}: ${wrong}\n    ${summary(pagePlan)}`);
+  if (sizes.get(resource.name)! < COUNTED_BELOW) return;
+  const top = await explain(`SELECT 1 ${plan.from}`, plan.params.values);
+  const estimate = top['Plan Rows'];
+  if (countsExactly({ rows: estimate, cost: top['Total Cost'] }, COUNTED_BELOW)) {
+    const countPlan = await explain(`SELECT count(*) ${plan.from}`, plan.params.values);
+    const countWrong = [...nodes(countPlan)].filter((n) => n['Node Type'].endsWith('Seq Scan') && large.has(n['Relation Name']!));
+    if (countWrong.length) failures.push(`${name} (exact total, estimated ${Math.round(estimate)} rows): Seq Scan\n    ${summary(countPlan)}`);
+  }
+}
+
+/** The most common value (or combination) of fields: the largest matching set, the hardest case. */
+async function commonest(resource: ResourceMeta, fields: string[]): Promise<Record<string, unknown>> {
+  const exprs = fields.map((f) => {
+    const type = resource.field.get(f)!.type;
+    // A timestamp is filtered by day (a date without a time names the whole day).
+    return type === 'timestamp' ? `to_char("${f}", 'YYYY-MM-DD')` : type === 'date' ? `"${f}"::text` : type === 'json' ? `"${f}"::text` : `"${f}"`;
+  });
+  const { rows } = await client.query(
+    `SELECT ${exprs.map((e, i) => `${e} AS v${i}`).join(', ')} FROM "${resource.name}" WHERE ${fields.map((f) => `"${f}" IS NOT NULL`).join(' AND ')}
+      GROUP BY ${exprs.map((_, i) => i + 1).join(', ')} ORDER BY count(*) DESC LIMIT 1`,
+  );
+  return Object.fromEntries(fields.map((f, i) => [f, resource.field.get(f)!.type === 'json' ? JSON.parse(rows[0][`v${i}`]) : rows[0][`v${i}`]]));
+}
+
+function sortsOf(resource: ResourceMeta, caller: Caller): ListQuery['sort'][] {
+  const indexed = leading.get(resource.name) ?? new Set();
+  const fields = resource.fields.filter((f) => f.sortable && caller.sees(resource, f) && indexed.has(f.name));
+  return fields.flatMap((f) => (['ASC', 'DESC'] as const).map((order) => ({ field: f.name, order })));
+}
+
+const DEFAULT_SORT = { field: 'id', order: 'DESC' } as const;
+const admin = () => callers.get('Admin')!;
+
+beforeAll(async () => {
+  if (process.env.LIST_PLANS_DATABASE_URL) {
+    db = await connect(process.env.LIST_PLANS_DATABASE_URL);
+  } else {
+    owned = await testDatabase();
+    db = owned;
+  }
+  client = await db.pool.connect();
+  resources = resolveResources(db.orm.getMetadata().getAll().values());
+  if (owned) {
+    const grown = ['student', 'claim', 'service', 'service_group', 'group_membership', 'file_metadata'];
+    // The audit log at a tenth of the factor (the seed's rows, spread 3 days apart per copy):
+    // copying its row images costs most of the load, and a tenth is already 100,000s of rows.
+    await growDatabase(client, resources, { factors: { ...Object.fromEntries(grown.map((t) => [t, FACTOR])), audit_log: Math.ceil(FACTOR / 10) }, auditDaysPerCopy: 2 });
+  }
+  const { rows: relations } = await client.query(
+    `SELECT c.relname, coalesce(p.relname, c.relname) AS parent, c.reltuples FROM pg_class c
+       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+      WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
+  );
+  // Large: a table of at least LARGE rows (all its partitions together), and each partition of a
+  // large table but the nearly empty ones (a seq scan of an empty partition costs nothing).
+  const totals = new Map<string, number>();
+  for (const r of relations) if (r.parent !== r.relname) totals.set(r.parent, (totals.get(r.parent) ?? 0) + Math.max(0, Number(r.reltuples)));
+  sizes = new Map(relations.map((r) => [r.relname as string, Math.max(Number(r.reltuples), totals.get(r.relname) ?? 0)]));
+  large = new Set([...sizes].filter(([, n]) => n >= LARGE).map(([t]) => t));
+  for (const r of relations) if (r.parent !== r.relname && large.has(r.parent) && Number(r.reltuples) >= SORT_LIMIT) large.add(r.relname);
+  const { rows: ix } = await client.query(
+    `SELECT t.relname AS table, a.attname AS first FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = c.relam JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+      WHERE am.amname = 'btree' AND t.relnamespace = 'public'::regnamespace`,
+  );
+  leading = new Map();
+  for (const r of ix) leading.set(r.table, (leading.get(r.table) ?? new Set()).add(r.first));
+  // One caller per role, from the demo users and the permission matrix as stored.
+  const { rows: version } = await client.query(`SELECT version FROM permission_matrix_version`);
+  const cache = new PermissionCache(db.pool);
+  const { rows: users } = await client.query<SignedInUser>(
+    `SELECT id, first_name, last_name, email, role, districts FROM app_user WHERE email = ANY($1)`,
+    [['admin@demo.kcsos.invalid', 'practitioner@demo.kcsos.invalid', 'district.admin@demo.kcsos.invalid', 'support@demo.kcsos.invalid', 'supervisor@demo.kcsos.invalid']],
+  );
+  for (const user of users) {
+    const role = ROLE_COLUMNS[user.role];
+    const granted = new Set(await cache.granted(role, String(version[0].version)));
+    // The matrix may grant a role any list its scope is declared for (practitioners do not list
+    // claims by default, but an admin may let them): each such list is checked, granted or not.
+    const kind = { Practitioner: 'own', 'District Admin': 'district' }[user.role] as 'own' | 'district' | undefined;
+    for (const r of resources.values()) if (kind && r.options.scopes?.[kind]) ['list', 'show'].forEach((a) => granted.add(`${r.name}.${a}`));
+    callers.set(user.role, { caller: userCaller(user, role, granted, resources), granted });
+  }
+}, 900_000);
+
+afterAll(async () => {
+  client?.release();
+  if (owned) await owned.drop();
+  else await db?.close();
+});
+
+describe('list plans at production size', () => {
+  it('the data is at production size', async () => {
+    const { rows } = await client.query(`SELECT (SELECT count(*) FROM claim)::int AS claims, (SELECT count(*) FROM student)::int AS students`);
+    expect(rows[0].claims).toBeGreaterThanOrEqual(900_000);
+    expect(rows[0].students).toBeGreaterThanOrEqual(90_000);
+    // And the checks can fail: the order this engine emitted before (NULLS LAST on a descending
+    // sort) is a sort of every matching row, which judge() refuses.
+    const claim = resources.get('claim')!;
+    const plan = await explain(`SELECT * FROM claim WHERE status = $1 AND district = $2 ORDER BY service_date DESC NULLS LAST, id DESC LIMIT 25`, ['Paid', (await commonest(claim, ['district'])).district]);
+    expect(judge(plan)).toMatch(/Sort of \d+ rows/);
+    expect(judge(await explain(`SELECT * FROM claim WHERE status = $1 ORDER BY service_date DESC, id DESC LIMIT 25`, ['Paid']))).toBe('');
+    expect(judge(await explain(`SELECT count(*) FROM claim WHERE location = '03 School'`, []))).toMatch(/Seq Scan on claim/);
+  });
+
+  it("serve every resource's default list (newest first) from an index", async () => {
+    const failures: string[] = [];
+    for (const resource of resources.values()) {
+      await check(`${resource.name} by id DESC`, resource, { filter: {}, sort: DEFAULT_SORT, range: null }, admin().caller, failures);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('serve each indexed field sorted both ways, with no sort of the matching rows', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const resource of resources.values()) {
+      for (const sort of sortsOf(resource, admin().caller)) {
+        await check(`${resource.name} by ${sort!.field} ${sort!.order}`, resource, { filter: {}, sort, range: null }, admin().caller, failures);
+        checked++;
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('serve the declared common filters with the default and every indexed sort', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const resource of resources.values()) {
+      for (const fields of resource.options.commonFilters ?? []) {
+        const filter = await commonest(resource, fields);
+        for (const sort of [DEFAULT_SORT, ...sortsOf(resource, admin().caller)]) {
+          await check(`${resource.name} where ${JSON.stringify(filter)} by ${sort!.field} ${sort!.order}`, resource, { filter, sort, range: null }, admin().caller, failures);
+          checked++;
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("serve each scoped role's lists, newest and oldest first, with their totals", async () => {
+    const failures: string[] = [];
+    const scoped: [string, 'own' | 'district'][] = [['Practitioner', 'own'], ['District Admin', 'district']];
+    let checked = 0;
+    const lists = new Set<string>();
+    for (const [role, kind] of scoped) {
+      const { caller, granted } = callers.get(role)!;
+      for (const resource of resources.values()) {
+        if (!resource.options.scopes?.[kind] || !granted.has(`${resource.name}.list`)) continue;
+        lists.add(`${role}: ${resource.name}`);
+        const listed = new Set(resource.listFields);
+        const sorts = [DEFAULT_SORT, { field: 'id', order: 'ASC' } as const, ...sortsOf(resource, caller).filter((s) => listed.has(s!.field))];
+        for (const sort of sorts) {
+          await check(`${role}: ${resource.name} by ${sort!.field} ${sort!.order}`, resource, { filter: {}, sort, range: null }, caller, failures);
+          checked++;
+        }
+        for (const fields of resource.options.commonFilters ?? []) {
+          const filter = await commonest(resource, fields);
+          await check(`${role}: ${resource.name} where ${JSON.stringify(filter)} by id DESC`, resource, { filter, sort: DEFAULT_SORT, range: null }, caller, failures);
+        }
+        // A large scoped list is totalled from the planner's estimate, never counted row by row.
+        if (sizes.get(resource.name)! >= COUNTED_BELOW) {
+          const plan = planList(resource, { filter: {}, sort: null, range: null }, caller);
+          const top = await explain(`SELECT 1 ${plan.from}`, plan.params.values);
+          const { rows } = await client.query(`SELECT count(*)::int AS n ${plan.from}`, plan.params.values);
+          if (rows[0].n >= 2 * COUNTED_BELOW && countsExactly({ rows: top['Plan Rows'], cost: top['Total Cost'] }, COUNTED_BELOW)) {
+            failures.push(`${role}: ${resource.name} total estimated at ${Math.round(top['Plan Rows'])} of ${rows[0].n} rows: counted exactly`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(10);
+    for (const list of ['Practitioner: claim', 'Practitioner: student', 'District Admin: claim', 'District Admin: student']) expect(lists).toContain(list);
+  });
+});
