@@ -48,7 +48,7 @@ export class AuthService implements CallerResolver {
     }
     if (password.length > MAX_PASSWORD) throw new AppError('VALIDATION', `A password is at most ${MAX_PASSWORD} characters`, { password: 'too long' });
     const key = email.trim().toLowerCase();
-    await this.limiter.check(key, address);
+    await this.limiter.attempt(key, address);
     const { rows } = await this.pool.query(
       `SELECT u.id, u.status, c.password_hash FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
       [key],
@@ -56,11 +56,9 @@ export class AuthService implements CallerResolver {
     const found = rows[0];
     // Unknown user, wrong password and inactive account get the same answer in about the same time.
     const ok = await verifyPassword(found?.password_hash ?? null, password);
-    if (!ok || !ACTIVE(found.status)) {
-      await this.limiter.failed(key, address);
-      throw new AppError('UNAUTHORIZED', WRONG);
-    }
-    await this.limiter.succeeded(key);
+    // A failure keeps the attempt `attempt` consumed; only a success gives it back.
+    if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
+    await this.limiter.succeeded(key, address);
     await inUnitOfWork(this.pool, { userId: found.id, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [found.id]));
     const session = await this.startSession(found.id);
     const { sid } = await verifyToken(this.secret, session.token);
@@ -151,11 +149,11 @@ export class AuthService implements CallerResolver {
     if (self) {
       const { rows } = await this.pool.query(`SELECT password_hash FROM user_credential WHERE user_id = $1`, [userId]);
       const key = auth.user.email.toLowerCase();
-      await this.limiter.check(key, request.ip);
+      await this.limiter.attempt(key, request.ip);
       if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
-        await this.limiter.failed(key, request.ip);
         throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
       }
+      await this.limiter.succeeded(key, request.ip);
     } else if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) {
       throw new AppError('NOT_FOUND', `User ${userId} not found`);
     }

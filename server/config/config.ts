@@ -15,8 +15,8 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   /** List totals are counted exactly below this many rows, estimated by the planner above. */
   exactCountBelow: number;
-  /** Failed sign-ins allowed per account / per client address in 15 minutes. */
-  loginLimits: { perAccount: number; perAddress: number };
+  /** Failed sign-ins allowed in 15 minutes per account at one address, per account in all, per address. */
+  loginLimits: { perAccount: number; perAccountTotal: number; perAddress: number };
   /** How the serving pool protects itself: see DatabaseLimits. */
   db: DatabaseLimits;
   /** Slow or stalled clients: a request (headers and body) must arrive within these. */
@@ -140,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exactCountBelow: count(env.EXACT_COUNT_BELOW, 20_000, 'EXACT_COUNT_BELOW'),
     loginLimits: {
       perAccount: count(env.LOGIN_LIMIT_PER_ACCOUNT, 5, 'LOGIN_LIMIT_PER_ACCOUNT'),
+      perAccountTotal: count(env.LOGIN_LIMIT_PER_ACCOUNT_TOTAL, 50, 'LOGIN_LIMIT_PER_ACCOUNT_TOTAL'),
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
     db: {
