@@ -8,6 +8,7 @@ import { Migration20261125060000PermissionNotify } from './Migration202611250600
 import { Migration20261125070000RecentWrite } from './Migration20261125070000RecentWrite.js';
 import { Migration20261125152023SavedView } from './Migration20261125152023SavedView.js';
 import { Migration20261125190000KeepPermissionManage } from './Migration20261125190000KeepPermissionManage.js';
+import { Migration20261201200000EndSessionsOnDeactivation } from './Migration20261201200000EndSessionsOnDeactivation.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -22,4 +23,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125070000RecentWrite', class: Migration20261125070000RecentWrite },
   { name: 'Migration20261125152023SavedView', class: Migration20261125152023SavedView },
   { name: 'Migration20261125190000KeepPermissionManage', class: Migration20261125190000KeepPermissionManage },
+  { name: 'Migration20261201200000EndSessionsOnDeactivation', class: Migration20261201200000EndSessionsOnDeactivation },
 ];
