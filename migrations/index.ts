@@ -9,6 +9,7 @@ import { Migration20261125070000RecentWrite } from './Migration20261125070000Rec
 import { Migration20261125152023SavedView } from './Migration20261125152023SavedView.js';
 import { Migration20261125190000KeepPermissionManage } from './Migration20261125190000KeepPermissionManage.js';
 import { Migration20261201200000EndSessionsOnDeactivation } from './Migration20261201200000EndSessionsOnDeactivation.js';
+import { Migration20261201210000Mfa } from './Migration20261201210000Mfa.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -24,4 +25,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125152023SavedView', class: Migration20261125152023SavedView },
   { name: 'Migration20261125190000KeepPermissionManage', class: Migration20261125190000KeepPermissionManage },
   { name: 'Migration20261201200000EndSessionsOnDeactivation', class: Migration20261201200000EndSessionsOnDeactivation },
+  { name: 'Migration20261201210000Mfa', class: Migration20261201210000Mfa },
 ];

@@ -15,6 +15,7 @@ import { resolveResources } from './engine/metadata/resolve-metadata.js';
 import { AuthService } from './auth/auth.service.js';
 import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
+import { parseMfaPolicy } from './auth/mfa-policy.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
@@ -83,7 +84,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
-  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
+  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, parseMfaPolicy(config.mfaRequiredRoles));
   const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,

@@ -9,15 +9,23 @@ import type { CallerResolver } from './caller-resolver.js';
 import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './passwords.js';
+import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
 import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
 import { userCaller, type SignedInUser } from './policy.js';
+import { MfaFlows } from './mfa-flows.js';
+import { SecondFactor } from './second-factor.js';
 
 export interface Authenticated {
   caller: Caller;
   user: SignedInUser;
   sessionId: string;
   permissions: Set<string>;
+  /** The role requires a second factor the user has not enrolled: only enrolment routes are open. */
+  enrolmentOnly: boolean;
 }
+
+/** What a session that must enrol a second factor may still reach. */
+const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
 const WRONG = 'Wrong email or password';
@@ -32,6 +40,8 @@ export class AuthService implements CallerResolver {
   private readonly cache = new WeakMap<FastifyRequest, Promise<Authenticated>>();
   /** Signature checks are pure (token + key): each token's is done once, then remembered until it expires. */
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
+  readonly secondFactor: SecondFactor;
+  readonly mfa: MfaFlows;
 
   constructor(
     private readonly pool: Pool,
@@ -39,18 +49,31 @@ export class AuthService implements CallerResolver {
     private readonly permissions: PermissionCache,
     private readonly limiter: LoginLimiter,
     private readonly resources: Map<string, ResourceMeta>,
-  ) {}
+    private readonly mfaPolicy: MfaPolicy = null,
+  ) {
+    this.secondFactor = new SecondFactor(pool);
+    this.mfa = new MfaFlows(this, this.secondFactor, pool);
+  }
 
+  /**
+   * `{email, password, code?}`. The attempt is consumed before anything is checked (see
+   * LoginLimiter); a wrong password, a missing second-factor code (MFA_REQUIRED) and a wrong one
+   * (MFA_INVALID) all keep it counted. A user whose role requires a second factor they have not
+   * enrolled gets an enrolment-only session.
+   */
   async login(body: unknown, address: string) {
-    const { email, password } = (body ?? {}) as Record<string, unknown>;
+    const { email, password, code } = (body ?? {}) as Record<string, unknown>;
     if (typeof email !== 'string' || typeof password !== 'string' || email.length === 0 || email.length > 320) {
       throw new AppError('VALIDATION', 'Give an email and a password', { email: 'required', password: 'required' });
     }
     if (password.length > MAX_PASSWORD) throw new AppError('VALIDATION', `A password is at most ${MAX_PASSWORD} characters`, { password: 'too long' });
+    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
     const key = email.trim().toLowerCase();
     await this.limiter.attempt(key, address);
     const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, c.password_hash FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
+      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
+         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
       [key],
     );
     const found = rows[0];
@@ -58,19 +81,51 @@ export class AuthService implements CallerResolver {
     const ok = await verifyPassword(found?.password_hash ?? null, password);
     // A failure keeps the attempt `attempt` consumed; only a success gives it back.
     if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
+    if (found.mfa) {
+      if (typeof code !== 'string' || code.trim() === '') throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app, or a recovery code');
+      if (!(await this.secondFactor.accepts(found.id, code))) throw new AppError('MFA_INVALID', 'The code is wrong or was already used');
+    }
     await this.limiter.succeeded(key, address);
-    await inUnitOfWork(this.pool, { userId: found.id, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [found.id]));
-    const session = await this.startSession(found.id);
+    const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
+    const enrolmentOnly = !found.mfa && mfaRequired(this.mfaPolicy, found.role, granted);
+    return this.signedIn(found.id, enrolmentOnly);
+  }
+
+  /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
+  private async signedIn(userId: number, enrolmentOnly: boolean) {
+    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]));
+    const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
-    return { ...session, ...this.describe(await this.load(sid, found.id)) };
+    return { ...session, ...this.describe(await this.load(sid, userId)) };
   }
 
   describe(auth: Authenticated) {
     const { user } = auth;
     return {
       user: { id: user.id, name: `${user.first_name} ${user.last_name}`, email: user.email, role: user.role, districts: user.districts },
-      permissions: [...auth.permissions].sort(),
+      // An enrolment-only session holds no permission until the second factor is confirmed.
+      permissions: auth.enrolmentOnly ? [] : [...auth.permissions].sort(),
+      mfa_enrolment_required: auth.enrolmentOnly,
     };
+  }
+
+  /** Whether the signed-in user's role requires a second factor (under the matrix as stored now). */
+  requiresSecondFactor(auth: Authenticated): boolean {
+    return mfaRequired(this.mfaPolicy, auth.user.role, auth.permissions);
+  }
+
+  /** Confirming a second factor opens the session that was enrolment-only. */
+  async enrolled(auth: Authenticated): Promise<void> {
+    await this.pool.query(`UPDATE auth_session SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
+  }
+
+  /** Consumes a sign-in attempt for a code check on an authenticated route (confirm, disable). */
+  attempt(auth: Authenticated, address: string) {
+    return this.limiter.attempt(auth.user.email.toLowerCase(), address);
+  }
+
+  succeeded(auth: Authenticated, address: string) {
+    return this.limiter.succeeded(auth.user.email.toLowerCase(), address);
   }
 
   resolve(request: FastifyRequest): Promise<Caller> {
@@ -92,7 +147,12 @@ export class AuthService implements CallerResolver {
     if (!match) throw new AppError('UNAUTHORIZED', 'Sign in to use the API');
     const claims = await this.verify(match[1]);
     if (!/^[0-9a-f-]{36}$/.test(claims.sid) || !/^\d{1,9}$/.test(claims.sub)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
-    return this.load(claims.sid, Number(claims.sub));
+    const auth = await this.load(claims.sid, Number(claims.sub));
+    // Every route resolves its caller here, so an enrolment-only session reaches nothing else.
+    if (auth.enrolmentOnly && !ENROLMENT_ROUTES.has(request.routeOptions?.url ?? '')) {
+      throw new AppError('MFA_ENROLMENT_REQUIRED', 'Your role requires a second factor: set it up first (POST /api/auth/mfa/setup, then /confirm)');
+    }
+    return auth;
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
@@ -100,7 +160,7 @@ export class AuthService implements CallerResolver {
       // Run on every request: prepared once per pooled connection.
       name: 'session-check',
       text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
-              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid,
+              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
          FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
@@ -114,7 +174,7 @@ export class AuthService implements CallerResolver {
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     // This check runs on the primary, so a write made through any app replica is seen here.
     const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
-    return { caller, user, sessionId, permissions };
+    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {
@@ -168,10 +228,10 @@ export class AuthService implements CallerResolver {
     return self ? this.startSession(userId) : null;
   }
 
-  private async startSession(userId: number): Promise<{ token: string; expires_at: string }> {
+  private async startSession(userId: number, enrolmentOnly = false): Promise<{ token: string; expires_at: string }> {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at) VALUES ($1, $2, $3)`, [sessionId, userId, expiresAt.toISOString()]);
+    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
     return { token: await signToken(this.secret, { sub: String(userId), sid: sessionId }, expiresAt), expires_at: expiresAt.toISOString() };
   }
 }

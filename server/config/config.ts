@@ -17,6 +17,8 @@ export interface AppConfig {
   exactCountBelow: number;
   /** Failed sign-ins allowed in 15 minutes per account at one address, per account in all, per address. */
   loginLimits: { perAccount: number; perAccountTotal: number; perAddress: number };
+  /** MFA_REQUIRED_ROLES as given (parsed by server/auth/mfa-policy.ts at boot). */
+  mfaRequiredRoles: string | undefined;
   /** How the serving pool protects itself: see DatabaseLimits. */
   db: DatabaseLimits;
   /** Slow or stalled clients: a request (headers and body) must arrive within these. */
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAccountTotal: count(env.LOGIN_LIMIT_PER_ACCOUNT_TOTAL, 50, 'LOGIN_LIMIT_PER_ACCOUNT_TOTAL'),
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
+    mfaRequiredRoles: env.MFA_REQUIRED_ROLES,
     db: {
       poolMax: count(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
       acquireTimeoutMs: count(env.DB_ACQUIRE_TIMEOUT_MS, 5_000, 'DB_ACQUIRE_TIMEOUT_MS'),

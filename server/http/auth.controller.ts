@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nest
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import { notFound } from '../errors/app-error.js';
-import { jsonBody } from './request-context.js';
+import { changeReason, jsonBody } from './request-context.js';
 import { AUTH } from './tokens.js';
 
 @Controller('api')
@@ -32,6 +32,36 @@ export class AuthController {
   @HttpCode(200)
   password(@Body() body: unknown, @Req() req: FastifyRequest) {
     return this.auth.setPassword(req, null, jsonBody(req, body));
+  }
+
+  /** Start a TOTP setup: `{secret, otpauth_url, qr_code}` (not in force until confirmed). */
+  @Post('auth/mfa/setup')
+  @HttpCode(200)
+  mfaSetup(@Req() req: FastifyRequest) {
+    return this.auth.mfa.setup(req);
+  }
+
+  /** `{code}`: enables the second factor; answers ten recovery codes, shown this once. */
+  @Post('auth/mfa/confirm')
+  @HttpCode(200)
+  mfaConfirm(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return this.auth.mfa.confirm(req, jsonBody(req, body));
+  }
+
+  /** `{code}`: turns one's own second factor off (refused where the role requires one). */
+  @Post('auth/mfa/disable')
+  @HttpCode(204)
+  async mfaDisable(@Body() body: unknown, @Req() req: FastifyRequest) {
+    await this.auth.mfa.disable(req, jsonBody(req, body));
+  }
+
+  /** An administrator resets another user's second factor (permission.manage), with a reason. */
+  @Post('app_user/:id/mfa/reset')
+  @HttpCode(204)
+  async mfaReset(@Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);
+    const given = (body as Record<string, unknown> | undefined)?.reason;
+    await this.auth.mfa.reset(req, Number(id), changeReason(req) ?? (typeof given === 'string' ? given : null));
   }
 
   /** Set another user's password (permission.manage): `{password}`. */

@@ -24,6 +24,8 @@ import { FileMetadata } from './file-metadata.entity.js';
 import { SavedView } from './saved-view.entity.js';
 import { UserCredential } from './user-credential.entity.js';
 import { AuthSession } from './auth-session.entity.js';
+import { UserMfa } from './user-mfa.entity.js';
+import { MfaRecoveryCode } from './mfa-recovery-code.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 
 export const entities = [
@@ -53,6 +55,8 @@ export const entities = [
   UserCredential,
   AuthSession,
   LoginRateLimit,
+  UserMfa,
+  MfaRecoveryCode,
 ];
 
 export {
@@ -81,4 +85,6 @@ export {
   UserCredential,
   AuthSession,
   LoginRateLimit,
+  UserMfa,
+  MfaRecoveryCode,
 };
