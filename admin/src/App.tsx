@@ -2,6 +2,7 @@ import { Admin, CustomRoutes, Layout, Resource, type LayoutProps } from 'react-a
 import { Route } from 'react-router-dom';
 import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
 import { authProvider } from './auth/auth-provider';
+import { LoginPage } from './auth/LoginPage';
 import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
@@ -28,7 +29,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin dataProvider={dataProvider} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

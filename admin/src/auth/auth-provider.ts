@@ -28,7 +28,13 @@ function load(): Promise<Permissions> {
 }
 
 export const authProvider: AuthProvider = {
-  async login({ username, password }) {
+  /** `{token}` from the sign-in page once every step is done (LoginPage), or `{username, password}`. */
+  async login({ username, password, token }) {
+    if (token) {
+      tokenStore.set(token);
+      cached = null;
+      return;
+    }
     const res = await fetch(`${API}/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
