@@ -84,7 +84,10 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   await maintenance.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
-  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, parseMfaPolicy(config.mfaRequiredRoles));
+  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, {
+    mfaPolicy: parseMfaPolicy(config.mfaRequiredRoles),
+    idleSeconds: config.sessionIdleSeconds,
+  });
   const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,

@@ -2,6 +2,7 @@ import { Admin, CustomRoutes, Layout, Resource, type LayoutProps } from 'react-a
 import { Route } from 'react-router-dom';
 import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
 import { authProvider } from './auth/auth-provider';
+import { IdleLogoff } from './auth/IdleLogoff';
 import { LoginPage } from './auth/LoginPage';
 import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
@@ -19,6 +20,7 @@ import { ResourceShow } from './resources/ResourceShow';
 const AppLayout = ({ children, ...props }: LayoutProps) => (
   <Layout {...props} menu={AppMenu} appBar={AppBar}>
     <DocumentTitle />
+    <IdleLogoff />
     {children}
   </Layout>
 );

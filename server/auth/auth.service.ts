@@ -24,8 +24,15 @@ export interface Authenticated {
   enrolmentOnly: boolean;
 }
 
+export interface SessionOptions {
+  /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
+  mfaPolicy: MfaPolicy;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES); the token's 8 hours stay the absolute limit. */
+  idleSeconds: number;
+}
+
 /** What a session that must enrol a second factor may still reach. */
-const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
+const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/keepalive', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
 const WRONG = 'Wrong email or password';
@@ -49,7 +56,7 @@ export class AuthService implements CallerResolver {
     private readonly permissions: PermissionCache,
     private readonly limiter: LoginLimiter,
     private readonly resources: Map<string, ResourceMeta>,
-    private readonly mfaPolicy: MfaPolicy = null,
+    private readonly options: SessionOptions = { mfaPolicy: null, idleSeconds: 15 * 60 },
   ) {
     this.secondFactor = new SecondFactor(pool);
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
@@ -87,7 +94,7 @@ export class AuthService implements CallerResolver {
     }
     await this.limiter.succeeded(key, address);
     const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
-    const enrolmentOnly = !found.mfa && mfaRequired(this.mfaPolicy, found.role, granted);
+    const enrolmentOnly = !found.mfa && mfaRequired(this.options.mfaPolicy, found.role, granted);
     return this.signedIn(found.id, enrolmentOnly);
   }
 
@@ -99,9 +106,23 @@ export class AuthService implements CallerResolver {
     return { ...session, ...this.describe(await this.load(sid, userId)) };
   }
 
+  /** How often a used session's last_seen_at is written: well inside the idle time. */
+  private get touchSeconds(): number {
+    return Math.min(30, this.options.idleSeconds / 4);
+  }
+
+  /** "Stay signed in": the session counts as used now, whenever it was last marked. */
+  async keepAlive(request: FastifyRequest) {
+    const auth = await this.authenticate(request);
+    await this.pool.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
+    return { idle_timeout_seconds: this.options.idleSeconds };
+  }
+
   describe(auth: Authenticated) {
     const { user } = auth;
     return {
+      // The console warns a minute before the session would end for inactivity.
+      idle_timeout_seconds: this.options.idleSeconds,
       user: { id: user.id, name: `${user.first_name} ${user.last_name}`, email: user.email, role: user.role, districts: user.districts },
       // An enrolment-only session holds no permission until the second factor is confirmed.
       permissions: auth.enrolmentOnly ? [] : [...auth.permissions].sort(),
@@ -111,7 +132,7 @@ export class AuthService implements CallerResolver {
 
   /** Whether the signed-in user's role requires a second factor (under the matrix as stored now). */
   requiresSecondFactor(auth: Authenticated): boolean {
-    return mfaRequired(this.mfaPolicy, auth.user.role, auth.permissions);
+    return mfaRequired(this.options.mfaPolicy, auth.user.role, auth.permissions);
   }
 
   /** Confirming a second factor opens the session that was enrolment-only. */
@@ -159,13 +180,22 @@ export class AuthService implements CallerResolver {
     const { rows } = await this.pool.query({
       // Run on every request: prepared once per pooled connection.
       name: 'session-check',
-      text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
-              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
+      // Automatic logoff: a session last seen longer than the idle time ago is no longer valid. A
+      // valid one is marked seen, at most every `touch` seconds (not a write per request); the
+      // SELECT sees the row as it was before this statement's UPDATE.
+      text: `WITH touched AS (
+               UPDATE auth_session SET last_seen_at = now()
+                WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
+                  AND last_seen_at > now() - make_interval(secs => $3) AND last_seen_at < now() - make_interval(secs => $4)
+               RETURNING id)
+             SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
+              (s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $3)
+               AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
          FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
-      values: [sessionId, userId],
+      values: [sessionId, userId, this.options.idleSeconds, this.touchSeconds],
     });
     const row = rows[0];
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);

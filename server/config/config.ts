@@ -17,6 +17,8 @@ export interface AppConfig {
   exactCountBelow: number;
   /** Failed sign-ins allowed in 15 minutes per account at one address, per account in all, per address. */
   loginLimits: { perAccount: number; perAccountTotal: number; perAddress: number };
+  /** A session unused this long ends on the server (SESSION_IDLE_MINUTES, fractions allowed). */
+  sessionIdleSeconds: number;
   /** MFA_REQUIRED_ROLES as given (parsed by server/auth/mfa-policy.ts at boot). */
   mfaRequiredRoles: string | undefined;
   /** How the serving pool protects itself: see DatabaseLimits. */
@@ -78,6 +80,13 @@ function count(value: string | undefined, fallback: number, name: string): numbe
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+function minutes(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 60) throw new Error(`${name} must be a number of minutes above 0 and at most 1440, got "${value}"`);
   return n;
 }
 
@@ -146,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
     mfaRequiredRoles: env.MFA_REQUIRED_ROLES,
+    sessionIdleSeconds: minutes(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES') * 60,
     db: {
       poolMax: count(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
       acquireTimeoutMs: count(env.DB_ACQUIRE_TIMEOUT_MS, 5_000, 'DB_ACQUIRE_TIMEOUT_MS'),

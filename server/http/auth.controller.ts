@@ -27,6 +27,13 @@ export class AuthController {
     await this.auth.logout(req);
   }
 
+  /** "Stay signed in": marks the session used now (automatic logoff counts from its last use). */
+  @Post('auth/keepalive')
+  @HttpCode(200)
+  keepAlive(@Req() req: FastifyRequest) {
+    return this.auth.keepAlive(req);
+  }
+
   /** Change one's own password: `{current, password}`; answers a fresh token (older sessions end). */
   @Post('auth/password')
   @HttpCode(200)

@@ -31,6 +31,10 @@ export class AuthSession {
   @Property({ type: 'boolean', columnType: 'boolean', default: false })
   enrolment_only!: boolean;
 
+  /** When the session was last used (written at most every 30 s): it ends SESSION_IDLE_MINUTES after. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  last_seen_at!: string;
+
   /** Set by logout. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   ended_at?: string | null;

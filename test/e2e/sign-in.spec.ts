@@ -53,3 +53,31 @@ describe('sign-in with a second factor (Chromium)', () => {
     await s.close();
   });
 });
+
+describe('automatic logoff in the console (Chromium)', () => {
+  const idle = consoleForTests({ SESSION_IDLE_MINUTES: '0.25' });
+
+  it('warns before the session ends, stays signed in when asked, and signs out when not', async () => {
+    const s = await signInAs(idle.browser, idle.app.url, 'supervisor');
+    const { page } = s;
+    const dialog = page.getByRole('dialog', { name: 'Still there?' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await s.shot('sign-in-2-idle-warning');
+    const sid = await page.evaluate(() => JSON.parse(atob(localStorage.getItem('kcsos.token')!.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sid);
+    await idle.db.pool.query(`UPDATE auth_session SET last_seen_at = now() - interval '10 seconds' WHERE id = $1`, [sid]);
+    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // "Stay signed in" marked the session used on the server.
+    let seen = 99;
+    for (let i = 0; i < 50 && seen > 5; i++) {
+      seen = (await idle.db.pool.query(`SELECT extract(epoch FROM now() - last_seen_at)::float AS ago FROM auth_session WHERE id = $1`, [sid])).rows[0].ago;
+      if (seen > 5) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBeLessThan(5);
+    // Left alone, the warning comes back and the console signs out.
+    await page.locator('input[name="username"]').waitFor({ timeout: 60_000 });
+    const { rows } = await idle.db.pool.query(`SELECT ended_at IS NOT NULL OR last_seen_at < now() - interval '15 seconds' AS over FROM auth_session WHERE id = $1`, [sid]);
+    expect(rows[0].over).toBe(true);
+    await s.close();
+  });
+});
