@@ -11,6 +11,7 @@ import { Migration20261125190000KeepPermissionManage } from './Migration20261125
 import { Migration20261201200000EndSessionsOnDeactivation } from './Migration20261201200000EndSessionsOnDeactivation.js';
 import { Migration20261201210000Mfa } from './Migration20261201210000Mfa.js';
 import { Migration20261201220000SessionIdle } from './Migration20261201220000SessionIdle.js';
+import { Migration20261201230000ApiKey } from './Migration20261201230000ApiKey.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -28,4 +29,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201200000EndSessionsOnDeactivation', class: Migration20261201200000EndSessionsOnDeactivation },
   { name: 'Migration20261201210000Mfa', class: Migration20261201210000Mfa },
   { name: 'Migration20261201220000SessionIdle', class: Migration20261201220000SessionIdle },
+  { name: 'Migration20261201230000ApiKey', class: Migration20261201230000ApiKey },
 ];

@@ -12,6 +12,7 @@ import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './pass
 import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
 import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
 import { userCaller, type SignedInUser } from './policy.js';
+import { ApiKeys } from './api-keys.js';
 import { MfaFlows } from './mfa-flows.js';
 import { SecondFactor } from './second-factor.js';
 
@@ -22,7 +23,12 @@ export interface Authenticated {
   permissions: Set<string>;
   /** The role requires a second factor the user has not enrolled: only enrolment routes are open. */
   enrolmentOnly: boolean;
+  /** Signed in with an API key (as its service user) rather than a session. */
+  apiKeyId: number | null;
 }
+
+/** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
+const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === '/api/app_user/:id/password' || url === '/api/app_user/:id/mfa/reset';
 
 export interface SessionOptions {
   /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
@@ -49,6 +55,7 @@ export class AuthService implements CallerResolver {
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
   readonly secondFactor: SecondFactor;
   readonly mfa: MfaFlows;
+  readonly keys: ApiKeys;
 
   constructor(
     private readonly pool: Pool,
@@ -60,6 +67,7 @@ export class AuthService implements CallerResolver {
   ) {
     this.secondFactor = new SecondFactor(pool);
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
+    this.keys = new ApiKeys(pool, permissions);
   }
 
   /**
@@ -135,6 +143,11 @@ export class AuthService implements CallerResolver {
     return mfaRequired(this.options.mfaPolicy, auth.user.role, auth.permissions);
   }
 
+  /** Who creates or manages API keys: the signed-in person (keys themselves never reach these routes). */
+  keyOwner(auth: Authenticated) {
+    return { id: auth.user.id, role: auth.user.role, districts: auth.user.districts, permissions: auth.permissions };
+  }
+
   /** Confirming a second factor opens the session that was enrolment-only. */
   async enrolled(auth: Authenticated): Promise<void> {
     await this.pool.query(`UPDATE auth_session SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
@@ -164,6 +177,8 @@ export class AuthService implements CallerResolver {
 
   private async check(request: FastifyRequest): Promise<Authenticated> {
     const header = request.headers.authorization;
+    const key = typeof header === 'string' ? /^Bearer (kcsos_\S*)$/i.exec(header) : null;
+    if (key) return this.checkKey(request, key[1]);
     const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i.exec(header) : null;
     if (!match) throw new AppError('UNAUTHORIZED', 'Sign in to use the API');
     const claims = await this.verify(match[1]);
@@ -174,6 +189,24 @@ export class AuthService implements CallerResolver {
       throw new AppError('MFA_ENROLMENT_REQUIRED', 'Your role requires a second factor: set it up first (POST /api/auth/mfa/setup, then /confirm)');
     }
     return auth;
+  }
+
+  /** A request made with an API key acts as the key's service user, limited to its scopes. */
+  private async checkKey(request: FastifyRequest, token: string): Promise<Authenticated> {
+    if (NOT_FOR_KEYS(request.routeOptions?.url ?? '')) throw new AppError('FORBIDDEN', 'API keys are not accepted on sign-in, password and key routes; sign in as a person');
+    const holder = await this.keys.holder(token);
+    if (!holder) throw new AppError('UNAUTHORIZED', 'The API key is not valid (unknown, expired or revoked)');
+    const { rows } = await this.pool.query({
+      name: 'api-key-user',
+      text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
+              EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
+         FROM app_user u WHERE u.id = $1`,
+      values: [holder.userId],
+    });
+    const row = rows[0];
+    if (!row || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', 'The API key is not valid (unknown, expired or revoked)');
+    return this.authenticated(row, '', holder.scopes, holder.keyId);
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
@@ -199,12 +232,18 @@ export class AuthService implements CallerResolver {
     });
     const row = rows[0];
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
+    return this.authenticated(row, sessionId, null, null);
+  }
+
+  /** The caller from the user's row: the role's permissions as stored (within a key's scopes). */
+  private async authenticated(row: Record<string, any>, sessionId: string, scopes: string[] | null, apiKeyId: number | null): Promise<Authenticated> {
     const role = ROLE_COLUMNS[row.role];
-    const permissions = await this.permissions.granted(role, String(row.matrix_version));
+    const granted = await this.permissions.granted(role, String(row.matrix_version));
+    const permissions = scopes ? new Set(scopes.filter((p) => granted.has(p))) : granted;
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     // This check runs on the primary, so a write made through any app replica is seen here.
     const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
-    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true };
+    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true, apiKeyId };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import { notFound } from '../errors/app-error.js';
@@ -69,6 +69,25 @@ export class AuthController {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);
     const given = (body as Record<string, unknown> | undefined)?.reason;
     await this.auth.mfa.reset(req, Number(id), changeReason(req) ?? (typeof given === 'string' ? given : null));
+  }
+
+  /** `{name, expires_at, scopes?, role?}`: a key for scripts, acting as a service user of its own; the key is in this answer only. */
+  @Post('auth/keys')
+  @HttpCode(201)
+  async createKey(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return this.auth.keys.create(this.auth.keyOwner(await this.auth.authenticate(req)), jsonBody(req, body));
+  }
+
+  @Get('auth/keys')
+  async listKeys(@Req() req: FastifyRequest) {
+    return this.auth.keys.list(this.auth.keyOwner(await this.auth.authenticate(req)));
+  }
+
+  @Delete('auth/keys/:id')
+  @HttpCode(204)
+  async revokeKey(@Param('id') id: string, @Req() req: FastifyRequest) {
+    if (!/^\d{1,9}$/.test(id)) throw notFound(`API key ${id.slice(0, 20)} not found`);
+    await this.auth.keys.revoke(this.auth.keyOwner(await this.auth.authenticate(req)), Number(id));
   }
 
   /** Set another user's password (permission.manage): `{password}`. */

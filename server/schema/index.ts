@@ -26,6 +26,7 @@ import { UserCredential } from './user-credential.entity.js';
 import { AuthSession } from './auth-session.entity.js';
 import { UserMfa } from './user-mfa.entity.js';
 import { MfaRecoveryCode } from './mfa-recovery-code.entity.js';
+import { ApiKey } from './api-key.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 
 export const entities = [
@@ -57,6 +58,7 @@ export const entities = [
   LoginRateLimit,
   UserMfa,
   MfaRecoveryCode,
+  ApiKey,
 ];
 
 export {
@@ -87,4 +89,5 @@ export {
   LoginRateLimit,
   UserMfa,
   MfaRecoveryCode,
+  ApiKey,
 };

@@ -37,7 +37,7 @@ describe('enrolment at the next sign-in', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ mfa_enrolment_required: true, permissions: [] });
     const me = api(first.body.token);
-    for (const [method, path] of [['GET', '/student'], ['GET', '/meta'], ['GET', '/audit_log'], ['POST', '/auth/password'], ['POST', '/student']] as const) {
+    for (const [method, path] of [['GET', '/student'], ['GET', '/meta'], ['GET', '/audit_log'], ['POST', '/auth/password'], ['POST', '/student'], ['POST', '/auth/keys'], ['GET', '/auth/keys']] as const) {
       const res = await me(method, path, method === 'POST' ? {} : undefined);
       expect([path, res.status, res.body.code]).toEqual([path, 403, 'MFA_ENROLMENT_REQUIRED']);
     }
