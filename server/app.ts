@@ -16,6 +16,7 @@ import { AuthService } from './auth/auth.service.js';
 import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { parseMfaPolicy } from './auth/mfa-policy.js';
+import { parseOidcProviders } from './auth/oidc-config.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
@@ -87,6 +88,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, {
     mfaPolicy: parseMfaPolicy(config.mfaRequiredRoles),
     idleSeconds: config.sessionIdleSeconds,
+    oidcProviders: parseOidcProviders(config.oidcProviders),
   });
   const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({

@@ -14,6 +14,8 @@ import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
 import { userCaller, type SignedInUser } from './policy.js';
 import { ApiKeys } from './api-keys.js';
 import { MfaFlows } from './mfa-flows.js';
+import type { OidcProviderConfig } from './oidc-config.js';
+import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
 
 export interface Authenticated {
@@ -35,6 +37,8 @@ export interface SessionOptions {
   mfaPolicy: MfaPolicy;
   /** A session unused this long ends (SESSION_IDLE_MINUTES); the token's 8 hours stay the absolute limit. */
   idleSeconds: number;
+  /** Single sign-on providers (OIDC_PROVIDERS). */
+  oidcProviders?: OidcProviderConfig[];
 }
 
 /** What a session that must enrol a second factor may still reach. */
@@ -56,6 +60,7 @@ export class AuthService implements CallerResolver {
   readonly secondFactor: SecondFactor;
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
+  readonly oidc: OidcSignIn;
 
   constructor(
     private readonly pool: Pool,
@@ -68,6 +73,7 @@ export class AuthService implements CallerResolver {
     this.secondFactor = new SecondFactor(pool);
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
     this.keys = new ApiKeys(pool, permissions);
+    this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);
   }
 
   /**
@@ -85,24 +91,50 @@ export class AuthService implements CallerResolver {
     if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
     const key = email.trim().toLowerCase();
     await this.limiter.attempt(key, address);
-    const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
-              (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
-      [key],
-    );
-    const found = rows[0];
+    const found = await this.account(key);
     // Unknown user, wrong password and inactive account get the same answer in about the same time.
     const ok = await verifyPassword(found?.password_hash ?? null, password);
     // A failure keeps the attempt `attempt` consumed; only a success gives it back.
     if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
-    if (found.mfa) {
+    return this.secondStep(found, code, key, address, false);
+  }
+
+  /**
+   * `{ticket, code?}` from the console after single sign-on: the provider vouched for the e-mail;
+   * the sign-in limits, deactivation and the second-factor policy apply as for a password (the
+   * provider's own second factor counts where it is trusted, `trust_amr`).
+   */
+  async completeSso(body: unknown, address: string) {
+    const oidc = this.oidc;
+    const { ticket, code } = (body ?? {}) as Record<string, unknown>;
+    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
+    const held = await oidc.ticket(ticket);
+    await this.limiter.attempt(held.email, address);
+    const found = await this.account(held.email);
+    if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);
+    return this.secondStep(found, code, held.email, address, held.strongAmr, () => oidc.spend(ticket as string));
+  }
+
+  private async account(email: string) {
+    const { rows } = await this.pool.query(
+      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
+         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
+      [email],
+    );
+    return rows[0];
+  }
+
+  /** After the first factor: the code where one is enabled, then the session (enrolment-only where the role requires a factor not enrolled). */
+  private async secondStep(found: Record<string, any>, code: unknown, key: string, address: string, vouched: boolean, spend?: () => Promise<boolean>) {
+    if (found.mfa && !vouched) {
       if (typeof code !== 'string' || code.trim() === '') throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app, or a recovery code');
       if (!(await this.secondFactor.accepts(found.id, code))) throw new AppError('MFA_INVALID', 'The code is wrong or was already used');
     }
+    if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
     await this.limiter.succeeded(key, address);
     const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
-    const enrolmentOnly = !found.mfa && mfaRequired(this.options.mfaPolicy, found.role, granted);
+    const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
     return this.signedIn(found.id, enrolmentOnly);
   }
 

@@ -19,6 +19,8 @@ export interface AppConfig {
   loginLimits: { perAccount: number; perAccountTotal: number; perAddress: number };
   /** A session unused this long ends on the server (SESSION_IDLE_MINUTES, fractions allowed). */
   sessionIdleSeconds: number;
+  /** OIDC_PROVIDERS as given: a JSON list (parsed by server/auth/oidc-config.ts at boot). */
+  oidcProviders: string | undefined;
   /** MFA_REQUIRED_ROLES as given (parsed by server/auth/mfa-policy.ts at boot). */
   mfaRequiredRoles: string | undefined;
   /** How the serving pool protects itself: see DatabaseLimits. */
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
     mfaRequiredRoles: env.MFA_REQUIRED_ROLES,
+    oidcProviders: env.OIDC_PROVIDERS,
     sessionIdleSeconds: minutes(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES') * 60,
     db: {
       poolMax: count(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),

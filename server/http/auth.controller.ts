@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Post, Redirect, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import { notFound } from '../errors/app-error.js';
@@ -13,6 +13,35 @@ export class AuthController {
   @HttpCode(200)
   login(@Body() body: unknown, @Req() req: FastifyRequest) {
     return this.auth.login(jsonBody(req, body), req.ip);
+  }
+
+  /** The single sign-on providers, for the console's "Sign in with ..." buttons (no token needed). */
+  @Get('auth/oidc/providers')
+  oidcProviders() {
+    return this.auth.oidc.list();
+  }
+
+  /** Starts single sign-on: to the provider's sign-in page. */
+  @Get('auth/oidc/:provider/start')
+  @Redirect()
+  async oidcStart(@Param('provider') provider: string, @Req() req: FastifyRequest) {
+    return { url: await this.auth.oidc.start(req, provider), statusCode: 302 };
+  }
+
+  /** The provider sends the browser back here: on to the console with a one-time ticket, or the reason. */
+  @Get('auth/oidc/:provider/callback')
+  @Redirect()
+  async oidcCallback(@Param('provider') provider: string, @Req() req: FastifyRequest) {
+    const outcome = await this.auth.oidc.callback(req, provider, (line) => Logger.warn(line, 'sso'));
+    const query = 'ticket' in outcome ? `sso_ticket=${outcome.ticket}` : `sso_error=${encodeURIComponent(outcome.error)}`;
+    return { url: `/?${query}`, statusCode: 302 };
+  }
+
+  /** `{ticket, code?}`: the console trades the ticket for a session; answers as /auth/login does. */
+  @Post('auth/oidc/complete')
+  @HttpCode(200)
+  oidcComplete(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return this.auth.completeSso(jsonBody(req, body), req.ip);
   }
 
   /** Who is signed in, their role and every permission they hold (the console mirrors these). */

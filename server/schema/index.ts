@@ -27,6 +27,7 @@ import { AuthSession } from './auth-session.entity.js';
 import { UserMfa } from './user-mfa.entity.js';
 import { MfaRecoveryCode } from './mfa-recovery-code.entity.js';
 import { ApiKey } from './api-key.entity.js';
+import { OidcLogin } from './oidc-login.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 
 export const entities = [
@@ -59,6 +60,7 @@ export const entities = [
   UserMfa,
   MfaRecoveryCode,
   ApiKey,
+  OidcLogin,
 ];
 
 export {
@@ -90,4 +92,5 @@ export {
   UserMfa,
   MfaRecoveryCode,
   ApiKey,
+  OidcLogin,
 };

@@ -1,11 +1,11 @@
 import { Alert, Box, Button, CardContent, TextField, Typography } from '@mui/material';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Login, useLogin } from 'react-admin';
-import { postJson, signInRequest } from './sign-in';
+import { postJson, signInRequest, type SignInAnswer } from './sign-in';
 
 type Step =
   | { kind: 'password' }
-  | { kind: 'code' }
+  | { kind: 'code'; ticket?: string }
   | { kind: 'enrol'; token: string; secret: string; qr: string }
   | { kind: 'codes'; token: string; codes: string[] };
 
@@ -13,6 +13,8 @@ type Step =
  * Sign-in in the steps the server asks for: email and password; then the authenticator's code when
  * the account has a second factor (MFA_REQUIRED); or, when the role requires one the user has not
  * set up, the enrolment (QR code, first code, the recovery codes to keep) before the console opens.
+ * "Sign in with ..." goes to a single sign-on provider, which sends the browser back here with a
+ * one-time ticket (`?sso_ticket=`) that takes the same steps.
  */
 export function LoginPage() {
   const login = useLogin();
@@ -22,6 +24,15 @@ export function LoginPage() {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [providers, setProviders] = useState<{ id: string; name: string; start: string }[]>([]);
+  const ssoHandled = useRef(false);
+
+  useEffect(() => {
+    fetch('/api/auth/oidc/providers')
+      .then((r) => (r.ok ? r.json() : []))
+      .then(setProviders)
+      .catch(() => setProviders([]));
+  }, []);
 
   const run = (work: () => Promise<void>) => async (e: FormEvent) => {
     e.preventDefault();
@@ -36,11 +47,11 @@ export function LoginPage() {
     }
   };
 
-  const signIn = run(async () => {
-    const res = await signInRequest(email, password, step.kind === 'code' ? code : undefined);
+  /** What every way of signing in answers: a code to ask, an enrolment to lead, or a session. */
+  const answered = async (res: SignInAnswer, ticket?: string) => {
     if (res.body.code === 'MFA_REQUIRED' || res.body.code === 'MFA_INVALID') {
       if (step.kind === 'code') setError(res.body.message ?? 'The code is wrong');
-      setStep({ kind: 'code' });
+      setStep({ kind: 'code', ticket });
       setCode('');
       return;
     }
@@ -53,7 +64,31 @@ export function LoginPage() {
       return;
     }
     await login({ token: res.body.token });
+  };
+
+  const signIn = run(async () => {
+    const ticket = step.kind === 'code' ? step.ticket : undefined;
+    const res = ticket ? await postJson('/auth/oidc/complete', { ticket, code }) : await signInRequest(email, password, step.kind === 'code' ? code : undefined);
+    await answered(res, ticket);
   });
+
+  // Back from a single sign-on provider: trade the ticket (once), or say why it failed.
+  useEffect(() => {
+    if (ssoHandled.current) return;
+    ssoHandled.current = true;
+    const params = new URLSearchParams(window.location.search);
+    const ticket = params.get('sso_ticket');
+    const failed = params.get('sso_error');
+    if (!ticket && !failed) return;
+    window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+    if (failed) return setError(failed);
+    setBusy(true);
+    postJson('/auth/oidc/complete', { ticket })
+      .then((res) => answered(res, ticket!))
+      .catch((err) => setError(err instanceof Error ? err.message : 'Sign-in failed'))
+      .finally(() => setBusy(false));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const confirm = run(async () => {
     if (step.kind !== 'enrol') return;
@@ -76,14 +111,24 @@ export function LoginPage() {
         )}
         {(step.kind === 'password' || step.kind === 'code') && (
           <form onSubmit={signIn}>
-            <TextField name="username" label="Email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} fullWidth margin="dense" required disabled={step.kind === 'code'} />
-            <TextField name="password" label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} fullWidth margin="dense" required disabled={step.kind === 'code'} />
+            {!(step.kind === 'code' && step.ticket) && (
+              <>
+                <TextField name="username" label="Email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} fullWidth margin="dense" required disabled={step.kind === 'code'} />
+                <TextField name="password" label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} fullWidth margin="dense" required disabled={step.kind === 'code'} />
+              </>
+            )}
             {step.kind === 'code' && (
               <TextField name="code" label="Code from your authenticator app (or a recovery code)" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} fullWidth margin="dense" required autoFocus />
             )}
             <Button type="submit" variant="contained" fullWidth sx={{ mt: 2 }} disabled={busy}>
               Sign in
             </Button>
+            {step.kind === 'password' &&
+              providers.map((p) => (
+                <Button key={p.id} variant="outlined" fullWidth sx={{ mt: 1 }} href={p.start} disabled={busy}>
+                  Sign in with {p.name}
+                </Button>
+              ))}
           </form>
         )}
         {step.kind === 'enrol' && (
