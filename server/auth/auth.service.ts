@@ -104,11 +104,12 @@ export class AuthService implements CallerResolver {
    * the sign-in limits, deactivation and the second-factor policy apply as for a password (the
    * provider's own second factor counts where it is trusted, `trust_amr`).
    */
-  async completeSso(body: unknown, address: string) {
+  async completeSso(req: FastifyRequest, body: unknown) {
     const oidc = this.oidc;
+    const address = req.ip;
     const { ticket, code } = (body ?? {}) as Record<string, unknown>;
     if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
-    const held = await oidc.ticket(ticket);
+    const held = await oidc.ticket(req, ticket);
     await this.limiter.attempt(held.email, address);
     const found = await this.account(held.email);
     if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);

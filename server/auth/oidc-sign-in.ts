@@ -10,6 +10,14 @@ const STRONG_AMR = new Set(['mfa', 'otp', 'hwk', 'swk', 'fpt', 'face', 'sc', 'sm
 const FLOW_MINUTES = 10;
 const TICKET_SECONDS = 120;
 const digest = (value: string) => createHash('sha256').update(value).digest('hex');
+/** The cookie that binds a flow to the browser that started it (no login CSRF, no forwarded tickets). */
+export const BINDING_COOKIE = 'kcsos_sso';
+
+function bindingOf(req: FastifyRequest): string {
+  const header = String(req.headers.cookie ?? '');
+  const m = new RegExp(`(?:^|;\\s*)${BINDING_COOKIE}=([\\w-]{43})(?:;|$)`).exec(header);
+  return m ? digest(m[1]) : '';
+}
 
 /** Where the browser goes after the provider: the console, with a one-time ticket or a reason. */
 export type CallbackOutcome = { ticket: string } | { error: string };
@@ -65,16 +73,22 @@ export class OidcSignIn {
     return `${req.protocol}://${req.host}/api/auth/oidc/${id}/callback`;
   }
 
-  /** The provider's authorization URL for a new flow. */
-  async start(req: FastifyRequest, id: string): Promise<string> {
+  /**
+   * The provider's authorization URL for a new flow, and the cookie binding it to this browser
+   * (HttpOnly, SameSite=Lax so it comes back with the provider's top-level redirect).
+   */
+  async start(req: FastifyRequest, id: string): Promise<{ url: string; cookie: string }> {
     const p = this.provider(id);
     const config = await this.config(p).catch(() => {
       throw new AppError('UNAVAILABLE', `${p.name} cannot be reached; try again later`);
     });
     const [state, nonce, verifier] = [oidc.randomState(), oidc.randomNonce(), oidc.randomPKCECodeVerifier()];
+    const binding = randomBytes(32).toString('base64url');
     await this.pool.query(`DELETE FROM oidc_login WHERE created_at < now() - make_interval(mins => $1)`, [FLOW_MINUTES]);
-    await this.pool.query(`INSERT INTO oidc_login (state_hash, provider, nonce, verifier) VALUES ($1, $2, $3, $4)`, [digest(state), p.id, nonce, verifier]);
-    return oidc
+    await this.pool.query(`INSERT INTO oidc_login (state_hash, provider, nonce, verifier, binding_hash) VALUES ($1, $2, $3, $4, $5)`, [digest(state), p.id, nonce, verifier, digest(binding)]);
+    const secure = req.protocol === 'https' ? '; Secure' : '';
+    const cookie = `${BINDING_COOKIE}=${binding}; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${FLOW_MINUTES * 60}${secure}`;
+    const url = oidc
       .buildAuthorizationUrl(config, {
         redirect_uri: OidcSignIn.redirectUri(req, p.id),
         scope: 'openid email profile',
@@ -84,6 +98,7 @@ export class OidcSignIn {
         code_challenge_method: 'S256',
       })
       .toString();
+    return { url, cookie };
   }
 
   /** The provider sent the browser back: check everything, answer a ticket or the reason. */
@@ -93,9 +108,10 @@ export class OidcSignIn {
     if (typeof query.error === 'string') return { error: `${p.name} did not sign you in (${String(query.error).slice(0, 60)})` };
     const state = typeof query.state === 'string' ? query.state : '';
     const { rows } = await this.pool.query(
-      `DELETE FROM oidc_login WHERE state_hash = $1 AND provider = $2 AND created_at > now() - make_interval(mins => $3) RETURNING nonce, verifier`,
-      [digest(state), p.id, FLOW_MINUTES],
+      `DELETE FROM oidc_login WHERE state_hash = $1 AND provider = $2 AND binding_hash = $3 AND created_at > now() - make_interval(mins => $4) RETURNING nonce, verifier, binding_hash`,
+      [digest(state), p.id, bindingOf(req), FLOW_MINUTES],
     );
+    // Unknown, used or old state, or another browser than the one that started: the same answer.
     if (!rows[0]) return { error: 'This sign-in link has expired or was already used; start again' };
     let claims: Record<string, unknown> | undefined;
     try {
@@ -121,16 +137,20 @@ export class OidcSignIn {
     const strongAmr = p.trust_amr && amr.some((a) => typeof a === 'string' && STRONG_AMR.has(a));
     const ticket = randomBytes(32).toString('base64url');
     await this.pool.query(
-      `INSERT INTO oidc_login (provider, ticket_hash, email, strong_amr) VALUES ($1, $2, $3, $4)`,
-      [p.id, digest(ticket), email, strongAmr],
+      `INSERT INTO oidc_login (provider, ticket_hash, email, strong_amr, binding_hash) VALUES ($1, $2, $3, $4, $5)`,
+      [p.id, digest(ticket), email, strongAmr, rows[0].binding_hash],
     );
     return { ticket };
   }
 
   /** The ticket's e-mail and whether the provider vouched for a second factor; not used up (a code may still be asked). */
-  async ticket(ticket: unknown): Promise<{ email: string; strongAmr: boolean }> {
+  async ticket(req: FastifyRequest, ticket: unknown): Promise<{ email: string; strongAmr: boolean }> {
     if (typeof ticket !== 'string' || !/^[\w-]{43}$/.test(ticket)) throw new AppError('VALIDATION', 'Give the sign-in ticket', { ticket: 'required' });
-    const { rows } = await this.pool.query(`SELECT email, strong_amr FROM oidc_login WHERE ticket_hash = $1 AND created_at > now() - make_interval(secs => $2)`, [digest(ticket), TICKET_SECONDS]);
+    const { rows } = await this.pool.query(`SELECT email, strong_amr FROM oidc_login WHERE ticket_hash = $1 AND binding_hash = $2 AND created_at > now() - make_interval(secs => $3)`, [
+      digest(ticket),
+      bindingOf(req),
+      TICKET_SECONDS,
+    ]);
     if (!rows[0]) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
     return { email: rows[0].email, strongAmr: rows[0].strong_amr };
   }

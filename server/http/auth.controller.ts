@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Post, Redirect, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Post, Redirect, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
 import { notFound } from '../errors/app-error.js';
 import { changeReason, jsonBody } from './request-context.js';
@@ -24,8 +24,10 @@ export class AuthController {
   /** Starts single sign-on: to the provider's sign-in page. */
   @Get('auth/oidc/:provider/start')
   @Redirect()
-  async oidcStart(@Param('provider') provider: string, @Req() req: FastifyRequest) {
-    return { url: await this.auth.oidc.start(req, provider), statusCode: 302 };
+  async oidcStart(@Param('provider') provider: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { url, cookie } = await this.auth.oidc.start(req, provider);
+    reply.header('set-cookie', cookie);
+    return { url, statusCode: 302 };
   }
 
   /** The provider sends the browser back here: on to the console with a one-time ticket, or the reason. */
@@ -41,7 +43,7 @@ export class AuthController {
   @Post('auth/oidc/complete')
   @HttpCode(200)
   oidcComplete(@Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.auth.completeSso(jsonBody(req, body), req.ip);
+    return this.auth.completeSso(req, jsonBody(req, body));
   }
 
   /** Who is signed in, their role and every permission they hold (the console mirrors these). */

@@ -30,6 +30,10 @@ export class OidcLogin {
   @Property({ type: 'text', columnType: 'text', nullable: true })
   email?: string | null;
 
+  /** The browser that started the flow (a hash of its cookie): callback and ticket work there only. */
+  @Property({ type: 'text', columnType: 'text' })
+  binding_hash!: string;
+
   @Property({ type: 'boolean', columnType: 'boolean', default: false })
   strong_amr!: boolean;
 

@@ -26,10 +26,11 @@ afterAll(async () => {
 });
 
 /** A fresh browser: the console's button, the provider's own sign-in page (and consent), back to the console. */
-async function ssoAs(login: string) {
+async function ssoAs(login: string, before?: (page: Page) => Promise<void>) {
   const context = await ctx.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  await before?.(page);
   await page.goto(ctx.app.url + '/');
   await page.getByRole('link', { name: 'Sign in with District Google' }).click();
   await page.locator('input[name="login"]').fill(login);
@@ -114,6 +115,37 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
     await page.locator('button[type="submit"]').click();
     await page.getByText(/^Welcome/).waitFor();
     await close();
+  });
+
+  it('binds the flow to the browser that started it: a ticket forwarded elsewhere is refused', async () => {
+    let ticket = '';
+    const { page, close } = await ssoAs(DEMO.supervisor, async (p) => {
+      // Hold the console's own completion, to take its ticket elsewhere first.
+      await p.route('**/api/auth/oidc/complete', async (route) => {
+        ticket = JSON.parse(route.request().postData()!).ticket;
+        await route.abort();
+      });
+    });
+    await page.getByRole('alert').first().waitFor();
+    expect(ticket).toMatch(/^[\w-]{43}$/);
+    const elsewhere = await client(`${ctx.app.url}/api`)('POST', '/auth/oidc/complete', { ticket });
+    expect([elsewhere.status, elsewhere.body.message]).toEqual([401, 'This single sign-on has expired or was already used; start again']);
+    const other = await ctx.browser.newContext();
+    const victim = await other.newPage();
+    await victim.goto(`${ctx.app.url}/?sso_ticket=${ticket}`);
+    expect(await refusal(victim)).toBe('This single sign-on has expired or was already used; start again');
+    expect(await victim.evaluate(() => localStorage.getItem('kcsos.token'))).toBeNull();
+    await other.close();
+    // In the browser that started it, the same ticket signs in (once).
+    await page.unroute('**/api/auth/oidc/complete');
+    const own = await page.evaluate(async (t) => (await fetch('/api/auth/oidc/complete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: t }) })).status, ticket);
+    expect(own).toBe(200);
+    const again = await page.evaluate(async (t) => (await fetch('/api/auth/oidc/complete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: t }) })).status, ticket);
+    expect(again).toBe(401);
+    await close();
+    const start = await fetch(`${ctx.app.url}/api/auth/oidc/district/start`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    expect(start.headers.get('set-cookie')).toMatch(/^kcsos_sso=[\w-]{43}; Path=\/api\/auth\/oidc; HttpOnly; SameSite=Lax; Max-Age=600$/);
   });
 
   it('refuses a used or forged ticket, and an unknown provider', async () => {
