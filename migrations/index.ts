@@ -10,6 +10,11 @@ import { Migration20261125152023SavedView } from './Migration20261125152023Saved
 import { Migration20261125190000KeepPermissionManage } from './Migration20261125190000KeepPermissionManage.js';
 import { Migration20261201100000ListIndexes } from './Migration20261201100000ListIndexes.js';
 import { Migration20261201300000AccessLogAndSeals } from './Migration20261201300000AccessLogAndSeals.js';
+import { Migration20261201200000EndSessionsOnDeactivation } from './Migration20261201200000EndSessionsOnDeactivation.js';
+import { Migration20261201210000Mfa } from './Migration20261201210000Mfa.js';
+import { Migration20261201220000SessionIdle } from './Migration20261201220000SessionIdle.js';
+import { Migration20261201230000ApiKey } from './Migration20261201230000ApiKey.js';
+import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -25,5 +30,10 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261125152023SavedView', class: Migration20261125152023SavedView },
   { name: 'Migration20261125190000KeepPermissionManage', class: Migration20261125190000KeepPermissionManage },
   { name: 'Migration20261201100000ListIndexes', class: Migration20261201100000ListIndexes },
+  { name: 'Migration20261201200000EndSessionsOnDeactivation', class: Migration20261201200000EndSessionsOnDeactivation },
+  { name: 'Migration20261201210000Mfa', class: Migration20261201210000Mfa },
+  { name: 'Migration20261201220000SessionIdle', class: Migration20261201220000SessionIdle },
+  { name: 'Migration20261201230000ApiKey', class: Migration20261201230000ApiKey },
+  { name: 'Migration20261201240000OidcLogin', class: Migration20261201240000OidcLogin },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
 ];

@@ -16,6 +16,8 @@ import { resolveResources } from './engine/metadata/resolve-metadata.js';
 import { AuthService } from './auth/auth.service.js';
 import { loadJwtSecret } from './auth/jwt.js';
 import { LoginLimiter } from './auth/login-limiter.js';
+import { parseMfaPolicy } from './auth/mfa-policy.js';
+import { parseOidcProviders } from './auth/oidc-config.js';
 import { PermissionCache } from './auth/permission-cache.js';
 import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
@@ -118,7 +120,11 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   await maintenance.start();
   sealer.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
-  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources);
+  const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, {
+    mfaPolicy: parseMfaPolicy(config.mfaRequiredRoles),
+    idleSeconds: config.sessionIdleSeconds,
+    oidcProviders: parseOidcProviders(config.oidcProviders),
+  });
   const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,

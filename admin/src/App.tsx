@@ -2,6 +2,8 @@ import { Admin, CustomRoutes, Layout, Resource, type LayoutProps } from 'react-a
 import { Route } from 'react-router-dom';
 import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
 import { authProvider } from './auth/auth-provider';
+import { IdleLogoff } from './auth/IdleLogoff';
+import { LoginPage } from './auth/LoginPage';
 import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
@@ -18,6 +20,7 @@ import { ResourceShow } from './resources/ResourceShow';
 const AppLayout = ({ children, ...props }: LayoutProps) => (
   <Layout {...props} menu={AppMenu} appBar={AppBar}>
     <DocumentTitle />
+    <IdleLogoff />
     {children}
   </Layout>
 );
@@ -28,7 +31,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin dataProvider={dataProvider} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

@@ -9,15 +9,40 @@ import type { CallerResolver } from './caller-resolver.js';
 import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './passwords.js';
+import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
 import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
 import { userCaller, type SignedInUser } from './policy.js';
+import { ApiKeys } from './api-keys.js';
+import { MfaFlows } from './mfa-flows.js';
+import type { OidcProviderConfig } from './oidc-config.js';
+import { OidcSignIn } from './oidc-sign-in.js';
+import { SecondFactor } from './second-factor.js';
 
 export interface Authenticated {
   caller: Caller;
   user: SignedInUser;
   sessionId: string;
   permissions: Set<string>;
+  /** The role requires a second factor the user has not enrolled: only enrolment routes are open. */
+  enrolmentOnly: boolean;
+  /** Signed in with an API key (as its service user) rather than a session. */
+  apiKeyId: number | null;
 }
+
+/** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
+const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === '/api/app_user/:id/password' || url === '/api/app_user/:id/mfa/reset';
+
+export interface SessionOptions {
+  /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
+  mfaPolicy: MfaPolicy;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES); the token's 8 hours stay the absolute limit. */
+  idleSeconds: number;
+  /** Single sign-on providers (OIDC_PROVIDERS). */
+  oidcProviders?: OidcProviderConfig[];
+}
+
+/** What a session that must enrol a second factor may still reach. */
+const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/keepalive', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
 const WRONG = 'Wrong email or password';
@@ -32,6 +57,10 @@ export class AuthService implements CallerResolver {
   private readonly cache = new WeakMap<FastifyRequest, Promise<Authenticated>>();
   /** Signature checks are pure (token + key): each token's is done once, then remembered until it expires. */
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
+  readonly secondFactor: SecondFactor;
+  readonly mfa: MfaFlows;
+  readonly keys: ApiKeys;
+  readonly oidc: OidcSignIn;
 
   constructor(
     private readonly pool: Pool,
@@ -39,40 +68,131 @@ export class AuthService implements CallerResolver {
     private readonly permissions: PermissionCache,
     private readonly limiter: LoginLimiter,
     private readonly resources: Map<string, ResourceMeta>,
-  ) {}
+    private readonly options: SessionOptions = { mfaPolicy: null, idleSeconds: 15 * 60 },
+  ) {
+    this.secondFactor = new SecondFactor(pool);
+    this.mfa = new MfaFlows(this, this.secondFactor, pool);
+    this.keys = new ApiKeys(pool, permissions);
+    this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);
+  }
 
+  /**
+   * `{email, password, code?}`. The attempt is consumed before anything is checked (see
+   * LoginLimiter); a wrong password, a missing second-factor code (MFA_REQUIRED) and a wrong one
+   * (MFA_INVALID) all keep it counted. A user whose role requires a second factor they have not
+   * enrolled gets an enrolment-only session.
+   */
   async login(body: unknown, address: string) {
-    const { email, password } = (body ?? {}) as Record<string, unknown>;
+    const { email, password, code } = (body ?? {}) as Record<string, unknown>;
     if (typeof email !== 'string' || typeof password !== 'string' || email.length === 0 || email.length > 320) {
       throw new AppError('VALIDATION', 'Give an email and a password', { email: 'required', password: 'required' });
     }
     if (password.length > MAX_PASSWORD) throw new AppError('VALIDATION', `A password is at most ${MAX_PASSWORD} characters`, { password: 'too long' });
+    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
     const key = email.trim().toLowerCase();
-    await this.limiter.check(key, address);
-    const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, c.password_hash FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
-      [key],
-    );
-    const found = rows[0];
+    await this.limiter.attempt(key, address);
+    const found = await this.account(key);
     // Unknown user, wrong password and inactive account get the same answer in about the same time.
     const ok = await verifyPassword(found?.password_hash ?? null, password);
-    if (!ok || !ACTIVE(found.status)) {
-      await this.limiter.failed(key, address);
-      throw new AppError('UNAUTHORIZED', WRONG);
+    // A failure keeps the attempt `attempt` consumed; only a success gives it back.
+    if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
+    return this.secondStep(found, code, key, address, false);
+  }
+
+  /**
+   * `{ticket, code?}` from the console after single sign-on: the provider vouched for the e-mail;
+   * the sign-in limits, deactivation and the second-factor policy apply as for a password (the
+   * provider's own second factor counts where it is trusted, `trust_amr`).
+   */
+  async completeSso(req: FastifyRequest, body: unknown) {
+    const oidc = this.oidc;
+    const address = req.ip;
+    const { ticket, code } = (body ?? {}) as Record<string, unknown>;
+    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
+    const held = await oidc.ticket(req, ticket);
+    await this.limiter.attempt(held.email, address);
+    const found = await this.account(held.email);
+    if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);
+    return this.secondStep(found, code, held.email, address, held.strongAmr, () => oidc.spend(ticket as string));
+  }
+
+  private async account(email: string) {
+    const { rows } = await this.pool.query(
+      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
+         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
+      [email],
+    );
+    return rows[0];
+  }
+
+  /** After the first factor: the code where one is enabled, then the session (enrolment-only where the role requires a factor not enrolled). */
+  private async secondStep(found: Record<string, any>, code: unknown, key: string, address: string, vouched: boolean, spend?: () => Promise<boolean>) {
+    if (found.mfa && !vouched) {
+      if (typeof code !== 'string' || code.trim() === '') throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app, or a recovery code');
+      if (!(await this.secondFactor.accepts(found.id, code))) throw new AppError('MFA_INVALID', 'The code is wrong or was already used');
     }
-    await this.limiter.succeeded(key);
-    await inUnitOfWork(this.pool, { userId: found.id, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [found.id]));
-    const session = await this.startSession(found.id);
+    if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
+    await this.limiter.succeeded(key, address);
+    const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
+    const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
+    return this.signedIn(found.id, enrolmentOnly);
+  }
+
+  /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
+  private async signedIn(userId: number, enrolmentOnly: boolean) {
+    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]));
+    const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
-    return { ...session, ...this.describe(await this.load(sid, found.id)) };
+    return { ...session, ...this.describe(await this.load(sid, userId)) };
+  }
+
+  /** How often a used session's last_seen_at is written: well inside the idle time. */
+  private get touchSeconds(): number {
+    return Math.min(30, this.options.idleSeconds / 4);
+  }
+
+  /** "Stay signed in": the session counts as used now, whenever it was last marked. */
+  async keepAlive(request: FastifyRequest) {
+    const auth = await this.authenticate(request);
+    await this.pool.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
+    return { idle_timeout_seconds: this.options.idleSeconds };
   }
 
   describe(auth: Authenticated) {
     const { user } = auth;
     return {
+      // The console warns a minute before the session would end for inactivity.
+      idle_timeout_seconds: this.options.idleSeconds,
       user: { id: user.id, name: `${user.first_name} ${user.last_name}`, email: user.email, role: user.role, districts: user.districts },
-      permissions: [...auth.permissions].sort(),
+      // An enrolment-only session holds no permission until the second factor is confirmed.
+      permissions: auth.enrolmentOnly ? [] : [...auth.permissions].sort(),
+      mfa_enrolment_required: auth.enrolmentOnly,
     };
+  }
+
+  /** Whether the signed-in user's role requires a second factor (under the matrix as stored now). */
+  requiresSecondFactor(auth: Authenticated): boolean {
+    return mfaRequired(this.options.mfaPolicy, auth.user.role, auth.permissions);
+  }
+
+  /** Who creates or manages API keys: the signed-in person (keys themselves never reach these routes). */
+  keyOwner(auth: Authenticated) {
+    return { id: auth.user.id, role: auth.user.role, districts: auth.user.districts, permissions: auth.permissions };
+  }
+
+  /** Confirming a second factor opens the session that was enrolment-only. */
+  async enrolled(auth: Authenticated): Promise<void> {
+    await this.pool.query(`UPDATE auth_session SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
+  }
+
+  /** Consumes a sign-in attempt for a code check on an authenticated route (confirm, disable). */
+  attempt(auth: Authenticated, address: string) {
+    return this.limiter.attempt(auth.user.email.toLowerCase(), address);
+  }
+
+  succeeded(auth: Authenticated, address: string) {
+    return this.limiter.succeeded(auth.user.email.toLowerCase(), address);
   }
 
   resolve(request: FastifyRequest): Promise<Caller> {
@@ -90,33 +210,73 @@ export class AuthService implements CallerResolver {
 
   private async check(request: FastifyRequest): Promise<Authenticated> {
     const header = request.headers.authorization;
+    const key = typeof header === 'string' ? /^Bearer (kcsos_\S*)$/i.exec(header) : null;
+    if (key) return this.checkKey(request, key[1]);
     const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i.exec(header) : null;
     if (!match) throw new AppError('UNAUTHORIZED', 'Sign in to use the API');
     const claims = await this.verify(match[1]);
     if (!/^[0-9a-f-]{36}$/.test(claims.sid) || !/^\d{1,9}$/.test(claims.sub)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
-    return this.load(claims.sid, Number(claims.sub));
+    const auth = await this.load(claims.sid, Number(claims.sub));
+    // Every route resolves its caller here, so an enrolment-only session reaches nothing else.
+    if (auth.enrolmentOnly && !ENROLMENT_ROUTES.has(request.routeOptions?.url ?? '')) {
+      throw new AppError('MFA_ENROLMENT_REQUIRED', 'Your role requires a second factor: set it up first (POST /api/auth/mfa/setup, then /confirm)');
+    }
+    return auth;
+  }
+
+  /** A request made with an API key acts as the key's service user, limited to its scopes. */
+  private async checkKey(request: FastifyRequest, token: string): Promise<Authenticated> {
+    if (NOT_FOR_KEYS(request.routeOptions?.url ?? '')) throw new AppError('FORBIDDEN', 'API keys are not accepted on sign-in, password and key routes; sign in as a person');
+    const holder = await this.keys.holder(token);
+    if (!holder) throw new AppError('UNAUTHORIZED', 'The API key is not valid (unknown, expired or revoked)');
+    const { rows } = await this.pool.query({
+      name: 'api-key-user',
+      text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
+              EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
+              (SELECT version FROM permission_matrix_version) AS matrix_version
+         FROM app_user u WHERE u.id = $1`,
+      values: [holder.userId],
+    });
+    const row = rows[0];
+    if (!row || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', 'The API key is not valid (unknown, expired or revoked)');
+    return this.authenticated(row, '', holder.scopes, holder.keyId);
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
     const { rows } = await this.pool.query({
       // Run on every request: prepared once per pooled connection.
       name: 'session-check',
-      text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
-              (s.ended_at IS NULL AND s.expires_at > now() AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid,
+      // Automatic logoff: a session last seen longer than the idle time ago is no longer valid. A
+      // valid one is marked seen, at most every `touch` seconds (not a write per request); the
+      // SELECT sees the row as it was before this statement's UPDATE.
+      text: `WITH touched AS (
+               UPDATE auth_session SET last_seen_at = now()
+                WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
+                  AND last_seen_at > now() - make_interval(secs => $3) AND last_seen_at < now() - make_interval(secs => $4)
+               RETURNING id)
+             SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
+              (s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $3)
+               AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
          FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
-      values: [sessionId, userId],
+      values: [sessionId, userId, this.options.idleSeconds, this.touchSeconds],
     });
     const row = rows[0];
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
+    return this.authenticated(row, sessionId, null, null);
+  }
+
+  /** The caller from the user's row: the role's permissions as stored (within a key's scopes). */
+  private async authenticated(row: Record<string, any>, sessionId: string, scopes: string[] | null, apiKeyId: number | null): Promise<Authenticated> {
     const role = ROLE_COLUMNS[row.role];
-    const permissions = await this.permissions.granted(role, String(row.matrix_version));
+    const granted = await this.permissions.granted(role, String(row.matrix_version));
+    const permissions = scopes ? new Set(scopes.filter((p) => granted.has(p))) : granted;
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     // This check runs on the primary, so a write made through any app replica is seen here.
     const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
-    return { caller, user, sessionId, permissions };
+    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true, apiKeyId };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {
@@ -151,11 +311,11 @@ export class AuthService implements CallerResolver {
     if (self) {
       const { rows } = await this.pool.query(`SELECT password_hash FROM user_credential WHERE user_id = $1`, [userId]);
       const key = auth.user.email.toLowerCase();
-      await this.limiter.check(key, request.ip);
+      await this.limiter.attempt(key, request.ip);
       if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
-        await this.limiter.failed(key, request.ip);
         throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
       }
+      await this.limiter.succeeded(key, request.ip);
     } else if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) {
       throw new AppError('NOT_FOUND', `User ${userId} not found`);
     }
@@ -170,10 +330,10 @@ export class AuthService implements CallerResolver {
     return self ? this.startSession(userId) : null;
   }
 
-  private async startSession(userId: number): Promise<{ token: string; expires_at: string }> {
+  private async startSession(userId: number, enrolmentOnly = false): Promise<{ token: string; expires_at: string }> {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at) VALUES ($1, $2, $3)`, [sessionId, userId, expiresAt.toISOString()]);
+    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
     return { token: await signToken(this.secret, { sub: String(userId), sid: sessionId }, expiresAt), expires_at: expiresAt.toISOString() };
   }
 }

@@ -1,50 +1,87 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error.js';
 
 export interface LoginLimits {
-  /** Failed sign-ins allowed per account in the window. */
+  /** Sign-in attempts allowed per account from one client address in the window (the strict limit). */
   perAccount: number;
-  /** Failed sign-ins allowed per client address in the window. */
+  /** Attempts allowed per account from all addresses together (loose: slows a distributed guesser). */
+  perAccountTotal: number;
+  /** Attempts allowed per client address, whatever the account (slows a password sprayer). */
   perAddress: number;
   windowSeconds: number;
 }
 
-export const DEFAULT_LIMITS: LoginLimits = { perAccount: 5, perAddress: 30, windowSeconds: 15 * 60 };
+export const DEFAULT_LIMITS: LoginLimits = { perAccount: 5, perAccountTotal: 50, perAddress: 30, windowSeconds: 15 * 60 };
+
+/** What a caller holds after `attempt`: hand it back to `succeeded` so the attempt is refunded. */
+export interface Attempt {
+  account: string;
+  address: string;
+}
 
 /**
- * Failed sign-ins counted in PostgreSQL (rate-limiter-flexible's store), so every replica sees the
- * same counts. A blocked account or address gets 429 with Retry-After before any password check.
+ * Sign-in attempts counted in PostgreSQL (rate-limiter-flexible's store), so every replica sees the
+ * same counts.
+ *
+ * An attempt is consumed *before* the password is verified, by one atomic upsert per key: of 40
+ * parallel guesses with a limit of 5, the first 5 get points 1..5 and go on to argon2, the other 35
+ * are refused without reaching it (reading the count, verifying, then recording the failure let all
+ * 40 through). A success refunds its own attempt, so only failures stay counted.
+ *
+ * Three keys: the account at this address (strict), the account from anywhere (loose), and the
+ * address (any account). The strict key is what a guesser at one address meets; five wrong
+ * passwords from elsewhere do not lock the owner out, because the owner's address has its own
+ * count. The loose key still stops a guesser spreading over many addresses.
  */
 export class LoginLimiter {
+  private readonly pair: RateLimiterPostgres;
   private readonly account: RateLimiterPostgres;
   private readonly address: RateLimiterPostgres;
 
   constructor(pool: Pool, readonly limits: LoginLimits = DEFAULT_LIMITS) {
     const common = { storeClient: pool, storeType: 'pool', tableName: 'login_rate_limit', tableCreated: true, duration: limits.windowSeconds };
-    this.account = new RateLimiterPostgres({ ...common, keyPrefix: 'account', points: limits.perAccount });
+    this.pair = new RateLimiterPostgres({ ...common, keyPrefix: 'pair', points: limits.perAccount });
+    this.account = new RateLimiterPostgres({ ...common, keyPrefix: 'acct', points: limits.perAccountTotal });
     this.address = new RateLimiterPostgres({ ...common, keyPrefix: 'address', points: limits.perAddress });
   }
 
-  private static blocked(res: RateLimiterRes | null, points: number): number {
-    return res && res.consumedPoints >= points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  /** Keys are hashed: an e-mail may be 320 characters, the store's key column 255. */
+  private static key(...parts: string[]): string {
+    return createHash('sha256').update(parts.join('\0')).digest('base64url');
   }
 
-  /** Throws 429 when either key has used up its failures. */
-  async check(email: string, address: string): Promise<void> {
-    const [a, b] = await Promise.all([this.account.get(email), this.address.get(address)]);
-    const wait = Math.max(LoginLimiter.blocked(a, this.limits.perAccount), LoginLimiter.blocked(b, this.limits.perAddress));
+  /**
+   * Consumes one attempt on every key, atomically, or throws 429 with Retry-After when any key is
+   * used up (the refused attempt still counts: a burst cannot outrun the window).
+   */
+  async attempt(email: string, address: string): Promise<Attempt> {
+    const held: Attempt = { account: LoginLimiter.key(email), address };
+    const results = await Promise.allSettled([
+      this.pair.consume(LoginLimiter.key(email, address)),
+      this.account.consume(held.account),
+      this.address.consume(address),
+    ]);
+    let wait = 0;
+    for (const r of results) {
+      if (r.status === 'fulfilled') continue;
+      if (!(r.reason instanceof RateLimiterRes)) throw r.reason;
+      wait = Math.max(wait, Math.max(1, Math.ceil(r.reason.msBeforeNext / 1000)));
+    }
     if (wait > 0) {
       const when = wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
       throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins; try again in ${when}`, undefined, undefined, { 'Retry-After': String(wait) });
     }
+    return held;
   }
 
-  async failed(email: string, address: string): Promise<void> {
-    await Promise.all([this.account.penalty(email, 1), this.address.penalty(address, 1)]);
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await this.account.delete(email);
+  /** The attempt succeeded: clear this address's count for the account, refund the others. */
+  async succeeded(email: string, address: string): Promise<void> {
+    await Promise.all([
+      this.pair.delete(LoginLimiter.key(email, address)),
+      this.account.reward(LoginLimiter.key(email), 1),
+      this.address.reward(address, 1),
+    ]);
   }
 }

@@ -15,8 +15,14 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   /** List totals are counted exactly below this many rows, estimated by the planner above. */
   exactCountBelow: number;
-  /** Failed sign-ins allowed per account / per client address in 15 minutes. */
-  loginLimits: { perAccount: number; perAddress: number };
+  /** Failed sign-ins allowed in 15 minutes per account at one address, per account in all, per address. */
+  loginLimits: { perAccount: number; perAccountTotal: number; perAddress: number };
+  /** A session unused this long ends on the server (SESSION_IDLE_MINUTES, fractions allowed). */
+  sessionIdleSeconds: number;
+  /** OIDC_PROVIDERS as given: a JSON list (parsed by server/auth/oidc-config.ts at boot). */
+  oidcProviders: string | undefined;
+  /** MFA_REQUIRED_ROLES as given (parsed by server/auth/mfa-policy.ts at boot). */
+  mfaRequiredRoles: string | undefined;
   /** How the serving pool protects itself: see DatabaseLimits. */
   db: DatabaseLimits;
   /** Slow or stalled clients: a request (headers and body) must arrive within these. */
@@ -111,6 +117,13 @@ function count(value: string | undefined, fallback: number, name: string): numbe
   return n;
 }
 
+function minutes(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 60) throw new Error(`${name} must be a number of minutes above 0 and at most 1440, got "${value}"`);
+  return n;
+}
+
 function urls(value: string | undefined): string[] {
   const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const url of list) {
@@ -172,8 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exactCountBelow: count(env.EXACT_COUNT_BELOW, 20_000, 'EXACT_COUNT_BELOW'),
     loginLimits: {
       perAccount: count(env.LOGIN_LIMIT_PER_ACCOUNT, 5, 'LOGIN_LIMIT_PER_ACCOUNT'),
+      perAccountTotal: count(env.LOGIN_LIMIT_PER_ACCOUNT_TOTAL, 50, 'LOGIN_LIMIT_PER_ACCOUNT_TOTAL'),
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
+    mfaRequiredRoles: env.MFA_REQUIRED_ROLES,
+    oidcProviders: env.OIDC_PROVIDERS,
+    sessionIdleSeconds: minutes(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES') * 60,
     db: {
       poolMax: count(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
       acquireTimeoutMs: count(env.DB_ACQUIRE_TIMEOUT_MS, 5_000, 'DB_ACQUIRE_TIMEOUT_MS'),

@@ -2,6 +2,9 @@
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
+  | 'MFA_REQUIRED'
+  | 'MFA_INVALID'
+  | 'MFA_ENROLMENT_REQUIRED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
@@ -18,6 +21,11 @@ export type ErrorCode =
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
+  // Sign-in's second step: the password was right, the one-time code is missing or wrong.
+  MFA_REQUIRED: 401,
+  MFA_INVALID: 401,
+  // A session that may only enrol a second factor (its role requires one) used another route.
+  MFA_ENROLMENT_REQUIRED: 403,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

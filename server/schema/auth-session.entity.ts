@@ -24,6 +24,17 @@ export class AuthSession {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expires_at!: string;
 
+  /**
+   * A session whose role requires a second factor the user has not enrolled: it may only enrol
+   * (server/auth/auth.service.ts), until confirming clears this.
+   */
+  @Property({ type: 'boolean', columnType: 'boolean', default: false })
+  enrolment_only!: boolean;
+
+  /** When the session was last used (written at most every 30 s): it ends SESSION_IDLE_MINUTES after. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  last_seen_at!: string;
+
   /** Set by logout. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   ended_at?: string | null;

@@ -24,6 +24,10 @@ import { FileMetadata } from './file-metadata.entity.js';
 import { SavedView } from './saved-view.entity.js';
 import { UserCredential } from './user-credential.entity.js';
 import { AuthSession } from './auth-session.entity.js';
+import { UserMfa } from './user-mfa.entity.js';
+import { MfaRecoveryCode } from './mfa-recovery-code.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { OidcLogin } from './oidc-login.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 import { AccessLog } from './access-log.entity.js';
 
@@ -55,6 +59,10 @@ export const entities = [
   UserCredential,
   AuthSession,
   LoginRateLimit,
+  UserMfa,
+  MfaRecoveryCode,
+  ApiKey,
+  OidcLogin,
 ];
 
 export {
@@ -84,4 +92,8 @@ export {
   UserCredential,
   AuthSession,
   LoginRateLimit,
+  UserMfa,
+  MfaRecoveryCode,
+  ApiKey,
+  OidcLogin,
 };

@@ -19,7 +19,7 @@ const dictionary: Record<string, { columns: Column[]; unique: string[][] }> = JS
 /** Columns the product adds on purpose (change sets and reasons on the audit log). */
 const EXTRA: Record<string, string[]> = { audit_log: ['txid', 'reason'], permission_item: ['support'] };
 /** Tables the product adds for sign-in (credentials, sessions, rate-limit counters). */
-const SIGN_IN_TABLES = ['auth_session', 'login_rate_limit', 'user_credential'];
+const SIGN_IN_TABLES = ['api_key', 'auth_session', 'login_rate_limit', 'mfa_recovery_code', 'oidc_login', 'user_credential', 'user_mfa'];
 /** Tables the product adds for its own features (saved list views). */
 const PRODUCT_TABLES = ['saved_view'];
 /** State shared by app replicas: read-your-writes (server/db/read-router.ts), the matrix version. */

@@ -25,6 +25,10 @@ export default async function globalSetup() {
     process.env.TEST_PG_DATA_DIR = dir;
   }
   process.env.TEST_ADMIN_URL = adminUrl;
+  // The servers the tests start (in-process and child processes, which inherit this) ask the demo
+  // users for no second factor: every file signs in with a password alone. test/api/auth-mfa.spec.ts
+  // sets the default policy for its own server.
+  process.env.MFA_REQUIRED_ROLES ??= 'none';
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);

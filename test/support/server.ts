@@ -6,9 +6,13 @@ import type { Database } from '../../server/db/database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-test-servers-only-0123456789';
 
-/** Starts the real Nest application on 127.0.0.1 and a free port. */
+/**
+ * Starts the real Nest application on 127.0.0.1 and a free port. Its demo users need no second
+ * factor (MFA_REQUIRED_ROLES=none, also set for child processes by global-setup.mjs) unless `env`
+ * says otherwise: test/api/auth-mfa.spec.ts runs the default policy.
+ */
 export async function startServer(db: Database, env: Record<string, string> = {}): Promise<App> {
-  return createApp(db, { ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, ...env }), port: 0, host: '127.0.0.1', databaseUrl: db.url });
+  return createApp(db, { ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, MFA_REQUIRED_ROLES: 'none', ...env }), port: 0, host: '127.0.0.1', databaseUrl: db.url });
 }
 
 /** The seeded demo accounts, by role. */

@@ -1,5 +1,5 @@
 import type { AuthProvider } from 'react-admin';
-import { API, httpClient, labelsOnly, tokenStore } from '../data/http';
+import { API, httpClient, labelsOnly, sessionActivity, tokenStore } from '../data/http';
 import type { Permissions } from '../data/meta';
 
 let cached: Promise<Permissions> | null = null;
@@ -16,6 +16,7 @@ function load(): Promise<Permissions> {
   if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [], labels: [] });
   cached ??= Promise.all([httpClient(`${API}/auth/me`), httpClient(`${API}/meta`)])
     .then(([me, meta]) => {
+      sessionActivity.idleSeconds = Number(me.json.idle_timeout_seconds) || 0;
       labelsOnly.clear();
       for (const l of meta.json.labels ?? []) labelsOnly.add(l.name);
       return (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources, labels: meta.json.labels ?? [] });
@@ -28,7 +29,14 @@ function load(): Promise<Permissions> {
 }
 
 export const authProvider: AuthProvider = {
-  async login({ username, password }) {
+  /** `{token}` from the sign-in page once every step is done (LoginPage), or `{username, password}`. */
+  async login({ username, password, token }) {
+    if (token) {
+      sessionActivity.last = Date.now();
+      tokenStore.set(token);
+      cached = null;
+      return;
+    }
     const res = await fetch(`${API}/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -9,6 +9,12 @@ export const tokenStore = {
   clear: () => localStorage.removeItem(TOKEN),
 };
 
+/**
+ * When this console last called the API, and how long the server lets a session go unused
+ * (automatic logoff, from /auth/me): IdleLogoff warns before the server would end the session.
+ */
+export const sessionActivity = { last: Date.now(), idleSeconds: 0 };
+
 /** fetchJson with the bearer token, and the change reason (URI-encoded: headers are Latin-1). */
 export function httpClient(url: string, options: fetchUtils.Options & { reason?: string | null } = {}) {
   const headers = new Headers(options.headers as HeadersInit);
@@ -17,6 +23,7 @@ export function httpClient(url: string, options: fetchUtils.Options & { reason?:
   if (token) headers.set('Authorization', `Bearer ${token}`);
   if (options.reason) headers.set('X-Change-Reason', encodeURIComponent(options.reason));
   const { reason: _reason, ...rest } = options;
+  if (token) sessionActivity.last = Date.now();
   return fetchUtils.fetchJson(url, { ...rest, headers });
 }
 

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generate } from 'otplib';
+import type { Page } from 'playwright-core';
+import { client, DEMO, signIn } from '../support/server.js';
+import { testIdp, type TestIdp } from '../support/test-idp.js';
+import { consoleForTests } from './browser.js';
+
+/**
+ * Single sign-on end to end (issue 20): the console's "Sign in with ..." against a real OpenID
+ * provider (oidc-provider) started here on loopback, through openid-client in the server.
+ */
+let idp: TestIdp;
+const env: Record<string, string> = {};
+beforeAll(async () => {
+  idp = await testIdp();
+  env.OIDC_PROVIDERS = JSON.stringify([
+    { id: 'district', name: 'District Google', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['demo.kcsos.invalid'] },
+  ]);
+});
+const ctx = consoleForTests(env);
+beforeAll(async () => {
+  await idp.start('kcsos-console', 'a-client-secret-for-the-tests', `${ctx.app.url}/api/auth/oidc/district/callback`);
+});
+afterAll(async () => {
+  await idp?.close();
+});
+
+/** A fresh browser: the console's button, the provider's own sign-in page (and consent), back to the console. */
+async function ssoAs(login: string, before?: (page: Page) => Promise<void>) {
+  const context = await ctx.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await before?.(page);
+  await page.goto(ctx.app.url + '/');
+  await page.getByRole('link', { name: 'Sign in with District Google' }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('anything');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  const consent = page.getByRole('button', { name: 'Continue' });
+  await Promise.race([consent.waitFor().then(() => consent.click()), page.waitForURL(`${ctx.app.url}/**`)]);
+  await page.waitForURL(`${ctx.app.url}/**`);
+  return { page, close: () => context.close() };
+}
+
+const refusal = async (page: Page) => (await page.getByRole('alert').first().textContent())?.trim();
+
+describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
+  it('lists the provider and signs a matching active user in', async () => {
+    const providers = await client(`${ctx.app.url}/api`)('GET', '/auth/oidc/providers');
+    expect(providers.body).toEqual([{ id: 'district', name: 'District Google', start: '/api/auth/oidc/district/start' }]);
+    const { page, close } = await ssoAs(DEMO.supervisor);
+    await page.getByText(/^Welcome/).waitFor();
+    await page.screenshot({ path: 'test-artifacts/e2e/sso-1-signed-in.png' });
+    // A real session: the console's token works on the API, and the ticket is gone from the address.
+    const token = await page.evaluate(() => localStorage.getItem('kcsos.token'));
+    expect((await client(`${ctx.app.url}/api`, { authorization: `Bearer ${token}` })('GET', '/auth/me')).body.user.email).toBe(DEMO.supervisor);
+    expect(page.url()).not.toContain('sso_ticket');
+    await close();
+  });
+
+  it('refuses an ID token for another audience', async () => {
+    idp.tamper = (c) => ({ ...c, aud: 'another-client' });
+    const { page, close } = await ssoAs(DEMO.support);
+    idp.tamper = null;
+    expect(await refusal(page)).toBe("District Google's answer could not be verified; start again");
+    expect(await page.evaluate(() => localStorage.getItem('kcsos.token'))).toBeNull();
+    await close();
+  });
+
+  it('refuses an ID token with another nonce', async () => {
+    idp.tamper = (c) => ({ ...c, nonce: 'not-the-nonce-we-sent' });
+    const { page, close } = await ssoAs(DEMO.support);
+    idp.tamper = null;
+    expect(await refusal(page)).toBe("District Google's answer could not be verified; start again");
+    await close();
+  });
+
+  it('refuses an e-mail the provider has not verified', async () => {
+    const { page, close } = await ssoAs(`unverified:${DEMO.support}`);
+    expect(await refusal(page)).toBe('Your e-mail address is not verified at District Google');
+    await close();
+  });
+
+  it('refuses an e-mail outside the allowed domains', async () => {
+    const { page, close } = await ssoAs('someone@elsewhere.example');
+    expect(await refusal(page)).toBe('District Google may sign in addresses of demo.kcsos.invalid only');
+    await close();
+  });
+
+  it('refuses an expired code', async () => {
+    // The provider's redirect back to us is held until its 1-second code has expired.
+    idp.codeTtl = 1;
+    idp.holdRedirectMs = 2_500;
+    const { page, close } = await ssoAs(DEMO.support);
+    idp.codeTtl = 60;
+    idp.holdRedirectMs = 0;
+    expect(await refusal(page)).toBe("District Google's answer could not be verified; start again");
+    await close();
+  });
+
+  it('refuses a deactivated user', async () => {
+    await ctx.db.pool.query(`UPDATE app_user SET status = 'Inactive' WHERE email = 'practitioner2@demo.kcsos.invalid'`);
+    const { page, close } = await ssoAs('practitioner2@demo.kcsos.invalid');
+    expect(await refusal(page)).toBe('No active account for practitioner2@demo.kcsos.invalid; ask an administrator');
+    await close();
+  });
+
+  it('still asks for the second factor of a user who enabled one', async () => {
+    const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'districtAdmin'));
+    const { secret } = (await api('POST', '/auth/mfa/setup')).body;
+    const now = () => Math.floor(Date.now() / 1000);
+    expect((await api('POST', '/auth/mfa/confirm', { code: await generate({ secret, epoch: now() }) })).status).toBe(200);
+    const { page, close } = await ssoAs(DEMO.districtAdmin);
+    await page.locator('input[name="code"]').fill(await generate({ secret, epoch: now() + 30 }));
+    await page.locator('button[type="submit"]').click();
+    await page.getByText(/^Welcome/).waitFor();
+    await close();
+  });
+
+  it('binds the flow to the browser that started it: a ticket forwarded elsewhere is refused', async () => {
+    let ticket = '';
+    const { page, close } = await ssoAs(DEMO.supervisor, async (p) => {
+      // Hold the console's own completion, to take its ticket elsewhere first.
+      await p.route('**/api/auth/oidc/complete', async (route) => {
+        ticket = JSON.parse(route.request().postData()!).ticket;
+        await route.abort();
+      });
+    });
+    await page.getByRole('alert').first().waitFor();
+    expect(ticket).toMatch(/^[\w-]{43}$/);
+    const elsewhere = await client(`${ctx.app.url}/api`)('POST', '/auth/oidc/complete', { ticket });
+    expect([elsewhere.status, elsewhere.body.message]).toEqual([401, 'This single sign-on has expired or was already used; start again']);
+    const other = await ctx.browser.newContext();
+    const victim = await other.newPage();
+    await victim.goto(`${ctx.app.url}/?sso_ticket=${ticket}`);
+    expect(await refusal(victim)).toBe('This single sign-on has expired or was already used; start again');
+    expect(await victim.evaluate(() => localStorage.getItem('kcsos.token'))).toBeNull();
+    await other.close();
+    // In the browser that started it, the same ticket signs in (once).
+    await page.unroute('**/api/auth/oidc/complete');
+    const own = await page.evaluate(async (t) => (await fetch('/api/auth/oidc/complete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: t }) })).status, ticket);
+    expect(own).toBe(200);
+    const again = await page.evaluate(async (t) => (await fetch('/api/auth/oidc/complete', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: t }) })).status, ticket);
+    expect(again).toBe(401);
+    await close();
+    const start = await fetch(`${ctx.app.url}/api/auth/oidc/district/start`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    expect(start.headers.get('set-cookie')).toMatch(/^kcsos_sso=[\w-]{43}; Path=\/api\/auth\/oidc; HttpOnly; SameSite=Lax; Max-Age=600$/);
+  });
+
+  it('refuses a used or forged ticket, and an unknown provider', async () => {
+    const anon = client(`${ctx.app.url}/api`);
+    expect((await anon('POST', '/auth/oidc/complete', { ticket: 'x'.repeat(43) })).status).toBe(401);
+    expect((await anon('POST', '/auth/oidc/complete', { ticket: 'short' })).status).toBe(400);
+    expect((await anon('GET', '/auth/oidc/nowhere/start')).status).toBe(404);
+    const replay = await fetch(`${ctx.app.url}/api/auth/oidc/district/callback?code=abc&state=forged`, { redirect: 'manual' });
+    expect(replay.status).toBe(302);
+    expect(decodeURIComponent(replay.headers.get('location')!)).toContain('expired or was already used');
+  });
+});
