@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { samplePdf } from '../support/sample-files.js';
 import { DEMO, client, q, serverForTests, signIn, type DemoRole } from '../support/server.js';
 
 /**
  * An authorization oracle, not cases: random requests of every demo role on every resource and on
- * every route that reads or writes, each compared with what the role may reach, computed here in
+ * every route that reads or writes (document downloads too), each compared with what the role may reach, computed here in
  * SQL of the test's own (not the product's scope code):
  * - every row a read answers is one the role may read;
  * - every row a write changed (the audit log's rows of that request, cascades included) was within
@@ -135,6 +136,14 @@ beforeAll(async () => {
     const [item] = (await ctx.api('GET', `/permission_item?filter=${q({ name })}`)).body;
     expect((await ctx.api('PUT', `/permission_item/${item.id}`, { practitioner: true, district_admin: true })).status).toBe(200);
   }
+  // Stored documents on students across the districts, so downloads have bytes to refuse or send.
+  const adminHeaders = await signIn(ctx.app.url, 'admin');
+  for (const student of await rows(`SELECT id FROM student ORDER BY id LIMIT 12`)) {
+    const form = new FormData();
+    form.append('document_type', 'Parental Consent');
+    form.append('file', new Blob([new Uint8Array(samplePdf(`consent of ${student.id}`))], { type: 'application/pdf' }), `consent-${student.id}.pdf`);
+    expect((await fetch(`${ctx.app.url}/api/student/${student.id}/files`, { method: 'POST', headers: adminHeaders, body: form })).status).toBe(201);
+  }
   for (const role of ROLES) {
     const user = await one(`SELECT id, districts, role FROM app_user WHERE email = $1`, [DEMO[role]]);
     const headers = await signIn(ctx.app.url, role);
@@ -166,7 +175,7 @@ describe('reads answer only rows the role may read, and no hidden value', () => 
       fc.asyncProperty(
         role(),
         resource(),
-        fc.constantFrom('list', 'getMany', 'reference', 'labels', 'getOne', 'history', 'export'),
+        fc.constantFrom('list', 'getMany', 'reference', 'labels', 'getOne', 'history', 'export', 'download'),
         fc.nat(400),
         fc.nat(1000),
         fc.constantFrom('ASC', 'DESC'),
@@ -190,14 +199,21 @@ describe('reads answer only rows the role may read, and no hidden value', () => 
           } else if (route === 'labels') path = `${base}/labels?range=${q([0, 49])}&sort=${q(['id', order])}`;
           else if (route === 'getOne') path = `${base}/${(pick % Math.max(1, await maxId(res.name))) + 1}`;
           else if (route === 'history') path = `${base}/${(pick % Math.max(1, await maxId(res.name))) + 1}/history`;
+          else if (route === 'download') {
+            const stored = await rows(`SELECT id FROM file_metadata WHERE storage_path LIKE 'student/%' ORDER BY id`);
+            path = `/file_metadata/${stored.length ? stored[pick % stored.length].id : 1}/content`;
+          }
           else path = `${base}/export?filter=${q(filter)}`;
           const answer = await fetch(`${ctx.app.url}/api${path}`, { headers: who.headers });
           const text = await answer.text();
           expect([answer.status, path]).toEqual([expect.any(Number), path]);
           if (answer.status >= 500) throw new Error(`${r}: ${path} -> ${answer.status} ${text.slice(0, 200)}`);
-          noHiddenValues(who, path, text);
+          if (route !== 'download') noHiddenValues(who, path, text);
           if (answer.status !== 200) return;
-          if (route === 'export') {
+          if (route === 'download') {
+            // A document is answered only when its row is in reach (and so is the record it belongs to).
+            assertRead(who, path, 'file_metadata', await reach(who, 'file_metadata', 'read'), [Number(path.split('/')[2])]);
+          } else if (route === 'export') {
             const [header, ...lines] = text.trim().split('\n');
             const idAt = header.split(',').indexOf('id');
             assertRead(who, path, res.name, allowed, lines.filter(Boolean).map((l) => Number(l.split(',')[idAt])));
