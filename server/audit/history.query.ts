@@ -1,4 +1,5 @@
-import { canonical, type ResourceEngine } from '../engine/execute.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import { canonical } from '../engine/values/equality.js';
 import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/serialize/serialize-record.js';

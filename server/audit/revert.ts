@@ -1,6 +1,8 @@
 import type { Tx } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
-import { canonical, type ResourceEngine, type RowEvent } from '../engine/execute.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import type { RowEvent } from '../engine/row-events.js';
+import { canonical } from '../engine/values/equality.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
@@ -122,7 +124,7 @@ export async function revertEvent(engine: ResourceEngine, eventId: number, calle
     reverted: [eventId],
     records: [await revertOne(engine, tx, event, caller, rows)],
   }));
-  await engine.committed(rows);
+  await engine.rows.committed(rows);
   return result;
 }
 
@@ -165,6 +167,6 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
     }
     return { reverted: events.map((e) => Number(e.id)), records };
   });
-  await engine.committed(rows);
+  await engine.rows.committed(rows);
   return result;
 }

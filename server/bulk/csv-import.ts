@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import type { Caller } from '../engine/caller.js';
-import { canonical, type ResourceEngine } from '../engine/execute.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import { canonical } from '../engine/values/equality.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { cellToValue } from '../engine/values/parse-cell.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';

@@ -30,14 +30,3 @@ export interface Caller {
    */
   createDefaults?(resource: ResourceMeta): Record<string, unknown>;
 }
-
-/** Everything visible but secrets, every row: batch scripts, the seed, and the engine's own tests. */
-export function systemCaller(userId: number | null): Caller {
-  return {
-    userId,
-    can: () => true,
-    sees: (_resource, field) => !field.secret,
-    refusesWrite: () => null,
-    scope: () => null,
-  };
-}

@@ -8,7 +8,8 @@ import type { FastifyRequest } from 'fastify';
 import { allowed, authorize } from '../auth/authorize.js';
 import type { FilesConfig } from '../config/config.js';
 import type { Caller } from '../engine/caller.js';
-import type { ResourceEngine, RowEvent } from '../engine/execute.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import type { RowEvent } from '../engine/row-events.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { isFileKey, newFileKey, type FileStore } from './file-store.js';
 import { discardRestOfUpload, spoolUpload } from './spool-upload.js';
@@ -46,7 +47,7 @@ export class Documents {
     readonly store: FileStore,
     private readonly config: FilesConfig,
   ) {
-    engine.onRows((events) => this.afterCommit(events));
+    engine.rows.on((events) => this.afterCommit(events));
   }
 
   /**

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Collects positional parameters while SQL text is assembled; values never enter the text. */
 export class Params {
   readonly values: unknown[] = [];
@@ -12,4 +14,9 @@ export class Params {
 /** Quotes an identifier. Identifiers only ever come from entity metadata, never from a request. */
 export function ident(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/** A short stable name for a statement's text (a prepared statement's name, an entity tag). */
+export function statementName(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
 }
