@@ -2,7 +2,7 @@ import type { ResourceEngine } from '../engine/execute.js';
 import { canonical } from '../engine/values/equality.js';
 import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { serializeValue } from '../engine/serialize/serialize-record.js';
+import { serializeValue } from '../engine/types/column-types.js';
 import { notFound } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
 

@@ -4,7 +4,7 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { canonical } from '../engine/values/equality.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { cellToValue } from '../engine/values/parse-cell.js';
+import { cellToValue } from '../engine/types/column-types.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
 import { changesOf, countRows, report, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';

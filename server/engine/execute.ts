@@ -9,7 +9,7 @@ import { ResourceReader, type Queryable } from './read/resource-reader.js';
 import { RowEvents } from './row-events.js';
 import { isPlainObject, validatePayload } from './validate/validate-payload.js';
 import { canonical, micros, sameValue } from './values/equality.js';
-import { parseValue, sqlCast } from './values/parse-value.js';
+import { parseValue, sqlCast, toParam } from './types/column-types.js';
 
 
 type Row = Record<string, unknown>;
@@ -92,7 +92,7 @@ export class ResourceEngine extends ResourceReader {
     }
     const params = new Params();
     const names = Object.keys(values);
-    const placeholders = names.map((n) => params.add(this.toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
+    const placeholders = names.map((n) => params.add(toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
     const sql = names.length
       ? `INSERT INTO ${ident(resource.name)} (${names.map(ident).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING "id"`
       : `INSERT INTO ${ident(resource.name)} DEFAULT VALUES RETURNING "id"`;
@@ -161,7 +161,7 @@ export class ResourceEngine extends ResourceReader {
     await checkReferences(this.q, tx, this.resources, resource, patch, caller);
     await checkUniqueTogether(this.q, tx, resource, patch, current);
     const params = new Params();
-    const sets = changed.map((k) => `${ident(k)} = ${params.add(this.toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
+    const sets = changed.map((k) => `${ident(k)} = ${params.add(toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
     for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
     if (resource.field.has('updated_by') && caller.userId !== null) sets.push(`"updated_by" = ${params.add(caller.userId)}`);
     await this.query(tx, `UPDATE ${ident(resource.name)} SET ${sets.join(', ')} WHERE "id" = ${params.add(id)}`, params.values);
@@ -228,11 +228,6 @@ export class ResourceEngine extends ResourceReader {
 
   private writable(resource: ResourceMeta): void {
     if (resource.readOnly) throw new AppError('METHOD_NOT_ALLOWED', `${resource.label} are read-only`);
-  }
-
-  /** pg sends JS arrays as PostgreSQL arrays; a jsonb value must go as JSON text. */
-  private toParam(field: FieldMeta, value: unknown): unknown {
-    return field.type === 'json' && value !== null ? JSON.stringify(value) : value;
   }
 
   /** The reference checks of a write, for a row put back by undo (which is not a create). */

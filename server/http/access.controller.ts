@@ -4,7 +4,7 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { Params } from '../engine/plan/sql.js';
-import { serializeValue } from '../engine/serialize/serialize-record.js';
+import { serializeValue } from '../engine/types/column-types.js';
 import { notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';

@@ -1,34 +1,10 @@
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
 
 /** JSON Schema of one column, from the same metadata the engine validates with. */
-function schemaOf(field: FieldMeta): Record<string, unknown> {
-  const base: Record<string, unknown> = (() => {
-    switch (field.type) {
-      case 'text':
-        return field.choices ? { type: 'string', enum: field.choices } : { type: 'string' };
-      case 'text[]':
-        return { type: 'array', items: { type: 'string' } };
-      case 'bigint[]':
-        return { type: 'array', items: { type: 'integer' } };
-      case 'json':
-        return {};
-      case 'integer':
-      case 'smallint':
-      case 'bigint':
-        return { type: 'integer' };
-      case 'decimal':
-        return { type: 'number', ...(field.scale !== null ? { multipleOf: 10 ** -field.scale } : {}) };
-      case 'boolean':
-        return { type: 'boolean' };
-      case 'date':
-        return { type: 'string', format: 'date' };
-      case 'time':
-        return { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' };
-      case 'timestamp':
-        return { type: 'string', format: 'date-time' };
-    }
-  })();
+function fieldSchema(field: FieldMeta): Record<string, unknown> {
+  const base = schemaOf(field);
   return { ...base, ...(field.nullable ? { nullable: true } : {}), ...(field.readOnly ? { readOnly: true } : {}), description: field.label };
 }
 
@@ -56,7 +32,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     const visible = r.fields.filter((f) => !f.secret);
     schemas[r.name] = {
       type: 'object',
-      properties: Object.fromEntries(visible.map((f) => [f.name, schemaOf(f)])),
+      properties: Object.fromEntries(visible.map((f) => [f.name, fieldSchema(f)])),
       required: visible.filter((f) => f.required).map((f) => f.name),
     };
     const ref = { $ref: `#/components/schemas/${r.name}` };

@@ -4,7 +4,7 @@ import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { fillTemplate } from '../metadata/template.js';
 import { ident, Params } from '../plan/sql.js';
-import { sqlCast } from '../values/parse-value.js';
+import { sqlCast } from '../types/column-types.js';
 
 /**
  * The checks a write makes inside its transaction, on what it sets: what only the database can

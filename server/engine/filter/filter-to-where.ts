@@ -1,12 +1,11 @@
 import { badRequest } from '../../errors/app-error.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
-import { parseValue, sqlCast } from '../values/parse-value.js';
+import { elementOf, isOrdered, isTextual, parseValue, sqlCast, toParam } from '../types/column-types.js';
 
 export const OPERATORS = ['gte', 'lte', 'gt', 'lt', 'neq', 'like', 'null'] as const;
 type Operator = (typeof OPERATORS)[number] | 'eq';
 
-const ORDERED = new Set(['integer', 'smallint', 'bigint', 'decimal', 'date', 'time', 'timestamp', 'text']);
 const MAX_IN = 1000;
 
 /** Which fields this caller may see (and therefore filter and search on). */
@@ -19,7 +18,7 @@ function escapeLike(s: string): string {
 function value(field: FieldMeta, raw: unknown, key: string): unknown {
   const r = parseValue(field.choices ? { ...field, choices: null } : field, raw, 'filter');
   if (!r.ok) throw badRequest(`Filter "${key}": ${field.name} ${r.why}`, { [key]: r.why });
-  return field.type === 'json' ? JSON.stringify(r.value) : r.value;
+  return toParam(field, r.value);
 }
 
 function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { field: FieldMeta; op: Operator } {
@@ -71,7 +70,7 @@ function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, pa
     if (raw === null) return `${col} IS ${op === 'neq' ? 'NOT ' : ''}NULL`;
     if (Array.isArray(raw) && field.type !== 'json') {
       if (raw.length > MAX_IN) throw badRequest(`Filter "${key}" may list at most ${MAX_IN} values`, { [key]: 'too many values' });
-      if (field.type === 'text[]' || field.type === 'bigint[]') {
+      if (elementOf(field)) {
         const list = value(field, raw, key);
         return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ${params.add(list, cast)})`;
       }
@@ -79,9 +78,9 @@ function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, pa
       const any = `${col} = ANY(${params.add(list, cast + '[]')})`;
       return op === 'eq' ? any : `(${col} IS NULL OR NOT ${any})`;
     }
-    if (field.type === 'text[]' || field.type === 'bigint[]') {
+    const scalar = elementOf(field);
+    if (scalar) {
       // A single value on an array column means "contains".
-      const scalar = field.type === 'text[]' ? 'text' : 'bigint';
       const element = value({ ...field, type: scalar }, raw, key);
       return `${op === 'neq' ? 'NOT ' : ''}(${col} @> ARRAY[${params.add(element, scalar)}])`;
     }
@@ -89,15 +88,15 @@ function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, pa
     return op === 'eq' ? `${col} = ${p}` : `${col} IS DISTINCT FROM ${p}`;
   }
   if (op === 'like') {
-    if (typeof raw !== 'string' || (field.type !== 'text' && field.type !== 'text[]')) {
+    if (typeof raw !== 'string' || !isTextual(field)) {
       throw badRequest(`Filter "${key}": _like takes text on a text field`, { [key]: '_like takes text on a text field' });
     }
     const pattern = params.add('%' + escapeLike(String(value({ ...field, type: 'text', choices: null }, raw, key))) + '%', 'text');
-    return field.type === 'text'
-      ? `${col} ILIKE ${pattern}`
-      : `EXISTS (SELECT 1 FROM unnest(${col}) AS e WHERE e ILIKE ${pattern})`;
+    return elementOf(field)
+      ? `EXISTS (SELECT 1 FROM unnest(${col}) AS e WHERE e ILIKE ${pattern})`
+      : `${col} ILIKE ${pattern}`;
   }
-  if (!ORDERED.has(field.type)) throw badRequest(`Filter "${key}": ${field.name} cannot be compared`, { [key]: 'not comparable' });
+  if (!isOrdered(field)) throw badRequest(`Filter "${key}": ${field.name} cannot be compared`, { [key]: 'not comparable' });
   const symbol = { gte: '>=', lte: '<=', gt: '>', lt: '<' }[op];
   return `${col} ${symbol} ${params.add(value(field, raw, key), cast)}`;
 }
@@ -112,7 +111,7 @@ function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: 
   // The pattern is a parameter only when some field uses it: PostgreSQL refuses a bind of an unused one.
   const pattern = fields.length ? params.add('%' + escapeLike(term) + '%', 'text') : '';
   const parts = fields
-    .map((f) => (f.type === 'text[]' ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${pattern}` : `${ident(f.name)} ILIKE ${pattern}`));
+    .map((f) => (elementOf(f) ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${pattern}` : `${ident(f.name)} ILIKE ${pattern}`));
   if (/^\d{1,9}$/.test(term)) parts.push(`"id" = ${params.add(Number(term), 'integer')}`);
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }

@@ -1,5 +1,6 @@
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from './resource-meta.js';
+import { operatorsOf } from '../types/column-types.js';
 
 /** The public description of a resource, as `GET /api/meta` sends it to the console. */
 export function describeResource(resource: ResourceMeta, all: Map<string, ResourceMeta>, caller: Caller, actions: string[]) {
@@ -37,6 +38,8 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
         representation: all.get(f.reference.resource)?.representation ?? null,
       },
       elementsReference: f.elementsReference,
+      /** The filter operators it takes (`eq` is the bare field name; the others are `_<op>` suffixes). */
+      operators: operatorsOf(f),
       searchable: f.searchable,
       sortable: f.sortable,
       multiline: f.multiline,

@@ -1,6 +1,7 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import { resourceOptions, type Area } from '../../schema/resource.js';
-import type { FieldMeta, FieldType, ResourceMeta } from './resource-meta.js';
+import type { FieldMeta, ResourceMeta } from './resource-meta.js';
+import { COLUMN_TYPES, fieldTypeOf } from '../types/column-types.js';
 import { templateFields } from './template.js';
 
 /** Columns the server owns: ignored on write, filled from the unit of work's actor and clock. */
@@ -27,23 +28,6 @@ function words(name: string): string {
     .join(' ')
     .replace(/\bmedi cal\b/i, 'Medi-Cal');
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function fieldType(columnType: string): FieldType {
-  const t = columnType.toLowerCase();
-  if (t === 'text[]') return 'text[]';
-  if (t === 'bigint[]' || t === 'int8[]') return 'bigint[]';
-  if (t === 'jsonb' || t === 'json') return 'json';
-  if (t === 'int' || t === 'integer' || t === 'serial' || t === 'int4') return 'integer';
-  if (t === 'smallint' || t === 'int2') return 'smallint';
-  if (t === 'bigint' || t === 'bigserial' || t === 'int8') return 'bigint';
-  if (t.startsWith('numeric') || t.startsWith('decimal')) return 'decimal';
-  if (t === 'boolean' || t === 'bool') return 'boolean';
-  if (t === 'date') return 'date';
-  if (t.startsWith('time') && !t.startsWith('timestamp')) return 'time';
-  if (t.startsWith('timestamp')) return 'timestamp';
-  if (t === 'text' || t.startsWith('varchar') || t.startsWith('character')) return 'text';
-  throw new Error(`unsupported column type "${columnType}"`);
 }
 
 function sqlDefault(prop: EntityProperty): string | number | boolean | null {
@@ -73,7 +57,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       if (prop.persist === false || prop.kind === ReferenceKind.ONE_TO_MANY || prop.kind === ReferenceKind.MANY_TO_MANY) continue;
       if (prop.fieldNames?.length !== 1) throw new Error(`${name}.${prop.name}: composite columns are not supported`);
       const column = prop.fieldNames[0];
-      const type = fieldType(columnTypeOf(prop, meta));
+      const type = fieldTypeOf(columnTypeOf(prop, meta));
       const decimal = /numeric\((\d+),\s*(\d+)\)/.exec(columnTypeOf(prop, meta));
       const reference =
         prop.kind === ReferenceKind.MANY_TO_ONE
@@ -103,8 +87,8 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         namesResource: options.namesResource?.includes(column) ?? false,
         searchable: options.search
           ? options.search.includes(column)
-          : (type === 'text' || type === 'text[]') && !options.choices?.[column] && !options.secret?.includes(column),
-        sortable: type !== 'json' && type !== 'bigint[]' && !options.secret?.includes(column),
+          : COLUMN_TYPES[type].textual && !options.choices?.[column] && !options.secret?.includes(column),
+        sortable: COLUMN_TYPES[type].sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),

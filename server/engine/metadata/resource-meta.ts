@@ -1,20 +1,9 @@
 import type { Area, FieldRule, ResourceOptions } from '../../schema/resource.js';
 
-/** Column kinds the engine knows how to parse, filter, validate and serialise. */
-export type FieldType =
-  | 'text'
-  | 'text[]'
-  /** A list of whole numbers (access_log.record_ids): shown and filtered, never written by the API. */
-  | 'bigint[]'
-  | 'json'
-  | 'integer'
-  | 'smallint'
-  | 'bigint'
-  | 'decimal'
-  | 'boolean'
-  | 'date'
-  | 'time'
-  | 'timestamp';
+import type { FieldType } from '../types/column-types.js';
+
+/** Column kinds: one descriptor each (types/column-types.ts). */
+export type { FieldType };
 
 export interface FieldMeta {
   /** Column name: the API speaks the database's snake_case names. */

@@ -10,7 +10,7 @@ import { MAX_PAGE, type ListQuery } from '../params/parse-simple-rest.js';
 import { planList, planPage } from '../plan/plan-list.js';
 import { ident, Params, statementName } from '../plan/sql.js';
 import { serializeRecord } from '../serialize/serialize-record.js';
-import { parseValue, sqlCast } from '../values/parse-value.js';
+import { parseValue, sqlCast } from '../types/column-types.js';
 import { Totals } from './totals.js';
 
 export interface ListResult {

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
-import { parseValue } from '../values/parse-value.js';
+import { parseValue } from '../types/column-types.js';
 import { exceeds, ruleBroken } from './field-rules.js';
 
 export type Mode = 'create' | 'update';

@@ -1,8 +1,9 @@
 import type { FieldMeta, FieldType } from '../metadata/resource-meta.js';
 
 /**
- * Strict conversion of one JSON value to what a column accepts. Writes take JSON's own types only
- * (no "7" for an integer, no "false" for a boolean); filters come from URLs and forms, so they also
+ * The value parsers the column types' descriptors use (types/column-types.ts): strict conversion of
+ * one JSON value to what a column accepts. Writes take JSON's own types only (no "7" for an
+ * integer, no "false" for a boolean); filters come from URLs and forms, so they also
  * accept the canonical string spelling of a number or boolean. Either way a value is never coerced
  * into something else: it is accepted exactly or refused with a reason.
  */
@@ -21,7 +22,7 @@ const MAX_JSON_DEPTH = 32;
 const ok = (value: unknown): Parsed => ({ ok: true, value });
 const no = (why: string): Parsed => ({ ok: false, why });
 
-function text(v: unknown): Parsed {
+export function text(v: unknown): Parsed {
   if (typeof v !== 'string') return no('must be a string');
   if (v.includes('\u0000')) return no('must not contain NUL characters');
   if (v.length > MAX_TEXT) return no(`must be at most ${MAX_TEXT} characters`);
@@ -29,7 +30,7 @@ function text(v: unknown): Parsed {
   return ok(v);
 }
 
-function integer(f: FieldMeta, v: unknown, mode: Mode): Parsed {
+export function integer(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   let n = v;
   if (mode === 'filter' && typeof v === 'string' && /^-?\d{1,16}$/.test(v)) n = Number(v);
   if (typeof n !== 'number' || !Number.isInteger(n)) return no('must be a whole number');
@@ -38,7 +39,7 @@ function integer(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   return ok(n);
 }
 
-function decimal(f: FieldMeta, v: unknown, mode: Mode): Parsed {
+export function decimal(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   let n = v;
   if (mode === 'filter' && typeof v === 'string' && /^-?\d{1,20}(\.\d{1,20})?$/.test(v)) n = Number(v);
   if (typeof n !== 'number' || !Number.isFinite(n)) return no('must be a number');
@@ -51,7 +52,7 @@ function decimal(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   return ok(n);
 }
 
-function boolean(v: unknown, mode: Mode): Parsed {
+export function boolean(v: unknown, mode: Mode): Parsed {
   if (typeof v === 'boolean') return ok(v);
   if (mode === 'filter' && (v === 'true' || v === 'false')) return ok(v === 'true');
   return no('must be true or false');
@@ -65,14 +66,14 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-function date(v: unknown): Parsed {
+export function date(v: unknown): Parsed {
   if (typeof v !== 'string') return no('must be a date (YYYY-MM-DD)');
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m || !isCalendarDate(+m[1], +m[2], +m[3])) return no('must be a real date (YYYY-MM-DD)');
   return ok(v);
 }
 
-function time(v: unknown): Parsed {
+export function time(v: unknown): Parsed {
   if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/.test(v)) return no('must be a time (HH:MM or HH:MM:SS)');
   // PostgreSQL answers HH:MM:SS: spell it the same, so "10:00" for a stored 10:00:00 is no change.
   return ok(v.length === 5 ? `${v}:00` : v);
@@ -80,7 +81,7 @@ function time(v: unknown): Parsed {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/;
 
-function timestamp(v: unknown, mode: Mode): Parsed {
+export function timestamp(v: unknown, mode: Mode): Parsed {
   if (typeof v !== 'string') return no('must be a timestamp (ISO 8601 with a time zone)');
   if (mode === 'filter' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return date(v);
   const m = TIMESTAMP.exec(v);
@@ -90,7 +91,7 @@ function timestamp(v: unknown, mode: Mode): Parsed {
   return ok(v);
 }
 
-function json(v: unknown): Parsed {
+export function json(v: unknown): Parsed {
   let depth = 0;
   let bad: string | null = null;
   const walk = (x: unknown, level: number): void => {
@@ -113,7 +114,7 @@ function json(v: unknown): Parsed {
   return bad ? no(bad) : ok(v);
 }
 
-function textArray(v: unknown): Parsed {
+export function textArray(v: unknown): Parsed {
   if (!Array.isArray(v)) return no('must be a list of strings');
   if (v.length > MAX_ARRAY) return no(`must have at most ${MAX_ARRAY} items`);
   for (const e of v) {
@@ -123,7 +124,7 @@ function textArray(v: unknown): Parsed {
   return ok(v);
 }
 
-function integerArray(f: FieldMeta, v: unknown, mode: Mode): Parsed {
+export function integerArray(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   if (!Array.isArray(v)) return no('must be a list of whole numbers');
   if (v.length > MAX_ARRAY) return no(`must have at most ${MAX_ARRAY} items`);
   const out: number[] = [];
@@ -133,53 +134,4 @@ function integerArray(f: FieldMeta, v: unknown, mode: Mode): Parsed {
     out.push(r.value as number);
   }
   return ok(out);
-}
-
-/** Parses a single (scalar or array) value for a field; null is handled by the caller. */
-export function parseValue(field: FieldMeta, value: unknown, mode: Mode): Parsed {
-  switch (field.type) {
-    case 'text': {
-      const r = text(value);
-      if (r.ok && field.choices && !field.choices.includes(value as string)) return no(`must be one of: ${field.choices.join(', ')}`);
-      return r;
-    }
-    case 'text[]':
-      return textArray(value);
-    case 'bigint[]':
-      return integerArray(field, value, mode);
-    case 'json':
-      return json(value);
-    case 'integer':
-    case 'smallint':
-    case 'bigint':
-      return integer(field, value, mode);
-    case 'decimal':
-      return decimal(field, value, mode);
-    case 'boolean':
-      return boolean(value, mode);
-    case 'date':
-      return date(value);
-    case 'time':
-      return time(value);
-    case 'timestamp':
-      return timestamp(value, mode);
-  }
-}
-
-/** The SQL type a parameter is cast to, so PostgreSQL never guesses. */
-export function sqlCast(field: FieldMeta): string {
-  switch (field.type) {
-    case 'text[]':
-      return 'text[]';
-    case 'bigint[]':
-      return 'bigint[]';
-    case 'json':
-      return 'jsonb';
-    case 'decimal':
-      return 'numeric';
-    case 'timestamp':
-      return 'timestamptz';
-    default:
-      return field.type;
-  }
 }

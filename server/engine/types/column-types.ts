@@ -1,0 +1,260 @@
+import type { FieldMeta } from '../metadata/resource-meta.js';
+import * as v from '../values/parse-value.js';
+import type { Mode, Parsed } from '../values/parse-value.js';
+
+/**
+ * One descriptor per column type: everything the engine, the CSV reader, the API description and
+ * the console need to know about a kind of column, in one place. `COLUMN_TYPES` is typed against
+ * `ColumnType`, so a new type that leaves a part out does not compile; `FieldType` is its keys.
+ */
+export interface ColumnType {
+  /** PostgreSQL column types (as declared on the entity) of this kind. */
+  columns: RegExp;
+  /** A JSON value as the column takes it (writes), or a filter value (URLs: `"7"` for 7). */
+  parse(field: FieldMeta, value: unknown, mode: Mode): Parsed;
+  /** The SQL type a parameter is cast to, so PostgreSQL never guesses. */
+  cast: string;
+  /** A value as node-postgres reads it, as the API answers it. */
+  serialize(value: unknown): unknown;
+  /** A CSV cell (trimmed, and as written) as the JSON value a write takes; never guesses. */
+  fromCell(trimmed: string, cell: string): Parsed;
+  /** A value as a query parameter (node-postgres sends JS arrays as arrays; jsonb goes as text). */
+  toParam?(value: unknown): unknown;
+  /** Compared with `_gte _lte _gt _lt`. */
+  ordered: boolean;
+  /** A list may be sorted by it (PostgreSQL orders booleans and text lists too, not JSON or id lists). */
+  sortable: boolean;
+  /** Searched by `q` and `_like` (text). */
+  textual: boolean;
+  /** For a list column: the element's type (a single filter value means "contains"). */
+  element: 'text' | 'bigint' | null;
+  /** Its JSON Schema in the OpenAPI description. */
+  schema(field: FieldMeta): Record<string, unknown>;
+}
+
+const ok = (value: unknown): Parsed => ({ ok: true, value });
+const no = (why: string): Parsed => ({ ok: false, why });
+
+/** The apostrophe the CSV export puts before a formula-like cell (`'=SUM(...)`): read back, it goes. */
+const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
+
+function jsonCell(text: string, why: string): Parsed {
+  try {
+    return ok(JSON.parse(text));
+  } catch {
+    return no(why);
+  }
+}
+
+const wholeCell = (t: string) => (/^-?\d{1,16}$/.test(t) ? ok(Number(t)) : no('must be a whole number'));
+const same = (value: unknown) => value;
+
+/**
+ * PostgreSQL's `2026-11-25 06:18:53.123456+00` (or jsonb's `...T06:18:53.123456+00:00`) as ISO 8601
+ * in UTC, microseconds kept (the lock compares them).
+ */
+export function isoTimestamp(pg: string): string {
+  const s = pg.replace(' ', 'T');
+  if (s.endsWith('+00')) return s.slice(0, -3) + 'Z';
+  if (s.endsWith('+00:00')) return s.slice(0, -6) + 'Z';
+  return /[+-]\d\d$/.test(s) ? s + ':00' : s;
+}
+
+const whole = (cast: 'integer' | 'smallint' | 'bigint', columns: RegExp): ColumnType => ({
+  columns,
+  parse: (field, value, mode) => v.integer(field, value, mode),
+  cast,
+  serialize:
+    cast === 'bigint'
+      ? (value) => {
+          const n = Number(value);
+          return Number.isSafeInteger(n) ? n : String(value);
+        }
+      : same,
+  fromCell: wholeCell,
+  ordered: true,
+  sortable: true,
+  textual: false,
+  element: null,
+  schema: () => ({ type: 'integer' }),
+});
+
+export const COLUMN_TYPES = {
+  text: {
+    columns: /^(text|varchar.*|character.*)$/,
+    parse: (field, value) => {
+      const r = v.text(value);
+      if (r.ok && field.choices && !field.choices.includes(value as string)) return no(`must be one of: ${field.choices.join(', ')}`);
+      return r;
+    },
+    cast: 'text',
+    serialize: same,
+    fromCell: (_t, cell) => ok(ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell),
+    ordered: true,
+    sortable: true,
+    textual: true,
+    element: null,
+    schema: (field) => (field.choices ? { type: 'string', enum: field.choices } : { type: 'string' }),
+  },
+  'text[]': {
+    columns: /^text\[\]$/,
+    parse: (_field, value) => v.textArray(value),
+    cast: 'text[]',
+    serialize: same,
+    // The export writes JSON arrays; a hand-made sheet may list plain comma-separated values.
+    fromCell: (t) => (t.startsWith('[') ? jsonCell(t, 'must be a JSON list of strings') : ok(t.split(',').map((s) => s.trim()).filter(Boolean))),
+    ordered: false,
+    sortable: true,
+    textual: true,
+    element: 'text',
+    schema: () => ({ type: 'array', items: { type: 'string' } }),
+  },
+  /** A list of whole numbers (access_log.record_ids): shown and filtered, never written by the API. */
+  'bigint[]': {
+    columns: /^(bigint|int8)\[\]$/,
+    parse: (field, value, mode) => v.integerArray(field, value, mode),
+    cast: 'bigint[]',
+    // node-postgres reads int8 elements as strings; ids are safe integers.
+    serialize: (value) => (Array.isArray(value) ? value.map((e) => Number(e)) : value),
+    fromCell: (t) => jsonCell(t, 'must be a JSON list of whole numbers'),
+    ordered: false,
+    sortable: false,
+    textual: false,
+    element: 'bigint',
+    schema: () => ({ type: 'array', items: { type: 'integer' } }),
+  },
+  json: {
+    columns: /^jsonb?$/,
+    parse: (_field, value) => v.json(value),
+    cast: 'jsonb',
+    serialize: same,
+    fromCell: (t) => jsonCell(t, 'must be valid JSON'),
+    toParam: (value) => (value === null ? null : JSON.stringify(value)),
+    ordered: false,
+    sortable: false,
+    textual: false,
+    element: null,
+    schema: () => ({}),
+  },
+  integer: whole('integer', /^(int|integer|serial|int4)$/),
+  smallint: whole('smallint', /^(smallint|int2)$/),
+  bigint: whole('bigint', /^(bigint|bigserial|int8)$/),
+  decimal: {
+    columns: /^(numeric|decimal)/,
+    parse: (field, value, mode) => v.decimal(field, value, mode),
+    cast: 'numeric',
+    serialize: (value) => Number(value),
+    fromCell: (t) => (/^-?\d{1,20}(\.\d{1,20})?$/.test(t) ? ok(Number(t)) : no('must be a number')),
+    ordered: true,
+    sortable: true,
+    textual: false,
+    element: null,
+    schema: (field) => ({ type: 'number', ...(field.scale !== null ? { multipleOf: 10 ** -field.scale } : {}) }),
+  },
+  boolean: {
+    columns: /^(boolean|bool)$/,
+    parse: (_field, value, mode) => v.boolean(value, mode),
+    cast: 'boolean',
+    serialize: same,
+    fromCell: (t) => {
+      const lower = t.toLowerCase();
+      return lower === 'true' || lower === 'false' ? ok(lower === 'true') : no('must be true or false');
+    },
+    ordered: false,
+    sortable: true,
+    textual: false,
+    element: null,
+    schema: () => ({ type: 'boolean' }),
+  },
+  date: {
+    columns: /^date$/,
+    parse: (_field, value) => v.date(value),
+    cast: 'date',
+    serialize: same,
+    fromCell: ok,
+    ordered: true,
+    sortable: true,
+    textual: false,
+    element: null,
+    schema: () => ({ type: 'string', format: 'date' }),
+  },
+  time: {
+    columns: /^time(?!stamp)/,
+    parse: (_field, value) => v.time(value),
+    cast: 'time',
+    serialize: same,
+    fromCell: ok,
+    ordered: true,
+    sortable: true,
+    textual: false,
+    element: null,
+    schema: () => ({ type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' }),
+  },
+  timestamp: {
+    columns: /^timestamp/,
+    parse: (_field, value, mode) => v.timestamp(value, mode),
+    cast: 'timestamptz',
+    serialize: (value) => (typeof value === 'string' ? isoTimestamp(value) : value),
+    fromCell: ok,
+    ordered: true,
+    sortable: true,
+    textual: false,
+    element: null,
+    schema: () => ({ type: 'string', format: 'date-time' }),
+  },
+} satisfies Record<string, ColumnType>;
+
+export type FieldType = keyof typeof COLUMN_TYPES;
+
+const descriptor = (field: Pick<FieldMeta, 'type'>): ColumnType => COLUMN_TYPES[field.type];
+
+/** The kind of a declared PostgreSQL column type; an unknown one stops the server at boot. */
+export function fieldTypeOf(columnType: string): FieldType {
+  const t = columnType.toLowerCase();
+  for (const [name, type] of Object.entries(COLUMN_TYPES) as [FieldType, ColumnType][]) if (type.columns.test(t)) return name;
+  throw new Error(`unsupported column type "${columnType}"`);
+}
+
+/** Parses a single (scalar or array) value for a field; null is handled by the caller. */
+export function parseValue(field: FieldMeta, value: unknown, mode: Mode): Parsed {
+  return descriptor(field).parse(field, value, mode);
+}
+
+export function sqlCast(field: Pick<FieldMeta, 'type'>): string {
+  return descriptor(field).cast;
+}
+
+export function serializeValue(field: Pick<FieldMeta, 'type'>, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return descriptor(field).serialize(value);
+}
+
+export function toParam(field: FieldMeta, value: unknown): unknown {
+  const convert = descriptor(field).toParam;
+  return convert ? convert(value) : value;
+}
+
+/**
+ * A CSV cell (always text) as the JSON value a write takes, reading back what the CSV export writes
+ * and what spreadsheets save: numbers as digits, booleans as true/false (any case), lists and JSON
+ * as JSON text. The value then goes through the same strict validation as any API write, so this
+ * only undoes CSV's loss of types; it never guesses (`1,5` is not a number). Empty cells are the
+ * caller's business (null or absent).
+ */
+export function cellToValue(field: FieldMeta, cell: string): Parsed {
+  return descriptor(field).fromCell(cell.trim(), cell);
+}
+
+export function schemaOf(field: FieldMeta): Record<string, unknown> {
+  return descriptor(field).schema(field);
+}
+
+/** Filter suffixes a field takes (besides equality, which every field takes). */
+export function operatorsOf(field: FieldMeta): string[] {
+  const type = descriptor(field);
+  return ['eq', 'neq', 'null', ...(type.ordered ? ['gte', 'lte', 'gt', 'lt'] : []), ...(type.textual ? ['like'] : [])];
+}
+
+export const isOrdered = (field: FieldMeta) => descriptor(field).ordered;
+export const isTextual = (field: FieldMeta) => descriptor(field).textual;
+export const elementOf = (field: FieldMeta) => descriptor(field).element;
