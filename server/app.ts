@@ -124,6 +124,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     mfaPolicy: parseMfaPolicy(config.mfaRequiredRoles),
     idleSeconds: config.sessionIdleSeconds,
     oidcProviders: parseOidcProviders(config.oidcProviders),
+    mfaSecretKey: config.mfaSecretKey,
   });
   const documents = new Documents(engine, files, config.files);
   const adapter = new FastifyAdapter({

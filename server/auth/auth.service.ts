@@ -17,6 +17,7 @@ import { MfaFlows } from './mfa-flows.js';
 import type { OidcProviderConfig } from './oidc-config.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
+import { SecretBox } from './secret-box.js';
 
 export interface Authenticated {
   caller: Caller;
@@ -39,6 +40,8 @@ export interface SessionOptions {
   idleSeconds: number;
   /** Single sign-on providers (OIDC_PROVIDERS). */
   oidcProviders?: OidcProviderConfig[];
+  /** MFA_SECRET_KEY: the key TOTP secrets are encrypted with (derived from the token key when unset). */
+  mfaSecretKey?: string;
 }
 
 /** What a session that must enrol a second factor may still reach. */
@@ -70,7 +73,7 @@ export class AuthService implements CallerResolver {
     private readonly resources: Map<string, ResourceMeta>,
     private readonly options: SessionOptions = { mfaPolicy: null, idleSeconds: 15 * 60 },
   ) {
-    this.secondFactor = new SecondFactor(pool);
+    this.secondFactor = new SecondFactor(pool, new SecretBox(options.mfaSecretKey, secret));
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
     this.keys = new ApiKeys(pool, permissions);
     this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);

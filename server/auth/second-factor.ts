@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import { AppError } from '../errors/app-error.js';
+import type { SecretBox } from './secret-box.js';
 import { enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, totpStep } from './totp.js';
 
 /**
@@ -9,7 +10,10 @@ import { enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, n
  * work, so the audit log records who did it and why (the secret masked).
  */
 export class SecondFactor {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly box: SecretBox,
+  ) {}
 
   async enabled(userId: number): Promise<boolean> {
     const { rowCount } = await this.pool.query(`SELECT 1 FROM user_mfa WHERE user_id = $1 AND enabled_at IS NOT NULL`, [userId]);
@@ -31,8 +35,9 @@ export class SecondFactor {
       return rowCount === 1;
     }
     const { rows } = await this.pool.query(`SELECT secret FROM user_mfa WHERE user_id = $1 AND enabled_at IS NOT NULL`, [userId]);
-    if (!rows[0]) return false;
-    const step = await totpStep(rows[0].secret, code.trim());
+    const secret = rows[0] ? this.box.open(rows[0].secret, userId) : null;
+    if (!secret) return false;
+    const step = await totpStep(secret, code.trim());
     if (step === null) return false;
     return inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, async (tx) => {
       const { rowCount } = await tx.query(`UPDATE user_mfa SET last_step = $2 WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)`, [userId, step]);
@@ -48,7 +53,7 @@ export class SecondFactor {
       tx.query(
         `INSERT INTO user_mfa (user_id, secret) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, enabled_at = NULL, last_step = NULL`,
-        [userId, secret],
+        [userId, this.box.seal(secret, userId)],
       ),
     );
     return { secret, ...(await enrolment(secret, email)) };
@@ -58,7 +63,9 @@ export class SecondFactor {
   async confirm(userId: number, code: string): Promise<string[] | null> {
     const { rows } = await this.pool.query(`SELECT secret FROM user_mfa WHERE user_id = $1 AND enabled_at IS NULL`, [userId]);
     if (!rows[0]) throw new AppError('CONFLICT', 'There is no second factor setup to confirm; start one with POST /api/auth/mfa/setup');
-    const step = await totpStep(rows[0].secret, code.trim());
+    const secret = this.box.open(rows[0].secret, userId);
+    if (!secret) throw new AppError('CONFLICT', 'The pending setup cannot be read (the key changed); start again with POST /api/auth/mfa/setup');
+    const step = await totpStep(secret, code.trim());
     if (step === null) return null;
     const codes = newRecoveryCodes();
     await inUnitOfWork(this.pool, { userId, reason: 'second factor enabled' }, async (tx) => {

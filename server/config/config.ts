@@ -21,6 +21,8 @@ export interface AppConfig {
   sessionIdleSeconds: number;
   /** OIDC_PROVIDERS as given: a JSON list (parsed by server/auth/oidc-config.ts at boot). */
   oidcProviders: string | undefined;
+  /** Encrypts TOTP secrets at rest; unset: derived from the token key. */
+  mfaSecretKey: string | undefined;
   /** MFA_REQUIRED_ROLES as given (parsed by server/auth/mfa-policy.ts at boot). */
   mfaRequiredRoles: string | undefined;
   /** How the serving pool protects itself: see DatabaseLimits. */
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAddress: count(env.LOGIN_LIMIT_PER_ADDRESS, 30, 'LOGIN_LIMIT_PER_ADDRESS'),
     },
     mfaRequiredRoles: env.MFA_REQUIRED_ROLES,
+    mfaSecretKey: env.MFA_SECRET_KEY || undefined,
     oidcProviders: env.OIDC_PROVIDERS,
     sessionIdleSeconds: minutes(env.SESSION_IDLE_MINUTES, 15, 'SESSION_IDLE_MINUTES') * 60,
     db: {

@@ -10,6 +10,8 @@ import { client, DEMO, demoPassword, serverForTests } from '../support/server.js
 const ctx = serverForTests({ env: { MFA_REQUIRED_ROLES: 'default', TRUST_PROXY: '127.0.0.1' } });
 
 let address = 10;
+/** The admin's secret, from their enrolment in the first test. */
+let adminSecret = '';
 /** Each test signs in from an address of its own, so the strict per-address limit stays its own. */
 const from = () => `198.51.100.${address++}`;
 const login = (body: Record<string, unknown>, ip: string) =>
@@ -46,6 +48,7 @@ describe('enrolment at the next sign-in', () => {
     const setup = await me('POST', '/auth/mfa/setup');
     expect(setup.status).toBe(200);
     expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
+    adminSecret = setup.body.secret;
     expect(setup.body.otpauth_url).toMatch(/^otpauth:\/\/totp\/KCSOS%20admin:admin%40demo\.kcsos\.invalid\?.*secret=/);
     expect(setup.body.qr_code).toMatch(/^data:image\/png;base64,/);
     // Not in force yet: still enrolment-only, and the wrong code does not confirm.
@@ -69,6 +72,16 @@ describe('enrolment at the next sign-in', () => {
     const audit = (await ctx.db.pool.query(`SELECT action, reason, coalesce(changed_data::text, '') || coalesce(old_data::text, '') AS data FROM audit_log WHERE table_name = 'user_mfa' ORDER BY id`)).rows;
     expect(audit.map((a) => [a.action, a.reason])).toEqual([['INSERT', 'second factor setup'], ['UPDATE', 'second factor enabled']]);
     expect(audit.some((a) => a.data.includes(setup.body.secret))).toBe(false);
+    // Encrypted at rest, bound to its user: the row holds no plain secret, and copied onto another
+    // user it does not verify their codes.
+    const row = (await ctx.db.pool.query(`SELECT secret FROM user_mfa WHERE user_id = $1`, [id])).rows[0].secret as string;
+    expect(row).toMatch(/^v1\./);
+    expect(row).not.toContain(setup.body.secret);
+    const victim = (await ctx.db.pool.query(`SELECT id FROM app_user WHERE email = 'practitioner2@demo.kcsos.invalid'`)).rows[0].id;
+    await ctx.db.pool.query(`INSERT INTO user_mfa (user_id, secret, enabled_at) VALUES ($1, $2, now())`, [victim, row]);
+    const copied = await login({ email: 'practitioner2@demo.kcsos.invalid', password: demoPassword('practitioner2@demo.kcsos.invalid'), code: await code(setup.body.secret, 1) }, from());
+    expect(copied.body.code).toBe('MFA_INVALID');
+    await ctx.db.pool.query(`DELETE FROM user_mfa WHERE user_id = $1`, [victim]);
   });
 
   it('asks for the code once enabled: MFA_REQUIRED, MFA_INVALID, a code is good once, recovery codes once', async () => {
@@ -145,9 +158,6 @@ describe('policy', () => {
   });
 });
 
-/** The stored secret of a user who enrolled (read from this test file's own database). */
-const secretOf = async (email: string) =>
-  (await ctx.db.pool.query(`SELECT secret FROM user_mfa m JOIN app_user u ON u.id = m.user_id WHERE u.email = $1`, [email])).rows[0].secret as string;
 
 describe('an administrator resets a second factor', () => {
   it('needs permission.manage and a reason, is audited, ends the user\'s sessions, and the user enrols again', async () => {
@@ -159,7 +169,7 @@ describe('an administrator resets a second factor', () => {
     const support = await enrol(DEMO.support, from());
     expect((await api(support.token)('POST', `/app_user/${userId}/mfa/reset`, { reason: 'lost phone' })).status).toBe(403);
     // The admin enrolled in the first test.
-    const signedIn = await login({ email: DEMO.admin, password: demoPassword(DEMO.admin), code: await code(await secretOf(DEMO.admin), 1) }, from());
+    const signedIn = await login({ email: DEMO.admin, password: demoPassword(DEMO.admin), code: await code(adminSecret, 1) }, from());
     expect(signedIn.status).toBe(200);
     const admin = api(signedIn.body.token);
     expect((await admin('POST', `/app_user/${userId}/mfa/reset`, {})).status).toBe(400);

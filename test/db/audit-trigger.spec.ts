@@ -29,9 +29,9 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 describe('audit trigger', () => {
-  it('is attached to all 20 core tables (and credentials and saved views), not to audit_log, sessions or counters', async () => {
+  it('is attached to all 20 core tables (and credentials, second factors, API keys and saved views), not to audit_log, sessions or counters', async () => {
     const { rows } = await db.pool.query(`SELECT tgrelid::regclass::text AS t FROM pg_trigger WHERE tgname = $1`, [AUDIT_TRIGGER_NAME]);
-    const expected = [...CORE_TABLES, 'user_credential', 'saved_view'].sort();
+    const expected = [...CORE_TABLES, 'user_credential', 'user_mfa', 'api_key', 'saved_view'].sort();
     expect(rows.map((r) => r.t).sort()).toEqual(expected);
     // The migrated database and the entities' declarations agree, so neither can drift.
     expect(auditedTables(db).map((t) => t.table).sort()).toEqual(expected);

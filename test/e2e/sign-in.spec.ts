@@ -6,6 +6,7 @@ import { consoleForTests, signInAs } from './browser.js';
 /** The console's sign-in steps under the default second-factor policy (issue 20). */
 const ctx = consoleForTests({ MFA_REQUIRED_ROLES: 'default' });
 
+let adminRecovery: string[] = [];
 const code = (secret: string, stepsAhead = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
 
 describe('sign-in with a second factor (Chromium)', () => {
@@ -27,6 +28,7 @@ describe('sign-in with a second factor (Chromium)', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Keep these recovery codes').waitFor();
     expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+    adminRecovery = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     await page.screenshot({ path: 'test-artifacts/e2e/sign-in-1-recovery-codes.png' });
     await page.getByRole('button', { name: /continue/ }).click();
     await page.getByText(/^Welcome/).waitFor();
@@ -44,6 +46,37 @@ describe('sign-in with a second factor (Chromium)', () => {
     await p2.locator('button[type="submit"]').click();
     await p2.getByText(/^Welcome/).waitFor();
     await again.close();
+  });
+
+  it('lets an admin (signed in with a recovery code) reset a user\'s second factor, with a reason', async () => {
+    // The supervisor enrols through the API.
+    const first = await (await fetch(`${ctx.app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO.supervisor, password: demoPassword(DEMO.supervisor) }) })).json();
+    const auth = { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' };
+    const setup = await (await fetch(`${ctx.app.url}/api/auth/mfa/setup`, { method: 'POST', headers: auth, body: '{}' })).json();
+    expect((await fetch(`${ctx.app.url}/api/auth/mfa/confirm`, { method: 'POST', headers: auth, body: JSON.stringify({ code: await code(setup.secret) }) })).status).toBe(200);
+    const supervisorId = first.user.id;
+
+    const context = await ctx.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(ctx.app.url + '/');
+    await page.locator('input[name="username"]').fill(DEMO.admin);
+    await page.locator('input[name="password"]').fill(demoPassword(DEMO.admin));
+    await page.locator('button[type="submit"]').click();
+    await page.locator('input[name="code"]').fill(adminRecovery[0]);
+    await page.locator('button[type="submit"]').click();
+    await page.getByText(/^Welcome/).waitFor();
+    await page.goto(`${ctx.app.url}/#/app_user/${supervisorId}/show`);
+    await page.getByRole('button', { name: 'Reset second factor' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[name="reason"]').fill('Lost phone, ticket 4711');
+    await dialog.getByRole('button', { name: 'Reset' }).click();
+    await page.getByText(/Second factor reset for .*: their sessions have ended/).waitFor();
+    await page.screenshot({ path: 'test-artifacts/e2e/sign-in-3-mfa-reset.png' });
+    const { rows } = await ctx.db.pool.query(`SELECT reason FROM audit_log WHERE table_name = 'user_mfa' AND action = 'DELETE' AND old_data->>'user_id' = $1`, [String(supervisorId)]);
+    expect(rows).toEqual([{ reason: 'Lost phone, ticket 4711' }]);
+    expect((await fetch(`${ctx.app.url}/api/auth/me`, { headers: auth })).status).toBe(401);
+    await context.close();
   });
 
   it('keeps the one-step sign-in for a role that needs no second factor', async () => {

@@ -15,24 +15,26 @@ beforeAll(async () => {
   idp = await testIdp();
   env.OIDC_PROVIDERS = JSON.stringify([
     { id: 'district', name: 'District Google', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['demo.kcsos.invalid'] },
+    // The same provider, trusted to say (amr) that it asked for a second factor itself.
+    { id: 'district-mfa', name: 'District Entra', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['demo.kcsos.invalid'], trust_amr: true },
   ]);
 });
 const ctx = consoleForTests(env);
 beforeAll(async () => {
-  await idp.start('kcsos-console', 'a-client-secret-for-the-tests', `${ctx.app.url}/api/auth/oidc/district/callback`);
+  await idp.start('kcsos-console', 'a-client-secret-for-the-tests', [`${ctx.app.url}/api/auth/oidc/district/callback`, `${ctx.app.url}/api/auth/oidc/district-mfa/callback`]);
 });
 afterAll(async () => {
   await idp?.close();
 });
 
 /** A fresh browser: the console's button, the provider's own sign-in page (and consent), back to the console. */
-async function ssoAs(login: string, before?: (page: Page) => Promise<void>) {
+async function ssoAs(login: string, before?: (page: Page) => Promise<void>, provider = 'District Google') {
   const context = await ctx.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   await before?.(page);
   await page.goto(ctx.app.url + '/');
-  await page.getByRole('link', { name: 'Sign in with District Google' }).click();
+  await page.getByRole('link', { name: `Sign in with ${provider}`, exact: true }).click();
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('anything');
   await page.getByRole('button', { name: 'Sign-in' }).click();
@@ -47,7 +49,10 @@ const refusal = async (page: Page) => (await page.getByRole('alert').first().tex
 describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
   it('lists the provider and signs a matching active user in', async () => {
     const providers = await client(`${ctx.app.url}/api`)('GET', '/auth/oidc/providers');
-    expect(providers.body).toEqual([{ id: 'district', name: 'District Google', start: '/api/auth/oidc/district/start' }]);
+    expect(providers.body).toEqual([
+      { id: 'district', name: 'District Google', start: '/api/auth/oidc/district/start' },
+      { id: 'district-mfa', name: 'District Entra', start: '/api/auth/oidc/district-mfa/start' },
+    ]);
     const { page, close } = await ssoAs(DEMO.supervisor);
     await page.getByText(/^Welcome/).waitFor();
     await page.screenshot({ path: 'test-artifacts/e2e/sso-1-signed-in.png' });
@@ -110,10 +115,34 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
     const { secret } = (await api('POST', '/auth/mfa/setup')).body;
     const now = () => Math.floor(Date.now() / 1000);
     expect((await api('POST', '/auth/mfa/confirm', { code: await generate({ secret, epoch: now() }) })).status).toBe(200);
+    // The provider says it asked for a second factor (amr), but this one is not trusted to: ours is asked.
+    idp.tamper = (c) => ({ ...c, amr: ['pwd', 'mfa'] });
     const { page, close } = await ssoAs(DEMO.districtAdmin);
     await page.locator('input[name="code"]').fill(await generate({ secret, epoch: now() + 30 }));
     await page.locator('button[type="submit"]').click();
     await page.getByText(/^Welcome/).waitFor();
+    await close();
+    // A provider trusted with trust_amr: its word stands in for our second factor.
+    const trusted = await ssoAs(DEMO.districtAdmin, undefined, 'District Entra');
+    await trusted.page.getByText(/^Welcome/).waitFor();
+    await trusted.close();
+    // Without the amr claim, even the trusted provider's sign-in asks for our code.
+    idp.tamper = null;
+    const plain = await ssoAs(DEMO.districtAdmin, undefined, 'District Entra');
+    await plain.page.locator('input[name="code"]').waitFor();
+    await plain.close();
+  });
+
+  it('counts single sign-on against the sign-in limits', async () => {
+    // Five wrong codes after single sign-on use up the account's attempts at this address.
+    const email = 'practitioner3@demo.kcsos.invalid';
+    const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, email));
+    const { secret } = (await api('POST', '/auth/mfa/setup')).body;
+    expect((await api('POST', '/auth/mfa/confirm', { code: await generate({ secret, epoch: Math.floor(Date.now() / 1000) }) })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await client(`${ctx.app.url}/api`)('POST', '/auth/login', { email, password: 'wrong-password-here' })).status).toBe(401);
+    const { page, close } = await ssoAs(email);
+    // The ticket's completion is refused by the limit before any code is asked.
+    expect(await refusal(page)).toMatch(/^Too many failed sign-ins; try again in \d+ (seconds|minutes)$/);
     await close();
   });
 

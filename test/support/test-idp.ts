@@ -19,7 +19,7 @@ export interface TestIdp {
   /** Holds the provider's redirect back to the relying party (carrying the code) this long. */
   holdRedirectMs: number;
   /** Registers the relying party (the app, once its URL is known) and starts the provider. */
-  start(clientId: string, clientSecret: string, redirectUri: string): Promise<void>;
+  start(clientId: string, clientSecret: string, redirectUris: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,9 +40,9 @@ export async function testIdp(): Promise<TestIdp> {
     tamper: null,
     codeTtl: 60,
     holdRedirectMs: 0,
-    async start(clientId, clientSecret, redirectUri) {
+    async start(clientId, clientSecret, redirectUris) {
       const provider = new Provider(issuer, {
-        clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
+        clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
         jwks: { keys: [jwk] },
         cookies: { keys: ['test-cookie-key-test-cookie-key'] },
         claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

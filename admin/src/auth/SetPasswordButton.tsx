@@ -5,11 +5,15 @@ import { API, httpClient } from '../data/http';
 import { represent } from '../data/meta';
 import { useCan, useMetaOf } from '../data/use-meta';
 import { PasswordDialog } from './PasswordDialog';
+import { ResetSecondFactorButton } from './ResetSecondFactorButton';
 
 /** The resource whose records are the people who sign in. */
 export const USERS = 'app_user';
 
-/** "Set password" on a user's page, for permission.manage (what the server's reset route requires). */
+/**
+ * "Set password" on a user's page, for permission.manage (what the server's reset route requires),
+ * with the other sign-in action an administrator takes there, "Reset second factor".
+ */
 export function SetPasswordButton() {
   const record = useRecordContext();
   const meta = useMetaOf(USERS);
@@ -33,6 +37,7 @@ export function SetPasswordButton() {
           notify(`Password set for ${who}: their other sessions have ended`, { type: 'success' });
         }}
       />
+      <ResetSecondFactorButton users={USERS} />
     </>
   );
 }
