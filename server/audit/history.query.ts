@@ -1,5 +1,6 @@
 import type { ResourceEngine } from '../engine/execute.js';
 import { canonical } from '../engine/values/equality.js';
+import { stampedOnUpdate } from '../engine/metadata/stamps.js';
 import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/types/column-types.js';
@@ -39,8 +40,6 @@ export interface AuditRow {
   reason: string | null;
 }
 
-/** Set by the server on every update: shown as the event's who and when rather than as changes. */
-export const STAMPS = new Set(['updated_at', 'updated_by', 'last_modified_at']);
 
 export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.changed_data, a.old_data, a.user_id,
   a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name`;
@@ -55,7 +54,7 @@ export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: 
   // In the resource's own field order; the stamps every update sets are the event's who/when, not a change.
   const ordered = resource ? resource.fields.map((f) => f.name).filter((n) => names.has(n)) : [...names];
   for (const name of ordered) {
-    if (row.action === 'UPDATE' && STAMPS.has(name)) continue;
+    if (row.action === 'UPDATE' && stampedOnUpdate(resource, name)) continue;
     const field = resource?.field.get(name);
     if (resource && (!field || !caller.sees(resource, field))) continue;
     const b = name in before ? before[name] : null;

@@ -6,7 +6,8 @@ import { canonical } from '../engine/values/equality.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
-import { AUDIT_COLUMNS, AUDIT_FROM, STAMPS, assertReachable, type AuditRow } from './history.query.js';
+import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
+import { stampedOnUpdate } from '../engine/metadata/stamps.js';
 
 
 export interface Conflict {
@@ -67,7 +68,7 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
 
   if (event.action === 'UPDATE') {
     if (!current) throw conflict(`${label} was deleted after this change; undo the deletion first`);
-    const delta = Object.keys(after).filter((k) => !STAMPS.has(k) && canonical(after[k]) !== canonical(before[k]));
+    const delta = Object.keys(after).filter((k) => !stampedOnUpdate(resource, k) && canonical(after[k]) !== canonical(before[k]));
     const conflicts = delta
       .filter((k) => canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null, now: current[k] ?? null }));
@@ -83,7 +84,7 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
   if (event.action === 'INSERT') {
     if (!current) throw conflict(`${label} is already deleted`);
     const changed = Object.keys(after)
-      .filter((k) => !STAMPS.has(k) && canonical(current[k]) !== canonical(after[k]))
+      .filter((k) => !stampedOnUpdate(resource, k) && canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: null, after: after[k] ?? null, now: current[k] ?? null }));
     if (changed.length) throw visibleConflict(resource, `${label} changed since it was created`, changed, caller);
     assertMaySet(resource, Object.keys(after), caller, current);

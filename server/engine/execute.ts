@@ -4,6 +4,7 @@ import type { Caller } from './caller.js';
 import { checkReach } from './check/reach.js';
 import { checkReferences, checkUniqueTogether, copiedValues } from './check/write-checks.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
+import { stampsOnUpdate } from './metadata/stamps.js';
 import { ident, Params, statementName } from './plan/sql.js';
 import { ResourceReader, type Queryable } from './read/resource-reader.js';
 import { RowEvents } from './row-events.js';
@@ -87,9 +88,7 @@ export class ResourceEngine extends ResourceReader {
     for (const [name, value] of Object.entries(await copiedValues(this.q, tx, resource, Object.keys(values), values))) {
       if (values[name] === undefined || values[name] === null) values[name] = value;
     }
-    for (const managed of ['created_by', 'updated_by', 'uploaded_by']) {
-      if (resource.field.has(managed) && caller.userId !== null) values[managed] = caller.userId;
-    }
+    for (const f of resource.fields) if (f.stamp?.create === 'user' && caller.userId !== null) values[f.name] = caller.userId;
     const params = new Params();
     const names = Object.keys(values);
     const placeholders = names.map((n) => params.add(toParam(resource.field.get(n)!, values[n]), sqlCast(resource.field.get(n)!)));
@@ -162,8 +161,7 @@ export class ResourceEngine extends ResourceReader {
     await checkUniqueTogether(this.q, tx, resource, patch, current);
     const params = new Params();
     const sets = changed.map((k) => `${ident(k)} = ${params.add(toParam(resource.field.get(k)!, values[k]), sqlCast(resource.field.get(k)!))}`);
-    for (const stamp of ['updated_at', 'last_modified_at']) if (resource.field.has(stamp)) sets.push(`${ident(stamp)} = now()`);
-    if (resource.field.has('updated_by') && caller.userId !== null) sets.push(`"updated_by" = ${params.add(caller.userId)}`);
+    sets.push(...stampsOnUpdate(resource, caller.userId, params));
     await this.query(tx, `UPDATE ${ident(resource.name)} SET ${sets.join(', ')} WHERE "id" = ${params.add(id)}`, params.values);
     const after = await this.getOne(resource, id, caller, tx).catch((e) => {
       throw e instanceof AppError && e.code === 'NOT_FOUND' ? new AppError('FORBIDDEN', 'This change would move the record outside what you may reach') : e;

@@ -4,17 +4,7 @@ import type { FieldMeta, ResourceMeta } from './resource-meta.js';
 import { COLUMN_TYPES, fieldTypeOf } from '../types/column-types.js';
 import { templateFields } from './template.js';
 
-/** Columns the server owns: ignored on write, filled from the unit of work's actor and clock. */
-export const SERVER_MANAGED = new Set([
-  'id',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'last_modified_at',
-  'uploaded_by',
-  'uploaded_at',
-]);
+import { STAMPS } from './stamps.js';
 
 const MULTILINE_HINT = /(^|_)(notes?|description|comments|case_notes|requirements|address|reason)$/;
 
@@ -63,7 +53,8 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         prop.kind === ReferenceKind.MANY_TO_ONE
           ? { resource: prop.targetMeta!.tableName, field: prop.referencedColumnNames?.[0] ?? 'id' }
           : (options.references?.[column] ? { resource: options.references[column], field: 'id' } : null);
-      const readOnly = SERVER_MANAGED.has(column) || !!options.serverManaged?.includes(column) || !!options.readOnly;
+      const stamp = STAMPS[column] ?? null;
+      const readOnly = column === 'id' || !!stamp || !!options.serverManaged?.includes(column) || !!options.readOnly;
       const nullable = !!prop.nullable || !!prop.primary;
       const dflt = sqlDefault(prop);
       const elements = options.elementsReference?.[column];
@@ -78,6 +69,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         nullable,
         default: dflt,
         readOnly,
+        stamp,
         required: !nullable && dflt === null && !readOnly,
         unique: !!prop.unique || !!prop.primary,
         primaryKey: !!prop.primary,
@@ -131,7 +123,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       fields,
       field,
       readOnly: !!options.readOnly,
-      versionField: field.has('updated_at') ? 'updated_at' : null,
+      versionField: fields.find((f) => f.stamp?.version)?.name ?? null,
       listFields: options.listFields ?? fields.filter((f) => !f.secret && !f.sensitive && f.type !== 'json').slice(0, 6).map((f) => f.name),
       sections,
       askReason: !!options.askReason,
@@ -147,7 +139,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         const target = resources.get(ref.resource);
         if (!target?.field.has(ref.field)) throw new Error(`${resource.name}.${f.name}: references unknown ${ref.resource}.${ref.field}`);
       }
-      if (f.reference && !SERVER_MANAGED.has(f.name)) {
+      if (f.reference && !f.stamp) {
         resources.get(f.reference.resource)!.referencedBy.push({ resource: resource.name, field: f.name, key: f.reference.field });
       }
     }

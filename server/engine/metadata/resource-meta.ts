@@ -1,6 +1,7 @@
 import type { Area, FieldRule, ResourceOptions } from '../../schema/resource.js';
 
 import type { FieldType } from '../types/column-types.js';
+import type { Stamp } from './stamps.js';
 
 /** Column kinds: one descriptor each (types/column-types.ts). */
 export type { FieldType };
@@ -20,6 +21,8 @@ export interface FieldMeta {
   default: string | number | boolean | null;
   /** Set by the server, ignored on write. */
   readOnly: boolean;
+  /** Stamped by the server with the writer or the clock (metadata/stamps.ts), or null. */
+  stamp: Stamp | null;
   /** A NOT NULL column without default that a create must carry. */
   required: boolean;
   unique: boolean;

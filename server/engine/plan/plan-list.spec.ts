@@ -6,7 +6,7 @@ import { countsExactly, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from
 
 function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
   return {
-    name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false,
+    name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
     required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
     searchable: false, sortable: type !== 'json', sensitive: false, secret: false, multiline: false, rule: null, ...extra,
   };

@@ -4,7 +4,7 @@ import { cellToValue, COLUMN_TYPES, fieldTypeOf, operatorsOf, parseValue, serial
 
 function field(type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
   return {
-    name: 'f', label: 'F', type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false,
+    name: 'f', label: 'F', type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
     required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
     searchable: false, sortable: true, sensitive: false, secret: false, multiline: false, rule: null, ...extra,
   };
