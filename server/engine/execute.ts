@@ -6,7 +6,6 @@ import { translateDbError } from '../errors/db-error.js';
 import { inUnitOfWork, type Tx } from '../db/unit-of-work.js';
 import type { Reader, ReadRouter } from '../db/read-router.js';
 import type { Caller, ScopePurpose } from './caller.js';
-import type { Visible } from './filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import { fillTemplate } from './metadata/template.js';
 import { MAX_PAGE, type ListQuery } from './params/parse-simple-rest.js';
@@ -138,10 +137,6 @@ export class ResourceEngine {
       );
     }
     return out;
-  }
-
-  visible(resource: ResourceMeta, caller: Caller): Visible {
-    return (field) => caller.sees(resource, field);
   }
 
   /** The fields this caller sees, chosen once per answer (not per row). */

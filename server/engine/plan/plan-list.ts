@@ -5,7 +5,7 @@ import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import type { ListQuery } from '../params/parse-simple-rest.js';
 import { ident, Params } from './sql.js';
 
-/** A list's SQL, planned from the metadata and the query alone (no database): plain data to log or test. */
+/** A list's SQL, planned from the metadata, the query and the caller's reach alone (no database): plain data to log or test. */
 export interface ListPlan {
   /** Which fields the caller may see (and so filter and sort on). */
   visible: Visible;
@@ -18,6 +18,8 @@ export interface ListPlan {
   order: string;
   /** The visible columns, as the SELECT lists them. */
   columns: string;
+  /** The table, quoted. */
+  table: string;
 }
 
 /**
@@ -51,13 +53,13 @@ export function planList(resource: ResourceMeta, query: ListQuery, caller: Calle
   const from = `FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const order = orderBy(resource, query.sort, visible);
   const columns = resource.fields.filter(visible).map((f) => ident(f.name)).join(', ');
-  return { visible, params, select: `SELECT ${columns} ${from} ORDER BY ${order}`, from, order, columns };
+  return { visible, params, select: `SELECT ${columns} ${from} ORDER BY ${order}`, from, order, columns, table };
 }
 
 /**
- * From this offset on, a page first finds its ids and then reads their rows: skipping 10,000 rows
- * (page 400) through an index on (field, id) alone, rather than fetching each skipped row from the
- * table, is 6 ms against well under 1 ms at a million claims.
+ * From this offset on, a page first finds its ids and then reads their rows: the rows it skips are
+ * read from an index on (field, id) alone instead of each being fetched from the table (page 400
+ * of a million claims by date: 3.4 ms instead of 9.8 ms).
  */
 export const DEFERRED_FROM = 1_000;
 
@@ -67,10 +69,8 @@ export function planPage(plan: ListPlan, start: number, limit: number): { text: 
   params.values.push(...plan.params.values);
   const page = `LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
   if (start < DEFERRED_FROM) return { text: `${plan.select} ${page}`, values: params.values };
-  // The same rows in the same order (the order is total: the id breaks ties), the skipped ones
-  // read from the index only. The table is named by the plan's FROM.
-  const table = /^FROM ("(?:[^"]|"")+")/.exec(plan.from)![1];
-  const text = `SELECT ${plan.columns} FROM ${table} WHERE "id" IN (SELECT "id" ${plan.from} ORDER BY ${plan.order} ${page}) ORDER BY ${plan.order}`;
+  // The same rows in the same order (the order is total: the id breaks ties).
+  const text = `SELECT ${plan.columns} FROM ${plan.table} WHERE "id" IN (SELECT "id" ${plan.from} ORDER BY ${plan.order} ${page}) ORDER BY ${plan.order}`;
   return { text, values: params.values };
 }
 
