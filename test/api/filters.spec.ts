@@ -128,6 +128,17 @@ describe('sort and range', () => {
     expect(desc.body[0].finalized_date).toBeNull();
   });
 
+  it('a page deep in a sorted list (ids found first, then their rows) holds the same rows in the same order', async () => {
+    const { rows: [{ n }] } = await ctx.db.pool.query(`SELECT count(*)::int AS n FROM audit_log`);
+    expect(n).toBeGreaterThan(1060);
+    for (const order of ['ASC', 'DESC']) {
+      const { rows } = await ctx.db.pool.query(`SELECT id FROM audit_log ORDER BY occurred_at ${order}, id ${order} LIMIT 60 OFFSET 1000`);
+      const res = await ctx.api('GET', `/audit_log?sort=${q(['occurred_at', order])}&range=${q([1000, 1059])}`);
+      expect(res.body.map((r: { id: number }) => Number(r.id))).toEqual(rows.map((r) => Number(r.id)));
+      expect(res.headers.get('content-range')).toBe(`audit_log 1000-1059/${n}`);
+    }
+  });
+
   it('a range past the end is empty and still reports the total', async () => {
     const total = (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM modifier`)).rows[0].n;
     const res = await ctx.api('GET', `/modifier?range=${q([500, 510])}`);

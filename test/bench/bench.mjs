@@ -72,9 +72,14 @@ try {
       );
     }
   }
+  const system = await ensureSystemUser(db.pool);
+  // Claims created by earlier runs (no student, no service date) would pile up at the top of the
+  // newest-first lists run after run: removed, so every run measures the same data.
+  await inUnitOfWork(db.pool, { userId: system, reason: 'bench: remove claims of earlier runs' }, (tx) =>
+    tx.query(`DELETE FROM claim WHERE claim_number LIKE 'BENCH-%' OR claim_number LIKE 'BASE-%'`),
+  );
   // Practitioners do not list claims by default; the benchmark grants it (as an admin may, in the
   // matrix) to measure the practitioner's scoped claim list.
-  const system = await ensureSystemUser(db.pool);
   await inUnitOfWork(db.pool, { userId: system, reason: 'bench: practitioners list their claims' }, (tx) =>
     tx.query(`UPDATE permission_item SET practitioner = true WHERE name IN ('claim.list', 'claim.show') AND practitioner IS DISTINCT FROM true`),
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Caller } from '../caller.js';
 import type { FieldMeta, FieldType, ResourceMeta } from '../metadata/resource-meta.js';
 import type { Params } from './sql.js';
-import { countsExactly, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
+import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
 
 function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
   return {
@@ -55,11 +55,23 @@ describe('list planning', () => {
     expect(plan.from).toBe('FROM "thing" WHERE "status" = $1::text AND ("code" = ANY($2::text[]))');
     expect(plan.select).toBe('SELECT "id", "number", "code", "status", "service_date", "data", "at" FROM "thing" WHERE "status" = $1::text AND ("code" = ANY($2::text[])) ORDER BY "service_date" DESC, "id" DESC');
     expect(plan.params.values).toEqual(['Paid', ['a', 'b']]);
-    const page = planPage(plan, 9975, 25);
+    const page = planPage(plan, 75, 25);
     expect(page.text).toBe(`${plan.select} LIMIT $3::integer OFFSET $4::integer`);
-    expect(page.values).toEqual(['Paid', ['a', 'b'], 25, 9975]);
+    expect(page.values).toEqual(['Paid', ['a', 'b'], 25, 75]);
     // The plan itself is unchanged by paging: the total still runs on the filter's values alone.
     expect(plan.params.values).toEqual(['Paid', ['a', 'b']]);
+  });
+
+  it('finds a deep page\'s ids first, in the same order, and then reads their rows', () => {
+    const plan = planList(resource, { filter: { status: 'Paid' }, sort: { field: 'service_date', order: 'DESC' }, range: null }, caller());
+    const page = planPage(plan, DEFERRED_FROM + 975, 25);
+    expect(page.text).toBe(
+      'SELECT "id", "number", "code", "status", "service_date", "data", "at" FROM "thing" WHERE "id" IN ' +
+        '(SELECT "id" FROM "thing" WHERE "status" = $1::text ORDER BY "service_date" DESC, "id" DESC LIMIT $2::integer OFFSET $3::integer) ' +
+        'ORDER BY "service_date" DESC, "id" DESC',
+    );
+    expect(page.values).toEqual(['Paid', 25, DEFERRED_FROM + 975]);
+    expect(planPage(plan, DEFERRED_FROM - 25, 25).text).toBe(`${plan.select} LIMIT $2::integer OFFSET $3::integer`);
   });
 
   it('plans an unfiltered, unscoped list without a WHERE', () => {

@@ -4,7 +4,6 @@ import { AppError, notFound } from '../../errors/app-error.js';
 import { translateDbError } from '../../errors/db-error.js';
 import type { Reader, ReadRouter } from '../../db/read-router.js';
 import type { Caller, ScopePurpose } from '../caller.js';
-import type { Visible } from '../filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../params/parse-simple-rest.js';
 import { planList, planPage } from '../plan/plan-list.js';
@@ -86,10 +85,6 @@ export class ResourceReader {
       );
     }
     return out;
-  }
-
-  visible(resource: ResourceMeta, caller: Caller): Visible {
-    return (field) => caller.sees(resource, field);
   }
 
   /** The fields this caller sees, chosen once per answer (not per row). */
