@@ -98,7 +98,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   // waiting for the WAL flush unless ACCESS_LOG_SYNCHRONOUS_COMMIT=true (see AppConfig).
   const accessPool = new pg.Pool({
     connectionString: db.url,
-    max: 2,
+    max: 4,
     connectionTimeoutMillis: config.db.acquireTimeoutMs,
     statement_timeout: config.db.statementTimeoutMs,
     options: config.accessLogSynchronousCommit ? undefined : '-c synchronous_commit=off',

@@ -3,6 +3,8 @@ import type { Pool } from 'pg';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { AppError } from '../errors/app-error.js';
+import { ident, Params } from '../engine/plan/sql.js';
+import { createHash } from 'node:crypto';
 import type { ACCESS_ACTIONS } from './access-log.sql.js';
 
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
@@ -63,6 +65,38 @@ export class AccessLog {
     return this.record(req, caller, [{ table: resource.name, ids, action, filter }]);
   }
 
+  /**
+   * A read of one record known by its id (a show, a history): the access record is written while
+   * the read runs, not after it, so the read costs no extra round trip in sequence. The INSERT
+   * writes its row only if the record exists within the caller's row scope on the primary, so a
+   * read answered 404 leaves no record; if the record appeared between the two (the INSERT found
+   * nothing, the read did), it is recorded again in sequence before the answer. A failed INSERT
+   * refuses the read (503) whatever the read gave.
+   */
+  async aroundRead<T>(req: FastifyRequest, caller: Caller, resource: ResourceMeta, action: AccessAction, id: number, read: () => Promise<T>): Promise<T> {
+    if (!resource.options.accessLogged || caller.userId === null) return read();
+    const params = new Params();
+    const values = [
+      params.add(caller.userId, 'integer'),
+      params.add(resource.name, 'text'),
+      `ARRAY[${params.add(id, 'bigint')}]`,
+      params.add(action, 'text'),
+      params.add(req.ip ?? null, 'text'),
+    ];
+    const where = [`"id" = ${params.add(id, 'bigint')}`];
+    const scope = caller.scope(resource, params);
+    if (scope) where.push(`(${scope})`);
+    const text = `WITH tx AS MATERIALIZED (SELECT txid_current())
+      INSERT INTO access_log (user_id, table_name, record_ids, action, client_address)
+      SELECT ${values.join(', ')} FROM tx WHERE EXISTS (SELECT 1 FROM ${ident(resource.name)} WHERE ${where.join(' AND ')})`;
+    const name = `access-one:${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    const [answer, written] = await Promise.allSettled([read(), this.pool.query({ name, text, values: params.values })]);
+    if (written.status === 'rejected') throw this.refused(written.reason, 1);
+    if (answer.status === 'rejected') throw answer.reason;
+    if (written.value.rowCount === 0) await this.recordRead(req, caller, resource, action, [id]);
+    return answer.value;
+  }
+
   /** Several tables at once (a document download is a read of the document and of its record). */
   record(req: FastifyRequest, caller: Caller, reads: { table: string; ids: readonly unknown[]; action: AccessAction; filter?: unknown }[]): Promise<void> {
     if (caller.userId === null) return Promise.resolve();
@@ -103,15 +137,19 @@ export class AccessLog {
     try {
       await this.pool.query({ ...INSERT, values: [JSON.stringify(rows)] });
     } catch (error) {
-      if (Date.now() - this.failureLogged > 10_000) {
-        this.failureLogged = Date.now();
-        console.error(`access_log: ${rows.length} access records not written, their reads refused: ${(error as Error).message}`);
-      }
-      const refused = new AppError('UNAVAILABLE', 'The read could not be recorded in the access log, so it was not answered; try again shortly', undefined, undefined, { 'Retry-After': '1' });
+      const refused = this.refused(error, rows.length);
       for (const w of batch) w.reject(refused);
       return;
     }
     for (const w of batch) w.resolve();
+  }
+
+  private refused(error: unknown, rows: number): AppError {
+    if (Date.now() - this.failureLogged > 10_000) {
+      this.failureLogged = Date.now();
+      console.error(`access_log: ${rows} access records not written, their reads refused: ${(error as Error).message}`);
+    }
+    return new AppError('UNAVAILABLE', 'The read could not be recorded in the access log, so it was not answered; try again shortly', undefined, undefined, { 'Retry-After': '1' });
   }
 }
 

@@ -65,6 +65,17 @@ async function section(pool: Pool, chain: Chain, where: string, params: Params):
   return { chain, events: rows, unsealed: unsealed.rows.map((r) => r.id) };
 }
 
+/** A date (the whole day, UTC) or an ISO timestamp; anything else is a 400. */
+export function rangeBound(raw: unknown, name: string, endOfDay: boolean): string {
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) {
+    throw new AppError('BAD_REQUEST', `${name} must be a date (2026-11-01) or an ISO timestamp`, { [name]: 'must be a date or an ISO timestamp' });
+  }
+  const at = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  if (Number.isNaN(at.getTime())) throw new AppError('BAD_REQUEST', `${name} is not a valid date`, { [name]: 'not a valid date' });
+  if (raw.length === 10 && endOfDay) at.setUTCDate(at.getUTCDate() + 1);
+  return at.toISOString();
+}
+
 export interface EvidenceRequest {
   subject: EvidenceSubject;
   /** Row scope conditions of the caller on each log (null: every row), with their params. */

@@ -4,7 +4,7 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize, requirePermission } from '../auth/authorize.js';
 import type { AccessLog } from '../audit/access-log.js';
 import { CHAINS, type Chain } from '../audit/chain.sql.js';
-import { buildEvidence, type EvidenceSubject } from '../audit/evidence.js';
+import { buildEvidence, rangeBound as instant, type EvidenceSubject } from '../audit/evidence.js';
 import type { SigningKey } from '../audit/signing-key.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
@@ -12,17 +12,6 @@ import type { Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
 import { ACCESS_LOG, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
-
-/** A date (the whole day, UTC) or an ISO timestamp; anything else is a 400. */
-function instant(raw: unknown, name: string, endOfDay: boolean): string {
-  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) {
-    throw new AppError('BAD_REQUEST', `${name} must be a date (2026-11-01) or an ISO timestamp`, { [name]: 'must be a date or an ISO timestamp' });
-  }
-  const at = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
-  if (Number.isNaN(at.getTime())) throw new AppError('BAD_REQUEST', `${name} is not a valid date`, { [name]: 'not a valid date' });
-  if (raw.length === 10 && endOfDay) at.setUTCDate(at.getUTCDate() + 1);
-  return at.toISOString();
-}
 
 /**
  * Evidence an auditor can take away: a record's history (its audit events and, for holders of

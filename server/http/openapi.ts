@@ -86,6 +86,14 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
       paths[`/api/${r.name}/{id}/history`] = {
         get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, ...denied, 404: error } },
       };
+      paths[`/api/${r.name}/{id}/history/evidence`] = {
+        get: { tags, summary: `The ${r.singular}'s history as a signed evidence file (audit.browse)`, parameters: [idParam], responses: { 200: { description: '{name, file, signature, key_id}: save file as name, signature as name.sig' }, ...denied, 404: error } },
+      };
+    }
+    if (r.options.accessLogged) {
+      paths[`/api/${r.name}/{id}/accesses`] = {
+        get: { tags, summary: `Who read this ${r.singular}, when and how, newest first (access_log.list)`, parameters: [idParam], responses: { 200: { description: 'Access records' }, ...denied, 404: error } },
+      };
     }
   }
   paths[`/api/${DOCUMENTS}/{id}/content`] = {
@@ -94,6 +102,18 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
       summary: 'The document\'s bytes, checksum-verified (inline; ?download=1 for attachment); 404 unless its record is one the caller may show',
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'download', in: 'query', schema: { type: 'string' } }],
       responses: { 200: { description: 'The file', content: { 'application/octet-stream': {} } }, ...denied, 404: error, 500: { ...error, description: 'The stored bytes no longer match the checksum' } },
+    },
+  };
+  paths['/api/evidence/{log}'] = {
+    get: {
+      tags: ['Audit'],
+      summary: 'A date range of audit_log or access_log as a signed evidence file (audit.browse)',
+      parameters: [
+        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: ['audit_log', 'access_log'] } },
+        { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
+        { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (included) or an ISO timestamp (excluded)' },
+      ],
+      responses: { 200: { description: '{name, file, signature, key_id}' }, 400: error, ...denied, 404: error },
     },
   };
   paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };

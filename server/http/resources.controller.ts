@@ -112,16 +112,14 @@ export class ResourcesController {
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
-    const events = await recordHistory(this.engine, resource, recordId, caller);
-    await this.access.recordRead(req, caller, resource, 'history', [recordId]);
-    return events;
+    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => recordHistory(this.engine, resource, recordId, caller));
   }
 
   @Get(':resource/:id')
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
-    const row = await this.engine.getOne(resource, this.engine.parseId(resource, id), caller, this.engine.reader(caller));
-    await this.access.recordRead(req, caller, resource, 'show', [row.id]);
+    const recordId = this.engine.parseId(resource, id);
+    const row = await this.access.aroundRead(req, caller, resource, 'show', recordId, () => this.engine.getOne(resource, recordId, caller, this.engine.reader(caller)));
     reply.header('ETag', this.engine.etag(resource, row));
     return row;
   }

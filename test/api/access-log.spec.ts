@@ -80,6 +80,28 @@ describe('the record of access', () => {
     ]);
   });
 
+  it('records no read that was not answered: a record out of the caller\'s scope (404), or none at all', async () => {
+    const practitioner = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'practitioner'));
+    const me = await userId('practitioner@demo.kcsos.invalid');
+    const theirs = (await ctx.db.pool.query(`SELECT id FROM student WHERE practitioner_id IS DISTINCT FROM $1 ORDER BY id LIMIT 1`, [me])).rows[0].id;
+    const mine = (await ctx.db.pool.query(`SELECT id FROM student WHERE practitioner_id = $1 ORDER BY id LIMIT 1`, [me])).rows[0].id;
+    const before = await lastAccessId();
+    expect((await practitioner('GET', `/student/${theirs}`)).status).toBe(404);
+    expect((await practitioner('GET', `/student/${theirs}/history`)).status).toBe(404);
+    expect((await practitioner('GET', '/student/99999999')).status).toBe(404);
+    expect((await practitioner('GET', `/student/${mine}`)).status).toBe(200);
+    expect((await accessesSince(before)).map((r) => [r.user_id, r.action, r.record_ids.map(Number)])).toEqual([[me, 'show', [mine]]]);
+  });
+
+  it('records the history of a deleted record, which is still served', async () => {
+    const service = (await ctx.db.pool.query(`SELECT id FROM service ORDER BY id DESC LIMIT 1`)).rows[0].id;
+    expect((await ctx.api('DELETE', `/service/${service}`)).status).toBe(200);
+    const before = await lastAccessId();
+    const history = await ctx.api('GET', `/service/${service}/history`);
+    expect(history.status).toBe(200);
+    expect((await accessesSince(before)).map((r) => [r.table_name, r.action, r.record_ids.map(Number)])).toEqual([['service', 'history', [service]]]);
+  });
+
   it('records nothing for resources not declared access-logged', async () => {
     const before = await lastAccessId();
     expect((await ctx.api('GET', '/modifier?range=[0,9]')).status).toBe(200);

@@ -76,6 +76,23 @@ describe('signed evidence exports', () => {
     }
   });
 
+  it('is also written by `npm run audit:export` on the server, and verifies the same way', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcsos-evidence-cli-'));
+    try {
+      await new AuditSealer(ctx.db.pool, { everyMs: 1000, batch: 5000, warn: () => undefined }).catchUp();
+      const { stdout } = await run(path.resolve('node_modules/.bin/node'), ['dist/server/cli/audit-export.js', '--record', 'student/3', '--out', dir], { env: { ...process.env, DATABASE_URL: ctx.db.url, AUDIT_SIGNING_KEY: PRIVATE_PEM } });
+      const file = /wrote (\S+) \((\d+) events\)/.exec(stdout)!;
+      expect(Number(file[2])).toBeGreaterThan(0);
+      await writeFile(path.join(dir, 'trusted.pem'), PUBLIC_PEM);
+      const ok = await verifyExport([file[1], '--key', path.join(dir, 'trusted.pem'), '--database-url', ctx.db.url]);
+      expect(ok.code).toBe(0);
+      const usage = await run(path.resolve('node_modules/.bin/node'), ['dist/server/cli/audit-export.js', '--log', 'nothing'], { env: { ...process.env, DATABASE_URL: ctx.db.url } }).catch((e: { code: number }) => e);
+      expect((usage as { code: number }).code).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exports a date range of the audit log or the access log', async () => {
     await new AuditSealer(ctx.db.pool, { everyMs: 1000, batch: 5000, warn: () => undefined }).catchUp();
     const today = new Date().toISOString().slice(0, 10);

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('every screen renders', () => {
-  it('covers all 21 resources and saved views', () => expect(resources).toHaveLength(22));
+  it('covers all 21 resources, saved views and the access log', () => expect(resources).toHaveLength(23));
 
   it.each(['list', 'show', 'edit', 'create'])('%s screens of every resource', async (screen) => {
     const { page } = session;
