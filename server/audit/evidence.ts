@@ -8,6 +8,8 @@ import { signBytes, verifyBytes, type SigningKey } from './signing-key.js';
 export const EVIDENCE_FORMAT = 'kcsos-audit-evidence/1';
 /** More events than this in one file: narrow the range (the file is built in memory). */
 export const MAX_EVIDENCE_EVENTS = 50_000;
+/** More row content than this in one file: narrow the range (the file and its JSON are built in memory). */
+export const MAX_EVIDENCE_BYTES = 4 * 1024 * 1024;
 
 /** One sealed event, with what it takes to recompute its link: sha256(prev_hash + "\n" + canonical). */
 export interface EvidenceEvent {
@@ -48,6 +50,18 @@ export const CANONICAL_COLUMNS: Record<Chain, string[]> = {
 /** The sealed events of `chain` matching `where` (on alias t), in chain order. */
 async function section(pool: Pool, chain: Chain, where: string, params: Params): Promise<EvidenceSection> {
   const c = chain;
+  // Measured in the database first: only a file that fits the budget is ever read into memory.
+  const [size] = (
+    await pool.query(
+      `SELECT count(*)::bigint AS n, coalesce(sum(octet_length(${canonicalSql(chain)})), 0)::bigint AS bytes
+         FROM ${ident(chain)} t JOIN audit_seal s ON s.chain = '${c}' AND s.event_id = t.id WHERE ${where}`,
+      params.values,
+    )
+  ).rows;
+  if (Number(size.n) > MAX_EVIDENCE_EVENTS) throw new AppError('PAYLOAD_TOO_LARGE', `More than ${MAX_EVIDENCE_EVENTS} events: export a shorter range`);
+  if (Number(size.bytes) > MAX_EVIDENCE_BYTES) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `These events hold ${(Number(size.bytes) / 1048576).toFixed(1)} MB; one evidence file holds at most ${MAX_EVIDENCE_BYTES / 1048576} MB: export a shorter range`);
+  }
   const limit = params.add(MAX_EVIDENCE_EVENTS + 1, 'integer');
   const { rows } = await pool.query(
     `SELECT s.seq::text AS seq, s.event_id::text AS event_id, coalesce(p.hash, '${GENESIS_HASH}') AS prev_hash, s.hash, ${canonicalSql(chain)} AS canonical

@@ -4,7 +4,7 @@ import type { ResourceEngine } from '../engine/execute.js';
 import type { RowEvent } from '../engine/row-events.js';
 import { canonical } from '../engine/values/equality.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { ident } from '../engine/plan/sql.js';
+import { ident, Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
 import { stampedOnUpdate } from '../engine/metadata/stamps.js';
@@ -117,9 +117,31 @@ function reasonFor(what: string, reason: string | null | undefined): string {
   return reason ? `${what}: ${reason}` : what;
 }
 
+/**
+ * How many of the events `where` names the caller may not see in the audit log (its row scope:
+ * events of tables they may show, of records in their reach). Undo starts from what one may see:
+ * an event one may not see is answered as if it did not exist, naming neither its table nor its record.
+ */
+async function hiddenEvents(engine: ResourceEngine, where: string, value: number, caller: Caller): Promise<number> {
+  const log = [...engine.resources.values()].find((r) => r.options.recordImages);
+  if (!log) return 0;
+  const params = new Params();
+  params.add(value);
+  const scope = caller.scope(log, params);
+  if (!scope) return 0;
+  // Events of tables the engine does not serve are not undone (see revertChangeSet), so they do not count.
+  const served = params.add([...engine.resources.keys()], 'text[]');
+  const [row] = await engine.query(
+    engine.pool,
+    `SELECT count(*) FILTER (WHERE NOT coalesce((${scope}), false))::int AS n FROM ${ident(log.name)} a WHERE ${where} AND a.table_name = ANY(${served})`,
+    params.values,
+  );
+  return Number(row.n);
+}
+
 export async function revertEvent(engine: ResourceEngine, eventId: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const [event] = await loadEvents(engine, 'a.id = $1', eventId);
-  if (!event) throw notFound(`Audit event ${eventId} not found`);
+  if (!event || (await hiddenEvents(engine, 'a.id = $1', eventId, caller)) > 0) throw notFound(`Audit event ${eventId} not found`);
   const rows: RowEvent[] = [];
   const result = await engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
     reverted: [eventId],
@@ -138,7 +160,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
  */
 export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const all = await loadEvents(engine, 'a.txid = $1', txid);
-  if (all.length === 0) throw notFound(`Change set ${txid} not found`);
+  if (all.length === 0 || (await hiddenEvents(engine, 'a.txid = $1', txid, caller)) > 0) throw notFound(`Change set ${txid} not found`);
   // Rows of tables the engine does not serve (a deleted user's credentials) stay undone: an admin
   // sets a new password rather than have the log resurrect one.
   const events = all.filter((e) => engine.resources.has(e.table_name));

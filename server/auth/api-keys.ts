@@ -8,6 +8,8 @@ import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
 /** `kcsos_<id>_<43 characters>`: the id finds the row, the random part is checked against its hash. */
 export const API_KEY_PATTERN = /^kcsos_(\d{1,9})_([\w-]{43})$/;
 const MAX_DAYS = 366;
+/** Live (unrevoked, unexpired) keys one user may hold. */
+const MAX_LIVE_KEYS = 20;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -63,6 +65,10 @@ export class ApiKeys {
     const list = scopes ? [...new Set(scopes as string[])].sort() : null;
     const outside = (list ?? []).filter((s) => !roleGrants.has(s));
     if (outside.length) throw new AppError('VALIDATION', 'The key was not created', { scopes: `not held by the ${keyRole} role: ${outside.join(', ')}` });
+
+    // Each key is a service user: a bound on live keys per creator keeps one user from filling the user table.
+    const { rows: live } = await this.pool.query(`SELECT count(*)::int AS n FROM api_key WHERE owner_id = $1 AND revoked_at IS NULL AND expires_at > now()`, [owner.id]);
+    if (live[0].n >= MAX_LIVE_KEYS) throw new AppError('CONFLICT', `You have ${MAX_LIVE_KEYS} live API keys, the most one user may hold; revoke one first`);
 
     const secret = randomBytes(32).toString('base64url');
     const label = (name as string).trim();

@@ -53,27 +53,29 @@ export class LoginLimiter {
   }
 
   /**
-   * Consumes one attempt on every key, atomically, or throws 429 with Retry-After when any key is
-   * used up (the refused attempt still counts: a burst cannot outrun the window).
+   * Consumes one attempt on each key, each atomically, or throws 429 with Retry-After when a key is
+   * used up (the refused attempt still counts on the keys it reached: a burst cannot outrun the window).
    */
   async attempt(email: string, address: string): Promise<Attempt> {
     const held: Attempt = { account: LoginLimiter.key(email), address };
-    const results = await Promise.allSettled([
-      this.pair.consume(LoginLimiter.key(email, address)),
-      this.account.consume(held.account),
-      this.address.consume(address),
-    ]);
-    let wait = 0;
-    for (const r of results) {
-      if (r.status === 'fulfilled') continue;
-      if (!(r.reason instanceof RateLimiterRes)) throw r.reason;
-      wait = Math.max(wait, Math.max(1, Math.ceil(r.reason.msBeforeNext / 1000)));
-    }
-    if (wait > 0) {
+    // In this order, each only once the one before let the attempt through: an attempt this
+    // address may no longer make for this account (or at all) never counts against the account
+    // everywhere, so a guesser at one address, however fast, cannot use up the owner's loose count.
+    await LoginLimiter.take(this.pair, LoginLimiter.key(email, address));
+    await LoginLimiter.take(this.address, address);
+    await LoginLimiter.take(this.account, held.account);
+    return held;
+  }
+
+  private static async take(limiter: RateLimiterPostgres, key: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const wait = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
       const when = wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
       throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins; try again in ${when}`, undefined, undefined, { 'Retry-After': String(wait) });
     }
-    return held;
   }
 
   /** The attempt succeeded: clear this address's count for the account, refund the others. */

@@ -21,3 +21,30 @@ CREATE TRIGGER app_user_end_sessions
   WHEN (NEW.role IS DISTINCT FROM OLD.role OR coalesce(NEW.status, 'Active') <> 'Active')
   EXECUTE FUNCTION app_user_end_sessions();
 `;
+
+/**
+ * An API key acts as a service user made from its creator's role and districts when it was made:
+ * when the creator's role or districts change, or they stop being Active, their keys are revoked
+ * (and the keys' service users set Inactive) in the same transaction, by every write path, so a
+ * key never holds more than its creator holds now. Sessions end as above; a districts change
+ * needs no new session (a session reads the user's districts on every request), a key does.
+ */
+export const keysFollowTheirCreatorSql = `
+CREATE OR REPLACE FUNCTION app_user_end_sessions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.role IS DISTINCT FROM OLD.role OR coalesce(NEW.status, 'Active') <> 'Active' THEN
+    UPDATE auth_session SET ended_at = now() WHERE user_id = NEW.id AND ended_at IS NULL;
+  END IF;
+  UPDATE app_user SET status = 'Inactive'
+   WHERE id IN (SELECT service_user_id FROM api_key WHERE owner_id = NEW.id AND revoked_at IS NULL) AND status IS DISTINCT FROM 'Inactive';
+  UPDATE api_key SET revoked_at = now() WHERE owner_id = NEW.id AND revoked_at IS NULL;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS app_user_end_sessions ON app_user;
+CREATE TRIGGER app_user_end_sessions
+  AFTER UPDATE OF status, role, districts ON app_user
+  FOR EACH ROW
+  WHEN (NEW.role IS DISTINCT FROM OLD.role OR NEW.districts IS DISTINCT FROM OLD.districts OR coalesce(NEW.status, 'Active') <> 'Active')
+  EXECUTE FUNCTION app_user_end_sessions();
+`;

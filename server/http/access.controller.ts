@@ -5,6 +5,7 @@ import { authorize } from '../auth/authorize.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { Params } from '../engine/plan/sql.js';
 import { serializeValue } from '../engine/types/column-types.js';
+import { visibleFilter } from '../engine/filter/visible-filter.js';
 import { notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';
@@ -61,7 +62,7 @@ export class AccessController {
       occurred_at: serializeValue({ type: 'timestamp' } as never, r.occurred_at) as string,
       client_address: (r.client_address as string | null) ?? null,
       records: Number(r.records),
-      filter: r.filter ?? null,
+      filter: visibleFilter(resource, r.filter ?? null, caller),
     }));
   }
 }

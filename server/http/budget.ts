@@ -55,6 +55,8 @@ export class Gate {
 export interface RequestBudgets {
   bulk: Gate;
   exports: Gate;
+  /** Signed evidence files, built whole in memory (at most MAX_EVIDENCE_BYTES of rows each). */
+  evidence: Gate;
   /** An export whose reader takes nothing for this long is ended. */
   exportStallMs: number;
 }
@@ -63,6 +65,7 @@ export function requestBudgets(config: { bulkPerUser: number; bulkTotal: number;
   return {
     bulk: new Gate('imports or bulk changes', { perUser: config.bulkPerUser, total: config.bulkTotal }),
     exports: new Gate('exports', { perUser: config.exportsPerUser, total: config.exportsTotal }),
+    evidence: new Gate('evidence exports', { perUser: 1, total: 2 }),
     exportStallMs: config.exportStallMs,
   };
 }

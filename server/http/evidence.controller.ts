@@ -11,7 +11,9 @@ import type { ResourceEngine } from '../engine/execute.js';
 import type { Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
-import { ACCESS_LOG, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
+import type { RequestBudgets } from './budget.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 
 /**
  * Evidence an auditor can take away: a record's history (its audit events and, for holders of
@@ -26,7 +28,21 @@ export class EvidenceController {
     @Inject(CALLER) private readonly callers: CallerResolver,
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
     @Inject(ACCESS_LOG) private readonly access: AccessLog,
+    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
   ) {}
+
+  /**
+   * An evidence file holds rows whole (the chain's hashes are over them), so it may be taken only by
+   * someone who may see every field of the tables it can hold: their sensitive fields too.
+   */
+  private requireWholeRows(caller: Caller, tables: ResourceMeta[]): void {
+    for (const table of tables) {
+      const needed = `${table.name}.sensitive`;
+      if (table.fields.some((f) => f.sensitive) && !caller.can(needed)) {
+        throw new AppError('FORBIDDEN', `Evidence files hold whole rows, sensitive fields included: this one needs the ${needed} permission`);
+      }
+    }
+  }
 
   @Get('evidence/:log')
   async range(@Param('log') log: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
@@ -37,7 +53,8 @@ export class EvidenceController {
     const from = instant(query.from, 'from', false);
     const to = instant(query.to, 'to', true);
     if (from >= to) throw new AppError('BAD_REQUEST', '"from" must be before "to"', { to: 'must be after from' });
-    const out = await this.build(caller, { kind: 'range', log: log as Chain, from, to }, [log as Chain]);
+    this.requireWholeRows(caller, [...this.engine.resources.values()]);
+    const out = await this.budgets.evidence.run(caller.userId, () => this.build(caller, { kind: 'range', log: log as Chain, from, to }, [log as Chain]));
     const ids = out.evidence.sections[0].events.map((e) => e.event_id);
     await this.access.recordRead(req, caller, this.engine.resource(log), 'export', ids, { occurred_at_gte: from, occurred_at_lt: to });
     return { name: out.name, file: out.file, signature: out.signature, key_id: this.key.keyId };
@@ -50,7 +67,8 @@ export class EvidenceController {
     const id = this.engine.parseId(resource, rawId);
     await this.engine.getOne(resource, id, caller);
     const chains: Chain[] = caller.can('access_log.list') && resource.options.accessLogged ? ['audit_log', 'access_log'] : ['audit_log'];
-    const out = await this.build(caller, { kind: 'record', resource: resource.name, id }, chains);
+    this.requireWholeRows(caller, [resource]);
+    const out = await this.budgets.evidence.run(caller.userId, () => this.build(caller, { kind: 'record', resource: resource.name, id }, chains));
     await this.access.recordRead(req, caller, resource, 'history', [id]);
     return { name: out.name, file: out.file, signature: out.signature, key_id: this.key.keyId };
   }

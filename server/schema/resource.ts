@@ -125,6 +125,12 @@ export interface ResourceOptions {
    * (`pk` names the column holding the record's `{"id": n}`).
    */
   recordImages?: { table: string; pk: string; images: string[] };
+  /**
+   * Columns that hold a list filter of another table's fields (the access log keeps the filter a
+   * read was made with): each is cut to the keys naming fields the caller may see in that table,
+   * so a filter on a sensitive field never shows its value to whoever may not see the field.
+   */
+  recordFilters?: { table: string; columns: string[] };
   /** Not served by the generic engine (credentials, sessions); such tables may still be audited. */
   served?: boolean;
   /** Whether the audit trigger is attached (default true; off for sessions and rate-limit counters). */

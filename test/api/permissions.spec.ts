@@ -178,12 +178,15 @@ describe('field rules', () => {
     await admin('PUT', `/app_user/${target.id}`, { role: 'Support' });
     await admin('PUT', `/app_user/${target.id}`, { role: 'Supervisor' });
     const [event] = (await admin('GET', `/app_user/${target.id}/history`)).body;
+    // Support may see users' events only with app_user.show (else the event is not found for them).
+    await grant('app_user.show', 'support', true);
     await grant('app_user.edit', 'support', true);
     const support = client(`${app.url}/api`, await signIn(app.url, 'support'));
     const res = await support('POST', `/audit_log/${event.id}/revert`);
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/permission\.manage/);
     await grant('app_user.edit', 'support', false);
+    await grant('app_user.show', 'support', false);
   });
 
   it('records the signed-in user on every audit row', async () => {

@@ -11,6 +11,7 @@ import { ident, Params, statementName } from '../plan/sql.js';
 import { serializeRecord } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
 import { Totals } from './totals.js';
+import { visibleFilter } from '../filter/visible-filter.js';
 
 export interface ListResult {
   rows: Record<string, unknown>[];
@@ -71,6 +72,11 @@ export class ResourceReader {
   /** A row as this caller may see it: visible fields, and row images cut to what they may see. */
   present(resource: ResourceMeta, row: Row, caller: Caller, fields = this.shown(resource, caller)): Row {
     const out = serializeRecord(fields, row);
+    const filters = resource.options.recordFilters;
+    if (filters) {
+      const target = this.resources.get(String(row[filters.table]));
+      for (const column of filters.columns) if (column in out) out[column] = visibleFilter(target, out[column], caller);
+    }
     const images = resource.options.recordImages;
     if (!images) return out;
     const target = this.resources.get(String(row[images.table]));
