@@ -15,6 +15,7 @@ import { Migration20261201210000Mfa } from './Migration20261201210000Mfa.js';
 import { Migration20261201220000SessionIdle } from './Migration20261201220000SessionIdle.js';
 import { Migration20261201230000ApiKey } from './Migration20261201230000ApiKey.js';
 import { Migration20261201250000KeysFollowTheirCreator } from './Migration20261201250000KeysFollowTheirCreator.js';
+import { Migration20261201260000OidcNames } from './Migration20261201260000OidcNames.js';
 import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
@@ -37,5 +38,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201230000ApiKey', class: Migration20261201230000ApiKey },
   { name: 'Migration20261201240000OidcLogin', class: Migration20261201240000OidcLogin },
   { name: 'Migration20261201250000KeysFollowTheirCreator', class: Migration20261201250000KeysFollowTheirCreator },
+  { name: 'Migration20261201260000OidcNames', class: Migration20261201260000OidcNames },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
 ];

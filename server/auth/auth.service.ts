@@ -114,7 +114,19 @@ export class AuthService implements CallerResolver {
     if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
     const held = await oidc.ticket(req, ticket);
     await this.limiter.attempt(held.email, address);
-    const found = await this.account(held.email);
+    let found = await this.account(held.email);
+    const create = held.provider?.create_accounts;
+    if (!found && create) {
+      // A provider trusted to create accounts: the verified e-mail of its domain gets one, audited
+      // as made by single sign-on, with the role and districts the provider's configuration names.
+      await inUnitOfWork(this.pool, { userId: null, reason: `account created at first single sign-on with ${held.provider!.name}` }, (tx) =>
+        tx.query(
+          `INSERT INTO app_user (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
+          [held.givenName ?? held.email.split('@')[0], held.familyName ?? '', held.email, create.role, create.districts],
+        ),
+      );
+      found = await this.account(held.email);
+    }
     if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);
     return this.secondStep(found, code, held.email, address, held.strongAmr, () => oidc.spend(ticket as string));
   }

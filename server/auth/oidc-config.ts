@@ -1,3 +1,5 @@
+import { ROLES } from '../schema/app-user.entity.js';
+
 /** One OpenID Connect identity provider (a district's Google Workspace or Microsoft Entra tenant). */
 export interface OidcProviderConfig {
   /** URL-safe name: `/api/auth/oidc/<id>/start`. */
@@ -14,6 +16,11 @@ export interface OidcProviderConfig {
    * fpt, face, sc), ours is not asked for. Off by default: our own second factor then applies.
    */
   trust_amr: boolean;
+  /**
+   * Create an account for a verified e-mail of an allowed domain that has none, with this role (and
+   * districts), instead of refusing it. Off (null) by default: an administrator creates accounts.
+   */
+  create_accounts: { role: string; districts: string[] } | null;
 }
 
 /** OIDC_PROVIDERS: a JSON list of providers. A bad entry stops the boot, never a sign-in. */
@@ -48,6 +55,14 @@ export function parseOidcProviders(value: string | undefined): OidcProviderConfi
     if (!Array.isArray(domains) || domains.length === 0 || domains.some((d) => typeof d !== 'string' || !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d))) {
       throw new Error(`${where}.domains must list the accepted e-mail domains`);
     }
-    return { id, name: text('name'), issuer, client_id: text('client_id'), client_secret: text('client_secret'), domains: domains.map((d) => d.toLowerCase()), trust_amr: p.trust_amr === true };
+    const create = p.create_accounts as Record<string, unknown> | undefined | null;
+    let create_accounts: OidcProviderConfig['create_accounts'] = null;
+    if (create !== undefined && create !== null) {
+      if (typeof create !== 'object' || !(ROLES as readonly unknown[]).includes(create.role)) throw new Error(`${where}.create_accounts.role must be one of ${ROLES.join(', ')}`);
+      const districts = create.districts ?? [];
+      if (!Array.isArray(districts) || districts.some((d) => typeof d !== 'string' || !d.trim())) throw new Error(`${where}.create_accounts.districts must list district names`);
+      create_accounts = { role: create.role as string, districts: districts as string[] };
+    }
+    return { id, name: text('name'), issuer, client_id: text('client_id'), client_secret: text('client_secret'), domains: domains.map((d) => d.toLowerCase()), trust_amr: p.trust_amr === true, create_accounts };
   });
 }

@@ -136,23 +136,28 @@ export class OidcSignIn {
     const amr = Array.isArray(claims!.amr) ? (claims!.amr as unknown[]) : [];
     const strongAmr = p.trust_amr && amr.some((a) => typeof a === 'string' && STRONG_AMR.has(a));
     const ticket = randomBytes(32).toString('base64url');
+    // The person's name as the provider gives it, for an account made at first sign-in (create_accounts).
+    const given = typeof claims!.given_name === 'string' ? claims!.given_name : null;
+    const family = typeof claims!.family_name === 'string' ? claims!.family_name : null;
+    const name = [given, family].filter(Boolean).join(' ') || (typeof claims!.name === 'string' ? claims!.name : '');
     await this.pool.query(
-      `INSERT INTO oidc_login (provider, ticket_hash, email, strong_amr, binding_hash) VALUES ($1, $2, $3, $4, $5)`,
-      [p.id, digest(ticket), email, strongAmr, rows[0].binding_hash],
+      `INSERT INTO oidc_login (provider, ticket_hash, email, strong_amr, binding_hash, given_name, family_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [p.id, digest(ticket), email, strongAmr, rows[0].binding_hash, (given ?? name.split(/\s+/)[0] ?? '').slice(0, 100) || null, (family ?? name.split(/\s+/).slice(1).join(' ')).slice(0, 100) || null],
     );
     return { ticket };
   }
 
   /** The ticket's e-mail and whether the provider vouched for a second factor; not used up (a code may still be asked). */
-  async ticket(req: FastifyRequest, ticket: unknown): Promise<{ email: string; strongAmr: boolean }> {
+  async ticket(req: FastifyRequest, ticket: unknown): Promise<{ email: string; strongAmr: boolean; provider: OidcProviderConfig | undefined; givenName: string | null; familyName: string | null }> {
     if (typeof ticket !== 'string' || !/^[\w-]{43}$/.test(ticket)) throw new AppError('VALIDATION', 'Give the sign-in ticket', { ticket: 'required' });
-    const { rows } = await this.pool.query(`SELECT email, strong_amr FROM oidc_login WHERE ticket_hash = $1 AND binding_hash = $2 AND created_at > now() - make_interval(secs => $3)`, [
+    const { rows } = await this.pool.query(`SELECT email, strong_amr, provider, given_name, family_name FROM oidc_login WHERE ticket_hash = $1 AND binding_hash = $2 AND created_at > now() - make_interval(secs => $3)`, [
       digest(ticket),
       bindingOf(req),
       TICKET_SECONDS,
     ]);
     if (!rows[0]) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
-    return { email: rows[0].email, strongAmr: rows[0].strong_amr };
+    const provider = this.providers.find((p) => p.id === rows[0].provider);
+    return { email: rows[0].email, strongAmr: rows[0].strong_amr, provider, givenName: rows[0].given_name, familyName: rows[0].family_name };
   }
 
   /** Uses the ticket up; false when another request did first. */

@@ -17,11 +17,13 @@ beforeAll(async () => {
     { id: 'district', name: 'District Google', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['demo.kcsos.invalid'] },
     // The same provider, trusted to say (amr) that it asked for a second factor itself.
     { id: 'district-mfa', name: 'District Entra', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['demo.kcsos.invalid'], trust_amr: true },
+    // A provider configured to create an account for a verified e-mail of its domain that has none.
+    { id: 'district-open', name: 'District Workspace', issuer: idp.issuer, client_id: 'kcsos-console', client_secret: 'a-client-secret-for-the-tests', domains: ['newstaff.kcsos.invalid'], create_accounts: { role: 'Practitioner', districts: ['Kern High School District'] } },
   ]);
 });
 const ctx = consoleForTests(env);
 beforeAll(async () => {
-  await idp.start('kcsos-console', 'a-client-secret-for-the-tests', [`${ctx.app.url}/api/auth/oidc/district/callback`, `${ctx.app.url}/api/auth/oidc/district-mfa/callback`]);
+  await idp.start('kcsos-console', 'a-client-secret-for-the-tests', ['district', 'district-mfa', 'district-open'].map((p) => `${ctx.app.url}/api/auth/oidc/${p}/callback`));
 });
 afterAll(async () => {
   await idp?.close();
@@ -52,6 +54,7 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
     expect(providers.body).toEqual([
       { id: 'district', name: 'District Google', start: '/api/auth/oidc/district/start' },
       { id: 'district-mfa', name: 'District Entra', start: '/api/auth/oidc/district-mfa/start' },
+      { id: 'district-open', name: 'District Workspace', start: '/api/auth/oidc/district-open/start' },
     ]);
     const { page, close } = await ssoAs(DEMO.supervisor);
     await page.getByText(/^Welcome/).waitFor();
@@ -175,6 +178,25 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
     const start = await fetch(`${ctx.app.url}/api/auth/oidc/district/start`, { redirect: 'manual' });
     expect(start.status).toBe(302);
     expect(start.headers.get('set-cookie')).toMatch(/^kcsos_sso=[\w-]{43}; Path=\/api\/auth\/oidc; HttpOnly; SameSite=Lax; Max-Age=600$/);
+  });
+
+  it('creates no account unless the provider is configured to, and then one with the configured role', async () => {
+    const email = 'new.counselor@newstaff.kcsos.invalid';
+    const count = async () => Number((await ctx.db.pool.query(`SELECT count(*) AS n FROM app_user WHERE lower(email) = $1`, [email])).rows[0].n);
+    // A provider that does not create accounts refuses a verified e-mail of its domain without one.
+    const stranger = 'unknown.person@demo.kcsos.invalid';
+    const refused = await ssoAs(stranger);
+    expect(await refusal(refused.page)).toMatch(/No active account/);
+    await refused.close();
+    expect(Number((await ctx.db.pool.query(`SELECT count(*) AS n FROM app_user WHERE lower(email) = $1`, [stranger])).rows[0].n)).toBe(0);
+    expect(await count()).toBe(0);
+    const { page, close } = await ssoAs(email, undefined, 'District Workspace');
+    await page.getByText(/^Welcome/).waitFor();
+    await close();
+    const made = (await ctx.db.pool.query(`SELECT role, status, districts FROM app_user WHERE lower(email) = $1`, [email])).rows;
+    expect(made).toEqual([{ role: 'Practitioner', status: 'Active', districts: ['Kern High School District'] }]);
+    const audited = (await ctx.db.pool.query(`SELECT reason FROM audit_log WHERE table_name = 'app_user' AND action = 'INSERT' ORDER BY id DESC LIMIT 1`)).rows[0];
+    expect(audited.reason).toBe('account created at first single sign-on with District Workspace');
   });
 
   it('refuses a used or forged ticket, and an unknown provider', async () => {
