@@ -85,6 +85,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const PoolOf = db.pool.constructor as new (options: object) => Pool;
   const served = (db.pool as unknown as { options: { password?: unknown } }).options;
   const exportPool = new PoolOf({ ...served, password: served.password, max: config.budgets.exportsTotal, min: 0 });
+  // An idle connection the database ends (a restart, pg_terminate_backend) must not crash the process.
+  exportPool.on('error', (error) => console.warn(`exports pool: ${error.message}`));
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool });
   const budgets = requestBudgets(config.budgets);
   const systemUser = await ensureSystemUser(db.pool);
