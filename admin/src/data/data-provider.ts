@@ -54,8 +54,11 @@ export const dataProvider = {
       : base.getMany(resource, params),
   create: (resource, params) =>
     write(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
+  // The whole record as loaded, with the change on top: a PUT says which version it changes (the
+  // record's version field), so a partial update (a matrix checkbox) cannot overwrite someone
+  // else's change unseen; the server applies only what differs.
   update: (resource, params) =>
-    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
+    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify({ ...params.previousData, ...params.data }), reason: takeReason() })).then(({ json }) => ({ data: json })),
   // A bulk delete is one change set on the server: one undo in the audit trail brings it all back.
   deleteMany: (resource, params) =>
     write(httpClient(`${API}/${resource}/bulk-delete`, { method: 'POST', body: JSON.stringify({ ids: params.ids }), reason: takeReason() })).then(({ json }) => ({ data: json.deleted })),
