@@ -48,6 +48,9 @@ describe('the browser the tests drive', () => {
     const page = await context.newPage();
     await page.setContent('<main><h1>Hello</h1><button>Go</button></main>');
     expect(await page.getByRole('heading').textContent()).toBe('Hello');
+    // Text is drawn (the packaged browser finds the fonts it ships), so it takes room and is visible.
+    expect((await page.getByRole('heading').boundingBox())?.height).toBeGreaterThan(10);
+    expect(await page.getByRole('button', { name: 'Go' }).isVisible()).toBe(true);
     await browser.close();
     await until(() => processesWithHome(home[0]).length === 0, 'the browser processes to end');
     await until(() => !existsSync(home[0]), 'its temp HOME to be removed');

@@ -62,6 +62,12 @@ async function unpackPackaged(): Promise<string> {
       cwd: process.cwd(),
     });
     if (path.dirname(stdout.trim()) !== staging) throw new Error(`${PACKAGED} unpacked outside its staging folder: ${stdout}`);
+    // The package's fonts.conf names /tmp/fonts (its Lambda layout) and caches into /tmp/fonts-cache:
+    // point both at the fonts it unpacked here instead, or pages render without any text.
+    writeFileSync(
+      path.join(staging, 'fonts', 'fonts.conf'),
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(target, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(target, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
+    );
     writeFileSync(path.join(staging, '.complete'), version);
     try {
       renameSync(staging, target);
@@ -90,7 +96,7 @@ export async function findBrowser(env: NodeJS.ProcessEnv = process.env, system =
   // off the browser's own security checks the console must pass under (CORS, mixed content).
   const args = packaged.args.filter((a) => a !== '--disable-web-security' && a !== '--allow-running-insecure-content');
   const executablePath = await unpackPackaged();
-  // Its fontconfig looks for the fonts it ships where they were unpacked (beside the binary).
+  // Its fontconfig reads the fonts.conf written beside the fonts it ships.
   return { executablePath, source: 'npm', args: [...args, ...common], env: { FONTCONFIG_PATH: path.join(path.dirname(executablePath), 'fonts') } };
 }
 
