@@ -6,6 +6,8 @@ import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
 import { AppMenu } from './layout/AppMenu';
+import { ConnectionNotice } from './layout/ConnectionNotice';
+import { queryClient } from './data/query-client';
 import { APP_TITLE, DocumentTitle } from './layout/DocumentTitle';
 import { i18nProvider } from './layout/i18n-provider';
 import { Dashboard } from './layout/Dashboard';
@@ -18,6 +20,7 @@ import { ResourceShow } from './resources/ResourceShow';
 const AppLayout = ({ children, ...props }: LayoutProps) => (
   <Layout {...props} menu={AppMenu} appBar={AppBar}>
     <DocumentTitle />
+    <ConnectionNotice />
     {children}
   </Layout>
 );
@@ -28,7 +31,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin queryClient={queryClient} dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

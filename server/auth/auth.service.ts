@@ -17,6 +17,8 @@ export interface Authenticated {
   user: SignedInUser;
   sessionId: string;
   permissions: Set<string>;
+  /** permission_matrix_version read by the session check: what `permissions` were taken from. */
+  matrixVersion: string;
 }
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
@@ -79,6 +81,11 @@ export class AuthService implements CallerResolver {
     return this.authenticate(request).then((a) => a.caller);
   }
 
+  /** The check this request already went through, if any (it is never started here). */
+  authenticatedAlready(request: FastifyRequest): Promise<Authenticated> | undefined {
+    return this.cache.get(request);
+  }
+
   authenticate(request: FastifyRequest): Promise<Authenticated> {
     let pending = this.cache.get(request);
     if (!pending) {
@@ -116,7 +123,7 @@ export class AuthService implements CallerResolver {
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     // This check runs on the primary, so a write made through any app replica is seen here.
     const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
-    return { caller, user, sessionId, permissions };
+    return { caller, user, sessionId, permissions, matrixVersion: String(row.matrix_version) };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {

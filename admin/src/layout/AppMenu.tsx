@@ -19,13 +19,13 @@ export function AppMenu() {
         const inArea = resources.filter((r) => r.area === area);
         if (inArea.length === 0) return null;
         return [
-          <ListSubheader key={area} sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>
+          <ListSubheader key={area} disableSticky sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>
             {area}
           </ListSubheader>,
           ...inArea.map((r) => <Menu.ResourceItem key={r.name} name={r.name} />),
         ];
       })}
-      {(canBrowse || canManage) && <ListSubheader sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>Audit & access</ListSubheader>}
+      {(canBrowse || canManage) && <ListSubheader disableSticky sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>Audit & access</ListSubheader>}
       {canBrowse && perms?.resources.some((r) => r.name === 'audit_log') && <Menu.Item to="/audit_log" primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
       {canManage && perms?.resources.some((r) => r.name === 'permission_item') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
     </Menu>
