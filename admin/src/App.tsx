@@ -7,6 +7,8 @@ import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
 import { AppMenu } from './layout/AppMenu';
 import { ConnectionNotice } from './layout/ConnectionNotice';
+import { AriaFixes } from './layout/AriaFixes';
+import { darkTheme, lightTheme } from './layout/theme';
 import { queryClient } from './data/query-client';
 import { APP_TITLE, DocumentTitle } from './layout/DocumentTitle';
 import { i18nProvider } from './layout/i18n-provider';
@@ -21,6 +23,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
   <Layout {...props} menu={AppMenu} appBar={AppBar}>
     <DocumentTitle />
     <ConnectionNotice />
+    <AriaFixes />
     {children}
   </Layout>
 );
@@ -31,7 +34,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin queryClient={queryClient} dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin theme={lightTheme} darkTheme={darkTheme} queryClient={queryClient} dataProvider={dataProvider} authProvider={authProvider} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

@@ -133,8 +133,8 @@ export interface Session {
 }
 
 /** A fresh browser context signed in through the console's own sign-in page. */
-export async function signInAs(browser: Browser, base: string, role: DemoRole, password?: string): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US', timezoneId: 'America/Los_Angeles' });
+export async function signInAs(browser: Browser, base: string, role: DemoRole, password?: string, viewport = { width: 1400, height: 900 }): Promise<Session> {
+  const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'America/Los_Angeles' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
@@ -178,4 +178,20 @@ export function consoleForTests(env: Record<string, string> = {}): ConsoleContex
     await ctx.db?.drop();
   });
   return ctx;
+}
+
+/** WCAG 2.2 AA as axe-core tags it (2.0, 2.1 and 2.2, levels A and AA). */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+let axeSource: string | undefined;
+
+/** The serious and critical WCAG 2.2 AA violations axe-core finds on the page as it is now. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated rather than added as a <script>: the console's CSP (script-src 'self') stays as served.
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async (tags) => {
+    const result = await (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`);
+  }, WCAG_AA);
+  return found;
 }

@@ -10,6 +10,7 @@ import {
   ReferenceManyField,
   Show,
   TabbedShowLayout,
+  TabbedShowLayoutTabs,
   TopToolbar,
   useRecordContext,
 } from 'react-admin';
@@ -129,7 +130,7 @@ export function ResourceShow() {
   const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
   return (
     <Show actions={<ShowActions meta={meta} />} queryOptions={{ onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
-      <TabbedShowLayout>
+      <TabbedShowLayout tabs={<TabbedShowLayoutTabs variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile />}>
         <TabbedShowLayout.Tab label="Details">
           <Sections meta={meta} />
         </TabbedShowLayout.Tab>
