@@ -36,6 +36,8 @@ const layout: ThemeOptions['components'] = {
     // The empty-list message was drawn at half opacity (2.3:1).
     RaEmpty: { styleOverrides: { root: { '&& .RaEmpty-message': { opacity: 1 } } } },
   } as object),
+  // The reason under a locked field (disabled) stays readable: MUI greys it to 2.5:1.
+  MuiFormHelperText: { styleOverrides: { root: ({ theme }: { theme: { palette: { text: { secondary: string } } } }) => ({ '&.Mui-disabled': { color: theme.palette.text.secondary } }) } },
   MuiTabs: { defaultProps: { variant: 'scrollable', scrollButtons: 'auto', allowScrollButtonsMobile: true } },
   MuiTableSortLabel: { styleOverrides: { root: { minHeight: 24, minWidth: 24 } } },
   MuiButton: { styleOverrides: { root: { minHeight: 32 } } },

@@ -70,7 +70,8 @@ export function ResourceList() {
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
   const filterable = meta.fields.filter((f) => f.type !== 'json' && !['id', 'created_at', 'updated_at', 'created_by', 'updated_by'].includes(f.name));
   const actions = (
-    <TopToolbar sx={{ flexWrap: 'wrap' }}>
+    // Wrapped on phones only: on wider screens a second row would slide under the bulk-action bar.
+    <TopToolbar sx={{ flexWrap: { xs: 'wrap', sm: 'nowrap' } }}>
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
@@ -97,7 +98,9 @@ export function ResourceList() {
   });
   const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    // empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
+    // not react-admin's half-transparent empty page (2.3:1 contrast).
+    <List empty={false} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       {small ? (
         <SimpleList
           className="record-cards"
