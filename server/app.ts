@@ -4,6 +4,7 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
 import helmet from 'helmet';
+import { MATRIX_VERSION_HEADER, sendMatrixVersion } from './http/matrix-version.js';
 import fastifyMultipart from '@fastify/multipart';
 import { createRequire } from 'node:module';
 import pg from 'pg';
@@ -153,6 +154,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
   const fastify = nest.getHttpAdapter().getInstance();
+  sendMatrixVersion(fastify, auth);
   // JSON bodies: an empty one (a bodyless POST or DELETE sent as JSON) is no body, and JSON.parse
   // (which never touches prototypes) keeps a "__proto__" key as an ordinary, refusable field.
   fastify.removeContentTypeParser('application/json');
@@ -195,7 +197,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   await nest.register(fastifyMultipart as never, { limits: { fileSize: config.files.maxBytes, files: 1 } });
   nest.enableCors({
     origin: config.corsOrigins,
-    exposedHeaders: ['Content-Range', 'X-Total-Approximate', 'ETag', 'Retry-After'],
+    exposedHeaders: ['Content-Range', 'X-Total-Approximate', 'ETag', 'Retry-After', MATRIX_VERSION_HEADER],
     allowedHeaders: ['Content-Type', 'Authorization', 'Range', 'X-Change-Reason', 'If-Match'],
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
   });

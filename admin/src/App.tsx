@@ -8,6 +8,10 @@ import { dataProvider } from './data/data-provider';
 import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
 import { AppMenu } from './layout/AppMenu';
+import { ConnectionNotice } from './layout/ConnectionNotice';
+import { AriaFixes } from './layout/AriaFixes';
+import { darkTheme, lightTheme } from './layout/theme';
+import { queryClient } from './data/query-client';
 import { APP_TITLE, DocumentTitle } from './layout/DocumentTitle';
 import { i18nProvider } from './layout/i18n-provider';
 import { Dashboard } from './layout/Dashboard';
@@ -21,6 +25,8 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
   <Layout {...props} menu={AppMenu} appBar={AppBar}>
     <DocumentTitle />
     <IdleLogoff />
+    <ConnectionNotice />
+    <AriaFixes />
     {children}
   </Layout>
 );
@@ -31,7 +37,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin theme={lightTheme} darkTheme={darkTheme} queryClient={queryClient} dataProvider={dataProvider} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

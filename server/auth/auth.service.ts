@@ -28,6 +28,8 @@ export interface Authenticated {
   enrolmentOnly: boolean;
   /** Signed in with an API key (as its service user) rather than a session. */
   apiKeyId: number | null;
+  /** permission_matrix_version read by the session check: what `permissions` were taken from. */
+  matrixVersion: string;
 }
 
 /** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
@@ -214,6 +216,11 @@ export class AuthService implements CallerResolver {
     return this.authenticate(request).then((a) => a.caller);
   }
 
+  /** The check this request already went through, if any (it is never started here). */
+  authenticatedAlready(request: FastifyRequest): Promise<Authenticated> | undefined {
+    return this.cache.get(request);
+  }
+
   authenticate(request: FastifyRequest): Promise<Authenticated> {
     let pending = this.cache.get(request);
     if (!pending) {
@@ -291,7 +298,7 @@ export class AuthService implements CallerResolver {
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
     // This check runs on the primary, so a write made through any app replica is seen here.
     const caller = Object.assign(userCaller(user, role, permissions, this.resources), { recentWriter: row.recent_writer === true });
-    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true, apiKeyId };
+    return { caller, user, sessionId, permissions, enrolmentOnly: row.enrolment_only === true, apiKeyId, matrixVersion: String(row.matrix_version) };
   }
 
   private async verify(token: string): Promise<{ sub: string; sid: string }> {

@@ -56,6 +56,17 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
     if (granted.has('permission.manage')) parts.push(`NOT ${table} = ANY(${params.add([...resources.keys()], 'text[]')})`);
     return parts.join(' OR ');
   };
+  /** Fields a read scope pins to the caller (`field = :user`, `field = ANY(:districts)`), with the values it allows. */
+  const scopeChoices = (resource: ResourceMeta): Record<string, unknown[]> => {
+    const out: Record<string, unknown[]> = {};
+    for (const c of conditions(resource, 'read')) {
+      const own = /^\s*(\w+)\s*=\s*:user\s*$/.exec(c);
+      const district = /^\s*(\w+)\s*=\s*ANY\(:districts\)\s*$/.exec(c);
+      if (own && resource.field.has(own[1])) out[own[1]] = [user.id];
+      else if (district && resource.field.has(district[1])) out[district[1]] = user.districts ?? [];
+    }
+    return out;
+  };
   return {
     userId: user.id,
     can: (permission) => granted.has(permission),
@@ -66,15 +77,10 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
       if (record && record.id === user.id && resource.options.selfProtected?.includes(field.name)) return 'cannot be changed on your own account';
       return null;
     },
+    scopeChoices,
+    // What has only one possible answer is filled in for the caller.
     createDefaults(resource: ResourceMeta) {
-      const out: Record<string, unknown> = {};
-      for (const c of conditions(resource, 'read')) {
-        const own = /^\s*(\w+)\s*=\s*:user\s*$/.exec(c);
-        const district = /^\s*(\w+)\s*=\s*ANY\(:districts\)\s*$/.exec(c);
-        if (own && resource.field.has(own[1])) out[own[1]] = user.id;
-        else if (district && resource.field.has(district[1]) && user.districts?.length === 1) out[district[1]] = user.districts[0];
-      }
-      return out;
+      return Object.fromEntries(Object.entries(scopeChoices(resource)).filter(([, values]) => values.length === 1).map(([name, values]) => [name, values[0]]));
     },
     scope(resource: ResourceMeta, params: Params, purpose: ScopePurpose = 'read') {
       const images = resource.options.recordImages;

@@ -29,4 +29,9 @@ export interface Caller {
    * district), so a scoped user is not asked for what only has one possible answer.
    */
   createDefaults?(resource: ResourceMeta): Record<string, unknown>;
+  /**
+   * The values the caller's row scope allows for fields it pins (a practitioner's `practitioner_id`:
+   * their own id; a district admin's `district`: their districts): what the console offers there.
+   */
+  scopeChoices?(resource: ResourceMeta): Record<string, unknown[]>;
 }

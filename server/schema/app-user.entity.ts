@@ -1,5 +1,6 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { SYSTEM_EMAIL } from '../db/system-user.js';
 import { Resource } from './resource.js';
 
 /** The values of app_user.role (saved views are shared with one of them). */
@@ -12,6 +13,8 @@ export const ROLES = ['Practitioner', 'Supervisor', 'District Admin', 'Admin', '
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
   // Nobody changes their own role, level, districts or status (and so cannot lock themselves out).
   selfProtected: ['role', 'permission_level', 'districts', 'status'],
+  // Pickers (a student's practitioner, a group's facilitator) offer active people only.
+  offered: { status: 'Active', email_neq: SYSTEM_EMAIL },
   label: 'Users',
   area: 'Users & access',
   representation: '{first_name} {last_name}',

@@ -112,6 +112,12 @@ export interface ResourceOptions {
    * placeholders: a view shared with a role is read by that role but changed by its owner only.
    */
   writeScope?: string;
+  /**
+   * Which of this resource's rows the console offers as the value of a reference to it (a filter
+   * in the list API's format): users who are active and not the system account, for assignees.
+   * The rows stay readable and already-set references keep showing; only pickers narrow.
+   */
+  offered?: Record<string, unknown>;
   /** Every role gets every action by default (each user within the row scope): saved views. */
   grantedToEveryRole?: boolean;
   /** Fields whose write needs a permission beyond `<resource>.edit` (app_user.role: permission.manage). */

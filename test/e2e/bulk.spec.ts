@@ -75,6 +75,7 @@ describe('bulk work in the console (Chromium)', () => {
   it('a supervisor saves a filtered claims view for support; support applies it and bulk-edits the selected rows as one change set', async () => {
     const sup = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
     await sup.page.goto(`${ctx.app.url}/#/claim?filter=${encodeURIComponent(JSON.stringify({ status: 'Submitted' }))}`);
+    await sup.page.getByRole('button', { name: 'Saved views' }).click();
     const aside = sup.page.getByTestId('saved-views');
     await aside.getByLabel('Save current view as').fill('Submitted claims');
     await aside.getByRole('combobox', { name: 'Visible to' }).click();
@@ -90,6 +91,7 @@ describe('bulk work in the console (Chromium)', () => {
     const s = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = s;
     await page.goto(`${ctx.app.url}/#/claim`);
+    await page.getByRole('button', { name: 'Saved views' }).click();
     await page.getByTestId('saved-views').getByText('Submitted claims').click();
     await page.waitForURL(/Submitted/);
     const rows = page.locator('table tbody tr');

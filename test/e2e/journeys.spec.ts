@@ -65,7 +65,7 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
-  it('a support user corrects a birthdate, sees it in History, undoes it, and gets a field error for an unknown modifier', async () => {
+  it('a support user corrects a birthdate, sees it in History, undoes it, and is offered known modifier codes only', async () => {
     const student = await one(`SELECT id, first_name, last_name, birthdate::text AS birthdate FROM student ORDER BY id OFFSET 10 LIMIT 1`);
     const s = await signInAs(ctx.browser, ctx.app.url, 'support');
     const { page } = s;
@@ -96,11 +96,17 @@ describe('console journeys (Chromium)', () => {
     const modifiers = page.getByRole('combobox', { name: 'Modifiers' });
     await modifiers.click();
     await modifiers.pressSequentially('ZZ9', { delay: 50 });
-    await page.getByRole('option', { name: /ZZ9/ }).click();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('unknown modifier: ZZ9').waitFor();
-    await s.shot('support-4-modifier-error');
-    expect((await one(`SELECT modifiers FROM claim WHERE id = 3`)).modifiers).not.toContain('ZZ9');
+    // Only known codes are offered: no "Create ZZ9" (nothing can be created from a claim).
+    await page.getByText('No options').waitFor();
+    expect(await page.getByRole('option', { name: /ZZ9/ }).count()).toBe(0);
+    await modifiers.press('Escape');
+    // A code the list does not know (left by older data) is a chip marked as unknown.
+    await ctx.db.pool.query(`UPDATE claim SET modifiers = array_append(coalesce(modifiers, '{}'), 'ZZ9') WHERE id = 3`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Save' }).waitFor();
+    await page.getByRole('button', { name: 'ZZ9 (unknown code)' }).waitFor();
+    await s.shot('support-4-modifier-unknown');
+    await ctx.db.pool.query(`UPDATE claim SET modifiers = array_remove(modifiers, 'ZZ9') WHERE id = 3`);
     expect(s.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     await s.close();
   }, 120_000);

@@ -15,6 +15,7 @@ import {
   ReferenceInput,
   SelectInput,
   TextField,
+  Title,
   TextInput,
   useDataProvider,
   useNotify,
@@ -22,7 +23,8 @@ import {
   useRefresh,
 } from 'react-admin';
 import { Link, useParams } from 'react-router-dom';
-import type { AppDataProvider } from '../data/data-provider';
+import { useQuery } from '@tanstack/react-query';
+import type { AppDataProvider, AuditEvent } from '../data/data-provider';
 import { represent } from '../data/meta';
 import { useCan, usePerms } from '../data/use-meta';
 import { DiffTable } from './DiffTable';
@@ -139,14 +141,30 @@ export function AuditBrowser() {
   );
 }
 
-/** History of a record that may no longer exist (reached from the audit browser). */
+/** The record as its events last left it (a deleted one: as it was before the delete). */
+function lastImage(events: AuditEvent[]): Record<string, unknown> {
+  const image: Record<string, unknown> = {};
+  for (const e of [...events].sort((a, b) => a.id - b.id)) for (const c of e.changes) image[c.field] = e.action === 'DELETE' ? c.before : c.after;
+  return image;
+}
+
+/**
+ * History of a record that may no longer exist (reached from the audit browser), titled by what the
+ * record was called (its representation, from its own events), like its show page would be.
+ */
 export function RecordHistoryPage() {
   const { resource, id } = useParams();
   const meta = usePerms()?.resources.find((r) => r.name === resource);
+  const dataProvider = useDataProvider<AppDataProvider>();
+  // The panel below runs the same query: one request serves both.
+  const { data: events } = useQuery({ queryKey: ['history', resource, String(id)], queryFn: () => dataProvider.getHistory(resource!, id!) });
+  const name = events?.length ? represent(meta?.representation, { id, ...lastImage(events) }) : `#${id}`;
+  const title = `History of ${meta?.singular ?? resource} ${name}`;
   return (
     <Box sx={{ p: 2 }}>
-      <Typography variant="h6" sx={{ mb: 2 }}>
-        History of {meta?.singular ?? resource} #{id}
+      <Title title={title} />
+      <Typography variant="h6" component="h1" sx={{ mb: 2 }}>
+        {title}
       </Typography>
       <HistoryPanel resource={resource!} id={id!} />
     </Box>

@@ -2,8 +2,9 @@ import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material'
 import { FunctionField, RecordContextProvider, ReferenceField } from 'react-admin';
 import { represent, type FieldMeta, type ResourceMeta } from '../data/meta';
 import { useReadable } from '../data/use-meta';
+import { ValueText } from '../fields/values';
 
-const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /**
  * One side of a change. A reference by id to a resource the user may read shows the target's
@@ -11,7 +12,7 @@ const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v =
  */
 function Value({ field, value, readable }: { field: FieldMeta | undefined; value: unknown; readable: Set<string> }) {
   const ref = field?.reference;
-  if (!field || !ref || ref.field !== 'id' || !readable.has(ref.resource) || value === null || value === undefined || typeof value === 'object') return <>{show(value)}</>;
+  if (!field || !ref || ref.field !== 'id' || !readable.has(ref.resource) || value === null || value === undefined || typeof value === 'object') return <ValueText value={value} field={field} />;
   return (
     <RecordContextProvider value={{ id: `diff-${field.name}`, [field.name]: value }}>
       <ReferenceField source={field.name} reference={ref.resource} link="show" emptyText={show(value)}>

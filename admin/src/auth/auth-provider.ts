@@ -1,6 +1,7 @@
 import type { AuthProvider } from 'react-admin';
-import { API, httpClient, labelsOnly, sessionActivity, tokenStore } from '../data/http';
+import { API, httpClient, labelsOnly, matrixVersion, sessionActivity, tokenStore } from '../data/http';
 import type { Permissions } from '../data/meta';
+import { queryClient } from '../data/query-client';
 
 let cached: Promise<Permissions> | null = null;
 let latest: Permissions | null = null;
@@ -52,6 +53,7 @@ export const authProvider: AuthProvider = {
     tokenStore.clear();
     cached = null;
     latest = null;
+    knownVersion = null;
   },
   async checkAuth() {
     if (!tokenStore.get()) throw new Error('Sign in');
@@ -81,7 +83,34 @@ export const authProvider: AuthProvider = {
   },
 };
 
-/** Drops the cached permissions so a matrix change shows at once in this browser. */
+/**
+ * Drops the cached permissions and has react-admin ask again (getPermissions, canAccess): the
+ * menus, resources and buttons are redrawn from the new /api/meta without a reload.
+ */
 export function reloadPermissions(): void {
   cached = null;
+  void queryClient.invalidateQueries({ queryKey: ['auth'] });
 }
+
+/**
+ * Permissions followed live: every answer names the matrix version it was authorized with. When it
+ * differs from the one the console's permissions came from, or something offered was refused
+ * (null), the permissions are loaded again. The reload's own answers carry the new version.
+ */
+let knownVersion: string | null = null;
+let reloading = false;
+matrixVersion.listener = (version) => {
+  if (version !== null && (knownVersion === null || version === knownVersion)) {
+    knownVersion = version;
+    return;
+  }
+  if (reloading || !tokenStore.get()) return;
+  reloading = true;
+  if (version !== null) knownVersion = version;
+  reloadPermissions();
+  void load()
+    .catch(() => undefined)
+    .finally(() => {
+      reloading = false;
+    });
+};

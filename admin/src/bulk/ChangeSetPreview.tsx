@@ -1,7 +1,8 @@
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import type { ChangeSetResult } from '../data/data-provider';
+import { NOT_RECORDED, ValueText } from '../fields/values';
 
-const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown) => (v === null || v === undefined ? NOT_RECORDED : typeof v === 'boolean' ? (v ? 'Yes' : 'No') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const COLOR = { insert: 'success', update: 'info', unchanged: 'default', error: 'error' } as const;
 /** A preview of thousands of rows is summarised; the table shows the first ones (errors first). */
 const SHOWN = 200;
@@ -43,7 +44,7 @@ export function ChangeSetPreview({ result, keyFields = [] }: { result: ChangeSet
                   ))}
                 {r.changes?.map((c) => (
                   <Box key={c.field} data-diff-field={c.field}>
-                    {c.field}: <Box component="span" sx={{ color: 'error.main', textDecoration: 'line-through' }}>{show(c.before)}</Box> → <Box component="span" sx={{ color: 'success.main' }}>{show(c.after)}</Box>
+                    {c.field}: <Box component="span" sx={{ color: 'error.main', textDecoration: 'line-through' }}><ValueText value={c.before} /></Box> → <Box component="span" sx={{ color: 'success.main' }}><ValueText value={c.after} /></Box>
                   </Box>
                 ))}
                 {r.record &&

@@ -25,7 +25,7 @@ type Column = { index: string; source?: string };
  * their role, as the server scopes them), applied with one click, and the current filters, sort and
  * columns saved under a name, privately or for a role.
  */
-export function SavedViewsAside() {
+export function SavedViewsAside({ onApplied }: { onApplied?: () => void } = {}) {
   const { resource, filterValues, setFilters, sort, setSort } = useListContext();
   const viewsMeta = useMetaOf(SAVED_VIEWS);
   const roles = viewsMeta?.fields.find((f) => f.name === 'shared_with_role')?.choices ?? [];
@@ -48,6 +48,7 @@ export function SavedViewsAside() {
       const bySource = new Map(available.map((c) => [c.source, c.index]));
       setColumns(view.columns.map((s) => bySource.get(s)).filter((i): i is string => i !== undefined));
     }
+    onApplied?.();
   };
   const save = () => {
     const shown = columns?.map((i) => available.find((c) => c.index === i)?.source).filter((s): s is string => !!s) ?? null;
@@ -65,7 +66,7 @@ export function SavedViewsAside() {
     remove(SAVED_VIEWS, { id: view.id, previousData: view }, { mutationMode: 'pessimistic', onSuccess: () => void refetch() });
 
   return (
-    <Card sx={{ order: -1, mr: 2, mt: 8, width: 240, alignSelf: 'flex-start' }} data-testid="saved-views">
+    <Card elevation={0} sx={{ width: '100%' }} data-testid="saved-views">
       <CardContent sx={{ p: 1 }}>
         <List dense subheader={<ListSubheader disableSticky>Saved views</ListSubheader>}>
           {views.length === 0 && <Typography variant="body2" color="text.secondary" sx={{ px: 2 }}>None yet</Typography>}

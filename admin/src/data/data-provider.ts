@@ -1,6 +1,7 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider, Identifier } from 'react-admin';
-import { API, httpClient, labelsOnly, listPath } from './http';
+import { API, httpClient, labelsOnly, listPath, refusedPermission } from './http';
+import { toServerFilter } from '../fields/values';
 
 /** Reasons typed in forms, waiting for the write they belong to (see ReasonInput). */
 export const pendingReason = { value: null as string | null };
@@ -41,7 +42,7 @@ export const dataProvider = {
     const query = new URLSearchParams({
       sort: JSON.stringify([field, order]),
       range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
-      filter: JSON.stringify(params.filter ?? {}),
+      filter: JSON.stringify(toServerFilter(params.filter)),
     });
     const { headers, json } = await httpClient(`${listPath(resource)}?${query}`, { signal: params.signal });
     const total = Number(headers.get('content-range')?.split('/').pop());
@@ -53,17 +54,17 @@ export const dataProvider = {
       ? httpClient(`${listPath(resource)}?${new URLSearchParams({ filter: JSON.stringify({ id: params.ids }), range: JSON.stringify([0, Math.max(0, params.ids.length - 1)]) })}`, { signal: params.signal }).then(({ json }) => ({ data: json }))
       : base.getMany(resource, params),
   create: (resource, params) =>
-    write(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() })).then(({ json }) => ({ data: json })),
+    write(refusedPermission(httpClient(`${API}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), reason: takeReason() }), `${resource}.create`)).then(({ json }) => ({ data: json })),
   // The whole record as loaded, with the change on top: a PUT says which version it changes (the
   // record's version field), so a partial update (a matrix checkbox) cannot overwrite someone
   // else's change unseen; the server applies only what differs.
   update: (resource, params) =>
-    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify({ ...params.previousData, ...params.data }), reason: takeReason() })).then(({ json }) => ({ data: json })),
+    write(refusedPermission(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'PUT', body: JSON.stringify({ ...params.previousData, ...params.data }), reason: takeReason() }), `${resource}.edit`)).then(({ json }) => ({ data: json })),
   // A bulk delete is one change set on the server: one undo in the audit trail brings it all back.
   deleteMany: (resource, params) =>
-    write(httpClient(`${API}/${resource}/bulk-delete`, { method: 'POST', body: JSON.stringify({ ids: params.ids }), reason: takeReason() })).then(({ json }) => ({ data: json.deleted })),
+    write(refusedPermission(httpClient(`${API}/${resource}/bulk-delete`, { method: 'POST', body: JSON.stringify({ ids: params.ids }), reason: takeReason() }), `${resource}.delete`)).then(({ json }) => ({ data: json.deleted })),
   delete: (resource, params) =>
-    write(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() })).then(({ json }) => ({ data: json })),
+    write(refusedPermission(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() }), `${resource}.delete`)).then(({ json }) => ({ data: json })),
   getHistory: (resource: string, id: Identifier) => httpClient(`${API}/${resource}/${encodeURIComponent(id)}/history`).then(({ json }) => json as AuditEvent[]),
   revert: (eventId: Identifier) => httpClient(`${API}/audit_log/${eventId}/revert`, { method: 'POST' }).then(({ json }) => json),
   /** CSV import: a preview (checked, rolled back) or the apply (one change set, with a reason). */
@@ -71,7 +72,7 @@ export const dataProvider = {
     httpClient(`${API}/${resource}/import${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body), reason }).then(({ json }) => json as ChangeSetResult),
   /** Bulk edit of selected rows (`ids`) or of every row a filter matches, previewed or applied. */
   bulkUpdate: (resource: string, body: { ids?: Identifier[]; filter?: Record<string, unknown>; data: Record<string, unknown> }, apply: boolean, reason?: string) =>
-    httpClient(`${API}/${resource}/bulk-update${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body), reason }).then(({ json }) => json as ChangeSetResult),
+    httpClient(`${API}/${resource}/bulk-update${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body.filter ? { ...body, filter: toServerFilter(body.filter) } : body), reason }).then(({ json }) => json as ChangeSetResult),
   revertChangeSet: (txid: Identifier) => httpClient(`${API}/audit_log/revert-change-set/${txid}`, { method: 'POST' }).then(({ json }) => json),
 } satisfies DataProvider;
 

@@ -41,6 +41,10 @@ export interface ResourceMeta {
   uniqueTogether: string[][];
   /** What a create by the signed-in user is given where the form leaves it empty (their own id, their district). */
   createDefaults: Record<string, unknown>;
+  /** The values the caller's row scope allows for the fields it pins (their own id, their districts). */
+  scopeChoices: Record<string, unknown[]>;
+  /** The rows offered as the value of a reference to this resource (active users only), as a list filter. */
+  offered: Record<string, unknown> | null;
   /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */
   referencedBy: { resource: string; field: string; key: string }[];
   fields: FieldMeta[];

@@ -16,12 +16,12 @@ export function KeyReferenceField({ field }: { field: FieldMeta }) {
   return target ? <Link to={`/${ref.resource}/${target.id}/show`}>{represent(ref.representation, target)}</Link> : <span>{String(value)}</span>;
 }
 
-export function KeyReferenceInput({ field, validate }: { field: FieldMeta; validate?: Validator }) {
+export function KeyReferenceInput({ field, validate, filter = {} }: { field: FieldMeta; validate?: Validator; filter?: Record<string, unknown> }) {
   const ref = field.reference!;
   const { field: input } = useInput({ source: field.name, validate });
   const [search, setSearch] = useState('');
   const current = useGetList(ref.resource, { filter: { [ref.field]: input.value }, pagination: { page: 1, perPage: 1 } }, { enabled: !!input.value });
-  const found = useGetList(ref.resource, { filter: search ? { q: search } : {}, pagination: { page: 1, perPage: 25 }, sort: { field: 'id', order: 'DESC' } });
+  const found = useGetList(ref.resource, { filter: { ...filter, ...(search ? { q: search } : {}) }, pagination: { page: 1, perPage: 25 }, sort: { field: 'id', order: 'DESC' } });
   const byKey = new Map([...(current.data ?? []), ...(found.data ?? [])].map((r) => [r[ref.field], r]));
   const choices = [...byKey.values()].map((r) => ({ id: r[ref.field], name: represent(ref.representation, r) }));
   return <AutocompleteInput source={field.name} label={field.label} choices={choices} validate={validate} onInputChange={(_e, text) => setSearch(text)} filterToQuery={undefined} />;

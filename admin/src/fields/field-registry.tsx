@@ -1,6 +1,5 @@
 import { Chip, Stack, Typography } from '@mui/material';
 import {
-  BooleanField,
   DateField,
   FunctionField,
   NumberField,
@@ -11,6 +10,7 @@ import {
 import { isMoney, represent, type FieldMeta } from '../data/meta';
 import { keyReferenceColumn } from './KeyReference';
 import { labelsOnly } from '../data/http';
+import { Recorded, YesNo } from './values';
 
 function Chips({ source }: { source: string }) {
   const record = useRecordContext();
@@ -37,10 +37,22 @@ function Json({ source }: { source: string }) {
 
 /**
  * Column type -> display component, for lists and show pages. One rule per type; a declaration
- * beside the entity (choices, references, representation) refines it everywhere at once.
+ * beside the entity (choices, references, representation) refines it everywhere at once. A NULL of
+ * any type is "not recorded" (values.tsx), never drawn like a value.
  */
 export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable?: Set<string> } = {}) {
   const common = { source: field.name, label: field.label, key: field.name, sortable: field.sortable };
+  const numeric = ['decimal', 'integer', 'smallint', 'bigint'].includes(field.type) && !field.reference;
+  return (
+    <Recorded {...common} inList={options.inList} textAlign={numeric ? 'right' : undefined}>
+      {valueFor(field, options)}
+    </Recorded>
+  );
+}
+
+/** The component that draws a value that is there. */
+function valueFor(field: FieldMeta, options: { inList?: boolean; readable?: Set<string> }) {
+  const common = { source: field.name, label: field.label, sortable: field.sortable };
   // A reference to a resource the user may not read shows its raw value rather than asking for it.
   if (field.reference && (!options.readable || options.readable.has(field.reference.resource))) {
     if (field.reference.field !== 'id') return keyReferenceColumn(field, common);
@@ -53,7 +65,7 @@ export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable
   }
   switch (field.type) {
     case 'boolean':
-      return <BooleanField {...common} looseValue />;
+      return <FunctionField {...common} render={(r: Record<string, unknown>) => <YesNo value={r[field.name]} />} />;
     case 'date':
       return <DateField {...common} options={{ timeZone: 'UTC' }} />;
     case 'timestamp':

@@ -5,7 +5,6 @@ import {
   DateInput,
   DateTimeInput,
   FormDataConsumer,
-  NullableBooleanInput,
   NumberInput,
   ReferenceInput,
   SelectInput,
@@ -14,10 +13,52 @@ import {
   TimeInput,
   required,
   useGetList,
+  useInput,
   type Validator,
 } from 'react-admin';
+import { MenuItem, TextField } from '@mui/material';
 import { isMoney, represent, type FieldMeta } from '../data/meta';
 import { KeyReferenceInput } from './KeyReference';
+import { NOT_RECORDED_FILTER, yesNoFilterChoices } from './values';
+
+/** A select whose empty choice is shown by its name ("Not recorded", "Any") rather than as a blank. */
+const SHOW_EMPTY = { select: { displayEmpty: true }, inputLabel: { shrink: true } };
+
+const NOT_RECORDED_CHOICE = 'not-recorded';
+
+/**
+ * A nullable yes/no: Yes, No, or "Not recorded", a choice of its own (not react-admin's empty item,
+ * which reads "Clear value"), so NULL is chosen on purpose and never mistaken for No. A required
+ * one is a switch, on or off.
+ */
+function YesNoInput({ field, validate, disabled, helperText }: { field: FieldMeta; validate?: Validator; disabled?: boolean; helperText?: string }) {
+  const { field: input, fieldState, id } = useInput({
+    source: field.name,
+    validate,
+    format: (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : NOT_RECORDED_CHOICE),
+    parse: (v: string) => (v === 'yes' ? true : v === 'no' ? false : null),
+  });
+  return (
+    <TextField
+      select
+      id={id}
+      {...input}
+      label={field.label}
+      disabled={disabled}
+      error={!!fieldState.error}
+      helperText={fieldState.error?.message ?? helperText ?? ' '}
+      variant="filled"
+      size="small"
+      margin="dense"
+      sx={{ minWidth: 200 }}
+      slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+    >
+      <MenuItem value={NOT_RECORDED_CHOICE}>Not recorded</MenuItem>
+      <MenuItem value="yes">Yes</MenuItem>
+      <MenuItem value="no">No</MenuItem>
+    </TextField>
+  );
+}
 
 /** JSONB: edited as text, refused until it parses, stored as the parsed value. */
 const validJson: Validator = (value: unknown) => {
@@ -61,39 +102,65 @@ function ElementsInput({ field }: { field: FieldMeta }) {
   return (
     <FormDataConsumer>
       {({ formData }) => {
-        // Every value is a chip that can be removed, also one typed in that the list does not know
-        // (marked: the server refuses it) or one the user may not list.
+        // Every value is a chip that can be removed, also one the list does not know (a code since
+        // retired: marked unknown) or one the user may not list.
         const values: unknown[] = Array.isArray(formData?.[field.name]) ? formData[field.name] : [];
-        const extra = values.filter((v) => !ids.has(String(v))).map((v) => ({ id: v, name: isSuccess ? `${String(v)} (unknown)` : String(v) }));
-        return <AutocompleteArrayInput source={field.name} label={field.label} choices={[...known, ...extra]} onCreate={(v?: string) => ({ id: v?.trim(), name: v?.trim() })} fullWidth />;
+        const extra = values.filter((v) => !ids.has(String(v))).map((v) => ({ id: v, name: isSuccess ? `${String(v)} (unknown code)` : String(v) }));
+        // No "Create …" option: nothing can be created from here, only codes the list knows are offered.
+        // Mounted again once the list is known, so chips already drawn get their "unknown" mark.
+        return <AutocompleteArrayInput key={isSuccess ? 'known' : 'loading'} source={field.name} label={field.label} choices={[...known, ...extra]} fullWidth />;
       }}
     </FormDataConsumer>
   );
 }
 
+/**
+ * What the caller may choose for a field: `allowed`, the values their row scope allows (a
+ * practitioner's own id, a district admin's districts), and `offered`, the target's rows offered
+ * as references (active users only).
+ */
+export interface Reach {
+  allowed?: unknown[];
+  offered?: Record<string, unknown> | null;
+}
+
+/** A reference by id: an autocomplete of the target's representation (locked and explained when told so). */
+function ReferencePicker({ field, validate, filter, disabled, helperText }: { field: FieldMeta; validate?: Validator; filter: Record<string, unknown>; disabled?: boolean; helperText?: string }) {
+  const { resource, representation } = field.reference!;
+  return (
+    <ReferenceInput source={field.name} reference={resource} filter={filter}>
+      <AutocompleteInput
+        label={field.label}
+        validate={validate}
+        disabled={disabled}
+        helperText={helperText}
+        optionText={(r: Record<string, unknown>) => represent(representation, r)}
+        filterToQuery={(q: string) => ({ q })}
+      />
+    </ReferenceInput>
+  );
+}
+
 /** Column type -> input. Server-managed (read-only) fields never reach here. */
-export function inputFor(field: FieldMeta, readable?: Set<string>) {
+export function inputFor(field: FieldMeta, readable?: Set<string>, reach: Reach = {}) {
   const validate = field.required ? required() : undefined;
   const common = { source: field.name, label: field.label, key: field.name, validate };
   if (field.reference && (!readable || readable.has(field.reference.resource))) {
-    if (field.reference.field !== 'id') return <KeyReferenceInput key={field.name} field={field} validate={validate} />;
-    const { resource, representation } = field.reference;
-    return (
-      <ReferenceInput source={field.name} key={field.name} reference={resource}>
-        <AutocompleteInput
-          label={field.label}
-          validate={validate}
-          optionText={(r: Record<string, unknown>) => represent(representation, r)}
-          filterToQuery={(q: string) => ({ q })}
-        />
-      </ReferenceInput>
-    );
+    const filter = { ...(reach.offered ?? {}), ...(reach.allowed ? { [field.reference.field]: reach.allowed } : {}) };
+    if (field.reference.field !== 'id') return <KeyReferenceInput key={field.name} field={field} validate={validate} filter={filter} />;
+    return <ReferencePicker key={field.name} field={field} validate={validate} filter={filter} />;
   }
   if (field.reference && field.type !== 'text') return <NumberInput {...common} step={1} />;
-  if (field.choices) return <SelectInput {...common} choices={field.choices.map((c) => ({ id: c, name: c }))} emptyText={field.nullable ? '—' : undefined} />;
+  // A field the caller's scope pins to a few values (a district admin's districts) is a select of those.
+  if (reach.allowed && !field.reference) {
+    const values = field.choices ? reach.allowed.filter((v) => field.choices!.includes(String(v))) : reach.allowed;
+    // NULL is outside the scope too, so a value is required (marked here, not refused as "outside your reach").
+    return <SelectInput {...common} validate={required()} choices={values.map((v) => ({ id: v as string, name: String(v) }))} />;
+  }
+  if (field.choices) return <SelectInput {...common} choices={field.choices.map((c) => ({ id: c, name: c }))} emptyText={field.nullable ? 'Not recorded' : undefined} slotProps={field.nullable ? SHOW_EMPTY : undefined} parse={(v: string) => (v === '' ? null : v)} />;
   switch (field.type) {
     case 'boolean':
-      return field.nullable ? <NullableBooleanInput {...common} /> : <BooleanInput {...common} />;
+      return field.nullable ? <YesNoInput key={field.name} field={field} validate={validate} /> : <BooleanInput {...common} />;
     case 'date':
       return <DateInput {...common} />;
     case 'time':
@@ -129,8 +196,10 @@ export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
           <AutocompleteInput label={f.label} optionText={(r: Record<string, unknown>) => represent(f.reference!.representation, r)} filterToQuery={(q: string) => ({ q })} />
         </ReferenceInput>,
       );
-    } else if (f.choices) out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={f.choices.map((c) => ({ id: c, name: c }))} />);
-    else if (f.type === 'boolean') out.push(<NullableBooleanInput key={f.name} source={f.name} label={f.label} />);
+    } else if (f.choices) {
+      const notRecorded = f.nullable ? [{ id: NOT_RECORDED_FILTER, name: 'Not recorded' }] : [];
+      out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={[...f.choices.map((c) => ({ id: c, name: c })), ...notRecorded]} emptyText="Any" />);
+    } else if (f.type === 'boolean') out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={yesNoFilterChoices(f)} emptyText="Any" />);
     else if (f.type === 'date' || f.type === 'timestamp') {
       out.push(<DateInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} from`} />);
       out.push(<DateInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} to`} />);

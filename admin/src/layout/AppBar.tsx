@@ -1,7 +1,7 @@
 import PasswordIcon from '@mui/icons-material/Password';
 import { ListItemIcon, ListItemText, MenuItem } from '@mui/material';
 import { useState } from 'react';
-import { AppBar as RaAppBar, Logout, UserMenu, useNotify, useUserMenu } from 'react-admin';
+import { AppBar as RaAppBar, Logout, UserMenu, useGetIdentity, useNotify, useUserMenu } from 'react-admin';
 import { PasswordDialog } from '../auth/PasswordDialog';
 import { API, httpClient, tokenStore } from '../data/http';
 
@@ -29,9 +29,11 @@ function ChangePasswordItem({ onOpen }: { onOpen: () => void }) {
 function AppUserMenu() {
   const notify = useNotify();
   const [open, setOpen] = useState(false);
+  // The button's accessible name is the name it shows (react-admin's is "Profile").
+  const { identity } = useGetIdentity();
   return (
     <>
-      <UserMenu>
+      <UserMenu label={identity?.fullName ? String(identity.fullName) : 'Profile'}>
         <ChangePasswordItem onOpen={() => setOpen(true)} />
         <Logout />
       </UserMenu>

@@ -4,6 +4,12 @@ import { ListSubheader } from '@mui/material';
 import { Menu } from 'react-admin';
 import { useCan, usePerms } from '../data/use-meta';
 
+/**
+ * Area headings scroll with the menu (sticky ones were drawn over its items) and are presentational:
+ * a menu holds menu items only, for screen readers each item names its resource.
+ */
+const HEADING = { lineHeight: '32px', mt: 1, bgcolor: 'transparent', color: 'text.secondary' } as const;
+
 const AREAS = ['Students & services', 'Claims & billing', 'Reference data', 'Users & access', 'Personal'];
 
 /** Menu from the caller's meta: by area, join tables left to their parents, audit and matrix if allowed. */
@@ -19,13 +25,13 @@ export function AppMenu() {
         const inArea = resources.filter((r) => r.area === area);
         if (inArea.length === 0) return null;
         return [
-          <ListSubheader key={area} sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>
+          <ListSubheader key={area} component="div" role="presentation" disableSticky sx={HEADING}>
             {area}
           </ListSubheader>,
           ...inArea.map((r) => <Menu.ResourceItem key={r.name} name={r.name} />),
         ];
       })}
-      {(canBrowse || canManage) && <ListSubheader sx={{ lineHeight: '32px', mt: 1, bgcolor: 'transparent' }}>Audit & access</ListSubheader>}
+      {(canBrowse || canManage) && <ListSubheader component="div" role="presentation" disableSticky sx={HEADING}>Audit & access</ListSubheader>}
       {canBrowse && perms?.resources.some((r) => r.name === 'audit_log') && <Menu.Item to="/audit_log" primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
       {canManage && perms?.resources.some((r) => r.name === 'permission_item') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
     </Menu>

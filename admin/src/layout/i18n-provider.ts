@@ -5,6 +5,9 @@ import { loadedPermissions } from '../auth/auth-provider';
 const OVERRIDES: Record<string, string> = {
   'ra.auth.username': 'Email',
   'ra.notification.item_doesnt_exist': 'That record does not exist, or you may not see it',
+  // The Not Found page adds its own full stop after this sentence.
+  'ra.message.not_found': 'Either you typed a wrong address, or you followed a link to a page that does not exist',
+  'ra.notification.http_error': 'The server could not be reached or did not answer: try again',
 };
 
 const VERBS: Record<string, string> = { updated: 'saved', created: 'created', deleted: 'deleted' };

@@ -42,7 +42,7 @@ export function PermissionMatrix() {
     <Box sx={{ p: 2 }}>
       <Title title="Permission matrix" />
       {categories.data.map((c) => (
-        <Paper key={c.id} sx={{ mb: 3 }} data-testid={`category-${c.title}`}>
+        <Paper key={c.id} sx={{ mb: 3, overflowX: 'auto' }} data-testid={`category-${c.title}`}>
           <Typography variant="h6" sx={{ p: 2, pb: 0 }}>
             {c.title}
           </Typography>

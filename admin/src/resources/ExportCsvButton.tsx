@@ -1,6 +1,7 @@
 import DownloadIcon from '@mui/icons-material/GetApp';
 import { Button, useListContext, useNotify, useResourceContext } from 'react-admin';
-import { API, tokenStore } from '../data/http';
+import { API, authorizedFetch } from '../data/http';
+import { toServerFilter } from '../fields/values';
 
 /** Downloads the filtered list as CSV from the server's streaming export (no page limit). */
 export function ExportCsvButton() {
@@ -8,10 +9,18 @@ export function ExportCsvButton() {
   const { filterValues, sort } = useListContext();
   const notify = useNotify();
   const download = async () => {
-    const query = new URLSearchParams({ filter: JSON.stringify(filterValues ?? {}), sort: JSON.stringify([sort.field, sort.order]) });
-    const res = await fetch(`${API}/${resource}/export?${query}`, { headers: { Authorization: `Bearer ${tokenStore.get()}` } });
+    const query = new URLSearchParams({ filter: JSON.stringify(toServerFilter(filterValues)), sort: JSON.stringify([sort.field, sort.order]) });
+    let res: Response;
+    try {
+      res = await authorizedFetch(`${API}/${resource}/export?${query}`);
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+      return;
+    }
     if (!res.ok) {
-      notify((await res.json().catch(() => ({}))).message ?? 'Export failed', { type: 'error' });
+      const why = (await res.json().catch(() => ({}))).message ?? 'Export failed';
+      // The button was offered, so a 403 means the permission was taken away since.
+      notify(res.status === 403 ? `${why}: your role no longer has the ${resource}.export permission. The console now shows what it has.` : why, { type: 'error' });
       return;
     }
     const url = URL.createObjectURL(await res.blob());

@@ -12,7 +12,9 @@ export function ResourceCreate() {
   if (!meta) return null;
   const back = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('redirect');
   const defaults = {
-    ...Object.fromEntries(meta.fields.filter((f) => !f.readOnly && typeof f.default === 'boolean').map((f) => [f.name, f.default])),
+    // A yes/no starts at its column default; a required one without a default starts at No, as its
+    // switch shows (a switch has no "not recorded").
+    ...Object.fromEntries(meta.fields.filter((f) => !f.readOnly && f.type === 'boolean' && (typeof f.default === 'boolean' || !f.nullable)).map((f) => [f.name, typeof f.default === 'boolean' ? f.default : false])),
     ...meta.createDefaults,
   };
   return (

@@ -52,7 +52,7 @@ export function ResourceEdit() {
       mutationOptions={{ onError }}
       queryOptions={{ onError: onMissing }}
       actions={<EditActions meta={meta} />}
-      title={<Title template={meta.representation} label={meta.singular} />}
+      title={<Title template={meta.representation} label={`Edit ${meta.singular.toLowerCase()}`} />}
       redirect="show"
     >
       <ResourceForm meta={meta} />

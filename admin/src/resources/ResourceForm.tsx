@@ -3,7 +3,9 @@ import { cloneElement, type ReactElement } from 'react';
 import { SimpleForm, useGetIdentity, useRecordContext, type SimpleFormProps } from 'react-admin';
 import type { FieldMeta, ResourceMeta } from '../data/meta';
 import { inputFor } from '../fields/input-registry';
-import { useReadable } from '../data/use-meta';
+import { usePerms, useReadable } from '../data/use-meta';
+import { labelsOnly } from '../data/http';
+import { FillFromReference } from '../fields/FillFromReference';
 import { ReasonInput } from './ReasonInput';
 
 /**
@@ -13,14 +15,21 @@ import { ReasonInput } from './ReasonInput';
  */
 export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
   const readable = useReadable();
+  const perms = usePerms();
   const record = useRecordContext();
   const { identity } = useGetIdentity();
   const own = !!record && !!identity && record.id === identity.id;
   // Fields the server would refuse to change are shown locked, with its reason, not offered.
   const input = (f: FieldMeta) => {
     const why = own ? f.lockedOnOwnRecord : f.locked;
-    const element = inputFor(f, readable) as ReactElement<Record<string, unknown>>;
-    return why ? cloneElement(element, { disabled: true, helperText: `Locked: ${why}` }) : element;
+    // Offered: what the caller may save there (their scope's values; active users as assignees).
+    const target = f.reference && !labelsOnly.has(f.reference.resource) ? perms?.resources.find((r) => r.name === f.reference!.resource) : undefined;
+    const allowed = meta.scopeChoices?.[f.name];
+    const element = inputFor(f, readable, { allowed, offered: target?.offered }) as ReactElement<Record<string, unknown>>;
+    if (why) return cloneElement(element, { disabled: true, helperText: `Locked: ${why}` });
+    // One possible value (a practitioner's own students are theirs): shown, not offered as a choice.
+    if (allowed?.length === 1) return cloneElement(element, { disabled: true, helperText: 'The only value you may save here' });
+    return element;
   };
   const writable = meta.fields.filter((f) => !f.readOnly);
   const names = new Set(writable.map((f) => f.name));
@@ -42,6 +51,7 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
           </Box>
         </Box>
       ))}
+      <FillFromReference meta={meta} />
       {meta.askReason && <ReasonInput />}
     </SimpleForm>
   );

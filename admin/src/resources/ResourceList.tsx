@@ -1,5 +1,13 @@
+import { Drawer, Link as MuiLink, useMediaQuery, type Theme } from '@mui/material';
+import ViewListIcon from '@mui/icons-material/BookmarksOutlined';
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import {
   BulkDeleteButton,
+  Button,
+  SimpleList,
+  useCreatePath,
+  useRecordContext,
   CreateButton,
   DatagridConfigurable,
   FilterButton,
@@ -15,22 +23,61 @@ import { ImportButton } from '../bulk/ImportButton';
 import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
+import { represent, type FieldMeta } from '../data/meta';
+import { NOT_RECORDED } from '../fields/values';
+
+/**
+ * The first column links to the record: a row opens from the keyboard (Tab to it, Enter) and
+ * screen readers announce where it goes, not only from a click anywhere on the row.
+ */
+function FirstColumn({ resource, children }: { source: string; label: string; sortable?: boolean; resource: string; children: ReactNode }) {
+  const record = useRecordContext();
+  const createPath = useCreatePath();
+  if (!record) return null;
+  return (
+    <MuiLink component={Link} to={createPath({ resource, id: record.id, type: 'show' })} onClick={(e: React.MouseEvent) => e.stopPropagation()} data-testid="row-link">
+      {children}
+    </MuiLink>
+  );
+}
+
+/** Saved views in a drawer, opened from the toolbar: a panel beside the list squeezed its columns. */
+function SavedViewsButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button label="Saved views" onClick={() => setOpen(true)} aria-haspopup="dialog">
+        <ViewListIcon />
+      </Button>
+      <Drawer anchor="right" open={open} onClose={() => setOpen(false)} slotProps={{ paper: { sx: { width: { xs: '100%', sm: 320 } }, role: 'dialog', 'aria-label': 'Saved views' } }}>
+        <SavedViewsAside onApplied={() => setOpen(false)} />
+      </Drawer>
+    </>
+  );
+}
+
+/** A value in a small-screen card's second line, as the list would draw it. */
+const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.type === 'boolean' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
 export function ResourceList() {
   const meta = useResourceMeta();
   const readable = useReadable();
+  // Phones get cards (the record's name and its key fields), as react-admin's SimpleList draws them.
+  const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   if (!meta) return null;
   const shown = new Set(meta.listFields);
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
   const filterable = meta.fields.filter((f) => f.type !== 'json' && !['id', 'created_at', 'updated_at', 'created_by', 'updated_by'].includes(f.name));
   const actions = (
-    <TopToolbar>
+    // Wrapped on phones only: on wider screens a second row would slide under the bulk-action bar.
+    <TopToolbar sx={{ flexWrap: { xs: 'wrap', sm: 'nowrap' } }}>
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
       {meta.actions.includes('export') && <ExportCsvButton />}
       {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
+      {meta.name !== SAVED_VIEWS && <SavedViewsButton />}
     </TopToolbar>
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;
@@ -38,15 +85,38 @@ export function ResourceList() {
     meta.actions.includes('edit') && <BulkEditButton key="edit" meta={meta} />,
     meta.actions.includes('delete') && <BulkDeleteButton key="delete" mutationMode="pessimistic" />,
   ].filter(Boolean);
+  const first = fields[0];
+  const linkFirst = rowClick === 'show' && first && !first.reference;
+  const columns = fields.map((f, i) => {
+    const field = fieldFor(f, { inList: true, readable });
+    if (i !== 0 || !linkFirst) return field;
+    return (
+      <FirstColumn key={f.name} source={f.name} label={f.label} sortable={f.sortable} resource={meta.name}>
+        {field}
+      </FirstColumn>
+    );
+  });
+  const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === SAVED_VIEWS ? undefined : <SavedViewsAside />}>
-      <DatagridConfigurable
-        rowClick={rowClick}
-        omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
-        bulkActionButtons={bulkActions.length ? <>{bulkActions}</> : false}
-      >
-        {fields.map((f) => fieldFor(f, { inList: true, readable }))}
-      </DatagridConfigurable>
+    // empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
+    // not react-admin's half-transparent empty page (2.3:1 contrast).
+    <List empty={false} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+      {small ? (
+        <SimpleList
+          className="record-cards"
+          primaryText={(r) => represent(meta.representation, r)}
+          secondaryText={(r) => keyFields.map((f) => cardValue(f, r[f.name])).join(' · ')}
+          linkType={rowClick === 'show' ? 'show' : false}
+        />
+      ) : (
+        <DatagridConfigurable
+          rowClick={rowClick}
+          omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
+          bulkActionButtons={bulkActions.length ? <>{bulkActions}</> : false}
+        >
+          {columns}
+        </DatagridConfigurable>
+      )}
     </List>
   );
 }

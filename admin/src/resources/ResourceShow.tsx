@@ -10,6 +10,7 @@ import {
   ReferenceManyField,
   Show,
   TabbedShowLayout,
+  TabbedShowLayoutTabs,
   TopToolbar,
   useRecordContext,
 } from 'react-admin';
@@ -138,7 +139,7 @@ export function ResourceShow() {
   const accessedBy = meta.accessLogged && !!accessLogMeta?.actions.includes('list');
   return (
     <Show actions={<ShowActions meta={meta} />} queryOptions={{ onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
-      <TabbedShowLayout>
+      <TabbedShowLayout tabs={<TabbedShowLayoutTabs variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile />}>
         <TabbedShowLayout.Tab label="Details">
           <Sections meta={meta} />
         </TabbedShowLayout.Tab>

@@ -21,6 +21,10 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     editedFrom: resource.editedFrom,
     /** What a create by this caller is given where the form leaves it empty (see Caller.createDefaults). */
     createDefaults: caller.createDefaults?.(resource) ?? {},
+    /** The values the caller's row scope allows for the fields it pins (see Caller.scopeChoices). */
+    scopeChoices: caller.scopeChoices?.(resource) ?? {},
+    /** The rows offered as the value of a reference to this resource (`offered`), as a list filter. */
+    offered: resource.options.offered ?? null,
     referencedBy: resource.referencedBy,
     fields: visible.map((f) => ({
       name: f.name,
