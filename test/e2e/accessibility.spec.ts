@@ -25,7 +25,7 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
   const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, role));
   const resources = (await api('GET', '/meta')).body.resources as { name: string; actions: string[] }[];
   const save = (page: Page) => page.getByRole('button', { name: 'Save' }).waitFor();
-  const list = (page: Page) => page.locator('table tbody tr, .RaEmpty-message, .record-cards li').or(page.getByText(/^No results found/)).first().waitFor();
+  const list = (page: Page) => page.locator('table tbody tr, .RaEmpty-message, .record-cards li').or(page.getByText(/^No .+ found/)).first().waitFor();
   const out: Screen[] = [{ name: 'dashboard', path: '#/', ready: (p) => p.getByText(/^Welcome/).waitFor() }];
   for (const r of resources) {
     if (r.name === 'audit_log') {

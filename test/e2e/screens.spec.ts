@@ -30,7 +30,7 @@ describe('every screen renders', () => {
       const before = session.errors.length;
       await page.goto(`${ctx.app.url}/${path}`);
       const ready = {
-        list: page.locator('table tbody tr, .RaEmpty-message').or(page.getByText(/^No results found/)).first(),
+        list: page.locator('table tbody tr, .RaEmpty-message').or(page.getByText(/^No .+ found/)).first(),
         show: page.getByRole('tab', { name: 'Details' }),
         edit: page.getByRole('button', { name: 'Save' }),
         create: page.getByRole('button', { name: 'Save' }),

@@ -31,7 +31,8 @@ const layout: ThemeOptions['components'] = {
     RaShow: { styleOverrides: { root: { '& .RaShow-main': { minWidth: 0 }, '& .RaShow-card': { minWidth: 0, overflowX: 'auto' } } } },
     RaEdit: { styleOverrides: { root: { '& .RaEdit-main': { minWidth: 0 } } } },
     RaCreate: { styleOverrides: { root: { '& .RaCreate-main': { minWidth: 0 } } } },
-    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0, maxWidth: '100%' }, '& .RaList-content': { overflowX: 'auto' } } } },
+    // Not on .RaList-content: the bulk-action bar slides up out of it, over the list's toolbar.
+    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0, maxWidth: '100%' } } } },
     RaDatagrid: { styleOverrides: { root: { '& .RaDatagrid-tableWrapper': { overflowX: 'auto' } } } },
     // The empty-list message was drawn at half opacity (2.3:1).
     RaEmpty: { styleOverrides: { root: { '&& .RaEmpty-message': { opacity: 1 } } } },
