@@ -31,9 +31,12 @@ const layout: ThemeOptions['components'] = {
     RaShow: { styleOverrides: { root: { '& .RaShow-main': { minWidth: 0 }, '& .RaShow-card': { minWidth: 0, overflowX: 'auto' } } } },
     RaEdit: { styleOverrides: { root: { '& .RaEdit-main': { minWidth: 0 } } } },
     RaCreate: { styleOverrides: { root: { '& .RaCreate-main': { minWidth: 0 } } } },
-    // Not on .RaList-content: the bulk-action bar slides up out of it, over the list's toolbar.
-    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0, maxWidth: '100%' } } } },
-    RaDatagrid: { styleOverrides: { root: { '& .RaDatagrid-tableWrapper': { overflowX: 'auto' } } } },
+    // No overflow on .RaList-content: the bulk-action bar slides up out of it, over the list's
+    // toolbar; its width is only held to the page's.
+    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0, maxWidth: '100%' }, '& .RaList-content': { minWidth: 0, maxWidth: '100%' } } } },
+    // A list wider than the window scrolls inside its card (the table only: the bulk-action bar
+    // above it stays where it is), so the page itself never scrolls sideways.
+    RaDatagrid: { styleOverrides: { root: { maxWidth: '100%', '& .RaDatagrid-tableWrapper': { overflowX: 'auto', maxWidth: '100%' } } } },
     // The empty-list message was drawn at half opacity (2.3:1).
     RaEmpty: { styleOverrides: { root: { '&& .RaEmpty-message': { opacity: 1 } } } },
   } as object),
