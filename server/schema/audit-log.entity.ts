@@ -8,6 +8,7 @@ import { Resource } from './resource.js';
   singular: 'Audit event',
   area: 'Audit',
   readOnly: true,
+  appendOnlyAt: 'occurred_at',
   representation: '{action} {table_name} #{id}',
   choices: { action: ['INSERT', 'UPDATE', 'DELETE'] },
   references: { user_id: 'app_user' },
