@@ -15,6 +15,7 @@ import { Migration20261201210000Mfa } from './Migration20261201210000Mfa.js';
 import { Migration20261201220000SessionIdle } from './Migration20261201220000SessionIdle.js';
 import { Migration20261201230000ApiKey } from './Migration20261201230000ApiKey.js';
 import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
+import { Migration20261201400000AsOfIndexes } from './Migration20261201400000AsOfIndexes.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -36,4 +37,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201230000ApiKey', class: Migration20261201230000ApiKey },
   { name: 'Migration20261201240000OidcLogin', class: Migration20261201240000OidcLogin },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
+  { name: 'Migration20261201400000AsOfIndexes', class: Migration20261201400000AsOfIndexes },
 ];

@@ -1,7 +1,7 @@
 import type { Caller } from '../engine/caller.js';
 import type { ListResult, ResourceEngine } from '../engine/execute.js';
 import { filterToWhere } from '../engine/filter/filter-to-where.js';
-import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, orderBy } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
@@ -103,6 +103,46 @@ export function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller
   return `(WITH changed AS MATERIALIZED (${changed}) ${untouched} UNION ALL ${before})`;
 }
 
+/**
+ * The same relation for a list sorted by id (the default, and "newest first"), shaped so that a page
+ * costs a page: each row that exists now is read in id order from the table's primary key and
+ * mapped to its state then by one look-up of its first event after the moment (none: as it stands;
+ * an INSERT: it did not exist yet), and the rows deleted since (few) are added from the log's
+ * deletions. The id never changes, so the order of the rows now is their order then, and a LIMIT
+ * stops after a page instead of reading every event since the moment.
+ */
+export function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, page?: { where: (params: Params) => string[]; order: string; rows: number }): string {
+  if (kind(resource) === 'append-only') return tableAsOf(resource, moment, caller, params);
+  const table = ident(resource.name);
+  const at = momentSql(moment, params);
+  const name = params.add(resource.name, 'text');
+  const firstAfter = (rid: string) =>
+    `(SELECT a.action, a.old_data FROM audit_log a WHERE a.table_name = ${name} AND a.record_pk = jsonb_build_object('id', ${rid}) AND a.occurred_at > ${at} ORDER BY a.id LIMIT 1)`;
+  const scopeNow = caller.scope(resource, params, 'read');
+  const columns = resource.fields.map((f) => (f.name === 'id' ? `t."id"` : `CASE WHEN e.action IS NULL THEN t.${ident(f.name)} ELSE r.${ident(f.name)} END AS ${ident(f.name)}`));
+  // Scoped on the record as it stands now (the derived table keeps the scope's column names unambiguous).
+  const existing = `SELECT ${columns.join(', ')} FROM (SELECT * FROM ${table}${scopeNow ? ` WHERE ${scopeNow}` : ''}) AS t
+    LEFT JOIN LATERAL ${firstAfter('t."id"')} e ON true
+    LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r ON true
+    WHERE e.action IS DISTINCT FROM 'INSERT'`;
+  const scopeGone = caller.scope(resource, params, 'read');
+  const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', g.rid) ORDER BY l.id DESC LIMIT 1)`;
+  const deleted = `SELECT ${resource.fields.map((f) => `r.${ident(f.name)}`).join(', ')} FROM (SELECT DISTINCT (d.record_pk->>'id')::bigint AS rid FROM audit_log d WHERE d.table_name = ${name} AND d.action = 'DELETE' AND d.occurred_at > ${at}) g
+    CROSS JOIN LATERAL ${firstAfter('g.rid')} e
+    CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r
+    WHERE e.action <> 'INSERT' AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = g.rid)${
+      scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''
+    }`;
+  if (!page) return `(${existing} UNION ALL ${deleted})`;
+  // Each side filtered, ordered by id and cut to the rows a page can need, so the planner reads the
+  // primary key in order (a page of look-ups) instead of mapping every row and sorting.
+  const cut = (side: string) => {
+    const where = page.where(params);
+    return `(SELECT * FROM (${side}) AS ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${page.order} LIMIT ${params.add(page.rows, 'integer')})`;
+  };
+  return `(${cut(existing)} UNION ALL ${cut(deleted)})`;
+}
+
 function columns(resource: ResourceMeta, caller: Caller): string {
   return resource.fields.filter((f) => caller.sees(resource, f)).map((f) => ident(f.name)).join(', ');
 }
@@ -117,22 +157,36 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
   return engine.present(resource, rows[0], caller);
 }
 
-/** A list as it stood at the moment: the usual filter (on the rows as they stood), sort, range and total. */
-export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
-  const visible = engine.visible(resource, caller);
-  const params = new Params();
+/** A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's FROM. */
+export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f)) {
   const table = ident(resource.name);
-  const source = tableAsOf(resource, moment, caller, params);
-  const where = filterToWhere(resource, query.filter, visible, params);
-  const from = `FROM ${source} AS ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const byId = (!query.sort || query.sort.field === 'id') && kind(resource) === 'audited';
   const order = orderBy(resource, query.sort, visible);
   const start = query.range?.start ?? 0;
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
-  const values = [...params.values];
-  const page = `SELECT ${columns(resource, caller)} ${from} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+  // The total counts the same rows without the page's cut.
+  const whole = new Params();
+  const wholeSource = byId ? tableAsOfById(resource, moment, caller, whole) : tableAsOf(resource, moment, caller, whole);
+  const wholeWhere = filterToWhere(resource, query.filter, visible, whole);
+  const from = `FROM ${wholeSource} AS ${table}${wholeWhere.length ? ` WHERE ${wholeWhere.join(' AND ')}` : ''}`;
+  if (!byId) {
+    const params = new Params();
+    params.values.push(...whole.values);
+    const text = `SELECT ${columns(resource, caller)} ${from} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+    return { text, values: params.values, from, fromValues: whole.values, start };
+  }
+  const params = new Params();
+  const source = tableAsOfById(resource, moment, caller, params, { where: (p) => filterToWhere(resource, query.filter, visible, p), order, rows: start + limit });
+  const text = `SELECT ${columns(resource, caller)} FROM ${source} AS ${table} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+  return { text, values: params.values, from, fromValues: whole.values, start };
+}
+
+/** A list as it stood at the moment: the usual filter (on the rows as they stood), sort, range and total. */
+export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
+  const plan = planListAsOf(resource, query, moment, caller, engine.visible(resource, caller));
   const db = engine.reader(caller);
-  const [rows, total] = await Promise.all([engine.query(db, page, params.values), totalOf(engine, db, from, values)]);
-  return { rows: rows.map((r) => engine.present(resource, r, caller)), start, ...total };
+  const [rows, total] = await Promise.all([engine.query(db, plan.text, plan.values), totalOf(engine, db, plan.from, plan.fromValues)]);
+  return { rows: rows.map((r) => engine.present(resource, r, caller)), start: plan.start, ...total };
 }
 
 /**

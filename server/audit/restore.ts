@@ -73,12 +73,13 @@ export async function restoreVersion(
   if (resource.readOnly) throw new AppError('METHOD_NOT_ALLOWED', `${resource.label} are read-only`);
   const body = isPlainObject(rawBody) ? rawBody : {};
   if (!isPlainObject(rawBody)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object: {"as_of": ...} or {"event": ...}');
-  if (!options.reason?.trim()) throw new AppError('BAD_REQUEST', 'Restoring a version needs a reason (X-Change-Reason)');
+  // A preview writes nothing, so it may come before the reason is typed.
+  if (!options.preview && !options.reason?.trim()) throw new AppError('BAD_REQUEST', 'Restoring a version needs a reason (X-Change-Reason)');
   await assertReaches(engine, resource, id, caller, 'write');
   const { image, label } = await targetOf(engine, resource, id, body);
   const shown = resource.fields.filter((f) => caller.sees(resource, f));
   const rows: RowEvent[] = [];
-  const result = await engine.write(caller, `Restore of the version ${label}: ${options.reason}`, async (tx) => {
+  const result = await engine.write(caller, `Restore of the version ${label}: ${options.reason ?? 'preview'}`, async (tx) => {
     await tx.query('SAVEPOINT restore');
     const [stored] = await engine.query(tx, `SELECT to_jsonb(t) AS j FROM ${ident(resource.name)} t WHERE id = $1 FOR UPDATE`, [id]);
     const current = (stored?.j ?? null) as Image | null;
