@@ -15,11 +15,14 @@ import { ImportButton } from '../bulk/ImportButton';
 import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
+import { AsOfBar } from '../timetravel/AsOfBar';
+import { useAsOf } from '../timetravel/as-of';
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
 export function ResourceList() {
   const meta = useResourceMeta();
   const readable = useReadable();
+  const [asOf] = useAsOf(meta?.name ?? '');
   if (!meta) return null;
   const shown = new Set(meta.listFields);
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
@@ -39,14 +42,17 @@ export function ResourceList() {
     meta.actions.includes('delete') && <BulkDeleteButton key="delete" mutationMode="pessimistic" />,
   ].filter(Boolean);
   return (
-    <List filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === SAVED_VIEWS ? undefined : <SavedViewsAside />}>
+    <>
+    <AsOfBar resource={meta.name} label={meta.label} />
+    <List queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />} aside={meta.name === SAVED_VIEWS ? undefined : <SavedViewsAside />}>
       <DatagridConfigurable
         rowClick={rowClick}
         omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
-        bulkActionButtons={bulkActions.length ? <>{bulkActions}</> : false}
+        bulkActionButtons={bulkActions.length && !asOf ? <>{bulkActions}</> : false}
       >
         {fields.map((f) => fieldFor(f, { inList: true, readable }))}
       </DatagridConfigurable>
     </List>
+    </>
   );
 }
