@@ -3,7 +3,7 @@ import type { ListResult, ResourceEngine } from '../engine/execute.js';
 import { filterToWhere } from '../engine/filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
-import { countsExactly, orderBy } from '../engine/plan/plan-list.js';
+import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
@@ -185,16 +185,19 @@ export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: M
 export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
   const plan = planListAsOf(resource, query, moment, caller, engine.visible(resource, caller));
   const db = engine.reader(caller);
-  const [rows, total] = await Promise.all([engine.query(db, plan.text, plan.values), totalOf(engine, db, plan.from, plan.fromValues)]);
+  const [rows, total] = await Promise.all([engine.query(db, plan.text, plan.values), totalOf(engine, db, resource, query, caller, plan.from, plan.fromValues)]);
   return { rows: rows.map((r) => engine.present(resource, r, caller)), start: plan.start, ...total };
 }
 
 /**
- * Counted while the planner expects few rows at a small cost, else its estimate (as a list's
- * total is): counting a million rows as they stood would cost a scan of the table per page.
+ * Counted while the planner expects few rows at a small cost, else its estimate (as a list's total
+ * is). The planner cannot tell how many rows the mapping to the past keeps (it guessed 1 % of a
+ * million claims), so the estimate is that of the same filter on the table as it stands now: the
+ * rows then are, give or take the changes since, the rows now.
  */
-async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
-  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+  const now = planList(resource, { ...query, sort: null }, caller);
+  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
   const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
   const estimate = Math.round(Number(top['Plan Rows']));
   if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, engine.options.exactCountBelow)) return { total: estimate, approximate: true };
