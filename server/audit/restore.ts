@@ -2,7 +2,7 @@ import type { Tx } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
 import { canonical, type Precondition, type ResourceEngine, type RowEvent } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { isPlainObject } from '../engine/validate/validate-payload.js';
+import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { ident } from '../engine/plan/sql.js';
 import { serializeValue } from '../engine/serialize/serialize-record.js';
 import { AppError } from '../errors/app-error.js';
@@ -118,6 +118,8 @@ async function putBack(engine: ResourceEngine, tx: Tx, resource: ResourceMeta, i
   if (!caller.can(`${resource.name}.create`)) throw new AppError('FORBIDDEN', `Restoring a deleted ${resource.singular.toLowerCase()} needs the ${resource.name}.create permission`);
   if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
   assertMaySet(resource, Object.keys(image), caller, null);
+  // The value rules of a create, on what an edit could set (the stamps and keys go back as they were).
+  validatePayload(resource, Object.fromEntries(restorable(resource).filter((k) => k in image).map((k) => [k, serializeValue(resource.field.get(k)!, image[k] ?? null)])), 'create', caller, null);
   await engine.checkReferences(tx, resource, image, caller);
   const table = ident(resource.name);
   await engine.query(tx, `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(image)]);

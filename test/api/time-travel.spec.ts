@@ -313,6 +313,19 @@ describe('restore a version', () => {
     expect((await restore(`/modifier/${m.id}/restore`, { event: deleteEvent.id }, { 'x-change-reason': 'x', 'if-match': '*' })).status).toBe(400);
   });
 
+  it('puts a deleted record back only if it passes the value rules of a create', async () => {
+    // Written past the API (psql), so it breaks a rule the API would have refused.
+    const { id } = await one(`INSERT INTO claim (claim_number, status, district, billed_amount) VALUES ('TT-NEGATIVE', 'Incomplete', 'Kern High School District', -5) RETURNING id`);
+    expect((await admin('DELETE', `/claim/${id}`)).status).toBe(200);
+    const insert = (await admin('GET', `/claim/${id}/versions`)).body.find((v: { action: string }) => v.action === 'INSERT');
+    const audits = await auditCount();
+    const res = await restore(`/claim/${id}/restore`, { event: insert.id }, { 'x-change-reason': 'r' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toHaveProperty('billed_amount');
+    expect(await auditCount()).toBe(audits);
+    expect((await admin('GET', `/claim/${id}`)).status).toBe(404);
+  });
+
   it('goes through the checks of an edit: references and the write scope', async () => {
     // A claim version naming a modifier that no longer exists is refused as an edit would be.
     const modifier = await create('modifier', { code: 'TZ' });
