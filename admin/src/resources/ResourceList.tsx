@@ -32,7 +32,7 @@ export function ResourceList() {
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
-      {meta.actions.includes('export') && <ExportCsvButton />}
+      {meta.actions.includes('export') && !asOf && <ExportCsvButton />}
       {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
     </TopToolbar>
   );
