@@ -183,7 +183,9 @@ try {
       poll();
     });
   const [appPort, basePort] = [await freePort(), await freePort()];
-  const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app') });
+  // The demo users sign in with a password alone (the default policy would ask them to enrol a second
+  // factor first, and every measured request would be refused).
+  const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app'), MFA_REQUIRED_ROLES: 'none' });
   const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing', BENCH_QUERIES: queriesFile });
   const signIn = async (email) => {
     const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${email.split('@')[0]}-demo-pass` }) });
