@@ -201,13 +201,31 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
  * rows then are, give or take the changes since, the rows now.
  */
 async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+  const count = async () => {
+    const text = `SELECT count(*)::bigint AS total ${from}`;
+    const [row] = await engine.query(db, { name: `asof-count:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`, text }, values);
+    return { total: Number(row.total), approximate: false };
+  };
+  // A small table (reference data) is counted straight away, as a list's total is.
+  if ((await tableSize(engine, resource)) < engine.options.exactCountBelow) return count();
   const now = planList(resource, { ...query, sort: null }, caller);
   const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
   const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
   const estimate = Math.round(Number(top['Plan Rows']));
   if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, engine.options.exactCountBelow)) return { total: estimate, approximate: true };
-  const [count] = await engine.query(db, `SELECT count(*)::bigint AS total ${from}`, values);
-  return { total: Number(count.total), approximate: false };
+  return count();
+}
+
+/** Table sizes (pg_class.reltuples), looked up at most once a minute per table. */
+const sizes = new Map<string, { rows: number; at: number }>();
+
+async function tableSize(engine: ResourceEngine, resource: ResourceMeta): Promise<number> {
+  const known = sizes.get(resource.name);
+  if (known && Date.now() - known.at < 60_000) return known.rows;
+  const [row] = await engine.query(engine.pool, `SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`, [ident(resource.name)]);
+  const rows = Number(row?.n ?? 0);
+  sizes.set(resource.name, { rows, at: Date.now() });
+  return rows;
 }
 
 /**
