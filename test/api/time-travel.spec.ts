@@ -354,6 +354,25 @@ describe('restore a version', () => {
   });
 });
 
+describe('the record of access', () => {
+  it('records reads as of a moment, of versions and of comparisons, like any read of an access-logged resource', async () => {
+    const at = await now();
+    const last = Number((await one(`SELECT coalesce(max(id), 0) AS id FROM access_log`)).id);
+    expect((await admin('GET', `/claim/5?as_of=${encodeURIComponent(at)}`)).status).toBe(200);
+    const page = await admin('GET', `/claim?as_of=${encodeURIComponent(at)}&sort=${q(['id', 'DESC'])}&range=${q([0, 2])}`);
+    expect(page.status).toBe(200);
+    const versions = (await admin('GET', `/claim/5/versions`)).body;
+    expect((await admin('GET', `/claim/5/compare?from=${versions[versions.length - 1].id}&to=current`)).status).toBe(200);
+    const rows = (await db.pool.query(`SELECT action, record_ids FROM access_log WHERE id > $1 AND table_name = 'claim' ORDER BY id`, [last])).rows;
+    expect(rows.map((r) => [r.action, r.record_ids.map(Number)])).toEqual([
+      ['show', [5]],
+      ['list', page.body.map((r: { id: number }) => r.id)],
+      ['history', [5]],
+      ['history', [5]],
+    ]);
+  });
+});
+
 describe('as-of links declared beside the entity', () => {
   it('the claim names its student and fee schedule code as of its service date in /api/meta', () => {
     expect(meta.get('claim')!.asOfLinks).toEqual([
