@@ -17,6 +17,7 @@ import { Migration20261201230000ApiKey } from './Migration20261201230000ApiKey.j
 import { Migration20261201250000KeysFollowTheirCreator } from './Migration20261201250000KeysFollowTheirCreator.js';
 import { Migration20261201260000OidcNames } from './Migration20261201260000OidcNames.js';
 import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
+import { Migration20261201400000AsOfIndexes } from './Migration20261201400000AsOfIndexes.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -40,4 +41,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201250000KeysFollowTheirCreator', class: Migration20261201250000KeysFollowTheirCreator },
   { name: 'Migration20261201260000OidcNames', class: Migration20261201260000OidcNames },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
+  { name: 'Migration20261201400000AsOfIndexes', class: Migration20261201400000AsOfIndexes },
 ];

@@ -5,6 +5,7 @@ import { authProvider } from './auth/auth-provider';
 import { IdleLogoff } from './auth/IdleLogoff';
 import { LoginPage } from './auth/LoginPage';
 import { dataProvider } from './data/data-provider';
+import { withAsOf } from './timetravel/as-of';
 import { represent, type Permissions } from './data/meta';
 import { AppBar } from './layout/AppBar';
 import { AppMenu } from './layout/AppMenu';
@@ -37,7 +38,7 @@ const AppLayout = ({ children, ...props }: LayoutProps) => (
  */
 export function App() {
   return (
-    <Admin theme={lightTheme} darkTheme={darkTheme} queryClient={queryClient} dataProvider={dataProvider} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
+    <Admin theme={lightTheme} darkTheme={darkTheme} queryClient={queryClient} dataProvider={withAsOf(dataProvider)} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
           r.name === 'audit_log' ? (

@@ -18,6 +18,9 @@ import { ACCESS_LOG, BUDGETS, CALLER, CONFIG, ENGINE } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
 import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
+import { getOneAsOf, listAsOf, parseMoment } from '../audit/as-of.query.js';
+import { compareVersions, listVersions } from '../audit/versions.js';
+import { restoreVersion } from '../audit/restore.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -54,8 +57,10 @@ export class ResourcesController {
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
-    const parsed = parseListQuery(query);
-    const result = await this.engine.list(resource, parsed, caller);
+    const { as_of: asOf, ...rest } = query;
+    const parsed = parseListQuery(rest);
+    // Time travel (server/audit/as-of.query.ts): the same list as it stood at a moment.
+    const result = asOf === undefined ? await this.engine.list(resource, parsed, caller) : await listAsOf(this.engine, resource, parsed, parseMoment(asOf), caller);
     await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
     return this.page(reply, resource, result);
   }
@@ -115,10 +120,53 @@ export class ResourcesController {
     return this.access.aroundRead(req, caller, resource, 'history', recordId, () => recordHistory(this.engine, resource, recordId, caller));
   }
 
-  @Get(':resource/:id')
-  async getOne(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  /** The record's versions: every event with who, when, reason and change set, and the moment to read it back. */
+  @Get(':resource/:id/versions')
+  async versions(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
+    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => listVersions(this.engine, resource, recordId, caller));
+  }
+
+  /** Two versions field by field: `from` an event id, `to` an event id or `current`. */
+  @Get(':resource/:id/compare')
+  async compare(@Param('resource') name: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
+    const recordId = this.engine.parseId(resource, id);
+    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => compareVersions(this.engine, resource, recordId, query.from, query.to, caller));
+  }
+
+  @Post(':resource/:id/restore')
+  @HttpCode(200)
+  restore(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.restoreTo(name, id, body, req, reply, false);
+  }
+
+  @Post(':resource/:id/restore/preview')
+  @HttpCode(200)
+  restorePreview(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.restoreTo(name, id, body, req, reply, true);
+  }
+
+  /** Restore is an edit (server/audit/restore.ts): the edit permission, a reason and the current version as precondition. */
+  private async restoreTo(name: string, id: string, body: unknown, req: FastifyRequest, reply: FastifyReply, preview: boolean) {
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
+    const ifMatch = req.headers['if-match'];
+    const precondition = { ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, required: this.config.requirePrecondition };
+    const result = await restoreVersion(this.engine, resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, { reason: changeReason(req) ?? null, precondition, preview });
+    if (!preview) reply.header('ETag', this.engine.etag(resource, result.record));
+    return result;
+  }
+
+  @Get(':resource/:id')
+  async getOne(@Param('resource') name: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
+    const recordId = this.engine.parseId(resource, id);
+    if (query.as_of !== undefined) {
+      // A past version: no ETag, it is not something a PUT could replace.
+      const moment = parseMoment(query.as_of);
+      return this.access.aroundRead(req, caller, resource, 'show', recordId, () => getOneAsOf(this.engine, resource, recordId, moment, caller));
+    }
     const row = await this.access.aroundRead(req, caller, resource, 'show', recordId, () => this.engine.getOne(resource, recordId, caller, this.engine.reader(caller)));
     reply.header('ETag', this.engine.etag(resource, row));
     return row;

@@ -14,6 +14,7 @@ import { Resource } from './resource.js';
   area: 'Users & access',
   readOnly: true,
   audited: false,
+  appendOnlyAt: 'occurred_at',
   representation: '{action} {table_name} #{id}',
   choices: { action: ACCESS_ACTIONS },
   references: { user_id: 'app_user' },

@@ -8,6 +8,7 @@ import { Resource } from './resource.js';
   singular: 'Audit event',
   area: 'Audit',
   readOnly: true,
+  appendOnlyAt: 'occurred_at',
   representation: '{action} {table_name} #{id}',
   choices: { action: ['INSERT', 'UPDATE', 'DELETE'] },
   references: { user_id: 'app_user' },
@@ -22,6 +23,9 @@ import { Resource } from './resource.js';
 @Index({ properties: ['table_name', 'record_pk'] })
 @Index({ name: 'audit_log_occurred_at_id_index', properties: ['occurred_at', 'id'] })
 @Index({ name: 'audit_log_txid_id_index', properties: ['txid', 'id'] })
+// Time travel (server/audit/as-of.query.ts): a table's events since a moment, and its deletions since.
+@Index({ name: 'audit_log_table_name_occurred_at_index', properties: ['table_name', 'occurred_at'] })
+@Index({ name: 'audit_log_deletions_index', expression: `create index "audit_log_deletions_index" on "audit_log" ("table_name", "occurred_at") where "action" = 'DELETE'` })
 export class AuditLog {
   /** Unique audit entry ID (from one sequence across every partition). */
   @PrimaryKey({ type: 'bigint', autoincrement: true })

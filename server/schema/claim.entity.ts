@@ -19,6 +19,11 @@ import { Student } from './student.entity.js';
   area: 'Claims & billing',
   representation: '{claim_number}',
   askReason: true,
+  // "What did this student's record say when the claim was billed?"
+  asOfLinks: [
+    { label: 'Student as of the service date', resource: 'student', match: { ssid: 'student_ssid' }, at: 'service_date' },
+    { label: 'Fee schedule code as of the service date', resource: 'fee_schedule_code', match: { procedure_code: 'service_code' }, at: 'service_date' },
+  ],
   choices: { status: ['Incomplete', 'Approved', 'Submitted', 'Paid', 'Rejected'] },
   elementsReference: { modifiers: 'modifier.code' },
   listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],

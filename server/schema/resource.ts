@@ -37,6 +37,18 @@ export interface ResourceOptions {
    * lock so two concurrent writes cannot both pass.
    */
   uniqueTogether?: string[][];
+  /**
+   * Links from a record to other records as they stood at a moment the record names (a claim's
+   * student and fee schedule code as of its service date): `match` maps the target's fields to this
+   * record's fields, `at` is the date or timestamp field naming the moment. The console shows them
+   * on the show page; they open the target as of that moment (server/audit/as-of.query.ts).
+   */
+  asOfLinks?: { label: string; resource: string; match: Record<string, string>; at: string }[];
+  /**
+   * An append-only log (never updated, not audited itself): as of a moment it held the rows whose
+   * this timestamp field is not later. Time travel on every other resource reads the audit trail.
+   */
+  appendOnlyAt?: string;
   /** Pairs of fields whose first may not exceed the second (group_size_min <= group_size_max). */
   ordered?: [string, string][];
   /**

@@ -14,6 +14,7 @@ import { seed } from '../../dist/server/seed/seed.js';
 import { ensureSystemUser } from '../../dist/server/db/system-user.js';
 import { resolveResources } from '../../dist/server/engine/metadata/resolve-metadata.js';
 import { planList, planPage } from '../../dist/server/engine/plan/plan-list.js';
+import { planListAsOf } from '../../dist/server/audit/as-of.query.js';
 import { userCaller } from '../../dist/server/auth/policy.js';
 import { PermissionCache, ROLE_COLUMNS } from '../../dist/server/auth/permission-cache.js';
 import os from 'node:os';
@@ -78,6 +79,27 @@ try {
   await inUnitOfWork(db.pool, { userId: system, reason: 'bench: remove claims of earlier runs' }, (tx) =>
     tx.query(`DELETE FROM claim WHERE claim_number LIKE 'BENCH-%' OR claim_number LIKE 'BASE-%'`),
   );
+  // Time travel needs a past: a database built in one sitting has every event at the time it was
+  // built. Once, its history is spread out as a product's would be: the seed's events (the rows'
+  // creation) 75 to 46 days ago, the top-up edits over the last 45 days, each in id order. This is
+  // the one place anything rewrites audit_log, on the benchmark's own database only (its
+  // append-only triggers are off for the statement; its hash chain no longer verifies).
+  const aged = (await db.pool.query(`SELECT min(occurred_at) < now() - interval '40 days' AS aged FROM audit_log`)).rows[0].aged;
+  if (!aged) {
+    log('spreading the history over the last 75 days (once)');
+    await db.pool.query(`SELECT audit_log_create_partition((date_trunc('month', now()) - make_interval(months => m))::date) FROM generate_series(1, 3) AS m`);
+    await db.pool.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    try {
+      for (const [where, from, days] of [[`reason IS DISTINCT FROM 'bench history'`, 75, 29], [`reason = 'bench history'`, 45, 45]]) {
+        await db.pool.query(
+          `WITH span AS (SELECT min(id) AS lo, greatest(max(id) - min(id), 1) AS n FROM audit_log WHERE ${where})
+           UPDATE audit_log SET occurred_at = now() - make_interval(days => ${from}) + ((audit_log.id - span.lo)::float8 / span.n) * make_interval(days => ${days}) FROM span WHERE ${where}`,
+        );
+      }
+    } finally {
+      await db.pool.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    }
+  }
   // Practitioners do not list claims by default; the benchmark grants it (as an admin may, in the
   // matrix) to measure the practitioner's scoped claim list.
   await inUnitOfWork(db.pool, { userId: system, reason: 'bench: practitioners list their claims' }, (tx) =>
@@ -91,6 +113,7 @@ try {
   // updated_at as the API spells it (ISO 8601, microseconds kept): the lock compares it exactly.
   const targets = (await db.pool.query(`SELECT id, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at FROM claim WHERE id > $1 ORDER BY id LIMIT 200000`, [Math.floor(CLAIMS / 2)])).rows;
   const many = Array.from({ length: 25 }, (_, i) => 1 + ((i * 7919) % CLAIMS));
+  const pastDay = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
   const day = (await db.pool.query(`SELECT to_char(occurred_at, 'YYYY-MM-DD') AS day FROM audit_log WHERE table_name = 'claim' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0].day;
 
   // The lists users click, planned by the product's own planner for a caller of each role, so the
@@ -121,10 +144,23 @@ try {
     audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['id', 'DESC'] },
     search: { resource: 'student', filter: { q: student.last_name.slice(0, 4) }, sort: ['id', 'DESC'] },
     many: { resource: 'claim', filter: { id: many }, sort: ['id', 'ASC'] },
+    // Time travel: lists as they stood on a day in the last month (the default order, newest first).
+    asOfClaims: { resource: 'claim', filter: {}, sort: ['id', 'DESC'], asOf: pastDay },
+    asOfFeeCodes: { resource: 'fee_schedule_code', filter: {}, sort: ['id', 'DESC'], asOf: pastDay },
+    asOfModifiers: { resource: 'modifier', filter: {}, sort: ['id', 'DESC'], asOf: pastDay },
+    asOfPractitionerTypes: { resource: 'practitioner_type', filter: {}, sort: ['id', 'DESC'], asOf: pastDay },
+    asOfBillingCodes: { resource: 'billing_code', filter: {}, sort: ['id', 'DESC'], asOf: pastDay },
   };
   const queries = {};
   for (const [name, l] of Object.entries(lists)) {
-    const plan = planList(resources.get(l.resource), { filter: l.filter, sort: { field: l.sort[0], order: l.sort[1] }, range: null }, roles[l.role ?? 'admin']);
+    const sort = { field: l.sort[0], order: l.sort[1] };
+    if (l.asOf) {
+      const start = l.start ?? 0;
+      const plan = planListAsOf(resources.get(l.resource), { filter: l.filter, sort, range: { start, end: start + 24 } }, { text: l.asOf, dateOnly: true }, roles[l.role ?? 'admin']);
+      queries[name] = { page: { text: plan.text, values: plan.values }, from: plan.from, values: plan.fromValues };
+      continue;
+    }
+    const plan = planList(resources.get(l.resource), { filter: l.filter, sort, range: null }, roles[l.role ?? 'admin']);
     queries[name] = { page: planPage(plan, l.start ?? 0, 25), from: plan.from, values: plan.params.values };
   }
   const queriesFile = path.join(os.tmpdir(), `kcsos-bench-queries-${process.pid}.json`);
@@ -152,7 +188,9 @@ try {
       poll();
     });
   const [appPort, basePort] = [await freePort(), await freePort()];
-  const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app') });
+  // The demo users sign in with a password alone (the default policy would ask them to enrol a second
+  // factor first, and every measured request would be refused).
+  const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app'), MFA_REQUIRED_ROLES: 'none' });
   const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing', BENCH_QUERIES: queriesFile });
   const signIn = async (email) => {
     const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${email.split('@')[0]}-demo-pass` }) });
@@ -174,7 +212,8 @@ try {
     const l = lists[name];
     const start = l.start ?? 0;
     const filter = Object.keys(l.filter).length ? `filter=${enc(l.filter)}&` : '';
-    return { path: `${A}/${l.resource}?${filter}sort=${enc(l.sort)}&range=${enc([start, start + 24])}` };
+    const asOf = l.asOf ? `&as_of=${l.asOf}` : '';
+    return { path: `${A}/${l.resource}?${filter}sort=${enc(l.sort)}&range=${enc([start, start + 24])}${asOf}` };
   };
   const listed = (name, label, headers = auth) => [label, page(name), { path: `${B}/list?name=${name}` }, [CONNECTIONS], headers];
   const scenarios = [
@@ -192,6 +231,11 @@ try {
     listed('search', 'search: q on students'),
     ['getOne claim', { path: `${A}/claim/${many[3]}` }, { path: `${B}/one?id=${many[3]}` }, [FEW, CONNECTIONS], auth],
     listed('many', 'getMany 25 claims'),
+    listed('asOfClaims', `as of ${pastDay}: newest claims`),
+    listed('asOfFeeCodes', `as of ${pastDay}: fee schedule codes`),
+    listed('asOfModifiers', `as of ${pastDay}: modifiers`),
+    listed('asOfPractitionerTypes', `as of ${pastDay}: practitioner types`),
+    listed('asOfBillingCodes', `as of ${pastDay}: billing codes`),
     ['history of a claim', { path: `${A}/claim/2/history` }, { path: `${B}/history?id=2` }, [CONNECTIONS], auth],
     [
       'update: PUT with lock, one audit row',

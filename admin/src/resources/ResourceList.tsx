@@ -58,6 +58,8 @@ function SavedViewsButton() {
 
 /** A value in a small-screen card's second line, as the list would draw it. */
 const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.type === 'boolean' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
+import { AsOfBar } from '../timetravel/AsOfBar';
+import { useAsOf } from '../timetravel/as-of';
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
 export function ResourceList() {
@@ -65,6 +67,7 @@ export function ResourceList() {
   const readable = useReadable();
   // Phones get cards (the record's name and its key fields), as react-admin's SimpleList draws them.
   const small = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
+  const [asOf] = useAsOf(meta?.name ?? '');
   if (!meta) return null;
   const shown = new Set(meta.listFields);
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
@@ -75,7 +78,7 @@ export function ResourceList() {
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
-      {meta.actions.includes('export') && <ExportCsvButton />}
+      {meta.actions.includes('export') && !asOf && <ExportCsvButton />}
       {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
       {meta.name !== SAVED_VIEWS && <SavedViewsButton />}
     </TopToolbar>
@@ -98,9 +101,11 @@ export function ResourceList() {
   });
   const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
-    // empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
-    // not react-admin's half-transparent empty page (2.3:1 contrast).
-    <List empty={false} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    <>
+    <AsOfBar resource={meta.name} label={meta.label} />
+    {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
+        not react-admin's half-transparent empty page (2.3:1 contrast). */}
+    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       {small ? (
         <SimpleList
           className="record-cards"
@@ -112,11 +117,12 @@ export function ResourceList() {
         <DatagridConfigurable
           rowClick={rowClick}
           omit={fields.filter((f) => !shown.has(f.name)).map((f) => f.name)}
-          bulkActionButtons={bulkActions.length ? <>{bulkActions}</> : false}
+          bulkActionButtons={bulkActions.length && !asOf ? <>{bulkActions}</> : false}
         >
           {columns}
         </DatagridConfigurable>
       )}
     </List>
+    </>
   );
 }

@@ -25,6 +25,11 @@ import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { SetPasswordButton, USERS } from '../auth/SetPasswordButton';
 import { Title, useMissingRecord } from './ResourceEdit';
+import { AsOfBar } from '../timetravel/AsOfBar';
+import { AsOfLinks } from '../timetravel/AsOfLinks';
+import { VersionsPanel } from '../timetravel/VersionsPanel';
+import { useAsOf } from '../timetravel/as-of';
+import { useNotify } from 'react-admin';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
   const readable = useReadable();
@@ -97,6 +102,9 @@ function OwnFile() {
 }
 
 function ShowActions({ meta }: { meta: ResourceMeta }) {
+  const [asOf] = useAsOf(meta.name);
+  // A past version is read only: its restore is in Versions.
+  if (asOf) return <TopToolbar />;
   return (
     <TopToolbar>
       {meta.name === DOCUMENTS && <OwnFile />}
@@ -121,6 +129,11 @@ function History({ meta }: { meta: ResourceMeta }) {
   return record ? <HistoryPanel resource={meta.name} id={record.id} /> : null;
 }
 
+function Versions({ meta }: { meta: ResourceMeta }) {
+  const record = useRecordContext();
+  return record ? <VersionsPanel resource={meta.name} id={record.id} /> : null;
+}
+
 function AccessedBy({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
   return record ? <AccessedByPanel resource={meta.name} id={record.id} /> : null;
@@ -132,15 +145,26 @@ export function ResourceShow() {
   const documentsMeta = useMetaOf(DOCUMENTS);
   const accessLogMeta = useMetaOf('access_log');
   const onMissing = useMissingRecord(meta);
+  const [asOf, setAsOf] = useAsOf(meta?.name ?? '');
+  const notify = useNotify();
+  // As of a moment the record did not exist: say so and come back to now.
+  const onPastMissing = () => {
+    notify(`${meta?.singular ?? 'Record'} did not exist then (or you may not see it)`, { type: 'warning' });
+    setAsOf(null);
+  };
   if (!meta) return null;
   const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
   const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
   // Who has seen the record: for access-logged resources, to those who may read the access log.
   const accessedBy = meta.accessLogged && !!accessLogMeta?.actions.includes('list');
   return (
-    <Show actions={<ShowActions meta={meta} />} queryOptions={{ onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
+    <Show actions={<ShowActions meta={meta} />} queryOptions={asOf ? { onError: onPastMissing, meta: { asOf } } : { onError: onMissing }} title={<Title template={meta.representation} label={meta.singular} />}>
+      <Box sx={{ px: 2 }}>
+        <AsOfBar resource={meta.name} label={meta.singular} />
+      </Box>
       <TabbedShowLayout tabs={<TabbedShowLayoutTabs variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile />}>
         <TabbedShowLayout.Tab label="Details">
+          <AsOfLinks meta={meta} />
           <Sections meta={meta} />
         </TabbedShowLayout.Tab>
         {related.length > 0 && (
@@ -158,6 +182,11 @@ export function ResourceShow() {
         <TabbedShowLayout.Tab label="History" path="history">
           <History meta={meta} />
         </TabbedShowLayout.Tab>
+        {!meta.readOnly && (
+          <TabbedShowLayout.Tab label="Versions" path="versions">
+            <Versions meta={meta} />
+          </TabbedShowLayout.Tab>
+        )}
         {accessedBy && (
           <TabbedShowLayout.Tab label="Accessed by" path="accessed-by">
             <AccessedBy meta={meta} />

@@ -56,5 +56,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     })),
     /** Combinations of fields no two records may share. */
     uniqueTogether: resource.options.uniqueTogether ?? [],
+    /** Links to other records as of a moment this record names (only to resources the caller may show). */
+    asOfLinks: (resource.options.asOfLinks ?? []).filter((l) => caller.can(`${l.resource}.show`) && names.has(l.at) && Object.values(l.match).every((f) => names.has(f))),
   };
 }

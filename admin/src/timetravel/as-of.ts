@@ -1,0 +1,100 @@
+import type { DataProvider, Identifier } from 'react-admin';
+import { useStore } from 'react-admin';
+import { API, httpClient } from '../data/http';
+
+/**
+ * Time travel in the console. The moment a resource is viewed at is kept per resource in
+ * react-admin's store (so the list and a record of it share it, and a list keeps it while paging
+ * and sorting); show pages and lists pass it to the data provider as the query's `meta.asOf`, which
+ * adds `as_of` to the request (server/audit/as-of.query.ts). No moment: now.
+ */
+export function useAsOf(resource: string) {
+  return useStore<string | null>(`timetravel.${resource}`, null);
+}
+
+/** Adds `as_of` to getList and getOne when the query names a moment (`meta: { asOf }`). */
+export function withAsOf<T extends DataProvider>(provider: T): T {
+  return {
+    ...provider,
+    getList: async (resource, params) => {
+      const asOf = params.meta?.asOf as string | undefined;
+      if (!asOf) return provider.getList(resource, params);
+      const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
+      const { field, order } = params.sort ?? { field: 'id', order: 'ASC' };
+      const query = new URLSearchParams({
+        sort: JSON.stringify([field, order]),
+        range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
+        filter: JSON.stringify(params.filter ?? {}),
+        as_of: asOf,
+      });
+      const { headers, json } = await httpClient(`${API}/${resource}?${query}`, { signal: params.signal });
+      return { data: json, total: Number(headers.get('content-range')?.split('/').pop()), meta: { approximate: headers.get('x-total-approximate') === 'true' } };
+    },
+    getOne: async (resource, params) => {
+      const asOf = params.meta?.asOf as string | undefined;
+      if (!asOf) return provider.getOne(resource, params);
+      const { json } = await httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}?${new URLSearchParams({ as_of: asOf })}`, { signal: params.signal });
+      return { data: json };
+    },
+  };
+}
+
+export interface Version {
+  id: number;
+  action: 'INSERT' | 'UPDATE' | 'DELETE';
+  user_name: string | null;
+  occurred_at: string;
+  reason: string | null;
+  change_set: number | null;
+  changes: { field: string; before: unknown; after: unknown }[];
+  as_of: string;
+  exists: boolean;
+}
+
+export interface Comparison {
+  from: { event: number | null; occurred_at: string | null; record: Record<string, unknown> | null };
+  to: { event: number | null; occurred_at: string | null; record: Record<string, unknown> | null };
+  changes: { field: string; from: unknown; to: unknown }[];
+  fields: string[];
+}
+
+export interface RestoreResult {
+  action: 'updated' | 'restored' | 'unchanged';
+  changes: { field: string; before: unknown; after: unknown }[];
+  record: Record<string, unknown>;
+  applied: boolean;
+}
+
+const path = (resource: string, id: Identifier) => `${API}/${resource}/${encodeURIComponent(id)}`;
+
+export const timeTravel = {
+  versions: (resource: string, id: Identifier) => httpClient(`${path(resource, id)}/versions`).then(({ json }) => json as Version[]),
+  compare: (resource: string, id: Identifier, from: number, to: number | 'current') =>
+    httpClient(`${path(resource, id)}/compare?${new URLSearchParams({ from: String(from), to: String(to) })}`).then(({ json }) => json as Comparison),
+  /** A restore names the version by its event; the current version's ETag is the precondition. */
+  restore: async (resource: string, id: Identifier, event: number, reason: string, preview: boolean) => {
+    const current = await fetchEtag(resource, id);
+    return httpClient(`${path(resource, id)}/restore${preview ? '/preview' : ''}`, {
+      method: 'POST',
+      body: JSON.stringify({ event }),
+      reason,
+      headers: new Headers(current ? { 'If-Match': current } : {}),
+    }).then(({ json }) => json as RestoreResult);
+  },
+};
+
+/** The ETag of the record as it stands (none: it is deleted, and a restore puts it back). */
+async function fetchEtag(resource: string, id: Identifier): Promise<string | null> {
+  try {
+    const { headers } = await httpClient(path(resource, id));
+    return headers.get('etag');
+  } catch {
+    return null;
+  }
+}
+
+/** A moment as people read it (the browser's time zone), from an ISO timestamp or a date. */
+export function momentLabel(asOf: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(asOf)) return `the end of ${new Date(`${asOf}T12:00:00`).toLocaleDateString()}`;
+  return new Date(asOf).toLocaleString();
+}

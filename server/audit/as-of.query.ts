@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import type { Caller } from '../engine/caller.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import type { ListResult } from '../engine/read/resource-reader.js';
+import { filterToWhere } from '../engine/filter/filter-to-where.js';
+import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
+import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
+import { ident, Params } from '../engine/plan/sql.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
+import { assertReachable } from './history.query.js';
+
+/**
+ * Time travel, computed from the audit trail alone (no second copy of any table).
+ *
+ * The audit trigger stores every row's image before and after each change. A record's state at a
+ * moment T is therefore:
+ * - the image *before* its first event after T (`old_data` of that event; an INSERT after T means
+ *   the record did not exist yet), or
+ * - when nothing happened to it after T, the row as it stands now (absent now and untouched since:
+ *   it was deleted by then).
+ * Reading forwards from the first event after T (rather than backwards from the last one before T)
+ * needs only the events after T, which for a recent moment are few, and it answers the same for a
+ * record and for a list. Events are ordered by id: the sequence is taken under the row's lock, so it
+ * is the order in which the row's changes happened; "after T" compares the event's occurred_at (its
+ * transaction's start).
+ *
+ * What it cannot answer: a moment older than the audit months archived under retention
+ * (`AUDIT_RETENTION_MONTHS`): those events are no longer in the log.
+ */
+
+/** A moment as a SQL expression (a date alone means the end of that day, as a `_lte` filter does). */
+export interface Moment {
+  /** As sent, for messages and links. */
+  text: string;
+  /** A date without a time. */
+  dateOnly: boolean;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** `as_of` as sent: an ISO 8601 date or timestamp, else a 400 that changes nothing. */
+export function parseMoment(raw: unknown): Moment {
+  if (typeof raw !== 'string') throw new AppError('BAD_REQUEST', '"as_of" must be given once, as an ISO 8601 date or timestamp', { as_of: 'an ISO 8601 date or timestamp' });
+  const m = ISO.exec(raw.trim());
+  const bad = () => new AppError('BAD_REQUEST', `"as_of" must be an ISO 8601 date or timestamp (2026-07-01 or 2026-07-01T09:30:00Z), not "${raw.slice(0, 40)}"`, { as_of: 'an ISO 8601 date or timestamp' });
+  if (!m) throw bad();
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1970 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) throw bad();
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) throw bad();
+  return { text: raw.trim(), dateOnly: m[4] === undefined };
+}
+
+/** The moment as a `timestamptz` expression in a statement being assembled. */
+export function momentSql(moment: Moment, params: Params): string {
+  return moment.dateOnly ? `((${params.add(moment.text, 'date')} + 1)::timestamptz - interval '1 microsecond')` : params.add(moment.text, 'timestamptz');
+}
+
+/** Whether as-of reads this resource from the audit trail, from its own time field, or not at all. */
+function kind(resource: ResourceMeta): 'audited' | 'append-only' {
+  if (resource.options.appendOnlyAt) return 'append-only';
+  if (UNAUDITED_TABLES.has(resource.name) || resource.options.audited === false) {
+    throw new AppError('BAD_REQUEST', `${resource.label} keep no history: "as_of" is not available for them`);
+  }
+  return 'audited';
+}
+
+/**
+ * The table as it stood at the moment, as a relation with the table's own columns (so filters and
+ * scopes written on the table apply to it unchanged). Today's row scope applies to each record as it
+ * stands now (or, once deleted, as it last stood): what history shows a caller, the versions they
+ * browse, never more. `only` restricts it to one record (a getOne reads a handful of events).
+ */
+export function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, only?: number): string {
+  const table = ident(resource.name);
+  const at = momentSql(moment, params);
+  if (kind(resource) === 'append-only') {
+    const scope = caller.scope(resource, params, 'read');
+    const where = [`${ident(resource.options.appendOnlyAt!)} <= ${at}`];
+    if (only !== undefined) where.push(`"id" = ${params.add(only)}`);
+    if (scope) where.push(`(${scope})`);
+    return `(SELECT ${table}.* FROM ${table} WHERE ${where.join(' AND ')})`;
+  }
+  const name = params.add(resource.name, 'text');
+  const record = only === undefined ? '' : ` AND a.record_pk = jsonb_build_object('id', ${params.add(only, 'bigint')})`;
+  const one = only === undefined ? '' : ` AND ${table}."id" = ${params.add(only)}`;
+  // The first event after the moment, per record: its image before is the record's state then.
+  const changed = `SELECT DISTINCT ON (rid) rid, action, old_data FROM (
+      SELECT (a.record_pk->>'id')::bigint AS rid, a.id, a.action, a.old_data FROM audit_log a
+      WHERE a.table_name = ${name} AND a.occurred_at > ${at}${record}) e ORDER BY rid, id`;
+  const scopeNow = caller.scope(resource, params, 'read');
+  const untouched = `SELECT ${table}.* FROM ${table} WHERE NOT EXISTS (SELECT 1 FROM changed c WHERE c.rid = ${table}."id")${one}${scopeNow ? ` AND (${scopeNow})` : ''}`;
+  let reach = '';
+  const scopeStored = caller.scope(resource, params, 'read');
+  if (scopeStored) {
+    const scopeGone = caller.scope(resource, params, 'read');
+    const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', c.rid) ORDER BY l.id DESC LIMIT 1)`;
+    reach = ` AND (EXISTS (SELECT 1 FROM ${table} WHERE ${table}."id" = c.rid AND (${scopeStored}))
+      OR (NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = c.rid)
+          AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})))`;
+  }
+  const before = `SELECT r.* FROM changed c CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, c.old_data) AS r WHERE c.action <> 'INSERT'${reach}`;
+  return `(WITH changed AS MATERIALIZED (${changed}) ${untouched} UNION ALL ${before})`;
+}
+
+/**
+ * The same relation for a list sorted by id (the default, and "newest first"), shaped so that a page
+ * costs a page: each row that exists now is read in id order from the table's primary key and
+ * mapped to its state then by one look-up of its first event after the moment (none: as it stands;
+ * an INSERT: it did not exist yet), and the rows deleted since (few) are added from the log's
+ * deletions. The id never changes, so the order of the rows now is their order then, and a LIMIT
+ * stops after a page instead of reading every event since the moment.
+ */
+export function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, page?: { where: (params: Params) => string[]; order: string; rows: number }): string {
+  if (kind(resource) === 'append-only') return tableAsOf(resource, moment, caller, params);
+  const table = ident(resource.name);
+  const at = momentSql(moment, params);
+  const name = params.add(resource.name, 'text');
+  const firstAfter = (rid: string) =>
+    `(SELECT a.action, a.old_data FROM audit_log a WHERE a.table_name = ${name} AND a.record_pk = jsonb_build_object('id', ${rid}) AND a.occurred_at > ${at} ORDER BY a.id LIMIT 1)`;
+  const scopeNow = caller.scope(resource, params, 'read');
+  const columns = resource.fields.map((f) => (f.name === 'id' ? `t."id"` : `CASE WHEN e.action IS NULL THEN t.${ident(f.name)} ELSE r.${ident(f.name)} END AS ${ident(f.name)}`));
+  // Scoped on the record as it stands now (the derived table keeps the scope's column names unambiguous).
+  const existing = `SELECT ${columns.join(', ')} FROM (SELECT * FROM ${table}${scopeNow ? ` WHERE ${scopeNow}` : ''}) AS t
+    LEFT JOIN LATERAL ${firstAfter('t."id"')} e ON true
+    LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r ON true
+    WHERE e.action IS DISTINCT FROM 'INSERT'`;
+  const scopeGone = caller.scope(resource, params, 'read');
+  const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', g.rid) ORDER BY l.id DESC LIMIT 1)`;
+  const deleted = `SELECT ${resource.fields.map((f) => `r.${ident(f.name)}`).join(', ')} FROM (SELECT DISTINCT (d.record_pk->>'id')::bigint AS rid FROM audit_log d WHERE d.table_name = ${name} AND d.action = 'DELETE' AND d.occurred_at > ${at}) g
+    CROSS JOIN LATERAL ${firstAfter('g.rid')} e
+    CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r
+    WHERE e.action <> 'INSERT' AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = g.rid)${
+      scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''
+    }`;
+  if (!page) return `(${existing} UNION ALL ${deleted})`;
+  // Each side filtered, ordered by id and cut to the rows a page can need, so the planner reads the
+  // primary key in order (a page of look-ups) instead of mapping every row and sorting.
+  const cut = (side: string) => {
+    const where = page.where(params);
+    return `(SELECT * FROM (${side}) AS ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${page.order} LIMIT ${params.add(page.rows, 'integer')})`;
+  };
+  return `(${cut(existing)} UNION ALL ${cut(deleted)})`;
+}
+
+function columns(resource: ResourceMeta, caller: Caller): string {
+  return resource.fields.filter((f) => caller.sees(resource, f)).map((f) => ident(f.name)).join(', ');
+}
+
+/** A record as it stood at the moment, in getOne's shape; 404 when it did not exist then (or was deleted by then). */
+export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta, id: number, moment: Moment, caller: Caller): Promise<Record<string, unknown>> {
+  const params = new Params();
+  const table = ident(resource.name);
+  const sql = `SELECT ${columns(resource, caller)} FROM ${tableAsOf(resource, moment, caller, params, id)} AS ${table} WHERE "id" = ${params.add(id)}`;
+  const rows = await engine.query(engine.reader(caller), sql, params.values);
+  if (rows.length === 0) throw notFound(`${resource.singular} ${id} did not exist on ${moment.text}, or you cannot reach it`);
+  return engine.present(resource, rows[0], caller);
+}
+
+/** A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's FROM. */
+export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f)) {
+  const table = ident(resource.name);
+  const byId = (!query.sort || query.sort.field === 'id') && kind(resource) === 'audited';
+  const order = orderBy(resource, query.sort, visible);
+  const start = query.range?.start ?? 0;
+  const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
+  // The total counts the same rows without the page's cut.
+  const whole = new Params();
+  const wholeSource = byId ? tableAsOfById(resource, moment, caller, whole) : tableAsOf(resource, moment, caller, whole);
+  const wholeWhere = filterToWhere(resource, query.filter, visible, whole);
+  const from = `FROM ${wholeSource} AS ${table}${wholeWhere.length ? ` WHERE ${wholeWhere.join(' AND ')}` : ''}`;
+  if (!byId) {
+    const params = new Params();
+    params.values.push(...whole.values);
+    const text = `SELECT ${columns(resource, caller)} ${from} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+    return { text, values: params.values, from, fromValues: whole.values, start };
+  }
+  const params = new Params();
+  const source = tableAsOfById(resource, moment, caller, params, { where: (p) => filterToWhere(resource, query.filter, visible, p), order, rows: start + limit });
+  const text = `SELECT ${columns(resource, caller)} FROM ${source} AS ${table} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+  return { text, values: params.values, from, fromValues: whole.values, start };
+}
+
+/** A list as it stood at the moment: the usual filter (on the rows as they stood), sort, range and total. */
+export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
+  const plan = planListAsOf(resource, query, moment, caller, (field: FieldMeta) => caller.sees(resource, field));
+  const db = engine.reader(caller);
+  // Named by its text, as a list page is: planned once per connection (planning the partitions of
+  // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.
+  const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
+  const page = searching ? plan.text : { name: `asof:${createHash('sha1').update(plan.text).digest('base64url').slice(0, 16)}`, text: plan.text };
+  const rows = await engine.query(db, page, plan.values);
+  // A page that is not full ends the list: its total needs no count (most reference tables fit a page).
+  const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
+  const ended = rows.length < limit && (rows.length > 0 || plan.start === 0);
+  const total = ended ? { total: plan.start + rows.length, approximate: false } : await totalOf(engine, db, resource, query, caller, plan.from, plan.fromValues);
+  return { rows: rows.map((r) => engine.present(resource, r, caller)), start: plan.start, ...total };
+}
+
+/**
+ * Counted while the planner expects few rows at a small cost, else its estimate (as a list's total
+ * is). The planner cannot tell how many rows the mapping to the past keeps (it guessed 1 % of a
+ * million claims), so the estimate is that of the same filter on the table as it stands now: the
+ * rows then are, give or take the changes since, the rows now.
+ */
+async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+  const count = async () => {
+    const text = `SELECT count(*)::bigint AS total ${from}`;
+    const [row] = await engine.query(db, { name: `asof-count:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`, text }, values);
+    return { total: Number(row.total), approximate: false };
+  };
+  // A small table (reference data) is counted straight away, as a list's total is.
+  if ((await tableSize(engine, resource)) < engine.options.exactCountBelow) return count();
+  const now = planList(resource, { ...query, sort: null }, caller);
+  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
+  const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+  const estimate = Math.round(Number(top['Plan Rows']));
+  if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, engine.options.exactCountBelow)) return { total: estimate, approximate: true };
+  return count();
+}
+
+/** Table sizes (pg_class.reltuples), looked up at most once a minute per table. */
+const sizes = new Map<string, { rows: number; at: number }>();
+
+async function tableSize(engine: ResourceEngine, resource: ResourceMeta): Promise<number> {
+  const known = sizes.get(resource.name);
+  if (known && Date.now() - known.at < 60_000) return known.rows;
+  const [row] = await engine.query(engine.pool, `SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`, [ident(resource.name)]);
+  const rows = Number(row?.n ?? 0);
+  sizes.set(resource.name, { rows, at: Date.now() });
+  return rows;
+}
+
+/**
+ * The stored image (every column, as the log keeps it) of a record at a moment, or null when it did
+ * not exist then; for restore, which writes it back. Scope is the caller's write scope, checked by the caller.
+ */
+export async function imageAsOf(engine: ResourceEngine, resource: ResourceMeta, id: number, moment: Moment): Promise<Record<string, unknown> | null> {
+  if (kind(resource) !== 'audited') throw new AppError('BAD_REQUEST', `${resource.label} cannot be restored`);
+  const params = new Params();
+  const table = ident(resource.name);
+  const unscoped = { userId: null, can: () => true, sees: () => true, refusesWrite: () => null, scope: () => null } satisfies Caller;
+  const sql = `SELECT to_jsonb(${table}) AS j FROM ${tableAsOf(resource, moment, unscoped, params, id)} AS ${table}`;
+  const [row] = await engine.query(engine.pool, sql, params.values);
+  return (row?.j as Record<string, unknown> | undefined) ?? null;
+}
+
+/** The record's last image in the log (for a deleted record's scope), or null. */
+export async function lastImage(engine: ResourceEngine, resource: ResourceMeta, id: number): Promise<Record<string, unknown> | null> {
+  const [row] = await engine.query(
+    engine.pool,
+    `SELECT coalesce(changed_data, old_data) AS j FROM audit_log WHERE table_name = $1 AND record_pk = jsonb_build_object('id', $2::bigint) ORDER BY id DESC LIMIT 1`,
+    [resource.name, id],
+  );
+  return (row?.j as Record<string, unknown> | undefined) ?? null;
+}
+
+/** 404 unless the caller reaches the record as it stands (or last stood); `write` for restore. */
+export async function assertReaches(engine: ResourceEngine, resource: ResourceMeta, id: number, caller: Caller, purpose: 'read' | 'write' = 'read'): Promise<void> {
+  if (caller.scope(resource, new Params(), purpose) === null) return;
+  await assertReachable(engine, resource, id, await lastImage(engine, resource, id), caller, purpose);
+}
