@@ -4,7 +4,7 @@ import type { ResourceEngine } from '../engine/execute.js';
 import type { RowEvent } from '../engine/row-events.js';
 import { canonical } from '../engine/values/equality.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { ident, Params } from '../engine/plan/sql.js';
+import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
 import { stampedOnUpdate } from '../engine/metadata/stamps.js';
@@ -118,35 +118,34 @@ function reasonFor(what: string, reason: string | null | undefined): string {
 }
 
 /**
- * How many of the events `where` names the caller may not see in the audit log (its row scope:
- * events of tables they may show, of records in their reach). Undo starts from what one may see:
- * an event one may not see is answered as if it did not exist, naming neither its table nor its record.
+ * Undo starts from what one may see: an event of a table the caller may not show, or of a record
+ * out of their reach, is answered as if it did not exist, naming neither its table nor its record.
  */
-async function hiddenEvents(engine: ResourceEngine, where: string, value: number, caller: Caller): Promise<number> {
-  const log = [...engine.resources.values()].find((r) => r.options.recordImages);
-  if (!log) return 0;
-  const params = new Params();
-  params.add(value);
-  const scope = caller.scope(log, params);
-  if (!scope) return 0;
-  // Events of tables the engine does not serve are not undone (see revertChangeSet), so they do not count.
-  const served = params.add([...engine.resources.keys()], 'text[]');
-  const [row] = await engine.query(
-    engine.pool,
-    `SELECT count(*) FILTER (WHERE NOT coalesce((${scope}), false))::int AS n FROM ${ident(log.name)} a WHERE ${where} AND a.table_name = ANY(${served})`,
-    params.values,
-  );
-  return Number(row.n);
+function unseen(engine: ResourceEngine, events: AuditRow[], caller: Caller): boolean {
+  return events.some((e) => engine.resources.has(e.table_name) && !caller.can(`${e.table_name}.show`));
+}
+
+async function asNotFound<T>(work: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'NOT_FOUND' ? notFound(message) : error;
+  }
 }
 
 export async function revertEvent(engine: ResourceEngine, eventId: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const [event] = await loadEvents(engine, 'a.id = $1', eventId);
-  if (!event || (await hiddenEvents(engine, 'a.id = $1', eventId, caller)) > 0) throw notFound(`Audit event ${eventId} not found`);
+  const missing = `Audit event ${eventId} not found`;
+  if (!event || unseen(engine, [event], caller)) throw notFound(missing);
   const rows: RowEvent[] = [];
-  const result = await engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
-    reverted: [eventId],
-    records: [await revertOne(engine, tx, event, caller, rows)],
-  }));
+  const result = await asNotFound(
+    () =>
+      engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
+        reverted: [eventId],
+        records: [await revertOne(engine, tx, event, caller, rows)],
+      })),
+    missing,
+  );
   await engine.rows.committed(rows);
   return result;
 }
@@ -160,12 +159,13 @@ const FOREIGN_KEY_VIOLATION = '23503';
  */
 export async function revertChangeSet(engine: ResourceEngine, txid: number, caller: Caller, reason?: string | null): Promise<RevertResult> {
   const all = await loadEvents(engine, 'a.txid = $1', txid);
-  if (all.length === 0 || (await hiddenEvents(engine, 'a.txid = $1', txid, caller)) > 0) throw notFound(`Change set ${txid} not found`);
+  const missing = `Change set ${txid} not found`;
+  if (all.length === 0 || unseen(engine, all, caller)) throw notFound(missing);
   // Rows of tables the engine does not serve (a deleted user's credentials) stay undone: an admin
   // sets a new password rather than have the log resurrect one.
   const events = all.filter((e) => engine.resources.has(e.table_name));
   const rows: RowEvent[] = [];
-  const result = await engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
+  const result = await asNotFound(() => engine.write(caller, reasonFor(`Revert of change set #${txid}`, reason), async (tx) => {
     const records: RevertResult['records'] = [];
     let pending = events;
     while (pending.length > 0) {
@@ -189,7 +189,7 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
       pending = blocked;
     }
     return { reverted: events.map((e) => Number(e.id)), records };
-  });
+  }), missing);
   await engine.rows.committed(rows);
   return result;
 }
