@@ -94,7 +94,9 @@ export async function findBrowser(env: NodeJS.ProcessEnv = process.env, system =
   const packaged = (await import(PACKAGED)).default as { args: string[] };
   // The package's flags for running without a sandbox or zygote, less the two that would switch
   // off the browser's own security checks the console must pass under (CORS, mixed content).
-  const args = packaged.args.filter((a) => a !== '--disable-web-security' && a !== '--allow-running-insecure-content');
+  // Its Lambda flags, less three: no web-security exceptions, and not --single-process (with it,
+  // closing one browser context ends the whole browser, and the next test's page with it).
+  const args = packaged.args.filter((a) => a !== '--disable-web-security' && a !== '--allow-running-insecure-content' && a !== '--single-process');
   const executablePath = await unpackPackaged();
   // Its fontconfig reads the fonts.conf written beside the fonts it ships.
   return { executablePath, source: 'npm', args: [...args, ...common], env: { FONTCONFIG_PATH: path.join(path.dirname(executablePath), 'fonts') } };
