@@ -32,7 +32,9 @@ export function signToken(secret: Uint8Array, claims: TokenClaims, expiresAt: Da
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
     .setAudience(ISSUER)
-    .setIssuedAt()
+    // Issued and expiring by the same clock reading: the lifetime is exactly TOKEN_HOURS, even
+    // when the session row's insert crosses a second.
+    .setIssuedAt(Math.floor(expiresAt.getTime() / 1000) - TOKEN_HOURS * 3600)
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(secret);
 }
