@@ -108,8 +108,10 @@ export class ResourceEngine extends ResourceReader {
    */
   async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null, precondition: Precondition = { required: false }): Promise<Row> {
     this.writable(resource);
-    if (isPlainObject(body) && 'id' in body && String(body.id) !== String(id)) {
-      throw new AppError('BAD_REQUEST', `The body names record ${String(body.id).slice(0, 20)}, the URL record ${id}`, { id: 'must be the id of the URL, or left out' });
+    const sent = isPlainObject(body) ? body.id : undefined;
+    // Only a number or its text can name a record (String() of a deeply nested array would recurse).
+    if (sent !== undefined && sent !== null && ((typeof sent !== 'number' && typeof sent !== 'string') || String(sent) !== String(id))) {
+      throw new AppError('BAD_REQUEST', `The body names another record than the URL (${id})`, { id: 'must be the id of the URL, or left out' });
     }
     const version = resource.versionField;
     const versioned = !!version && isPlainObject(body) && version in body;
