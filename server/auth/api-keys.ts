@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import { AppError } from '../errors/app-error.js';
-import { ROLES } from '../schema/app-user.entity.js';
-import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
+import { ROLE_NAMES, roleNamed } from '../schema/roles.js';
+import type { PermissionCache } from './permission-cache.js';
 
 /** `kcsos_<id>_<43 characters>`: the id finds the row, the random part is checked against its hash. */
 export const API_KEY_PATTERN = /^kcsos_(\d{1,9})_([\w-]{43})$/;
@@ -42,7 +42,7 @@ export class ApiKeys {
 
   private async granted(role: string): Promise<Set<string>> {
     const { rows } = await this.pool.query(`SELECT version FROM permission_matrix_version`);
-    return this.permissions.granted(ROLE_COLUMNS[role], String(rows[0]?.version ?? '0'));
+    return this.permissions.granted(roleNamed(role), String(rows[0]?.version ?? '0'));
   }
 
   async create(owner: KeyOwner, body: unknown) {
@@ -54,7 +54,7 @@ export class ApiKeys {
     else if (expires.getTime() <= Date.now()) errors.expires_at = 'must be in the future';
     else if (expires.getTime() > Date.now() + MAX_DAYS * 86_400_000) errors.expires_at = `must be within ${MAX_DAYS} days`;
     const keyRole = role === undefined || role === null ? owner.role : role;
-    if (typeof keyRole !== 'string' || !(ROLES as readonly string[]).includes(keyRole)) errors.role = `must be one of ${ROLES.join(', ')}`;
+    if (typeof keyRole !== 'string' || !ROLE_NAMES.includes(keyRole)) errors.role = `must be one of ${ROLE_NAMES.join(', ')}`;
     if (scopes !== undefined && scopes !== null && (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 500 || scopes.some((s) => typeof s !== 'string' || !/^[a-z_]+\.[a-z_]+$/.test(s)))) {
       errors.scopes = 'must be a non-empty list of resource.action names';
     }

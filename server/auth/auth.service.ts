@@ -10,7 +10,8 @@ import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './passwords.js';
 import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
-import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
+import type { PermissionCache } from './permission-cache.js';
+import { roleNamed } from '../schema/roles.js';
 import { userCaller, type SignedInUser } from './policy.js';
 import { ApiKeys } from './api-keys.js';
 import { MfaFlows } from './mfa-flows.js';
@@ -151,7 +152,7 @@ export class AuthService implements CallerResolver {
     }
     if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
     await this.limiter.succeeded(key, address);
-    const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
+    const granted = await this.permissions.granted(roleNamed(found.role), String(found.matrix_version));
     const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
     return this.signedIn(found.id, enrolmentOnly);
   }
@@ -292,7 +293,7 @@ export class AuthService implements CallerResolver {
 
   /** The caller from the user's row: the role's permissions as stored (within a key's scopes). */
   private async authenticated(row: Record<string, any>, sessionId: string, scopes: string[] | null, apiKeyId: number | null): Promise<Authenticated> {
-    const role = ROLE_COLUMNS[row.role];
+    const role = roleNamed(row.role);
     const granted = await this.permissions.granted(role, String(row.matrix_version));
     const permissions = scopes ? new Set(scopes.filter((p) => granted.has(p))) : granted;
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };

@@ -1,3 +1,5 @@
+import type { RoleDeclaration } from '../schema/roles.js';
+
 /** The channel every replica listens on for changes to the permission matrix. */
 export const PERMISSION_CHANNEL = 'permission_matrix_changed';
 
@@ -41,8 +43,8 @@ const KEEPS_PERMISSION_MANAGE_STATE = 'KC001';
  * user's role held it before and not after. A session that names no user (psql, as the database
  * owner) is how an administrator repairs the matrix, and is not checked.
  */
-export function keepsPermissionManageSql(roleColumns: Record<string, string>): string {
-  const column = Object.entries(roleColumns).map(([role, col]) => `WHEN '${role.replaceAll("'", "''")}' THEN '${col}'`).join(' ');
+export function keepsPermissionManageSql(declared: readonly Pick<RoleDeclaration, 'name' | 'key'>[]): string {
+  const column = declared.map((r) => `WHEN '${r.name.replaceAll("'", "''")}' THEN '${r.key}'`).join(' ');
   return `
 CREATE OR REPLACE FUNCTION permission_manage_kept() RETURNS trigger
 LANGUAGE plpgsql AS $fn$

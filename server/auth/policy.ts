@@ -1,7 +1,7 @@
 import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident, type Params } from '../engine/plan/sql.js';
-import type { RoleColumn } from './permission-cache.js';
+import type { RoleDeclaration } from '../schema/roles.js';
 
 export interface SignedInUser {
   id: number;
@@ -12,15 +12,12 @@ export interface SignedInUser {
   districts: string[] | null;
 }
 
-/** Which row scope a role works in; roles not listed see every row they may list. */
-const SCOPE_OF: Partial<Record<RoleColumn, 'own' | 'district'>> = { practitioner: 'own', district_admin: 'district' };
-
 /**
  * The engine's Caller for a signed-in user: permissions from the matrix as stored, row scopes and
  * field rules from the resources' declarations. Nothing here names a table.
  */
-export function userCaller(user: SignedInUser, role: RoleColumn | undefined, granted: Set<string>, resources: Map<string, ResourceMeta>): Caller {
-  const scopeKind = role ? SCOPE_OF[role] : undefined;
+export function userCaller(user: SignedInUser, role: RoleDeclaration | undefined, granted: Set<string>, resources: Map<string, ResourceMeta>): Caller {
+  const scopeKind = role?.scope;
   const fill = (condition: string, params: Params) =>
     condition
       .replaceAll(':user', () => params.add(user.id, 'integer'))

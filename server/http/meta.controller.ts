@@ -5,10 +5,9 @@ import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
 import { mayReadLabels } from '../auth/labels.js';
-import { allowed, type Action } from '../auth/authorize.js';
+import { allowed } from '../auth/authorize.js';
+import { ACTIONS, roles } from '../schema/roles.js';
 import { CALLER, ENGINE } from './tokens.js';
-
-const ACTIONS: Action[] = ['list', 'show', 'create', 'edit', 'delete', 'export'];
 
 @Controller('api')
 export class MetaController {
@@ -31,7 +30,9 @@ export class MetaController {
     const labels = [...this.engine.resources.values()]
       .filter((r) => !allowed(caller, r, 'list') && mayReadLabels(caller, r, this.engine.resources))
       .map((r) => ({ name: r.name, singular: r.singular, representation: r.representation }));
-    return { resources, labels };
+    // The roles as declared: the console's matrix columns and role choices read them.
+    const roleList = roles().map(({ name, key, label, scope, scopeLabel }) => ({ name, key, label, scope: scope ?? null, scopeLabel: scopeLabel ?? null }));
+    return { resources, labels, roles: roleList };
   }
 
   @Get('docs-json')

@@ -1,11 +1,13 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { ACTIONS, CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  defaultGrants: { district_admin: ACTIONS, support: CASEWORK_GRANTS.support },
   accessLogged: true,
   // As billed: changing the claim's student copies that student's name and birthdate.
   copiedFrom: { student_ssid: { student_name: '{last_name}, {first_name}', student_dob: '{birthdate}' } },

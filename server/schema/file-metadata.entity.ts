@@ -1,10 +1,12 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 
 /** Metadata for uploaded documents (parental consent forms, qualification PDFs, etc.). */
 @Resource({
+  defaultGrants: { ...CASEWORK_GRANTS, support: [...CASEWORK_GRANTS.support, 'create'] },
   accessLogged: true,
   scopes: {
     own: "entity_table = 'student' AND entity_id IN (SELECT id FROM student WHERE practitioner_id = :user)",

@@ -4,6 +4,8 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
+import type { Action } from './roles.js';
+
 /** `Personal`: each user's own tools (saved views), whatever their role. */
 export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
 
@@ -130,8 +132,12 @@ export interface ResourceOptions {
    * The rows stay readable and already-set references keep showing; only pickers narrow.
    */
   offered?: Record<string, unknown>;
-  /** Every role gets every action by default (each user within the row scope): saved views. */
-  grantedToEveryRole?: boolean;
+  /**
+   * Starting grants of the permission matrix, by role key (schema/roles.ts) or `'*'` for every
+   * role, beyond what each role's declaration grants by area: casework for the field roles, saved
+   * views for everyone (each user within their row scope). The matrix as stored is what counts.
+   */
+  defaultGrants?: Record<string, readonly Action[]>;
   /** Fields whose write needs a permission beyond `<resource>.edit` (app_user.role: permission.manage). */
   fieldPermissions?: Record<string, string>;
   /** Fields nobody may change on their own record (their own role). */

@@ -1,10 +1,12 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 
 /** Defines group therapy/classes; ties to practitioner; used by services. */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   scopes: {
     own: "practitioner_id = :user",
     district: "practitioner_id IN (SELECT id FROM app_user WHERE districts && :districts)",

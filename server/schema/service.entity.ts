@@ -1,11 +1,13 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   rules: { duration_minutes: { min: 0, max: 1440 } },
   ordered: [['service_time', 'end_time']],
