@@ -14,8 +14,8 @@ import { Student } from './student.entity.js';
   rules: { billed_amount: { min: 0 }, paid_amount: { min: 0 }, quantity: { min: 0 }, modifiers: { distinct: true }, student_dob: { notFuture: true } },
   search: ['claim_number', 'student_name', 'student_ssid', 'batch_number', 'service_code'],
   scopes: {
-    own: "student_ssid IN (SELECT ssid FROM student WHERE practitioner_id = :user)",
-    district: "district = ANY(:districts)",
+    own: { field: 'student_ssid', via: 'student' },
+    district: { field: 'district', in: 'districts' },
   },
   label: 'Claims',
   area: 'Claims & billing',

@@ -11,8 +11,8 @@ import { Student } from './student.entity.js';
   defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   scopes: {
-    own: "group_id IN (SELECT id FROM service_group WHERE practitioner_id = :user)",
-    district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
+    own: { field: 'group_id', via: 'service_group' },
+    district: { field: 'student_id', via: 'student' },
   },
   label: 'Group memberships',
   area: 'Students & services',

@@ -4,7 +4,8 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
-import type { Action } from './roles.js';
+import type { Action, ScopeKind } from './roles.js';
+import type { ScopeCondition } from './scope.js';
 
 /** `Personal`: each user's own tools (saved views), whatever their role. */
 export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
@@ -115,17 +116,17 @@ export interface ResourceOptions {
   /** Join tables are edited from these parents (reference fields naming them). */
   editedFrom?: string[];
   /**
-   * Row scopes as SQL conditions on the table's own columns: `own` for practitioners (`:user` is the
-   * signed-in user's id), `district` for district admins (`:districts` is their district list),
-   * `every` for every role alike (`:role` is the user's role: a saved view is its owner's or shared
-   * with their role). A resource without a scope for a scoped role is shared reference data.
+   * Row scopes (schema/scope.ts), one per scope kind a role works in (schema/roles.ts): `own` for
+   * practitioners, `district` for district admins; `every` holds for every role alike (a saved view
+   * is its owner's or shared with their role). A resource without a scope for a scoped role is
+   * shared reference data.
    */
-  scopes?: { own?: string; district?: string; every?: string };
+  scopes?: Partial<Record<ScopeKind | 'every', ScopeCondition>>;
   /**
-   * A narrower condition for changing a row (update, delete) than for reading it, with the same
-   * placeholders: a view shared with a role is read by that role but changed by its owner only.
+   * A narrower condition for changing a row (update, delete) than for reading it: a view shared
+   * with a role is read by that role but changed by its owner only.
    */
-  writeScope?: string;
+  writeScope?: ScopeCondition;
   /**
    * Which of this resource's rows the console offers as the value of a reference to it (a filter
    * in the list API's format): users who are active and not the system account, for assignees.

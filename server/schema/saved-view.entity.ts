@@ -18,8 +18,8 @@ import { ACTIONS, ROLE_NAMES } from './roles.js';
   labels: { shared_with_role: 'Shared with role' },
   listFields: ['name', 'resource', 'shared_with_role', 'created_by', 'updated_at'],
   // Read: one's own views and those shared with one's role; change: one's own only.
-  scopes: { every: 'created_by = :user OR shared_with_role = :role' },
-  writeScope: 'created_by = :user',
+  scopes: { every: { any: [{ field: 'created_by', is: 'user' }, { field: 'shared_with_role', is: 'role' }] } },
+  writeScope: { field: 'created_by', is: 'user' },
   defaultGrants: { '*': ACTIONS },
 })
 @Entity({ tableName: 'saved_view' })

@@ -8,8 +8,8 @@ import { AppUser } from './app-user.entity.js';
 @Resource({
   defaultGrants: CASEWORK_GRANTS,
   scopes: {
-    own: "practitioner_id = :user",
-    district: "practitioner_id IN (SELECT id FROM app_user WHERE districts && :districts)",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'practitioner_id', via: 'app_user', where: { field: 'districts', overlaps: 'districts' } },
   },
   label: 'Service groups',
   area: 'Students & services',

@@ -12,8 +12,8 @@ import { Student } from './student.entity.js';
   rules: { duration_minutes: { min: 0, max: 1440 } },
   ordered: [['service_time', 'end_time']],
   scopes: {
-    own: "practitioner_id = :user",
-    district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'student_id', via: 'student' },
   },
   label: 'Services',
   area: 'Students & services',

@@ -11,8 +11,8 @@ import { AppUser } from './app-user.entity.js';
   rules: { birthdate: { notFuture: true }, grade: { min: -1, max: 12 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 }, preferred_name: { maxLength: 100 } },
   search: ['last_name', 'first_name', 'preferred_name', 'ssid', 'local_id'],
   scopes: {
-    own: "practitioner_id = :user",
-    district: "district = ANY(:districts)",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'district', in: 'districts' },
   },
   label: 'Students',
   area: 'Students & services',

@@ -36,13 +36,6 @@ function tableBefore(table: string, changedIds: number[], params: Params): strin
     UNION ALL SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(table, params)} f WHERE f.action <> 'INSERT') AS ${t}`;
 }
 
-/** The scope's subqueries read each changed table as it stood (declared scopes name tables as `FROM table`). */
-function scopeBefore(scope: string, changed: Map<string, number[]>, params: Params): string {
-  return scope.replace(/\bFROM\s+("?)(\w+)\1(?=[\s)]|$)/gi, (whole, _q, table: string) => {
-    const ids = changed.get(table);
-    return ids ? `FROM ${tableBefore(table, ids, params)}` : whole;
-  });
-}
 
 /** Resources this caller may change only some rows of (and whose changes the trigger records). */
 function scopedResources(resources: Map<string, ResourceMeta>, caller: Caller): ResourceMeta[] {
@@ -68,7 +61,9 @@ export async function checkReach(query: Query, tx: Tx, resources: Map<string, Re
     const name = params.add(resource.name, 'text');
     const after = caller.scope(resource, params, 'write')!;
     checks.push(`(SELECT ${name} AS t, 'after' AS side FROM ${t} WHERE id = ANY(${params.add(ids, 'bigint[]')}) AND NOT COALESCE((${after}), false) LIMIT 1)`);
-    const before = scopeBefore(caller.scope(resource, params, 'write')!, changed, params);
+    // The scope's subqueries read each changed table as it stood.
+    const asItStood = (table: string) => (changed.has(table) ? tableBefore(table, changed.get(table)!, params) : ident(table));
+    const before = caller.scope(resource, params, 'write', asItStood)!;
     checks.push(
       `(SELECT ${name} AS t, 'before' AS side FROM (SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(resource.name, params)} f WHERE f.action <> 'INSERT') AS ${t} WHERE NOT COALESCE((${before}), false) LIMIT 1)`,
     );

@@ -5,6 +5,7 @@ import { COLUMN_TYPES, fieldTypeOf } from '../types/column-types.js';
 import { templateFields } from './template.js';
 
 import { STAMPS } from './stamps.js';
+import { checkScopes } from '../scope/check-scopes.js';
 
 const MULTILINE_HINT = /(^|_)(notes?|description|comments|case_notes|requirements|address|reason)$/;
 
@@ -144,5 +145,6 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       }
     }
   }
+  checkScopes(resources);
   return resources;
 }

@@ -1,0 +1,15 @@
+import type { FieldMeta, FieldType, ResourceMeta } from '../../server/engine/metadata/resource-meta.js';
+
+/** A field's metadata for the pure stages' specs: a nullable column of `type`, refined by `extra`. */
+export function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
+  return {
+    name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
+    required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
+    searchable: false, sortable: type !== 'json', sensitive: false, secret: false, multiline: false, rule: null, ...extra,
+  };
+}
+
+/** A resource of these fields, with whatever else a spec needs of it. */
+export function resourceOf(name: string, fields: FieldMeta[], extra: Partial<ResourceMeta> = {}): ResourceMeta {
+  return { name, fields, field: new Map(fields.map((f) => [f.name, f])), options: {}, ...extra } as unknown as ResourceMeta;
+}
