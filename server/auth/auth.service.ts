@@ -19,6 +19,7 @@ import type { OidcProviderConfig } from './oidc-config.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
 import { SecretBox } from './secret-box.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 export interface Authenticated {
   caller: Caller;
@@ -34,7 +35,7 @@ export interface Authenticated {
 }
 
 /** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
-const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === '/api/app_user/:id/password' || url === '/api/app_user/:id/mfa/reset';
+const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === `/api/${T.users}/:id/password` || url === `/api/${T.users}/:id/mfa/reset`;
 
 export interface SessionOptions {
   /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
@@ -124,7 +125,7 @@ export class AuthService implements CallerResolver {
       // as made by single sign-on, with the role and districts the provider's configuration names.
       await inUnitOfWork(this.pool, { userId: null, reason: `account created at first single sign-on with ${held.provider!.name}` }, (tx) =>
         tx.query(
-          `INSERT INTO app_user (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
+          `INSERT INTO ${T.users} (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
           [held.givenName ?? held.email.split('@')[0], held.familyName ?? '', held.email, create.role, create.districts],
         ),
       );
@@ -136,9 +137,9 @@ export class AuthService implements CallerResolver {
 
   private async account(email: string) {
     const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
+      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM ${T.secondFactors} m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
+         FROM ${T.users} u LEFT JOIN ${T.credentials} c ON c.user_id = u.id WHERE lower(u.email) = $1`,
       [email],
     );
     return rows[0];
@@ -159,7 +160,7 @@ export class AuthService implements CallerResolver {
 
   /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
   private async signedIn(userId: number, enrolmentOnly: boolean) {
-    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]));
+    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE ${T.users} SET last_login = now() WHERE id = $1`, [userId]));
     const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
     return { ...session, ...this.describe(await this.load(sid, userId)) };
@@ -173,7 +174,7 @@ export class AuthService implements CallerResolver {
   /** "Stay signed in": the session counts as used now, whenever it was last marked. */
   async keepAlive(request: FastifyRequest) {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
     return { idle_timeout_seconds: this.options.idleSeconds };
   }
 
@@ -201,7 +202,7 @@ export class AuthService implements CallerResolver {
 
   /** Confirming a second factor opens the session that was enrolment-only. */
   async enrolled(auth: Authenticated): Promise<void> {
-    await this.pool.query(`UPDATE auth_session SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
   }
 
   /** Consumes a sign-in attempt for a code check on an authenticated route (confirm, disable). */
@@ -257,7 +258,7 @@ export class AuthService implements CallerResolver {
       text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM app_user u WHERE u.id = $1`,
+         FROM ${T.users} u WHERE u.id = $1`,
       values: [holder.userId],
     });
     const row = rows[0];
@@ -273,7 +274,7 @@ export class AuthService implements CallerResolver {
       // valid one is marked seen, at most every `touch` seconds (not a write per request); the
       // SELECT sees the row as it was before this statement's UPDATE.
       text: `WITH touched AS (
-               UPDATE auth_session SET last_seen_at = now()
+               UPDATE ${T.sessions} SET last_seen_at = now()
                 WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
                   AND last_seen_at > now() - make_interval(secs => $3) AND last_seen_at < now() - make_interval(secs => $4)
                RETURNING id)
@@ -282,7 +283,7 @@ export class AuthService implements CallerResolver {
                AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
+         FROM ${T.sessions} s JOIN ${T.users} u ON u.id = s.user_id LEFT JOIN ${T.credentials} c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
       values: [sessionId, userId, this.options.idleSeconds, this.touchSeconds],
     });
@@ -316,7 +317,7 @@ export class AuthService implements CallerResolver {
 
   async logout(request: FastifyRequest): Promise<void> {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
   }
 
   /**
@@ -332,20 +333,20 @@ export class AuthService implements CallerResolver {
     if (weak) throw new AppError('VALIDATION', `The new password ${weak}`, { password: weak });
     const userId = self ? auth.user.id : targetId!;
     if (self) {
-      const { rows } = await this.pool.query(`SELECT password_hash FROM user_credential WHERE user_id = $1`, [userId]);
+      const { rows } = await this.pool.query(`SELECT password_hash FROM ${T.credentials} WHERE user_id = $1`, [userId]);
       const key = auth.user.email.toLowerCase();
       await this.limiter.attempt(key, request.ip);
       if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
         throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
       }
       await this.limiter.succeeded(key, request.ip);
-    } else if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) {
+    } else if ((await this.pool.query(`SELECT 1 FROM ${T.users} WHERE id = $1`, [userId])).rowCount === 0) {
       throw new AppError('NOT_FOUND', `User ${userId} not found`);
     }
     const hash = await hashPassword(password as string);
     await inUnitOfWork(this.pool, { userId: auth.user.id, reason: self ? 'password change' : 'password reset' }, async (tx) => {
       await tx.query(
-        `INSERT INTO user_credential (user_id, password_hash, changed_at) VALUES ($1, $2, clock_timestamp())
+        `INSERT INTO ${T.credentials} (user_id, password_hash, changed_at) VALUES ($1, $2, clock_timestamp())
          ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, changed_at = EXCLUDED.changed_at`,
         [userId, hash],
       );
@@ -356,7 +357,7 @@ export class AuthService implements CallerResolver {
   private async startSession(userId: number, enrolmentOnly = false): Promise<{ token: string; expires_at: string }> {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
+    await this.pool.query(`INSERT INTO ${T.sessions} (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
     return { token: await signToken(this.secret, { sub: String(userId), sid: sessionId }, expiresAt), expires_at: expiresAt.toISOString() };
   }
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { ident } from '../engine/plan/sql.js';
 import { roles, type RoleDeclaration } from '../schema/roles.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 interface Matrix {
   /** permission_matrix_version when it was read (same statement, same snapshot). */
@@ -48,7 +49,7 @@ export class PermissionCache {
     const keys = roles().map((r) => r.key);
     const { rows } = await this.pool.query(
       `SELECT p.name, ${keys.map((k) => `p.${ident(k)}`).join(', ')}, v.version
-         FROM permission_matrix_version v LEFT JOIN permission_item p ON true`,
+         FROM permission_matrix_version v LEFT JOIN ${T.permissions} p ON true`,
     );
     const byRole = new Map(keys.map((k) => [k, new Set<string>()]));
     for (const row of rows) for (const key of keys) if (row[key]) byRole.get(key)!.add(row.name);

@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import { notFound } from '../errors/app-error.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { AUTH } from './tokens.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 @Controller('api')
 export class AuthController {
@@ -94,7 +95,7 @@ export class AuthController {
   }
 
   /** An administrator resets another user's second factor (permission.manage), with a reason. */
-  @Post('app_user/:id/mfa/reset')
+  @Post(`${T.users}/:id/mfa/reset`)
   @HttpCode(204)
   async mfaReset(@Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);
@@ -122,7 +123,7 @@ export class AuthController {
   }
 
   /** Set another user's password (permission.manage): `{password}`. */
-  @Post('app_user/:id/password')
+  @Post(`${T.users}/:id/password`)
   @HttpCode(204)
   async reset(@Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);

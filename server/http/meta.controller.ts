@@ -4,6 +4,7 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
+import type { MetaAnswer } from '../../contract/meta.js';
 import { mayReadLabels } from '../auth/labels.js';
 import { allowed } from '../auth/authorize.js';
 import { ACTIONS, roles } from '../schema/roles.js';
@@ -18,7 +19,7 @@ export class MetaController {
 
   /** Every resource the caller may list, with the actions allowed to them, so the console can hide the rest. */
   @Get('meta')
-  async meta(@Req() req: FastifyRequest) {
+  async meta(@Req() req: FastifyRequest): Promise<MetaAnswer> {
     const caller = await this.callers.resolve(req);
     const resources = [...this.engine.resources.values()]
       .filter((r) => allowed(caller, r, 'list'))
@@ -32,7 +33,8 @@ export class MetaController {
       .map((r) => ({ name: r.name, singular: r.singular, representation: r.representation }));
     // The roles as declared: the console's matrix columns and role choices read them.
     const roleList = roles().map(({ name, key, label, scope, scopeLabel }) => ({ name, key, label, scope: scope ?? null, scopeLabel: scopeLabel ?? null }));
-    return { resources, labels, roles: roleList };
+    const features = Object.fromEntries([...this.engine.resources.values()].filter((r) => r.options.feature).map((r) => [r.options.feature, r.name]));
+    return { resources, labels, roles: roleList, features };
   }
 
   @Get('docs-json')

@@ -8,6 +8,7 @@ import { Resource } from './resource.js';
  * (server/audit/access-log.ts). Append-only, partitioned by month, chained like audit_log.
  */
 @Resource({
+  feature: 'access-log',
   label: 'Access log',
   singular: 'Access event',
   // Not the Audit area: that one needs audit.browse, which district admins do not hold.

@@ -7,6 +7,7 @@ import { ROLE_NAMES } from './roles.js';
 
 /** All platform users (practitioners, supervisors, admins, support). */
 @Resource({
+  tools: ['password', 'second-factor'],
   serverManaged: ['last_login'],
   rules: { email: { format: 'email', maxLength: 254 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 } },
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },

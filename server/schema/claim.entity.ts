@@ -7,6 +7,7 @@ import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  formats: { billed_amount: 'money', paid_amount: 'money' },
   defaultGrants: { district_admin: ACTIONS, support: CASEWORK_GRANTS.support },
   accessLogged: true,
   // As billed: changing the claim's student copies that student's name and birthdate.

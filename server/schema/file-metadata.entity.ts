@@ -9,6 +9,7 @@ const OF_REACHED_STUDENT: ScopeCondition = { all: [{ field: 'entity_table', equa
 
 /** Metadata for uploaded documents (parental consent forms, qualification PDFs, etc.). */
 @Resource({
+  feature: 'documents',
   defaultGrants: { ...CASEWORK_GRANTS, support: [...CASEWORK_GRANTS.support, 'create'] },
   accessLogged: true,
   // A document is reached through the student it is attached to.

@@ -11,6 +11,7 @@ const labels: Record<string, string> = {};
 
 /** Atomic permissions mapped to roles (Practitioner, Supervisor, etc.). */
 @Resource({
+  feature: 'permissions',
   label: 'Permissions',
   area: 'Users & access',
   representation: '{name}',

@@ -6,22 +6,10 @@
  */
 import type { Action, ScopeKind } from './roles.js';
 import type { ScopeCondition } from './scope.js';
+import type { Feature, FieldRule, Format, Tool } from '../../contract/meta.js';
 
 /** `Personal`: each user's own tools (saved views), whatever their role. */
 export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
-
-/** What a value must be beyond its column type; checked on every write that changes it. */
-export interface FieldRule {
-  /** Bounds of a number (inclusive). */
-  min?: number;
-  max?: number;
-  maxLength?: number;
-  format?: 'email';
-  /** A date that cannot be later than today (a birthdate). */
-  notFuture?: boolean;
-  /** An array without repeated elements (a claim's modifiers). */
-  distinct?: boolean;
-}
 
 export interface ResourceOptions {
   /**
@@ -156,6 +144,20 @@ export interface ResourceOptions {
    * so a filter on a sensitive field never shows its value to whoever may not see the field.
    */
   recordFilters?: { table: string; columns: string[] };
+  /**
+   * How the console draws fields beyond their column type: `money` (in `currency`), or a
+   * `plain-number` such as a year (no thousands separator).
+   */
+  formats?: Record<string, Format>;
+  /** The ISO 4217 currency of its money fields (default USD). */
+  currency?: string;
+  /**
+   * The product feature this resource holds, which the console finds it by: the audit trail's
+   * screen, the access log, attached documents, saved list views, the permission matrix.
+   */
+  feature?: Feature;
+  /** Console tools on its records (a user's password and second factor buttons). */
+  tools?: Tool[];
   /** Not served by the generic engine (credentials, sessions); such tables may still be audited. */
   served?: boolean;
   /** Whether the audit trigger is attached (default true; off for sessions and rate-limit counters). */

@@ -10,6 +10,7 @@ import { ACTIONS, ROLE_NAMES } from './roles.js';
  * from this declaration alone; only the row scope below makes it personal.
  */
 @Resource({
+  feature: 'saved-views',
   label: 'Saved views',
   area: 'Personal',
   representation: '{name}',

@@ -17,7 +17,8 @@ import {
   type Validator,
 } from 'react-admin';
 import { MenuItem, TextField } from '@mui/material';
-import { isMoney, represent, type FieldMeta } from '../data/meta';
+import type { Input } from '../../../contract/meta';
+import { represent, type FieldMeta } from '../data/meta';
 import { KeyReferenceInput } from './KeyReference';
 import { NOT_RECORDED_FILTER, yesNoFilterChoices } from './values';
 
@@ -158,29 +159,23 @@ export function inputFor(field: FieldMeta, readable?: Set<string>, reach: Reach 
     return <SelectInput {...common} validate={required()} choices={values.map((v) => ({ id: v as string, name: String(v) }))} />;
   }
   if (field.choices) return <SelectInput {...common} choices={field.choices.map((c) => ({ id: c, name: c }))} emptyText={field.nullable ? 'Not recorded' : undefined} slotProps={field.nullable ? SHOW_EMPTY : undefined} parse={(v: string) => (v === '' ? null : v)} />;
-  switch (field.type) {
-    case 'boolean':
-      return field.nullable ? <YesNoInput key={field.name} field={field} validate={validate} /> : <BooleanInput {...common} />;
-    case 'date':
-      return <DateInput {...common} />;
-    case 'time':
-      return <TimeInput {...common} parse={(v: string) => (v ? v.slice(0, 8) : null)} format={(v: unknown) => (typeof v === 'string' ? v.slice(0, 5) : '')} />;
-    case 'timestamp':
-      return <DateTimeInput {...common} />;
-    case 'integer':
-    case 'smallint':
-    case 'bigint':
-      return <NumberInput {...common} step={1} />;
-    case 'decimal':
-      return <NumberInput {...common} step={isMoney(field) ? 0.01 : 'any'} />;
-    case 'text[]':
-      return field.elementsReference ? <ElementsInput key={field.name} field={field} /> : <TextArrayInput {...common} />;
-    case 'json':
-      return <JsonInput key={field.name} field={field} />;
-    default:
-      return <TextInput {...common} multiline={field.multiline} minRows={field.multiline ? 2 : undefined} fullWidth={field.multiline} />;
-  }
+  return INPUTS[field.input](field, common, validate);
 }
+
+type Common = { source: string; label: string; key: string; validate?: Validator };
+
+/** Input -> component: every input the server's descriptors name, so a new one does not compile until edited here. */
+const INPUTS: Record<Input, (field: FieldMeta, common: Common, validate?: Validator) => React.ReactElement> = {
+  'yes-no': (f, common, validate) => (f.nullable ? <YesNoInput key={f.name} field={f} validate={validate} /> : <BooleanInput {...common} />),
+  date: (_f, common) => <DateInput {...common} />,
+  time: (_f, common) => <TimeInput {...common} parse={(v: string) => (v ? v.slice(0, 8) : null)} format={(v: unknown) => (typeof v === 'string' ? v.slice(0, 5) : '')} />,
+  'date-time': (_f, common) => <DateTimeInput {...common} />,
+  number: (_f, common) => <NumberInput {...common} step={1} />,
+  decimal: (f, common) => <NumberInput {...common} step={f.display === 'money' ? 0.01 : 'any'} />,
+  chips: (f, common) => (f.elementsReference ? <ElementsInput key={f.name} field={f} /> : <TextArrayInput {...common} />),
+  json: (f) => <JsonInput key={f.name} field={f} />,
+  text: (f, common) => <TextInput {...common} multiline={f.multiline} minRows={f.multiline ? 2 : undefined} fullWidth={f.multiline} />,
+};
 
 /** Filter inputs by type: selects for enums, ranges for dates and numbers, references by autocomplete. */
 export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {

@@ -20,7 +20,7 @@ import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { BulkEditButton } from '../bulk/BulkEditButton';
 import { ImportButton } from '../bulk/ImportButton';
-import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
+import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 import { represent, type FieldMeta } from '../data/meta';
@@ -80,7 +80,7 @@ export function ResourceList() {
       {meta.actions.includes('create') && <CreateButton />}
       {meta.actions.includes('export') && !asOf && <ExportCsvButton />}
       {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
-      {meta.name !== SAVED_VIEWS && <SavedViewsButton />}
+      {meta.feature !== 'saved-views' && <SavedViewsButton />}
     </TopToolbar>
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;

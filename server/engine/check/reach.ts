@@ -3,6 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, Params } from '../plan/sql.js';
+import { SYSTEM_TABLES as T } from '../../../contract/system-tables.js';
 
 /**
  * The check stage of every write: before COMMIT, every row the transaction changed must have been
@@ -22,7 +23,7 @@ type Row = Record<string, unknown>;
 type Query = (tx: Tx, sql: string, values: unknown[]) => Promise<Row[]>;
 
 /** This transaction's audit rows: `occurred_at` is the transaction's start (now()), one partition. */
-const TX_EVENTS = `audit_log WHERE txid = txid_current() AND occurred_at = now()`;
+const TX_EVENTS = `${T.auditLog} WHERE txid = txid_current() AND occurred_at = now()`;
 
 /** The first event of each record of `table` in this transaction, with the image it started from. */
 function firstImages(table: string, params: Params): string {

@@ -1,4 +1,5 @@
-import type { FieldMeta, FieldType } from '../metadata/resource-meta.js';
+import type { FieldMeta } from '../metadata/resource-meta.js';
+import type { FieldType } from '../../../contract/meta.js';
 
 /**
  * The value parsers the column types' descriptors use (types/column-types.ts): strict conversion of
