@@ -8,48 +8,20 @@ import { AppError } from '../errors/app-error.js';
 import type { CallerResolver } from './caller-resolver.js';
 import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './passwords.js';
-import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
+import { MAX_PASSWORD, verifyPassword } from './passwords.js';
+import { setPassword } from './password-change.js';
+import { mfaRequired } from './mfa-policy.js';
 import type { PermissionCache } from './permission-cache.js';
 import { roleNamed } from '../schema/roles.js';
 import { userCaller, type SignedInUser } from './policy.js';
 import { ApiKeys } from './api-keys.js';
 import { MfaFlows } from './mfa-flows.js';
-import type { OidcProviderConfig } from './oidc-config.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
 import { SecretBox } from './secret-box.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { describeSignedIn, ENROLMENT_ROUTES, NOT_FOR_KEYS, type Authenticated, type SessionOptions } from './authenticated.js';
 
-export interface Authenticated {
-  caller: Caller;
-  user: SignedInUser;
-  sessionId: string;
-  permissions: Set<string>;
-  /** The role requires a second factor the user has not enrolled: only enrolment routes are open. */
-  enrolmentOnly: boolean;
-  /** Signed in with an API key (as its service user) rather than a session. */
-  apiKeyId: number | null;
-  /** permission_matrix_version read by the session check: what `permissions` were taken from. */
-  matrixVersion: string;
-}
-
-/** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
-const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === `/api/${T.users}/:id/password` || url === `/api/${T.users}/:id/mfa/reset`;
-
-export interface SessionOptions {
-  /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
-  mfaPolicy: MfaPolicy;
-  /** A session unused this long ends (SESSION_IDLE_MINUTES); the token's 8 hours stay the absolute limit. */
-  idleSeconds: number;
-  /** Single sign-on providers (OIDC_PROVIDERS). */
-  oidcProviders?: OidcProviderConfig[];
-  /** MFA_SECRET_KEY: the key TOTP secrets are encrypted with (derived from the token key when unset). */
-  mfaSecretKey?: string;
-}
-
-/** What a session that must enrol a second factor may still reach. */
-const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/keepalive', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
 const WRONG = 'Wrong email or password';
@@ -163,7 +135,12 @@ export class AuthService implements CallerResolver {
     await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE ${T.users} SET last_login = now() WHERE id = $1`, [userId]));
     const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
-    return { ...session, ...this.describe(await this.load(sid, userId)) };
+    return { ...session, ...describeSignedIn(await this.load(sid, userId), this.options.idleSeconds) };
+  }
+
+  /** A session unused this long ends (what the console warns of). */
+  get idleSeconds(): number {
+    return this.options.idleSeconds;
   }
 
   /** How often a used session's last_seen_at is written: well inside the idle time. */
@@ -178,26 +155,9 @@ export class AuthService implements CallerResolver {
     return { idle_timeout_seconds: this.options.idleSeconds };
   }
 
-  describe(auth: Authenticated) {
-    const { user } = auth;
-    return {
-      // The console warns a minute before the session would end for inactivity.
-      idle_timeout_seconds: this.options.idleSeconds,
-      user: { id: user.id, name: `${user.first_name} ${user.last_name}`, email: user.email, role: user.role, districts: user.districts },
-      // An enrolment-only session holds no permission until the second factor is confirmed.
-      permissions: auth.enrolmentOnly ? [] : [...auth.permissions].sort(),
-      mfa_enrolment_required: auth.enrolmentOnly,
-    };
-  }
-
   /** Whether the signed-in user's role requires a second factor (under the matrix as stored now). */
   requiresSecondFactor(auth: Authenticated): boolean {
     return mfaRequired(this.options.mfaPolicy, auth.user.role, auth.permissions);
-  }
-
-  /** Who creates or manages API keys: the signed-in person (keys themselves never reach these routes). */
-  keyOwner(auth: Authenticated) {
-    return { id: auth.user.id, role: auth.user.role, districts: auth.user.districts, permissions: auth.permissions };
   }
 
   /** Confirming a second factor opens the session that was enrolment-only. */
@@ -326,32 +286,8 @@ export class AuthService implements CallerResolver {
    */
   async setPassword(request: FastifyRequest, targetId: number | null, body: unknown): Promise<{ token: string; expires_at: string } | null> {
     const auth = await this.authenticate(request);
-    const { current, password } = (body ?? {}) as Record<string, unknown>;
-    const self = targetId === null || targetId === auth.user.id;
-    if (!self && !auth.permissions.has('permission.manage')) throw new AppError('FORBIDDEN', 'Setting another user\'s password needs the permission.manage permission');
-    const weak = weakPassword(password);
-    if (weak) throw new AppError('VALIDATION', `The new password ${weak}`, { password: weak });
-    const userId = self ? auth.user.id : targetId!;
-    if (self) {
-      const { rows } = await this.pool.query(`SELECT password_hash FROM ${T.credentials} WHERE user_id = $1`, [userId]);
-      const key = auth.user.email.toLowerCase();
-      await this.limiter.attempt(key, request.ip);
-      if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
-        throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
-      }
-      await this.limiter.succeeded(key, request.ip);
-    } else if ((await this.pool.query(`SELECT 1 FROM ${T.users} WHERE id = $1`, [userId])).rowCount === 0) {
-      throw new AppError('NOT_FOUND', `User ${userId} not found`);
-    }
-    const hash = await hashPassword(password as string);
-    await inUnitOfWork(this.pool, { userId: auth.user.id, reason: self ? 'password change' : 'password reset' }, async (tx) => {
-      await tx.query(
-        `INSERT INTO ${T.credentials} (user_id, password_hash, changed_at) VALUES ($1, $2, clock_timestamp())
-         ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, changed_at = EXCLUDED.changed_at`,
-        [userId, hash],
-      );
-    });
-    return self ? this.startSession(userId) : null;
+    const changed = await setPassword({ pool: this.pool, limiter: this.limiter }, auth, request.ip, targetId, body);
+    return changed.self ? this.startSession(changed.userId) : null;
   }
 
   private async startSession(userId: number, enrolmentOnly = false): Promise<{ token: string; expires_at: string }> {

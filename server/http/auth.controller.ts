@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Post, Redirect, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
+import { describeSignedIn, keyOwner } from '../auth/authenticated.js';
 import { notFound } from '../errors/app-error.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { AUTH } from './tokens.js';
@@ -50,7 +51,7 @@ export class AuthController {
   /** Who is signed in, their role and every permission they hold (the console mirrors these). */
   @Get('auth/me')
   async me(@Req() req: FastifyRequest) {
-    return this.auth.describe(await this.auth.authenticate(req));
+    return describeSignedIn(await this.auth.authenticate(req), this.auth.idleSeconds);
   }
 
   @Post('auth/logout')
@@ -107,19 +108,19 @@ export class AuthController {
   @Post('auth/keys')
   @HttpCode(201)
   async createKey(@Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.auth.keys.create(this.auth.keyOwner(await this.auth.authenticate(req)), jsonBody(req, body));
+    return this.auth.keys.create(keyOwner(await this.auth.authenticate(req)), jsonBody(req, body));
   }
 
   @Get('auth/keys')
   async listKeys(@Req() req: FastifyRequest) {
-    return this.auth.keys.list(this.auth.keyOwner(await this.auth.authenticate(req)));
+    return this.auth.keys.list(keyOwner(await this.auth.authenticate(req)));
   }
 
   @Delete('auth/keys/:id')
   @HttpCode(204)
   async revokeKey(@Param('id') id: string, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`API key ${id.slice(0, 20)} not found`);
-    await this.auth.keys.revoke(this.auth.keyOwner(await this.auth.authenticate(req)), Number(id));
+    await this.auth.keys.revoke(keyOwner(await this.auth.authenticate(req)), Number(id));
   }
 
   /** Set another user's password (permission.manage): `{password}`. */
