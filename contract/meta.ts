@@ -17,7 +17,7 @@ export type Input = 'text' | 'number' | 'decimal' | 'yes-no' | 'date' | 'time' |
 export type Format = Extract<Display, 'money' | 'plain-number'>;
 
 /** Product features a resource may hold, which the console finds it by (`@Resource({ feature })`). */
-export type Feature = 'audit-trail' | 'access-log' | 'documents' | 'saved-views' | 'permissions';
+export type Feature = 'audit-trail' | 'access-log' | 'documents' | 'saved-views' | 'permissions' | 'permission-areas';
 /** Console tools a resource's records get (`@Resource({ tools })`). */
 export type Tool = 'password' | 'second-factor';
 
@@ -37,7 +37,8 @@ export interface FieldRule {
 export interface FieldDescription {
   name: string;
   label: string;
-  type: FieldType;
+  /** A built-in column type, or one a deployment declared (its display and input say how to show it). */
+  type: FieldType | (string & {});
   columnType: string;
   display: Display;
   input: Input;
@@ -46,6 +47,8 @@ export interface FieldDescription {
   nullable: boolean;
   default: string | number | boolean | null;
   readOnly: boolean;
+  /** Stamped by the server with the writer or the clock (created_*, updated_*). */
+  stamp: boolean;
   required: boolean;
   unique: boolean;
   choices: readonly string[] | null;

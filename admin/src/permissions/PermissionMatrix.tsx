@@ -2,7 +2,7 @@ import { Alert, Box, Checkbox, Paper, Table, TableBody, TableCell, TableHead, Ta
 import { Title, useGetList, useNotify, useUpdate } from 'react-admin';
 import { reloadPermissions } from '../auth/auth-provider';
 import { usePerms } from '../data/use-meta';
-import { useFeature } from '../data/features';
+import { useFeature, useFeatureName } from '../data/features';
 
 type Item = { id: number; name: string; category_id: number } & Record<string, unknown>;
 
@@ -15,8 +15,9 @@ export function PermissionMatrix() {
   const itemsMeta = useFeature('permissions');
   const mayEdit = !!itemsMeta?.actions.includes('edit');
   const roles = (usePerms()?.roles ?? []).map((r) => [r.key, r.label] as const);
-  const permissions = itemsMeta?.name ?? '';
-  const areas = itemsMeta?.fields.find((f) => f.name === 'category_id')?.reference?.resource ?? '';
+  // Asked for even where the caller may not list them: the refusal is what the page then says.
+  const permissions = useFeatureName('permissions') ?? '';
+  const areas = useFeatureName('permission-areas') ?? '';
   const [update] = useUpdate();
   const categories = useGetList(areas, { pagination: { page: 1, perPage: 1000 }, sort: { field: 'id', order: 'ASC' } });
   const items = useGetList<Item>(permissions, { pagination: { page: 1, perPage: 1000 }, sort: { field: 'name', order: 'ASC' } });

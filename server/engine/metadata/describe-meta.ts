@@ -40,6 +40,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       nullable: f.nullable,
       default: f.default,
       readOnly: f.readOnly,
+      stamp: !!f.stamp,
       required: f.required,
       unique: f.unique,
       choices: f.choices,

@@ -1,7 +1,7 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import { resourceOptions, type Area, type ResourceOptions } from '../../schema/resource.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
-import { COLUMN_TYPES, fieldTypeOf, type ColumnType } from '../types/column-types.js';
+import { columnType, fieldTypeOf, type ColumnType } from '../types/column-types.js';
 import { templateFields } from './template.js';
 
 import { STAMPS } from './stamps.js';
@@ -88,13 +88,13 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         namesResource: options.namesResource?.includes(column) ?? false,
         searchable: options.search
           ? options.search.includes(column)
-          : COLUMN_TYPES[type].textual && !options.choices?.[column] && !options.secret?.includes(column),
-        sortable: COLUMN_TYPES[type].sortable && !options.secret?.includes(column),
+          : columnType(type).textual && !options.choices?.[column] && !options.secret?.includes(column),
+        sortable: columnType(type).sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
         rule: options.rules?.[column] ?? null,
-        ...looks(COLUMN_TYPES[type], options, column, !!prop.primary),
+        ...looks(columnType(type), options, column, !!prop.primary),
       });
     }
     if (!fields.some((f) => f.name === 'id' && f.primaryKey)) throw new Error(`${name}: the engine serves tables keyed by "id"`);

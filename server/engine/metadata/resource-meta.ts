@@ -8,7 +8,8 @@ export interface FieldMeta {
   /** Column name: the API speaks the database's snake_case names. */
   name: string;
   label: string;
-  type: FieldType;
+  /** A built-in column type, or one declared with declareColumnType(). */
+  type: FieldType | (string & {});
   /** The PostgreSQL column type, as declared (numeric(12,2), text[], ...). */
   columnType: string;
   /** For decimals: total digits and digits after the point (null when unconstrained). */

@@ -206,12 +206,29 @@ export const COLUMN_TYPES = {
   }),
 } satisfies Record<FieldType, ColumnType>;
 
-const descriptor = (field: Pick<FieldMeta, 'type'>): ColumnType => COLUMN_TYPES[field.type];
+/** Column types declared beyond the built-in ones (a deployment's own kind of column). */
+const declared = new Map<string, ColumnType>();
 
-/** The kind of a declared PostgreSQL column type; an unknown one stops the server at boot. */
-export function fieldTypeOf(columnType: string): FieldType {
+/**
+ * Adds a column type: one descriptor, naming the console display and input it uses, is all the
+ * engine, the CSV reader, OpenAPI and the console need. Declared before the server starts.
+ */
+export function declareColumnType(name: string, type: ColumnType): void {
+  if (name in COLUMN_TYPES || declared.has(name)) throw new Error(`column type ${name} is declared twice`);
+  declared.set(name, type);
+}
+
+/** A field's descriptor (its type was resolved at boot, so it exists). */
+export function columnType(name: string): ColumnType {
+  return (COLUMN_TYPES as Record<string, ColumnType>)[name] ?? declared.get(name)!;
+}
+
+const descriptor = (field: Pick<FieldMeta, 'type'>): ColumnType => columnType(field.type);
+
+/** The kind of a declared PostgreSQL column type (declared types first); an unknown one stops the server at boot. */
+export function fieldTypeOf(columnType: string): string {
   const t = columnType.toLowerCase();
-  for (const [name, type] of Object.entries(COLUMN_TYPES) as [FieldType, ColumnType][]) if (type.columns.test(t)) return name;
+  for (const [name, type] of [...declared, ...Object.entries(COLUMN_TYPES)]) if (type.columns.test(t)) return name;
   throw new Error(`unsupported column type "${columnType}"`);
 }
 
