@@ -5,7 +5,8 @@ import { openApiDocument } from './openapi.js';
 import type { MetaAnswer } from '../../contract/meta.js';
 import { mayReadLabels } from '../auth/labels.js';
 import { allowed } from '../auth/authorize.js';
-import { ACTIONS, roles } from '../schema/roles.js';
+import { ACTIONS } from '../schema/matrix-terms.js';
+import { roles } from '../schema/roles.js';
 import { EngineRoutes } from './engine-routes.js';
 
 @Controller('api')
