@@ -136,6 +136,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     },
   };
   paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
+  const preview = { 200: { description: '{can_undo, events, changes, problems (conflict, permission, refused), missing_permissions, undone_by}: the undo run and rolled back' }, ...denied, 404: error };
+  paths['/api/audit_log/{id}/revert/preview'] = { post: { tags: ['Audit'], summary: 'What undoing one event would do (nothing is written)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
+  paths['/api/audit_log/revert-change-set/{txid}/preview'] = { post: { tags: ['Audit'], summary: 'What undoing a change set would do (nothing is written)', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
   paths['/api/audit_log/revert-change-set/{txid}'] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
   const auth = ['Sign-in'];
   const credentials = json({ type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] });
