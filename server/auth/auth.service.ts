@@ -18,6 +18,8 @@ import type { OidcProviderConfig } from './oidc-config.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
 import { SecretBox } from './secret-box.js';
+import { SignInEvents, type Attempt } from './sign-in-events.js';
+import { looksLikeRecoveryCode } from './totp.js';
 
 export interface Authenticated {
   caller: Caller;
@@ -66,6 +68,7 @@ export class AuthService implements CallerResolver {
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
   readonly oidc: OidcSignIn;
+  readonly signIns: SignInEvents;
 
   constructor(
     private readonly pool: Pool,
@@ -79,6 +82,7 @@ export class AuthService implements CallerResolver {
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
     this.keys = new ApiKeys(pool, permissions);
     this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);
+    this.signIns = new SignInEvents(pool);
   }
 
   /**
@@ -95,13 +99,21 @@ export class AuthService implements CallerResolver {
     if (password.length > MAX_PASSWORD) throw new AppError('VALIDATION', `A password is at most ${MAX_PASSWORD} characters`, { password: 'too long' });
     if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
     const key = email.trim().toLowerCase();
-    await this.limiter.attempt(key, address);
-    const found = await this.account(key);
-    // Unknown user, wrong password and inactive account get the same answer in about the same time.
-    const ok = await verifyPassword(found?.password_hash ?? null, password);
-    // A failure keeps the attempt `attempt` consumed; only a success gives it back.
-    if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
-    return this.secondStep(found, code, key, address, false);
+    const attempt: Attempt = { method: 'password', email: key, address };
+    return this.signIns.around(attempt, async () => {
+      await this.limiter.attempt(key, address);
+      const found = await this.account(key);
+      attempt.userId = found?.id ?? null;
+      // Unknown user, wrong password and inactive account get the same answer in about the same time
+      // (the record of the attempt tells them apart, for who reads sign-ins).
+      const ok = await verifyPassword(found?.password_hash ?? null, password);
+      // A failure keeps the attempt `attempt` consumed; only a success gives it back.
+      if (!ok || !ACTIVE(found.status)) {
+        attempt.detail = !found ? 'unknown account' : !ok ? 'wrong password' : `account ${String(found.status).toLowerCase()}`;
+        throw new AppError('UNAUTHORIZED', WRONG);
+      }
+      return this.secondStep(found, code, key, address, false, attempt);
+    });
   }
 
   /**
@@ -114,7 +126,10 @@ export class AuthService implements CallerResolver {
     const address = req.ip;
     const { ticket, code } = (body ?? {}) as Record<string, unknown>;
     if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
+    const attempt: Attempt = { method: 'single sign-on', email: null, address };
+    return this.signIns.around(attempt, async () => {
     const held = await oidc.ticket(req, ticket);
+    Object.assign(attempt, { email: held.email, provider: held.provider?.id ?? null });
     await this.limiter.attempt(held.email, address);
     let found = await this.account(held.email);
     const create = held.provider?.create_accounts;
@@ -129,8 +144,10 @@ export class AuthService implements CallerResolver {
       );
       found = await this.account(held.email);
     }
+    attempt.userId = found?.id ?? null;
     if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);
-    return this.secondStep(found, code, held.email, address, held.strongAmr, () => oidc.spend(ticket as string));
+    return this.secondStep(found, code, held.email, address, held.strongAmr, attempt, () => oidc.spend(ticket as string));
+    });
   }
 
   private async account(email: string) {
@@ -144,21 +161,29 @@ export class AuthService implements CallerResolver {
   }
 
   /** After the first factor: the code where one is enabled, then the session (enrolment-only where the role requires a factor not enrolled). */
-  private async secondStep(found: Record<string, any>, code: unknown, key: string, address: string, vouched: boolean, spend?: () => Promise<boolean>) {
+  private async secondStep(found: Record<string, any>, code: unknown, key: string, address: string, vouched: boolean, attempt: Attempt, spend?: () => Promise<boolean>) {
+    if (vouched) attempt.secondFactor = 'provider';
     if (found.mfa && !vouched) {
       if (typeof code !== 'string' || code.trim() === '') throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app, or a recovery code');
+      attempt.secondFactor = looksLikeRecoveryCode(code) ? 'recovery code' : 'authenticator code';
       if (!(await this.secondFactor.accepts(found.id, code))) throw new AppError('MFA_INVALID', 'The code is wrong or was already used');
     }
     if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
     await this.limiter.succeeded(key, address);
     const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
     const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
-    return this.signedIn(found.id, enrolmentOnly);
+    return this.signedIn(found.id, enrolmentOnly, attempt);
   }
 
-  /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
-  private async signedIn(userId: number, enrolmentOnly: boolean) {
-    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]));
+  /**
+   * Records the sign-in (an authentication event; last_login is a quiet column, no record change)
+   * and starts the session: the answer of login (and of single sign-on).
+   */
+  private async signedIn(userId: number, enrolmentOnly: boolean, attempt: Attempt) {
+    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, async (tx) => {
+      await this.signIns.succeeded(tx, { ...attempt, userId }, enrolmentOnly ? 'second factor to be enrolled first' : null);
+      await tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]);
+    });
     const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
     return { ...session, ...this.describe(await this.load(sid, userId)) };
@@ -315,7 +340,8 @@ export class AuthService implements CallerResolver {
 
   async logout(request: FastifyRequest): Promise<void> {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    const { rowCount } = await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    if (rowCount) await this.signIns.signedOut(auth.user.id, request.ip ?? null);
   }
 
   /**
