@@ -33,6 +33,8 @@ export function AppMenu() {
       })}
       {(canBrowse || canManage) && <ListSubheader component="div" role="presentation" disableSticky sx={HEADING}>Audit & access</ListSubheader>}
       {canBrowse && perms?.resources.some((r) => r.name === 'audit_log') && <Menu.Item to="/audit_log" primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
+      {/* The other logs of the Audit area (sign-ins): lists of their own, beside the record changes. */}
+      {canBrowse && (perms?.resources ?? []).filter((r) => r.area === 'Audit' && r.name !== 'audit_log').map((r) => <Menu.ResourceItem key={r.name} name={r.name} />)}
       {canManage && perms?.resources.some((r) => r.name === 'permission_item') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
     </Menu>
   );
