@@ -15,6 +15,8 @@
 
 export const CHAINS = ['audit_log', 'access_log', 'auth_event'] as const;
 export type Chain = (typeof CHAINS)[number];
+/** The logs that name records (a record's evidence file holds these; sign-ins name none). */
+export const RECORD_CHAINS: Chain[] = ['audit_log', 'access_log'];
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -106,7 +106,13 @@ async function preview(engine: ResourceEngine, all: AuditRow[], caller: Caller, 
         engine.write(caller, 'undo preview', async (tx) => {
           const { changes, problems } = await tryUndo(engine, tx, events, caller);
           // A preview refuses what the undo would refuse at commit, before its writes are undone.
-          if (problems.length === 0) await engine.checkReach(tx, caller).catch((error) => problems.push(problemOf(events[0], engine.translate(error) as AppError)));
+          if (problems.length === 0) {
+            await engine.checkReach(tx, caller).catch((raw: unknown) => {
+              const error = engine.translate(raw);
+              if (!(error instanceof AppError) || error.status >= 500) throw error;
+              problems.push(problemOf(events[0], error));
+            });
+          }
           for (const p of problems) if (p.permission && !permissions.includes(p.permission)) permissions.push(p.permission);
           const undone = events.length ? await undoneBy(engine, events[0]) : null;
           // Thrown, so that the transaction rolls back: nothing the preview wrote (rows, audit rows) stays.

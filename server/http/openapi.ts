@@ -1,3 +1,4 @@
+import { CHAINS } from '../audit/chain.sql.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
@@ -126,9 +127,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/evidence/{log}'] = {
     get: {
       tags: ['Audit'],
-      summary: 'A date range of audit_log or access_log as a signed evidence file (audit.browse)',
+      summary: 'A date range of a log (audit_log, access_log, auth_event) as a signed evidence file (audit.browse)',
       parameters: [
-        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: ['audit_log', 'access_log'] } },
+        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [...CHAINS] } },
         { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
         { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (included) or an ISO timestamp (excluded)' },
       ],
