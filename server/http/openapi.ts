@@ -1,3 +1,4 @@
+import { CHAINS } from '../audit/chain.sql.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
@@ -127,9 +128,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/evidence/{log}'] = {
     get: {
       tags: ['Audit'],
-      summary: `A date range of ${T.auditLog} or ${T.accessLog} as a signed evidence file (audit.browse)`,
+      summary: 'A date range of a log (audit_log, access_log, auth_event) as a signed evidence file (audit.browse)',
       parameters: [
-        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [T.auditLog, T.accessLog] } },
+        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [...CHAINS] } },
         { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
         { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (included) or an ISO timestamp (excluded)' },
       ],
@@ -137,6 +138,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     },
   };
   paths[`/api/${T.auditLog}/{id}/revert`] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
+  const preview = { 200: { description: '{can_undo, events, changes, problems (conflict, permission, refused), missing_permissions, undone_by}: the undo run and rolled back' }, ...denied, 404: error };
+  paths[`/api/${T.auditLog}/{id}/revert/preview`] = { post: { tags: ['Audit'], summary: 'What undoing one event would do (nothing is written)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
+  paths[`/api/${T.auditLog}/revert-change-set/{txid}/preview`] = { post: { tags: ['Audit'], summary: 'What undoing a change set would do (nothing is written)', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
   paths[`/api/${T.auditLog}/revert-change-set/{txid}`] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
   const auth = ['Sign-in'];
   const credentials = json({ type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] });

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Quer
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordHistory } from '../audit/history.query.js';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
+import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-preview.js';
+import type { Caller } from '../engine/caller.js';
 import type { ListResult } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
@@ -22,6 +24,11 @@ import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
 
+/** A preview is for who may undo, or browse the trail (it then names audit.revert as missing). */
+function mayPreviewUndo(caller: Caller): void {
+  if (!caller.can('audit.browse')) requirePermission(caller, 'audit.revert');
+}
+
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
  * route parses, resolves the caller and hands over to the engine.
@@ -39,6 +46,24 @@ export class ResourcesController extends EngineRoutes {
     requirePermission(caller, 'audit.revert');
     if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
     return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
+  }
+
+  /** What undoing the change set would do, run and rolled back: changes, conflicts, missing permissions. */
+  @Post(`${T.auditLog}/revert-change-set/:txid/preview`)
+  @HttpCode(200)
+  async previewRevertChangeSet(@Param('txid') txid: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    mayPreviewUndo(caller);
+    if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
+    return previewRevertChangeSet(this.engine, Number(txid), caller);
+  }
+
+  @Post(`${T.auditLog}/:id/revert/preview`)
+  @HttpCode(200)
+  async previewRevert(@Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    mayPreviewUndo(caller);
+    return previewRevertEvent(this.engine, this.engine.parseId(this.engine.resource(T.auditLog), id), caller);
   }
 
   @Post(`${T.auditLog}/:id/revert`)

@@ -42,10 +42,11 @@ async function cli(archiveDir?: string, url = db.url): Promise<{ code: number; o
   }
 }
 
-describe('the hash chains of audit_log and access_log', () => {
+describe('the hash chains of audit_log, access_log and auth_event', () => {
   it('seals every committed row in id order, and verify finds the chain intact (exit 0)', async () => {
     await write('sealed one');
     await db.pool.query(`INSERT INTO access_log (user_id, table_name, record_ids, action) VALUES (1, 'student', '{1,2}', 'list')`);
+    await db.pool.query(`INSERT INTO auth_event (event, outcome, method, user_id) VALUES ('sign-in', 'success', 'password', 1)`);
     await sealer.catchUp();
     const unsealed = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = 'audit_log' AND s.event_id = a.id)`);
     expect(unsealed.rows[0].n).toBe(0);
@@ -190,5 +191,18 @@ describe('verify names the event a superuser tampered with, guards off', () => {
     await superuser(`UPDATE access_log SET user_id = 2 WHERE id = $1`, [ids[1]]);
     const report = await verifyChain(tdb.pool, 'access_log', null);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'changed', eventId: String(ids[1]) })]);
+  });
+
+  it('the same in auth_event (sign-ins), which audit:verify walks too', async () => {
+    await tdb.pool.query(`INSERT INTO auth_event (event, outcome, method, email, detail) SELECT 'sign-in', 'failure', 'password', 'x' || g || '@demo.kcsos.invalid', 'wrong password' FROM generate_series(1, 3) g`);
+    await tsealer.catchUp();
+    expect((await verifyChain(tdb.pool, 'auth_event', null)).problems).toEqual([]);
+    const ids = (await tdb.pool.query(`SELECT id FROM auth_event ORDER BY id`)).rows.map((r) => Number(r.id));
+    await superuser(`DELETE FROM auth_event WHERE id = $1`, [ids[1]]);
+    const report = await verifyChain(tdb.pool, 'auth_event', null);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'removed', eventId: String(ids[1]) })]);
+    const { code, out } = await cli(undefined, tdb.url);
+    expect(code).toBe(1);
+    expect(out).toContain(`auth_event: TAMPERED: event #${ids[1]} (chain position`);
   });
 });

@@ -29,7 +29,7 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
   const out: Screen[] = [{ name: 'dashboard', path: '#/', ready: (p) => p.getByText(/^Welcome/).waitFor() }];
   for (const r of resources) {
     if (r.name === 'audit_log') {
-      out.push({ name: 'audit-trail', path: '#/audit_log', ready: list });
+      out.push({ name: 'audit-trail', path: '#/audit_log', ready: list }, ...(await auditScreens(role, list)));
       continue;
     }
     out.push({ name: `${r.name}-list`, path: `#/${r.name}`, ready: list });
@@ -43,6 +43,46 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
   }
   if (resources.some((r) => r.name === 'permission_item')) out.push({ name: 'permission-matrix', path: '#/permissions', ready: (p) => p.getByTestId(/^category-/).first().waitFor() });
   return out;
+}
+
+/**
+ * The audit trail's own screens: a row opened (its diff), a change set's page, and its undo's
+ * preview (where the role may undo it), on a change set made for the purpose.
+ */
+async function auditScreens(role: DemoRole, list: (page: Page) => Promise<unknown>): Promise<Screen[]> {
+  const admin = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));
+  const modifier = (await admin('GET', '/modifier?range=[0,0]')).body[0];
+  await admin('PUT', `/modifier/${modifier.id}`, { description: `accessibility check for ${role}` }, { 'x-change-reason': 'accessibility check' });
+  const [event] = (await admin('GET', `/modifier/${modifier.id}/history`)).body;
+  const changeSet = `#/change-sets/${event.change_set}`;
+  const page = (p: Page) => p.getByTestId('change-set-event').first().waitFor();
+  return [
+    {
+      name: 'audit-trail-row-open',
+      path: '#/audit_log',
+      ready: async (p) => {
+        await list(p);
+        await p.locator('table tbody tr').first().getByRole('button', { name: 'Show details', exact: true }).click();
+        await p.locator('.RaDatagrid-expandedPanel').first().waitFor();
+      },
+    },
+    { name: 'change-set', path: changeSet, ready: page },
+    {
+      name: 'undo-preview',
+      path: changeSet,
+      ready: async (p) => {
+        await page(p);
+        // Offered once the preview says it can succeed (never to a role that may not undo).
+        await p.waitForLoadState('networkidle');
+        const undo = p.getByRole('button', { name: 'Undo change set' });
+        if ((await undo.count()) === 0) return;
+        await undo.click();
+        await p.getByTestId('undo-preview').getByText(/would change/).waitFor();
+        // Checked once the dialog has faded in: half-way, its text is measured at half its contrast.
+        await p.waitForFunction(() => document.getAnimations().every((a) => a.playState === 'finished'));
+      },
+    },
+  ];
 }
 
 /** Loaded and settled: the screen's own content, no request in flight, no spinner. */

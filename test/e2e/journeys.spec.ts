@@ -81,11 +81,15 @@ describe('console journeys (Chromium)', () => {
     const event = page.getByTestId('history-event').first();
     await event.getByText('Birth certificate on file').waitFor();
     const row = event.locator('tr[data-field="Birthdate"]');
-    await expect(row.innerText()).resolves.toMatch(new RegExp(`Birthdate\\s+${student.birthdate}\\s+2012-03-04`));
+    // Dates in a diff read as on the record's page: the local date (en-US in these tests).
+    const local = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC' });
+    await expect(row.innerText()).resolves.toMatch(new RegExp(`Birthdate\\s+${local(student.birthdate)}\\s+${local('2012-03-04')}`));
     await s.shot('support-2-history');
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe('2012-03-04');
     await event.getByRole('button', { name: 'Undo' }).click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    // The undo's preview comes first: what it would set back, then the undo itself.
+    await page.getByTestId('undo-change').getByText(/set back/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: /^Undo event #/ }).click();
     await page.getByText(/Undid event/).waitFor();
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe(student.birthdate);
     await s.shot('support-3-undone');

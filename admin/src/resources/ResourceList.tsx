@@ -58,6 +58,7 @@ function SavedViewsButton() {
 /** A value in a small-screen card's second line, as the list would draw it. */
 const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.display === 'yes-no' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
 import { AsOfBar } from '../timetravel/AsOfBar';
+import { AuditTabs } from '../audit/AuditTabs';
 import { useAsOf } from '../timetravel/as-of';
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
@@ -101,6 +102,7 @@ export function ResourceList() {
   const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
     <>
+    {meta.area === 'Audit' && <AuditTabs />}
     <AsOfBar resource={meta.name} label={meta.label} />
     {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
         not react-admin's half-transparent empty page (2.3:1 contrast). */}
