@@ -11,7 +11,8 @@ import type { ResourceEngine } from '../engine/execute.js';
 import type { Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
-import { ACCESS_LOG, BUDGETS, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, CALLER, CONFIG, ENGINE, SIGNING_KEY } from './tokens.js';
+import type { AppConfig } from '../config/config.js';
 import type { RequestBudgets } from './budget.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 
@@ -29,6 +30,7 @@ export class EvidenceController {
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
     @Inject(ACCESS_LOG) private readonly access: AccessLog,
     @Inject(BUDGETS) private readonly budgets: RequestBudgets,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -76,6 +78,7 @@ export class EvidenceController {
   private async build(caller: Caller, subject: EvidenceSubject, chains: Chain[]) {
     const [me] = caller.userId === null ? [] : await this.engine.query(this.engine.pool, `SELECT nullif(concat_ws(' ', first_name, last_name), '') AS name FROM app_user WHERE id = $1`, [caller.userId]);
     return buildEvidence(this.engine.pool, this.key, {
+      archiveDir: this.config.auditArchiveDir,
       subject,
       chains,
       by: { user_id: caller.userId, name: (me?.name as string | null) ?? null },
