@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { archiveOldPartitions, ensureLogPartitions, monthStart } from '../../server/audit/audit-partitions.js';
 import { AuditSealer } from '../../server/audit/sealer.js';
+import { verifyAll } from '../../server/audit/chain-verify.js';
 import { client, serverForTests, signIn } from '../support/server.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -15,7 +16,7 @@ const PRIVATE_PEM = String(privateKey.export({ type: 'pkcs8', format: 'pem' }));
 const PUBLIC_PEM = String(publicKey.export({ type: 'spki', format: 'pem' }));
 /** The server's archive folder: the last test archives a month into it. */
 const ARCHIVE_DIR = mkdtempSync(path.join(os.tmpdir(), 'kcsos-evidence-archive-'));
-const ctx = serverForTests({ env: { AUDIT_SIGNING_KEY: PRIVATE_PEM, AUDIT_ARCHIVE_DIR: ARCHIVE_DIR } });
+const ctx = serverForTests({ env: { AUDIT_SIGNING_KEY: PRIVATE_PEM, AUDIT_ARCHIVE_DIR: ARCHIVE_DIR, AUDIT_CHECKPOINT_INTERVAL_MS: '300' } });
 const run = promisify(execFile);
 
 /** `npm run audit:verify-export` (the compiled CLI). */
@@ -116,6 +117,23 @@ describe('signed evidence exports', () => {
     const practitioner = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'practitioner'));
     expect((await practitioner('GET', `/evidence/audit_log?from=${today}&to=${today}`)).status).toBe(403);
     expect((await practitioner('GET', '/student/3/history/evidence')).status).toBeGreaterThanOrEqual(403);
+  });
+
+  it('the server signs each chain head it seals, in the database and in the archive folder, and verify checks the chain against it', async () => {
+    expect((await ctx.api('PUT', '/student/5', { comments: 'signed head' })).status).toBe(200);
+    const event = (await ctx.db.pool.query(`SELECT max(id)::text AS id FROM audit_log`)).rows[0].id;
+    // Sealed within a second, signed within the checkpoint interval after that: poll, do not sleep.
+    let head: { seq: string; event_id: string } | undefined;
+    for (let i = 0; i < 300 && !head; i++) {
+      head = (await ctx.db.pool.query(`SELECT seq::text, event_id::text FROM audit_checkpoint WHERE chain = 'audit_log' AND event_id >= $1 ORDER BY seq DESC LIMIT 1`, [event])).rows[0];
+      if (!head) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(head).toBeDefined();
+    const lines = (await readFile(path.join(ARCHIVE_DIR, 'audit_log.checkpoints.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.seq)).toContain(head!.seq);
+    const [report] = await verifyAll(ctx.db.pool, ARCHIVE_DIR, PUBLIC_PEM);
+    expect(report.problems).toEqual([]);
+    expect(Number(report.checkpoint!.seq)).toBeGreaterThanOrEqual(Number(head!.seq));
   });
 
   it('takes archived months in too: a record\'s history and a range read them back from the archive files, and audit:verify-export verifies them', async () => {
