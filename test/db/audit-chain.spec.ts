@@ -34,6 +34,19 @@ async function write(comment: string): Promise<number> {
   return Number((await db.pool.query(`SELECT max(id) AS id FROM audit_log`)).rows[0].id);
 }
 
+/** A statement as a superuser with the append-only guards off would run it. */
+async function guardsOff(on: TestDatabase, sql: string, values: unknown[]): Promise<void> {
+  const c = await on.pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query(`SET LOCAL session_replication_role = replica`);
+    await c.query(sql, values);
+    await c.query('COMMIT');
+  } finally {
+    c.release();
+  }
+}
+
 /** `npm run audit:verify` (the compiled CLI) against this database. */
 async function cli(archiveDir?: string, url = db.url, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   try {
@@ -132,17 +145,7 @@ describe('verify names the event a superuser tampered with, guards off', () => {
     await tdb?.drop();
   });
 
-  const superuser = async (sql: string, values: unknown[] = []) => {
-    const c = await tdb.pool.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query(`SET LOCAL session_replication_role = replica`);
-      await c.query(sql, values);
-      await c.query('COMMIT');
-    } finally {
-      c.release();
-    }
-  };
+  const superuser = (sql: string, values: unknown[] = []) => guardsOff(tdb, sql, values);
 
   it('an event changed', async () => {
     await superuser(`UPDATE audit_log SET changed_data = jsonb_set(changed_data, '{comments}', '"forged"') WHERE id = $1`, [events[1]]);
@@ -217,17 +220,7 @@ describe('signed chain heads: the newest events removed with their seals, guards
     await rm(dir, { recursive: true, force: true });
   });
 
-  const superuser = async (sql: string, values: unknown[] = []) => {
-    const c = await kdb.pool.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query(`SET LOCAL session_replication_role = replica`);
-      await c.query(sql, values);
-      await c.query('COMMIT');
-    } finally {
-      c.release();
-    }
-  };
+  const superuser = (sql: string, values: unknown[] = []) => guardsOff(kdb, sql, values);
   const env = () => ({ AUDIT_SIGNING_KEY: PRIVATE_PEM });
 
   it('verify names the removed tail, from the checkpoint in the database and from its copy outside it', async () => {
