@@ -12,7 +12,7 @@
  * removed together with their seals; a signed head that the chain no longer reaches can.
  */
 export const ARCHIVES_SQL = `
-CREATE TABLE audit_archive (
+CREATE TABLE IF NOT EXISTS audit_archive (
   chain text NOT NULL,
   partition text NOT NULL,
   rows bigint NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE audit_archive (
   CONSTRAINT audit_archive_pkey PRIMARY KEY (chain, partition)
 );
 
-CREATE TABLE audit_checkpoint (
+CREATE TABLE IF NOT EXISTS audit_checkpoint (
   id bigserial PRIMARY KEY,
   chain text NOT NULL,
   seq bigint NOT NULL,
@@ -34,6 +34,6 @@ CREATE TABLE audit_checkpoint (
   signature text NOT NULL,
   CONSTRAINT audit_checkpoint_chain_check CHECK (chain IN ('audit_log', 'access_log'))
 );
-CREATE INDEX audit_checkpoint_chain_seq_index ON audit_checkpoint (chain, seq);
-CREATE TRIGGER audit_checkpoint_no_update_delete BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH ROW EXECUTE FUNCTION append_only_guard();
-CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION append_only_guard();`;
+CREATE INDEX IF NOT EXISTS audit_checkpoint_chain_seq_index ON audit_checkpoint (chain, seq);
+CREATE OR REPLACE TRIGGER audit_checkpoint_no_update_delete BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH ROW EXECUTE FUNCTION append_only_guard();
+CREATE OR REPLACE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION append_only_guard();`;

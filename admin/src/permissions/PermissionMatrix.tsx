@@ -1,15 +1,8 @@
 import { Alert, Box, Checkbox, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Title, useGetList, useNotify, useUpdate } from 'react-admin';
 import { reloadPermissions } from '../auth/auth-provider';
-import { useMetaOf } from '../data/use-meta';
-
-const ROLES = [
-  ['practitioner', 'Practitioner'],
-  ['supervisor', 'Supervisor'],
-  ['district_admin', 'District admin'],
-  ['system_admin', 'System admin'],
-  ['support', 'Support'],
-] as const;
+import { usePerms } from '../data/use-meta';
+import { useFeature, useFeatureName } from '../data/features';
 
 type Item = { id: number; name: string; category_id: number } & Record<string, unknown>;
 
@@ -19,15 +12,20 @@ type Item = { id: number; name: string; category_id: number } & Record<string, u
  */
 export function PermissionMatrix() {
   const notify = useNotify();
-  const mayEdit = !!useMetaOf('permission_item')?.actions.includes('edit');
+  const itemsMeta = useFeature('permissions');
+  const mayEdit = !!itemsMeta?.actions.includes('edit');
+  const roles = (usePerms()?.roles ?? []).map((r) => [r.key, r.label] as const);
+  // Asked for even where the caller may not list them: the refusal is what the page then says.
+  const permissions = useFeatureName('permissions') ?? '';
+  const areas = useFeatureName('permission-areas') ?? '';
   const [update] = useUpdate();
-  const categories = useGetList('permission_category', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'id', order: 'ASC' } });
-  const items = useGetList<Item>('permission_item', { pagination: { page: 1, perPage: 1000 }, sort: { field: 'name', order: 'ASC' } });
+  const categories = useGetList(areas, { pagination: { page: 1, perPage: 1000 }, sort: { field: 'id', order: 'ASC' } });
+  const items = useGetList<Item>(permissions, { pagination: { page: 1, perPage: 1000 }, sort: { field: 'name', order: 'ASC' } });
   if (categories.error || items.error) return <Alert severity="error">The permission matrix could not be loaded.</Alert>;
   if (!categories.data || !items.data) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
   const toggle = (item: Item, role: string, value: boolean) =>
     update(
-      'permission_item',
+      permissions,
       { id: item.id, data: { [role]: value }, previousData: item },
       {
         mutationMode: 'pessimistic',
@@ -50,7 +48,7 @@ export function PermissionMatrix() {
             <TableHead>
               <TableRow>
                 <TableCell>Permission</TableCell>
-                {ROLES.map(([key, label]) => (
+                {roles.map(([key, label]) => (
                   <TableCell key={key} align="center">
                     {label}
                   </TableCell>
@@ -61,7 +59,7 @@ export function PermissionMatrix() {
               {items.data.filter((i) => i.category_id === c.id).map((item) => (
                 <TableRow key={item.id} data-permission={item.name}>
                   <TableCell>{item.name}</TableCell>
-                  {ROLES.map(([key, label]) => (
+                  {roles.map(([key, label]) => (
                     <TableCell key={key} align="center" padding="checkbox">
                       <Checkbox checked={!!item[key]} disabled={!mayEdit} onChange={(e) => toggle(item, key, e.target.checked)} slotProps={{ input: { 'aria-label': `${item.name} for ${label}` } }} />
                     </TableCell>
