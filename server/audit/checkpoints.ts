@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { CHAINS, type Chain } from './chain.sql.js';
@@ -19,6 +19,8 @@ import { keyIdOf, PUBLIC_KEY_FILE, signBytes, verifyBytes, type SigningKey } fro
  * alone cannot remove the file's lines.
  */
 export interface Checkpoint {
+  /** The database the head is of (its cluster's system identifier and its name): a shared folder may hold others'. */
+  database: string;
   chain: Chain;
   seq: string;
   event_id: string;
@@ -32,7 +34,14 @@ const FORMAT = 'kcsos-audit-checkpoint/1';
 
 /** The exact bytes signed: one field a line. */
 function payload(c: Omit<Checkpoint, 'signature' | 'key_id'>): Buffer {
-  return Buffer.from([FORMAT, c.chain, c.seq, c.event_id, c.hash, c.signed_at].join('\n'), 'utf8');
+  return Buffer.from([FORMAT, c.database, c.chain, c.seq, c.event_id, c.hash, c.signed_at].join('\n'), 'utf8');
+}
+
+/** Which database this is: its cluster's system identifier (when the role may read it) and its name. */
+async function databaseOf(pool: Pool): Promise<string> {
+  const system = await pool.query(`SELECT system_identifier::text AS id FROM pg_control_system()`).then((r) => r.rows[0].id as string, () => '');
+  const { rows } = await pool.query(`SELECT current_database() AS name`);
+  return `${system}/${rows[0].name}`;
 }
 
 export const checkpointFile = (dir: string, chain: Chain) => path.join(dir, `${chain}.checkpoints.jsonl`);
@@ -40,6 +49,7 @@ export const checkpointFile = (dir: string, chain: Chain) => path.join(dir, `${c
 /** Signs each chain's head if it moved since its last checkpoint; answers the new checkpoints. */
 export async function signCheckpoints(pool: Pool, key: SigningKey, dir: string | null): Promise<Checkpoint[]> {
   const out: Checkpoint[] = [];
+  const database = await databaseOf(pool);
   for (const chain of CHAINS) {
     const { rows } = await pool.query(
       `SELECT s.seq::text AS seq, s.event_id::text AS event_id, s.hash,
@@ -50,7 +60,7 @@ export async function signCheckpoints(pool: Pool, key: SigningKey, dir: string |
       [chain],
     );
     if (!rows[0]) continue;
-    const head = { chain, ...rows[0] } as Omit<Checkpoint, 'signature' | 'key_id'>;
+    const head = { database, chain, ...rows[0] } as Omit<Checkpoint, 'signature' | 'key_id'>;
     const checkpoint: Checkpoint = { ...head, key_id: key.keyId, signature: signBytes(key, payload(head)) };
     // The file first: a head in the database but in no file would be a weaker record.
     if (dir) {
@@ -75,25 +85,43 @@ export async function trustedPublicKey(configured: string | undefined, dataDir: 
 
 /** The newest checkpoints of a chain from the database and from the file, newest first. */
 async function candidates(pool: Pool, chain: Chain, dir: string | null): Promise<{ from: string; c: Checkpoint }[]> {
+  const database = await databaseOf(pool);
   const { rows } = await pool.query(
-    `SELECT chain, seq::text AS seq, event_id::text AS event_id, hash,
+    `SELECT $2::text AS database, chain, seq::text AS seq, event_id::text AS event_id, hash,
             to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS signed_at, key_id, signature
        FROM audit_checkpoint WHERE chain = $1 ORDER BY seq DESC, id DESC LIMIT 20`,
-    [chain],
+    [chain, database],
   );
   const list = rows.map((c: Checkpoint) => ({ from: 'audit_checkpoint', c }));
   const file = dir ? checkpointFile(dir, chain) : null;
   if (file && existsSync(file)) {
-    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean).slice(-20);
-    for (const line of lines) {
+    // This database's lines only (a line that is not JSON is reported as one that does not verify).
+    const parse = (line: string): Checkpoint => {
       try {
-        list.push({ from: path.basename(file), c: JSON.parse(line) as Checkpoint });
+        return JSON.parse(line) as Checkpoint;
       } catch {
-        list.push({ from: path.basename(file), c: { chain, seq: '0', event_id: '0', hash: '', signed_at: '', key_id: '', signature: '' } });
+        return { database, chain, seq: '0', event_id: '0', hash: '', signed_at: '', key_id: '', signature: '' };
       }
-    }
+    };
+    const lines = (await tail(file)).split('\n').filter(Boolean).map(parse).filter((c) => c.database === database);
+    for (const c of lines.slice(-20)) list.push({ from: path.basename(file), c });
   }
   return list.sort((a, b) => Number(BigInt(b.c.seq) - BigInt(a.c.seq)));
+}
+
+/** The file's last 256 kB, from its first whole line: only the newest heads matter, and the file only grows. */
+async function tail(file: string, bytes = 256 * 1024): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    const text = buffer.toString('utf8');
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface CheckpointCheck {

@@ -213,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
     auditSealIntervalMs: count(env.AUDIT_SEAL_INTERVAL_MS, 1000, 'AUDIT_SEAL_INTERVAL_MS'),
-    auditCheckpointIntervalMs: count(env.AUDIT_CHECKPOINT_INTERVAL_MS, 10_000, 'AUDIT_CHECKPOINT_INTERVAL_MS'),
+    auditCheckpointIntervalMs: count(env.AUDIT_CHECKPOINT_INTERVAL_MS, 60_000, 'AUDIT_CHECKPOINT_INTERVAL_MS'),
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     accessLogSynchronousCommit: env.ACCESS_LOG_SYNCHRONOUS_COMMIT === 'true',
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -16,7 +16,8 @@ import { resolveResources } from '../../dist/server/engine/metadata/resolve-meta
 import { planList, planPage } from '../../dist/server/engine/plan/plan-list.js';
 import { planListAsOf } from '../../dist/server/audit/as-of.query.js';
 import { userCaller } from '../../dist/server/auth/policy.js';
-import { PermissionCache, ROLE_COLUMNS } from '../../dist/server/auth/permission-cache.js';
+import { PermissionCache } from '../../dist/server/auth/permission-cache.js';
+import { roleNamed } from '../../dist/server/schema/roles.js';
 import os from 'node:os';
 import { cpuMeter } from './cpu.mjs';
 import { measureAccessCost, printAccessCost } from './access-cost.mjs';
@@ -124,7 +125,7 @@ try {
   const matrix = new PermissionCache(db.pool);
   const callerOf = async (email) => {
     const user = (await db.pool.query(`SELECT id, first_name, last_name, email, role, districts FROM app_user WHERE email = $1`, [email])).rows[0];
-    return userCaller(user, ROLE_COLUMNS[user.role], await matrix.granted(ROLE_COLUMNS[user.role], String(version)), resources);
+    return userCaller(user, roleNamed(user.role), await matrix.granted(roleNamed(user.role), String(version)), resources);
   };
   const roles = {
     admin: await callerOf('admin@demo.kcsos.invalid'),
