@@ -1,16 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
 import { bulkUpdate, parseBulkUpdateRequest, parseIds } from '../bulk/bulk-update.js';
 import { isPlainObject } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
 import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { BUDGETS, CALLER, ENGINE } from './tokens.js';
+import { BUDGETS } from './tokens.js';
 import type { Gate, RequestBudgets } from './budget.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
@@ -39,12 +38,8 @@ async function patiently<T>(gate: Gate, userId: number | null, req: FastifyReque
  * reason), and bulk delete. Undo is the audit log's revert of the change set.
  */
 @Controller('api')
-export class BulkController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
-  ) {}
+export class BulkController extends EngineRoutes {
+  @Inject(BUDGETS) private readonly budgets!: RequestBudgets;
 
   @Post(':resource/import/preview')
   @HttpCode(200)
