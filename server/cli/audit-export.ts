@@ -32,7 +32,7 @@ const config = loadConfig();
 const db = await openDatabase(config);
 try {
   const key = await loadSigningKey(config.auditSigningKey, config.dataDir);
-  const out = await buildEvidence(db.pool, key, { subject, chains, by: { user_id: null, name: 'command line' }, scope: () => null });
+  const out = await buildEvidence(db.pool, key, { subject, chains, by: { user_id: null, name: 'command line' }, scope: () => null, archiveDir: config.auditArchiveDir });
   const file = path.join(path.resolve(flag('out') ?? '.'), out.name);
   await writeFile(file, out.file);
   await writeFile(`${file}.sig`, out.signature + '\n');

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { recordHistory } from '../audit/history.query.js';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
 import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-preview.js';
 import type { Caller } from '../engine/caller.js';
@@ -19,7 +18,8 @@ import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
 import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 import { getOneAsOf, listAsOf, parseMoment } from '../audit/as-of.query.js';
-import { compareVersions, listVersions } from '../audit/versions.js';
+import { compareVersions, historyWithVersions, listVersions } from '../audit/versions.js';
+import { historyArchivedUntil } from '../audit/archive-horizon.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
@@ -138,15 +138,19 @@ export class ResourcesController extends EngineRoutes {
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
-    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => recordHistory(this.engine, resource, recordId, caller));
+    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => historyWithVersions(this.engine, resource, recordId, caller));
   }
 
   /** The record's versions: every event with who, when, reason and change set, and the moment to read it back. */
   @Get(':resource/:id/versions')
-  async versions(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+  async versions(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
-    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => listVersions(this.engine, resource, recordId, caller));
+    const versions = await this.access.aroundRead(req, caller, resource, 'history', recordId, () => listVersions(this.engine, resource, recordId, caller));
+    // Retention archived older events: the versions listed start after them (server/audit/archive-horizon.ts).
+    const until = await historyArchivedUntil(this.engine);
+    if (until) reply.header('X-Versions-Archived-Until', until);
+    return versions;
   }
 
   /** Two versions field by field: `from` an event id, `to` an event id or `current`. */
