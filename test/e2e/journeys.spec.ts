@@ -125,7 +125,7 @@ describe('console journeys (Chromium)', () => {
     expect((await one(`SELECT comments FROM student WHERE id = 20`)).comments).toBe('edit by support');
     await page.getByRole('button', { name: 'Reload' }).click();
     await page.waitForLoadState('networkidle');
-    const comments = page.getByLabel('Comments');
+    const comments = page.getByLabel('Comments', { exact: true });
     await expect(comments.inputValue()).resolves.toBe('edit in the browser');
     // Their value is one click away (test/e2e/conflict.spec.ts: field by field, then saved).
     await page.getByTestId('conflict-comments').getByRole('button', { name: 'Take theirs' }).click();
