@@ -55,7 +55,19 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
 async function settle(page: Page, screen: Screen) {
   await screen.ready(page);
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('.MuiCircularProgress-root, .MuiSkeleton-root'), undefined, { timeout: 10_000 }).catch(() => undefined);
+  // (A hash navigation keeps the window: the previous screen's quiet time is forgotten first.)
+  await page.evaluate(() => ((window as unknown as { quietSince?: number | null }).quietSince = null));
+  // No spinner for a whole second: a list's references are asked for a tick after its rows arrive
+  // (react-admin batches them), so an idle network can be busy again with a spinner turning. Up to
+  // 30 s, as a loaded machine may need; a spinner still turning then is no finding of the screen's.
+  await page
+    .waitForFunction(() => {
+      const w = window as unknown as { quietSince?: number | null };
+      if (document.querySelector('.MuiCircularProgress-root, .MuiSkeleton-root')) w.quietSince = null;
+      else w.quietSince ??= performance.now();
+      return w.quietSince !== null && performance.now() - w.quietSince > 1_000;
+    }, undefined, { timeout: 30_000, polling: 100 })
+    .catch(() => undefined);
 }
 
 /**

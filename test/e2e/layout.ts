@@ -6,27 +6,31 @@ export const overflow = (page: Page) => page.evaluate(() => document.documentEle
 /**
  * Controls and headings drawn over one another, as the user sees the page now: every visible
  * button, link, input, tab and list heading, and each pair whose boxes intersect by more than 2 px
- * (one inside the other is nesting, not overlap). Left out: the floating Create button (Material's
- * FAB floats over content by design), the bulk-action bar while it is folded away, and what is
- * scrolled out of its own box.
+ * (one inside the other is nesting, not overlap), each by the part of it that shows. Left out: the
+ * floating Create button (Material's FAB floats over content by design), the bulk-action bar while
+ * it is folded away, and what is scrolled out of its own box.
  */
 export async function overlaps(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const selector = 'button, a[href], input:not([type="hidden"]), textarea, [role="tab"], [role="button"], [role="menuitem"], .MuiListSubheader-root';
-    const clipped = (el: Element, r: DOMRect) => {
+    // The part of an element its scrolling or clipping ancestors let show (a tab scrolled half out
+    // of its strip shows only its visible half), or null when none of it shows.
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
       for (let p = el.parentElement; p; p = p.parentElement) {
         const style = getComputedStyle(p);
-        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
-          const box = p.getBoundingClientRect();
-          if (r.right <= box.left + 1 || r.left >= box.right - 1 || r.bottom <= box.top + 1 || r.top >= box.bottom - 1) return true;
-        }
+        if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+        const box = p.getBoundingClientRect();
+        [left, top, right, bottom] = [Math.max(left, box.left), Math.max(top, box.top), Math.min(right, box.right), Math.min(bottom, box.bottom)];
       }
-      return false;
+      return right - left > 2 && bottom - top > 2 ? { left, top, right, bottom } : null;
     };
     const shown = [...document.querySelectorAll(selector)]
       .filter((el) => !el.closest('.MuiFab-root, .RaBulkActionsToolbar-collapsed, [aria-hidden="true"], .MuiPopover-root, .MuiModal-root, .MuiTooltip-popper'))
-      .map((el) => ({ el, r: el.getBoundingClientRect(), style: getComputedStyle(el) }))
-      .filter(({ el, r, style }) => r.width > 2 && r.height > 2 && style.visibility !== 'hidden' && Number(style.opacity) > 0.05 && !clipped(el, r));
+      .filter((el) => getComputedStyle(el).visibility !== 'hidden' && Number(getComputedStyle(el).opacity) > 0.05)
+      .map((el) => ({ el, r: visible(el) }))
+      .filter((e): e is { el: Element; r: { left: number; top: number; right: number; bottom: number } } => e.r !== null);
     const name = (el: Element) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"`;
     const found: string[] = [];
     for (let i = 0; i < shown.length; i++) {
