@@ -115,7 +115,7 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
-  it('explains an optimistic-lock conflict with a way to reload, and keeps both changes apart', async () => {
+  it('explains an optimistic-lock conflict, keeps both changes apart, and a reload keeps what was typed', async () => {
     const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;
     await page.goto(`${ctx.app.url}/#/student/20`);
@@ -128,8 +128,11 @@ describe('console journeys (Chromium)', () => {
     await s.shot('admin-5-lock-conflict');
     expect((await one(`SELECT comments FROM student WHERE id = 20`)).comments).toBe('edit by support');
     await page.getByRole('button', { name: 'Reload' }).click();
-    // Reload refetches, and the form resets when the answer arrives: wait for that, then check.
-    const comments = page.getByLabel('Comments');
+    await page.waitForLoadState('networkidle');
+    const comments = page.getByLabel('Comments', { exact: true });
+    await expect(comments.inputValue()).resolves.toBe('edit in the browser');
+    // Their value is one click away (test/e2e/conflict.spec.ts: field by field, then saved).
+    await page.getByTestId('conflict-comments').getByRole('button', { name: 'Take theirs' }).click();
     await page
       .waitForFunction((el) => (el as HTMLInputElement).value === 'edit by support', await comments.elementHandle(), { timeout: 10_000 })
       .catch(() => undefined); // the assertion below reports what the field shows instead

@@ -26,7 +26,7 @@ import { represent, type FieldMeta } from '../data/meta';
 import { NOT_RECORDED } from '../fields/values';
 
 /**
- * The first column links to the record: a row opens from the keyboard (Tab to it, Enter) and
+ * The first column links to the record, on one line (a claim number that wrapped read as two): a row opens from the keyboard (Tab to it, Enter) and
  * screen readers announce where it goes, not only from a click anywhere on the row.
  */
 function FirstColumn({ resource, children }: { source: string; label: string; sortable?: boolean; resource: string; children: ReactNode }) {
@@ -34,7 +34,7 @@ function FirstColumn({ resource, children }: { source: string; label: string; so
   const createPath = useCreatePath();
   if (!record) return null;
   return (
-    <MuiLink component={Link} to={createPath({ resource, id: record.id, type: 'show' })} onClick={(e: React.MouseEvent) => e.stopPropagation()} data-testid="row-link">
+    <MuiLink component={Link} to={createPath({ resource, id: record.id, type: 'show' })} onClick={(e: React.MouseEvent) => e.stopPropagation()} data-testid="row-link" sx={{ whiteSpace: 'nowrap' }}>
       {children}
     </MuiLink>
   );
@@ -73,8 +73,8 @@ export function ResourceList() {
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
   const filterable = meta.fields.filter((f) => f.input !== 'json' && !f.stamp && f.name !== 'id');
   const actions = (
-    // Wrapped on phones only: on wider screens a second row would slide under the bulk-action bar.
-    <TopToolbar sx={{ flexWrap: { xs: 'wrap', sm: 'nowrap' } }}>
+    // Wraps at every width (the theme's RaTopToolbar): at 600-1,024 px it widened the page.
+    <TopToolbar>
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
