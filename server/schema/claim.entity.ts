@@ -28,6 +28,12 @@ import { Student } from './student.entity.js';
   elementsReference: { modifiers: 'modifier.code' },
   listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],
   commonFilters: [['status'], ['district'], ['status', 'district'], ['student_ssid']],
+  // What the billing dashboard counts: a rejected claim's reason is the first denial code of its 835.
+  aggregate: {
+    groupBy: ['status', 'district', 'service_date', 'finalized_date', 'service_code', 'insurance_type', 'medi_cal_eligible'],
+    sum: ['billed_amount', 'paid_amount'],
+    derived: { denial_code: { label: 'Denial code', field: 'remittance_data', sql: "remittance_data #>> '{denial_codes,0}'" } },
+  },
   sections: {
     Claim: ['claim_number', 'batch_number', 'status', 'service_date', 'finalized_date', 'district'],
     Service: ['service_code', 'service_description', 'quantity', 'quantity_type', 'location', 'frequency_type', 'modifiers'],
