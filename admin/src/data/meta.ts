@@ -47,6 +47,8 @@ export interface ResourceMeta {
   offered: Record<string, unknown> | null;
   /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */
   referencedBy: { resource: string; field: string; key: string }[];
+  /** Declared conditions a filter applies by name (`{"<name>": true}`). */
+  namedFilters?: { name: string; label: string }[];
   fields: FieldMeta[];
 }
 

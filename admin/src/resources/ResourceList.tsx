@@ -18,6 +18,7 @@ import {
 import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
+import { namedFilterInputs } from './named-filters';
 import { BulkEditButton } from '../bulk/BulkEditButton';
 import { ImportButton } from '../bulk/ImportButton';
 import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
@@ -105,7 +106,7 @@ export function ResourceList() {
     <AsOfBar resource={meta.name} label={meta.label} />
     {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
         not react-admin's half-transparent empty page (2.3:1 contrast). */}
-    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={[...filtersFor(filterable, readable), ...namedFilterInputs(meta)]} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       {small ? (
         <SimpleList
           className="record-cards"
