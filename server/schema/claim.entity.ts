@@ -59,6 +59,8 @@ import { Student } from './student.entity.js';
 @Index({ name: 'claim_student_ssid_trgm', expression: 'create index "claim_student_ssid_trgm" on "claim" using gin ("student_ssid" gin_trgm_ops)' })
 @Index({ name: 'claim_batch_number_trgm', expression: 'create index "claim_batch_number_trgm" on "claim" using gin ("batch_number" gin_trgm_ops)' })
 @Index({ name: 'claim_service_code_trgm', expression: 'create index "claim_service_code_trgm" on "claim" using gin ("service_code" gin_trgm_ops)' })
+// The billing figures (claims by month, status and amounts, within a district or a practitioner's students), read from this index alone.
+@Index({ name: 'claim_service_date_figures_index', expression: 'create index "claim_service_date_figures_index" on "claim" ("service_date") include ("status", "district", "student_ssid", "billed_amount", "paid_amount")' })
 export class Claim {
   /** Internal claim ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

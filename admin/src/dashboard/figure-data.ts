@@ -31,9 +31,10 @@ export function listHref(resource: string, filter: Record<string, unknown>): str
   return `#/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 }
 
-function nextMonth(day: string): string {
+/** The last day of the month that `day` (its first) starts. */
+function lastOfMonth(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
   return d.toISOString().slice(0, 10);
 }
 
@@ -48,8 +49,9 @@ export function groupFilter(figure: Figure, aggregate: Aggregate, keys: unknown[
     if (!isField(g.key)) return;
     if (value === null || value === undefined) filter[`${g.key}_null`] = true;
     else if (g.bucket === 'month') {
+      // From and to, as the list's own date filters say it (a date without a time is a whole day).
       filter[`${g.key}_gte`] = value;
-      filter[`${g.key}_lt`] = nextMonth(String(value));
+      filter[`${g.key}_lte`] = lastOfMonth(String(value));
     } else filter[g.key] = value;
   });
   return filter;

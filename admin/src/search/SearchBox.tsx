@@ -1,7 +1,7 @@
 import SearchIcon from '@mui/icons-material/Search';
-import { Box, Button, Dialog, DialogContent, DialogTitle, InputAdornment, Link, List, ListItemButton, ListSubheader, TextField, Typography } from '@mui/material';
-import { Fragment, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Box, Button, Dialog, DialogContent, DialogTitle, InputAdornment, Link, ListItemButton, TextField, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { API, httpClient } from '../data/http';
 import { usePerms } from '../data/use-meta';
 
@@ -60,6 +60,12 @@ export function SearchBox() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useEffect(() => setActive(0), [answer]);
+  // Going elsewhere (a link, the browser's back) closes the box.
+  const location = useLocation();
+  useEffect(() => {
+    setOpen(false);
+    setQ('');
+  }, [location.pathname, location.search]);
   const hits = (answer?.groups ?? []).flatMap((g) => g.hits.map((h) => ({ ...h, resource: g.resource })));
   const close = () => {
     setOpen(false);
@@ -112,31 +118,30 @@ export function SearchBox() {
             {error ?? (q.trim().length < 2 ? 'Type at least two characters.' : answer ? (hits.length ? `${hits.length} found. Arrows move, Enter opens, Esc closes.` : 'Nothing found.') : 'Searching…')}
             {answer?.incomplete.length ? ` Some tables took too long and were left out.` : ''}
           </Typography>
-          <List id="search-results" role="listbox" aria-label="Search results" dense>
+          <Box id="search-results" role="listbox" aria-label="Search results">
             {(answer?.groups ?? []).map((g) => (
-              <Fragment key={g.resource}>
-                <ListSubheader role="presentation" disableSticky>
+              <Box key={g.resource} role="group" aria-labelledby={`search-group-${g.resource}`} sx={{ mb: 1 }}>
+                <Typography id={`search-group-${g.resource}`} variant="overline" component="div" color="text.secondary">
                   {g.label}
-                  {g.more && (
-                    <>
-                      {' '}
-                      <Link href={`#/${g.resource}?filter=${encodeURIComponent(JSON.stringify({ q: q.trim() }))}`} onClick={close} tabIndex={-1}>
-                        (more in the list)
-                      </Link>
-                    </>
-                  )}
-                </ListSubheader>
+                </Typography>
                 {g.hits.map((h) => {
                   const i = ++index;
                   return (
-                    <ListItemButton key={`${g.resource}-${h.id}`} id={optionId(i)} role="option" aria-selected={i === active} selected={i === active} tabIndex={-1} onClick={() => openHit({ resource: g.resource, id: h.id })} onMouseMove={() => setActive(i)}>
+                    <ListItemButton key={`${g.resource}-${h.id}`} component="div" id={optionId(i)} role="option" aria-selected={i === active} selected={i === active} tabIndex={-1} onClick={() => openHit({ resource: g.resource, id: h.id })} onMouseMove={() => setActive(i)}>
                       {h.label}
                     </ListItemButton>
                   );
                 })}
-              </Fragment>
+              </Box>
             ))}
-          </List>
+          </Box>
+          {(answer?.groups ?? [])
+            .filter((g) => g.more)
+            .map((g) => (
+              <Typography key={g.resource} variant="body2">
+                <Link href={`#/${g.resource}?filter=${encodeURIComponent(JSON.stringify({ q: q.trim() }))}`}>More {g.label.toLowerCase()} in their list</Link>
+              </Typography>
+            ))}
         </DialogContent>
       </Dialog>
     </>
