@@ -25,7 +25,8 @@ function useKeyLabels(figure: Figure, aggregate: Aggregate | undefined) {
       const record = data?.find((r) => String(r.id) === String(value));
       return record ? represent(target.representation, record) : `#${value}`;
     }
-    return String(value);
+    // A key naming a table (the audit log's table_name) reads as that table's label.
+    return perms?.resources.find((r) => r.name === value)?.label ?? String(value);
   };
 }
 
