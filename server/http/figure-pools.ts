@@ -11,7 +11,7 @@ import { Gate } from './budget.js';
 export interface FigurePools {
   aggregates: AggregateRunner;
   search: Pool;
-  /** Searches at once, per user and in all (a typist's keystrokes: the console waits between them). */
+  /** Searches at once, per user and in all (beyond, 429): their parts queue for the search pool's connections. */
   searches: Gate;
   close(): Promise<void>;
 }
@@ -24,7 +24,7 @@ export function figurePools(makePool: (options: object) => Pool, budgets: Budget
   return {
     aggregates: new AggregateRunner(aggregatePool, budgets.aggregateCacheMs),
     search,
-    searches: new Gate('searches', { perUser: 3, total: 12 }, 1),
+    searches: new Gate('searches', { perUser: 10, total: 30 }, 1),
     close: async () => {
       await Promise.all([aggregatePool.end(), search.end()]);
     },

@@ -18,7 +18,7 @@ function useSearch(q: string) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const term = q.trim();
-    if (term.length < 2) {
+    if (term.length < 3) {
       setAnswer(null);
       setError(null);
       return;
@@ -115,7 +115,7 @@ export function SearchBox() {
             }}
           />
           <Typography role="status" variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-            {error ?? (q.trim().length < 2 ? 'Type at least two characters.' : answer ? (hits.length ? `${hits.length} found. Arrows move, Enter opens, Esc closes.` : 'Nothing found.') : 'Searching…')}
+            {error ?? (q.trim().length < 3 ? 'Type at least three characters.' : answer ? (hits.length ? `${hits.length} found. Arrows move, Enter opens, Esc closes.` : 'Nothing found.') : 'Searching…')}
             {answer?.incomplete.length ? ` Some tables took too long and were left out.` : ''}
           </Typography>
           <Box id="search-results" role="listbox" aria-label="Search results">
