@@ -4,6 +4,12 @@ import type { Page } from 'playwright-core';
 import { consoleForTests, signInAs } from './browser.js';
 
 const ctx = consoleForTests();
+// The machine is shared and often loaded: every wait is for a condition, given time to come true.
+const signedIn = async (role: Parameters<typeof signInAs>[2]) => {
+  const s = await signInAs(ctx.browser, ctx.app.url, role);
+  s.page.setDefaultTimeout(60_000);
+  return s;
+};
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** A figure's card, once its figures are counted (no spinner left in it). */
@@ -25,7 +31,7 @@ describe('dashboards per role (Chromium)', () => {
   it("an admin's reference-data health figures link to the lists they count", async () => {
     await ctx.db.pool.query(`UPDATE fee_schedule_code SET rate_amount = NULL WHERE id IN (SELECT id FROM fee_schedule_code ORDER BY id LIMIT 3)`);
     const expected = Number((await ctx.db.pool.query(`SELECT count(*) FROM fee_schedule_code WHERE rate_amount IS NULL`)).rows[0].count);
-    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const s = await signedIn('admin');
     const { page } = s;
     for (const section of ['Activity', 'Billing', 'Reference data health']) await page.getByRole('heading', { name: section, level: 2 }).waitFor();
     const card = await figure(page, 'Fee codes without a rate');
@@ -45,11 +51,11 @@ describe('dashboards per role (Chromium)', () => {
     await page.getByLabel('Without a practitioner type').waitFor();
     expect(s.errors).toEqual([]);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 
   it("a district admin's billing charts count only their districts, and a bar's row opens its list", async () => {
     const districts = (await ctx.db.pool.query(`SELECT districts FROM app_user WHERE email = 'district.admin@demo.kcsos.invalid'`)).rows[0].districts;
-    const s = await signInAs(ctx.browser, ctx.app.url, 'districtAdmin');
+    const s = await signedIn('districtAdmin');
     const { page } = s;
     await page.getByRole('heading', { name: 'Billing', level: 2 }).waitFor();
     expect(await page.getByRole('heading', { name: 'Activity', level: 2 }).count()).toBe(0);
@@ -72,10 +78,10 @@ describe('dashboards per role (Chromium)', () => {
     await page.getByLabel('Service date to').waitFor();
     expect(s.errors).toEqual([]);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 
   it("a supervisor's activity: changes per day by table and by user, undos, and recent actions linked to records", async () => {
-    const s = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
+    const s = await signedIn('supervisor');
     const { page } = s;
     await page.getByRole('heading', { name: 'Activity', level: 2 }).waitFor();
     for (const title of ['Changes per day by table', 'Changes per day by user']) {
@@ -88,23 +94,23 @@ describe('dashboards per role (Chromium)', () => {
     await recent.locator('li').first().waitFor();
     expect(await recent.locator('li').count()).toBeGreaterThan(0);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 
   it("a practitioner's casework figures count only their own services", async () => {
     const me = (await ctx.db.pool.query(`SELECT id FROM app_user WHERE email = 'practitioner@demo.kcsos.invalid'`)).rows[0].id;
-    const s = await signInAs(ctx.browser, ctx.app.url, 'practitioner');
+    const s = await signedIn('practitioner');
     const card = await figure(s.page, 'Services by status per month');
     const expected = Number((await ctx.db.pool.query(`SELECT count(*) FROM service WHERE practitioner_id = $1 AND service_date >= date_trunc('month', now()) - interval '11 months'`, [me])).rows[0].count);
     expect(await tableTotal(card)).toBe(expected);
     expect(await s.page.getByRole('heading', { name: 'Billing', level: 2 }).count()).toBe(0);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('search across tables (Chromium)', () => {
   it('opens with Ctrl-K, moves with the arrows, opens a record with Enter, and closes with Esc', async () => {
     const claim = (await ctx.db.pool.query(`SELECT id, claim_number FROM claim ORDER BY id LIMIT 1 OFFSET 4`)).rows[0];
-    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const s = await signedIn('admin');
     const { page } = s;
     await page.keyboard.press('Control+k');
     const box = page.getByRole('combobox', { name: 'Search every table' });
@@ -138,12 +144,12 @@ describe('search across tables (Chromium)', () => {
     await page.waitForURL(new RegExp(`#/student/${student.id}/show$`));
     expect(s.errors).toEqual([]);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('exports people can read (Chromium)', () => {
   it('downloads the filtered list named after the resource and the day, headed by labels; raw on request', async () => {
-    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const s = await signedIn('admin');
     const { page } = s;
     await page.goto(`${ctx.app.url}/#/claim?filter=${encodeURIComponent(JSON.stringify({ status: 'Rejected' }))}`);
     await page.locator('table tbody tr').first().waitFor();
@@ -161,5 +167,5 @@ describe('exports people can read (Chromium)', () => {
     expect(readFileSync((await raw.path())!, 'utf8').split('\n')[0].startsWith('id,claim_number,batch_number,status')).toBe(true);
     expect(s.errors).toEqual([]);
     await s.close();
-  }, 120_000);
+  }, 300_000);
 });
