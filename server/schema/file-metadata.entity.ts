@@ -29,6 +29,10 @@ import { AppUser } from './app-user.entity.js';
 @Index({ name: 'file_metadata_entity_id_id_index', properties: ['entity_id', 'id'] })
 // Lists sort by (field, id) both ways: each of these indexes serves its field's sort forwards and backwards.
 @Index({ name: 'file_metadata_uploaded_by_id_index', properties: ['uploaded_by', 'id'] })
+// Trigram indexes keep `q` (and the search box) an index scan at scale (ILIKE '%term%').
+@Index({ name: 'file_metadata_file_name_trgm', expression: 'create index "file_metadata_file_name_trgm" on "file_metadata" using gin ("file_name" gin_trgm_ops)' })
+@Index({ name: 'file_metadata_document_type_trgm', expression: 'create index "file_metadata_document_type_trgm" on "file_metadata" using gin ("document_type" gin_trgm_ops)' })
+@Index({ name: 'file_metadata_notes_trgm', expression: 'create index "file_metadata_notes_trgm" on "file_metadata" using gin ("notes" gin_trgm_ops)' })
 export class FileMetadata {
   /** File metadata ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
