@@ -100,6 +100,8 @@ export interface ResourceDescription {
   offered: Record<string, unknown> | null;
   /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */
   referencedBy: { resource: string; field: string; key: string }[];
+  /** Declared conditions a list filter applies by name (`{"<name>": true}`), offered as filters. */
+  namedFilters: { name: string; label: string }[];
   fields: FieldDescription[];
   /** Combinations of fields no two records may share (a natural key for imports). */
   uniqueTogether: string[][];

@@ -21,6 +21,8 @@ import { Migration20261201400000AsOfIndexes } from './Migration20261201400000AsO
 import { Migration20261202000000SeededRoles } from './Migration20261202000000SeededRoles.js';
 import { Migration20261202000000AuthEvents } from './Migration20261202000000AuthEvents.js';
 import { Migration20261202100000ArchivesAndCheckpoints } from './Migration20261202100000ArchivesAndCheckpoints.js';
+import { Migration20261202000000FigureIndexes } from './Migration20261202000000FigureIndexes.js';
+import { Migration20261202010000SearchIndexes } from './Migration20261202010000SearchIndexes.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -48,4 +50,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261202000000SeededRoles', class: Migration20261202000000SeededRoles },
   { name: 'Migration20261202000000AuthEvents', class: Migration20261202000000AuthEvents },
   { name: 'Migration20261202100000ArchivesAndCheckpoints', class: Migration20261202100000ArchivesAndCheckpoints },
+  { name: 'Migration20261202000000FigureIndexes', class: Migration20261202000000FigureIndexes },
+  { name: 'Migration20261202010000SearchIndexes', class: Migration20261202010000SearchIndexes },
 ];

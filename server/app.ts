@@ -40,19 +40,22 @@ import { FilesController } from './http/files.controller.js';
 import { createFileStore } from './files/create-file-store.js';
 import { purgeDiscardedFiles } from './files/purge-discarded.js';
 import { Documents } from './files/documents.js';
-import { ACCESS_LOG, AUTH, BUDGETS, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE, SIGNING_KEY } from './http/tokens.js';
+import { ACCESS_LOG, AUTH, BUDGETS, CALLER, CONFIG, DATABASE, DOCUMENTS, ENGINE, FIGURES, SIGNING_KEY } from './http/tokens.js';
 import { requestBudgets, type RequestBudgets } from './http/budget.js';
 import type { Pool } from 'pg';
 import { EvidenceController } from './http/evidence.controller.js';
+import { FiguresController } from './http/figures.controller.js';
+import { SearchController } from './http/search.controller.js';
+import { figurePools, type FigurePools } from './http/figure-pools.js';
 import { loadSigningKey, type SigningKey } from './audit/signing-key.js';
 
 @Module({})
 class AppModule {
-  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; budgets: RequestBudgets; access: AccessLog; signingKey: SigningKey }): DynamicModule {
+  static forRoot(providers: { db: Database; config: AppConfig; engine: ResourceEngine; auth: AuthService; documents: Documents; budgets: RequestBudgets; access: AccessLog; signingKey: SigningKey; figures: FigurePools }): DynamicModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, EvidenceController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, EvidenceController, FiguresController, SearchController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },
@@ -63,6 +66,7 @@ class AppModule {
         { provide: BUDGETS, useValue: providers.budgets },
         { provide: ACCESS_LOG, useValue: providers.access },
         { provide: SIGNING_KEY, useValue: providers.signingKey },
+        { provide: FIGURES, useValue: providers.figures },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
@@ -89,6 +93,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const exportPool = new PoolOf({ ...served, password: served.password, max: config.budgets.exportsTotal, min: 0 });
   // An idle connection the database ends (a restart, pg_terminate_backend) must not crash the process.
   exportPool.on('error', (error) => console.warn(`exports pool: ${error.message}`));
+  const figures = figurePools((options) => new PoolOf({ ...served, password: served.password, ...options }), config.budgets);
   const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool });
   const budgets = requestBudgets(config.budgets);
   const systemUser = await ensureSystemUser(db.pool);
@@ -157,7 +162,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey }),
+    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey, figures }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -242,6 +247,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       await accessPool.end();
       await listener.close();
       await exportPool.end();
+      await figures.close();
     },
   };
 }

@@ -16,7 +16,7 @@ import { darkTheme, lightTheme } from './layout/theme';
 import { queryClient } from './data/query-client';
 import { APP_TITLE, DocumentTitle } from './layout/DocumentTitle';
 import { i18nProvider } from './layout/i18n-provider';
-import { Dashboard } from './layout/Dashboard';
+import { Dashboard } from './dashboard/Dashboard';
 import { PermissionMatrix } from './permissions/PermissionMatrix';
 import { ResourceCreate } from './resources/ResourceCreate';
 import { ResourceEdit } from './resources/ResourceEdit';

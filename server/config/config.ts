@@ -80,6 +80,11 @@ export interface Budgets {
   exportsTotal: number;
   /** An export whose reader takes nothing for this long is ended, giving its connection back. */
   exportStallMs: number;
+  /** Dashboard figures are kept this long once counted, and counting one may take at most the timeout. */
+  aggregateCacheMs: number;
+  aggregateTimeoutMs: number;
+  /** Each resource's part of a search across tables may take at most this long (it is then left out). */
+  searchTimeoutMs: number;
 }
 
 /**
@@ -224,6 +229,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       exportsPerUser: count(env.EXPORTS_PER_USER, 2, 'EXPORTS_PER_USER'),
       exportsTotal: count(env.EXPORTS_TOTAL, 4, 'EXPORTS_TOTAL'),
       exportStallMs: count(env.EXPORT_STALL_MS, 30_000, 'EXPORT_STALL_MS'),
+      aggregateCacheMs: count(env.AGGREGATE_CACHE_MS, 30_000, 'AGGREGATE_CACHE_MS'),
+      aggregateTimeoutMs: count(env.AGGREGATE_TIMEOUT_MS, 15_000, 'AGGREGATE_TIMEOUT_MS'),
+      searchTimeoutMs: count(env.SEARCH_TIMEOUT_MS, 1_000, 'SEARCH_TIMEOUT_MS'),
     },
     corsOrigins: (env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',').map((s) => s.trim()).filter(Boolean),
   };

@@ -8,6 +8,8 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
 import { csvStream } from '../engine/serialize/csv-export.js';
+import { exportColumns, exportFileName, withReferenceLabels } from '../engine/serialize/readable-export.js';
+import { createRequire } from 'node:module';
 import { AppError, notFound } from '../errors/app-error.js';
 import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
@@ -28,6 +30,9 @@ import { EngineRoutes } from './engine-routes.js';
 function mayPreviewUndo(caller: Caller): void {
   if (!caller.can('audit.browse')) requirePermission(caller, 'audit.revert');
 }
+
+// Loaded as files.controller.ts loads it (require; see there).
+const { create: contentDisposition } = createRequire(import.meta.url)('content-disposition') as typeof import('content-disposition');
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -109,23 +114,30 @@ export class ResourcesController extends EngineRoutes {
     return this.page(reply, resource, result);
   }
 
-  /** The filtered list as CSV, every matching row (no page limit), streamed. */
+  /**
+   * The filtered list as CSV, every matching row (no page limit), streamed: headed by the fields'
+   * labels, references written as what they name, in a file named after the resource and the day.
+   * `raw=1`: field names and stored values, as an import reads them back.
+   */
   @Get(':resource/export')
   async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
-    const { range: _ignored, ...rest } = query;
+    const { range: _ignored, raw: rawParam, ...rest } = query;
+    const raw = rawParam === '1' || rawParam === 'true';
     const parsed = parseListQuery(rest);
     const exported = this.engine.exportRows(resource, parsed, caller);
     const { fields } = exported;
-    const rows = resource.options.accessLogged
+    const read = resource.options.accessLogged
       ? recordedInChunks(exported.rows, (ids) => this.access.recordRead(req, caller, resource, 'export', ids, parsed.filter))
       : exported.rows;
+    // Naming a reference reads its record's label (a claim's student): recorded like /labels.
+    const rows = raw ? read : withReferenceLabels(this.engine, resource, caller, fields, read, (target, ids) => this.access.recordRead(req, caller, target, 'list', ids));
     // Admitted (or refused with 429) once the filter is known to be good; the place is held until
     // the answer is over, however it ends.
     const leave = this.budgets.exports.enter(caller.userId);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
-    reply.header('Content-Disposition', `attachment; filename="${resource.name}.csv"`);
-    const stream = csvStream(fields, rows, this.budgets.exportStallMs);
+    reply.header('Content-Disposition', contentDisposition(exportFileName(resource)));
+    const stream = csvStream(exportColumns(resource, fields, raw), rows, this.budgets.exportStallMs);
     // A client that goes away mid-download must give its cursor's connection back to the pool.
     reply.raw.on('close', () => {
       leave();

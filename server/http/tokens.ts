@@ -8,3 +8,4 @@ export const DOCUMENTS = Symbol('DOCUMENTS');
 export const BUDGETS = Symbol('BUDGETS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 export const SIGNING_KEY = Symbol('SIGNING_KEY');
+export const FIGURES = Symbol('FIGURES');

@@ -36,6 +36,7 @@ import { Resource } from './resource.js';
   // names (that would name the other districts' students); and a filter on a field the viewer may
   // not see (a Medi-Cal id) is left out of every answer.
   recordFilters: { table: 'table_name', columns: ['filter'] },
+  crossSearch: false,
 })
 @Entity({ tableName: 'access_log' })
 @Index({ name: 'access_log_record_ids_index', expression: 'create index "access_log_record_ids_index" on "access_log" using gin ("record_ids")' })

@@ -17,6 +17,10 @@ import { ROLE_NAMES } from './roles.js';
   selfProtected: ['role', 'permission_level', 'districts', 'status'],
   // Pickers (a student's practitioner, a group's facilitator) offer active people only.
   offered: { status: 'Active', email_neq: SYSTEM_EMAIL },
+  // The admins' dashboard counts these, and links to the list they make.
+  namedFilters: {
+    without_practitioner_type: { label: 'Without a practitioner type', where: 'NOT EXISTS (SELECT 1 FROM user_practitioner_type t WHERE t.user_id = app_user.id)' },
+  },
   label: 'Users',
   area: 'Users & access',
   representation: '{first_name} {last_name}',

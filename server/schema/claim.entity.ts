@@ -32,6 +32,12 @@ import { Student } from './student.entity.js';
   elementsReference: { modifiers: 'modifier.code' },
   listFields: ['claim_number', 'student_name', 'service_date', 'service_code', 'billed_amount', 'paid_amount', 'status', 'district'],
   commonFilters: [['status'], ['district'], ['status', 'district'], ['student_ssid']],
+  // What the billing dashboard counts: a rejected claim's reason is the first denial code of its 835.
+  aggregate: {
+    groupBy: ['status', 'district', 'service_date', 'finalized_date', 'service_code', 'insurance_type', 'medi_cal_eligible'],
+    sum: ['billed_amount', 'paid_amount'],
+    derived: { denial_code: { label: 'Denial code', field: 'remittance_data', sql: "remittance_data #>> '{denial_codes,0}'" } },
+  },
   sections: {
     Claim: ['claim_number', 'batch_number', 'status', 'service_date', 'finalized_date', 'district'],
     Service: ['service_code', 'service_description', 'quantity', 'quantity_type', 'location', 'frequency_type', 'modifiers'],
@@ -57,6 +63,8 @@ import { Student } from './student.entity.js';
 @Index({ name: 'claim_student_ssid_trgm', expression: 'create index "claim_student_ssid_trgm" on "claim" using gin ("student_ssid" gin_trgm_ops)' })
 @Index({ name: 'claim_batch_number_trgm', expression: 'create index "claim_batch_number_trgm" on "claim" using gin ("batch_number" gin_trgm_ops)' })
 @Index({ name: 'claim_service_code_trgm', expression: 'create index "claim_service_code_trgm" on "claim" using gin ("service_code" gin_trgm_ops)' })
+// The billing figures (claims by month, status and amounts, within a district or a practitioner's students), read from this index alone.
+@Index({ name: 'claim_service_date_figures_index', expression: 'create index "claim_service_date_figures_index" on "claim" ("service_date") include ("status", "district", "student_ssid", "billed_amount", "paid_amount")' })
 export class Claim {
   /** Internal claim ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

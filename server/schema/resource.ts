@@ -84,6 +84,21 @@ export interface ResourceOptions {
    * the default sort and every indexed sort, is served by an index: no sort of every matching row.
    */
   commonFilters?: string[][];
+  /**
+   * Conditions with a name, applied by a list filter `{"<name>": true}` (false: the rows outside it),
+   * for what field filters cannot say: users without a practitioner type. The SQL is a condition on
+   * the table's own row (`app_user.id`), like a scope; the console offers each as a filter.
+   */
+  namedFilters?: Record<string, { label: string; where: string }>;
+  /**
+   * What `GET /api/<table>/aggregate` may group by and sum (engine/aggregate/): fields (dates by
+   * day or month), and derived keys read from a field (a rejected claim's first denial code in its
+   * remittance data), each usable only by a caller who sees the field it is read from. Without a
+   * declaration: choices, yes/no, references and dates are grouped, decimals summed.
+   */
+  aggregate?: { groupBy?: string[]; sum?: string[]; derived?: Record<string, { label: string; field: string; sql: string }> };
+  /** Left out of the console's search across tables (logs, which have their own browser): false. */
+  crossSearch?: boolean;
   /** Fields edited as long text (defaults: notes, descriptions, comments). */
   multiline?: string[];
   /** Show-page sections: title -> fields. Fields not named fall into a last "Other" section. */

@@ -68,17 +68,18 @@ describe('streaming CSV export', () => {
     expect(megabytes).toBeGreaterThan(20);
     expect(grew).toBeLessThan(60);
 
+    // Headed by the fields' labels (a person's export; `raw=1` heads them by name).
     const records = parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(ROWS);
-    expect(records[0].claim_number).toBe('EXP-1');
-    expect(records[ROWS - 1].claim_number).toBe(`EXP-${ROWS}`);
+    expect(records[0]['Claim number']).toBe('EXP-1');
+    expect(records[ROWS - 1]['Claim number']).toBe(`EXP-${ROWS}`);
     for (const r of [records[0], records[12_345], records[ROWS - 1]]) {
-      expect(r.service_description).toBe(`'=HYPERLINK("http://attacker.invalid/${'x'.repeat(300)}","click")`);
-      expect(r.location).toBe(`'@SUM(A1:A9)`);
-      expect(r.student_name).toMatch(/^'\+\d+$/);
-      expect(r.rendering_provider).toBe(`'\tcmd`);
-      expect(r.billed_amount).toBe('-5.25'); // a number is data, not a formula
+      expect(r['Service description']).toBe(`'=HYPERLINK("http://attacker.invalid/${'x'.repeat(300)}","click")`);
+      expect(r['Location']).toBe(`'@SUM(A1:A9)`);
+      expect(r['Student name']).toMatch(/^'\+\d+$/);
+      expect(r['Rendering provider']).toBe(`'\tcmd`);
+      expect(r['Billed amount']).toBe('-5.25'); // a number is data, not a formula
     }
-    expect(records.every((r) => r.service_description.startsWith(`'=`) && r.location.startsWith(`'@`) && r.student_name.startsWith(`'+`))).toBe(true);
+    expect(records.every((r) => r['Service description'].startsWith(`'=`) && r['Location'].startsWith(`'@`) && r['Student name'].startsWith(`'+`))).toBe(true);
   }, 180_000);
 });

@@ -203,7 +203,7 @@ describe('reads answer only rows the role may read, and no hidden value', () => 
             const stored = await rows(`SELECT id FROM file_metadata WHERE storage_path LIKE 'student/%' ORDER BY id`);
             path = `/file_metadata/${stored.length ? stored[pick % stored.length].id : 1}/content`;
           }
-          else path = `${base}/export?filter=${q(filter)}`;
+          else path = `${base}/export?raw=1&filter=${q(filter)}`;
           const answer = await fetch(`${ctx.app.url}/api${path}`, { headers: who.headers });
           const text = await answer.text();
           expect([answer.status, path]).toEqual([expect.any(Number), path]);

@@ -20,7 +20,30 @@ async function total(from, values) {
   return Number((await pool.query(`SELECT count(*)::bigint AS total ${from}`, values)).rows[0].total);
 }
 
+/** Figures are kept as the product keeps them (by statement and values, AGGREGATE_CACHE_MS): the same work per answer. */
+const kept = new Map();
+const KEEP_MS = Number(process.env.AGGREGATE_CACHE_MS ?? 30_000);
+
 const routes = {
+  async aggregate(u) {
+    const q = queries.figures[u.searchParams.get('name')];
+    const hit = kept.get(q.text);
+    if (hit && Date.now() - hit.at < KEEP_MS) return hit.rows;
+    const rows = pool.query(q.text, q.values).then((r) => r.rows);
+    kept.set(q.text, { at: Date.now(), rows });
+    return rows;
+  },
+  /** The search box's parts, three at a time, as the product runs them. */
+  async search(u) {
+    const parts = queries.searches[u.searchParams.get('name')];
+    const out = [];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < parts.length; i = next++) out[i] = (await pool.query(parts[i].text, parts[i].values)).rows;
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    return out;
+  },
   /** A page and its total, in parallel, as the product runs them. */
   async list(u, res) {
     const q = queries[u.searchParams.get('name')];

@@ -21,6 +21,7 @@ import { roleNamed } from '../../dist/server/schema/roles.js';
 import os from 'node:os';
 import { cpuMeter } from './cpu.mjs';
 import { measureAccessCost, printAccessCost } from './access-cost.mjs';
+import { figureQueries, searchQueries } from './figures.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -165,6 +166,26 @@ try {
     const plan = planList(resources.get(l.resource), { filter: l.filter, sort, range: null }, roles[l.role ?? 'admin']);
     queries[name] = { page: planPage(plan, l.start ?? 0, 25), from: plan.from, values: plan.params.values };
   }
+  // The dashboard's figures (admin, supervisor, district admin) and the search box's fan-out.
+  roles.supervisor = await callerOf('supervisor@demo.kcsos.invalid');
+  const figures = figureQueries(resources, { admin: roles.admin, supervisor: roles.supervisor, district: roles.district });
+  const claimNumber = (await db.pool.query(`SELECT claim_number FROM claim WHERE id = $1`, [many[5]])).rows[0].claim_number;
+  const ssid = (await db.pool.query(`SELECT ssid FROM student WHERE id = 7`)).rows[0].ssid;
+  const terms = { name: student.last_name.slice(0, 4), claimNumber, ssid };
+  const searches = {};
+  for (const [name, term] of Object.entries(terms)) {
+    searches[`admin:${name}`] = searchQueries(resources, roles.admin, term);
+    searches[`district:${name}`] = searchQueries(resources, roles.district, term);
+  }
+  queries.figures = figures;
+  queries.searches = searches;
+  // Each figure counted once, uncached, straight from PostgreSQL: what a figure costs when it is not kept.
+  const cold = {};
+  for (const [name, f] of Object.entries(figures)) {
+    const t = performance.now();
+    await db.pool.query(f.text, f.values);
+    cold[name] = performance.now() - t;
+  }
   const queriesFile = path.join(os.tmpdir(), `kcsos-bench-queries-${process.pid}.json`);
   writeFileSync(queriesFile, JSON.stringify(queries, null, 2));
   await db.close();
@@ -202,6 +223,8 @@ try {
   };
   const { headers: auth, user } = await signIn('admin@demo.kcsos.invalid');
   const districtAuth = (await signIn('district.admin@demo.kcsos.invalid')).headers;
+  const supervisorAuth = (await signIn('supervisor@demo.kcsos.invalid')).headers;
+  const authOf = { admin: auth, district: districtAuth, supervisor: supervisorAuth };
   const practitionerAuth = (await signIn('practitioner@demo.kcsos.invalid')).headers;
   const A = `http://127.0.0.1:${appPort}/api`;
   const B = `http://127.0.0.1:${basePort}`;
@@ -239,6 +262,11 @@ try {
     listed('asOfModifiers', `as of ${pastDay}: modifiers`),
     listed('asOfPractitionerTypes', `as of ${pastDay}: practitioner types`),
     listed('asOfBillingCodes', `as of ${pastDay}: billing codes`),
+    ...Object.entries(figures).map(([name, f]) => [`figure (${f.role}): ${f.title}`, { path: `${A}${f.path}` }, { path: `${B}/aggregate?name=${encodeURIComponent(name)}` }, [CONNECTIONS], authOf[f.role]]),
+    ...Object.keys(searches).map((name) => {
+      const [role, term] = name.split(':');
+      return [`search box (${role}): ${term}`, { path: `${A}/search?q=${encodeURIComponent(terms[term])}` }, { path: `${B}/search?name=${encodeURIComponent(name)}` }, [CONNECTIONS], authOf[role]];
+    }),
     ['history of a claim', { path: `${A}/claim/2/history` }, { path: `${B}/history?id=2` }, [CONNECTIONS], auth],
     [
       'update: PUT with lock, one audit row',
@@ -322,9 +350,10 @@ try {
     console.log(`| ${r.scenario} | ${r.connections} | ${num(r.product.rps).trim()} | ${r.product.p50} | ${r.product.p99} | ${num(r.baseline.rps).trim()} | ${r.baseline.p50} | ${r.baseline.p99} | ${(r.ratio * 100).toFixed(0)} % | ${cpu(r.product.cpu)} | ${r.product.non2xx}/${r.baseline.non2xx} |`);
   }
   printAccessCost(accessRows);
+  console.log(`\nfigures counted once, uncached, in PostgreSQL (ms): ${Object.entries(cold).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}`);
   mkdirSync('bench', { recursive: true });
   console.log(`\nserver peak RSS ${peakRssMb.toFixed(0)} MB; start to first answer ${app.ms.toFixed(0)} ms; console JavaScript ${bundleKb.toFixed(0)} kB gzipped`);
-  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), durationSeconds: DURATION, scenarios: rows, accessLogging: accessRows, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
+  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), durationSeconds: DURATION, scenarios: rows, accessLogging: accessRows, coldFigureMs: cold, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
   console.log('wrote bench/results.json');
 } finally {
   await cleanup();

@@ -32,7 +32,25 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
   const resources = (await api('GET', '/meta')).body.resources as { name: string; actions: string[] }[];
   const save = (page: Page) => page.getByRole('button', { name: 'Save' }).waitFor();
   const list = (page: Page) => page.locator('table tbody tr, .RaEmpty-message, .record-cards li').or(page.getByText(/^No .+ found/)).first().waitFor();
-  const out: Screen[] = [{ name: 'dashboard', path: '#/', ready: (p) => p.getByText(/^Welcome/).waitFor() }];
+  // The dashboard with every figure counted and its table open; the search box with hits of several tables.
+  const dashboard = async (p: Page) => {
+    await p.getByText(/^Welcome/).waitFor();
+    await p.waitForLoadState('networkidle');
+    await p.waitForFunction(() => !document.querySelector('[data-figure] .MuiCircularProgress-root'), undefined, { timeout: 20_000 });
+    await p.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  };
+  // A term this role finds something with: the start of a name of one of the students it reaches.
+  const term = String((await api('GET', '/student?range=[0,0]')).body?.[0]?.last_name ?? 'ann').slice(0, 3);
+  const search = async (p: Page) => {
+    await p.getByText(/^Welcome/).waitFor();
+    await p.keyboard.press('Control+k');
+    await p.getByRole('combobox', { name: 'Search every table' }).fill(term);
+    await p.getByRole('option').first().waitFor();
+  };
+  const out: Screen[] = [
+    { name: 'dashboard', path: '#/', ready: dashboard },
+    { name: 'search', path: '#/', ready: search },
+  ];
   for (const r of resources) {
     if (r.name === 'audit_log') {
       out.push({ name: 'audit-trail', path: '#/audit_log', ready: list }, ...(await auditScreens(role, list)));

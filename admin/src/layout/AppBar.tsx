@@ -1,9 +1,10 @@
 import PasswordIcon from '@mui/icons-material/Password';
 import { ListItemIcon, ListItemText, MenuItem } from '@mui/material';
 import { useState } from 'react';
-import { AppBar as RaAppBar, Logout, UserMenu, useGetIdentity, useNotify, useUserMenu } from 'react-admin';
+import { AppBar as RaAppBar, Logout, TitlePortal, UserMenu, useGetIdentity, useNotify, useUserMenu } from 'react-admin';
 import { PasswordDialog } from '../auth/PasswordDialog';
 import { API, httpClient, tokenStore } from '../data/http';
+import { SearchBox } from '../search/SearchBox';
 
 function ChangePasswordItem({ onOpen }: { onOpen: () => void }) {
   const menu = useUserMenu();
@@ -53,4 +54,9 @@ function AppUserMenu() {
   );
 }
 
-export const AppBar = () => <RaAppBar userMenu={<AppUserMenu />} />;
+export const AppBar = () => (
+  <RaAppBar userMenu={<AppUserMenu />}>
+    <TitlePortal />
+    <SearchBox />
+  </RaAppBar>
+);

@@ -20,6 +20,7 @@ import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { BulkEditButton, ImportButton } from '../bulk/BulkButtons';
 import { SavedViewsAside } from '../bulk/SavedViewsAside';
+import { namedFilterInputs } from './named-filters';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 import { represent, type FieldMeta } from '../data/meta';
@@ -106,7 +107,7 @@ export function ResourceList() {
     <AsOfBar resource={meta.name} label={meta.label} />
     {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
         not react-admin's half-transparent empty page (2.3:1 contrast). */}
-    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filtersFor(filterable, readable)} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={[...filtersFor(filterable, readable), ...namedFilterInputs(meta)]} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       {small ? (
         <SimpleList
           className="record-cards"

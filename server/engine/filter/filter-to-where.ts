@@ -116,12 +116,24 @@ function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: 
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
+/** A declared named filter (`namedFilters`): true applies its condition, false the rows outside it. */
+function namedCondition(key: string, where: string, raw: unknown): string {
+  if (raw === true || raw === 'true') return `(${where})`;
+  if (raw === false || raw === 'false') return `NOT (${where})`;
+  throw badRequest(`Filter "${key}" must be true or false`, { [key]: 'must be true or false' });
+}
+
 /** Turns a ra-data-simple-rest filter object into a WHERE clause; unknown keys are refused. */
 export function filterToWhere(resource: ResourceMeta, filter: Record<string, unknown>, visible: Visible, params: Params): string[] {
   const where: string[] = [];
   for (const [key, raw] of Object.entries(filter)) {
     if (key === 'q' && !resource.field.has('q')) {
       where.push(search(resource, raw, visible, params));
+      continue;
+    }
+    const named = resource.field.has(key) ? undefined : resource.options.namedFilters?.[key];
+    if (named) {
+      where.push(namedCondition(key, named.where, raw));
       continue;
     }
     const { field, op } = resolveKey(resource, key, visible);

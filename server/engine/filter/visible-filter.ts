@@ -13,7 +13,7 @@ export function visibleFilter(resource: ResourceMeta | undefined, filter: unknow
   if (!resource) return {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filter as Record<string, unknown>)) {
-    if (key === 'q' && !resource.field.has('q')) {
+    if ((key === 'q' || resource.options.namedFilters?.[key]) && !resource.field.has(key)) {
       out[key] = value;
       continue;
     }

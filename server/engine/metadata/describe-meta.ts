@@ -60,6 +60,8 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       /** The same on the caller's own record (a user's own role: `selfProtected`). */
       lockedOnOwnRecord: caller.userId === null ? null : caller.refusesWrite(resource, f, { id: caller.userId }),
     })),
+    /** Declared conditions a list filter applies by name (`{"<name>": true}`), offered as filters. */
+    namedFilters: Object.entries(resource.options.namedFilters ?? {}).map(([name, f]) => ({ name, label: f.label })),
     /** Combinations of fields no two records may share. */
     uniqueTogether: resource.options.uniqueTogether ?? [],
     /** Links to other records as of a moment this record names (only to resources the caller may show). */

@@ -118,9 +118,15 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...(options.ordered ?? []).flat(),
       ...(options.uniqueTogether ?? []).flat(),
       ...(options.commonFilters ?? []).flat(),
+      ...(options.aggregate?.groupBy ?? []),
+      ...(options.aggregate?.sum ?? []),
+      ...Object.values(options.aggregate?.derived ?? {}).map((d) => d.field),
       ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
+    for (const key of [...Object.keys(options.namedFilters ?? {}), ...Object.keys(options.aggregate?.derived ?? {})]) {
+      if (field.has(key)) throw new Error(`${name}: the named filter or derived key "${key}" is also a field`);
+    }
     for (const title of Object.keys(options.sectionDocuments ?? {})) {
       if (!options.sections?.[title]) throw new Error(`${name}: sectionDocuments names unknown section "${title}"`);
     }

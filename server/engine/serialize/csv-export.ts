@@ -14,12 +14,13 @@ export function safeCell(value: unknown): string {
 }
 
 /**
- * Streams rows as CSV with a header of the visible field names, in the resource's field order. A
+ * Streams rows as CSV with a header per column (its label, or its name for a raw export), in the resource's field order. A
  * reader that takes nothing for `stallMs` (its buffers full) is cut off: the stream ends, and with
  * it the cursor and its connection.
  */
-export function csvStream(fields: string[], rows: AsyncIterable<Record<string, unknown>>, stallMs = 30_000): Readable {
-  const csv = stringify({ header: true, columns: fields, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+export function csvStream(columns: { name: string; header: string }[], rows: AsyncIterable<Record<string, unknown>>, stallMs = 30_000): Readable {
+  const fields = columns.map((c) => c.name);
+  const csv = stringify({ header: true, columns: columns.map((c) => ({ key: c.name, header: c.header })), cast: { boolean: (b) => (b ? 'true' : 'false') } });
   let pulled = Date.now();
   const watch = setInterval(() => {
     if (Date.now() - pulled > stallMs) csv.destroy(new Error('the reader stalled'));
