@@ -1,0 +1,85 @@
+import { ROLE_COLUMN_LIST, type RoleColumn } from '../auth/permission-cache.js';
+import { isPlainObject } from '../engine/validate/validate-payload.js';
+import { AppError } from '../errors/app-error.js';
+import type { Matrix, MatrixItem } from './matrix-read.js';
+
+/** One cell of the matrix as the editor wants it: `permission` granted to `role`, or not. */
+export interface CellChange {
+  permission: string;
+  role: RoleColumn;
+  granted: boolean;
+}
+
+/** What a change set does to one role: the permissions it gains and loses, and whom that reaches. */
+export interface RoleEffect {
+  role: RoleColumn;
+  label: string;
+  activeUsers: number;
+  gains: Pick<MatrixItem, 'name' | 'table' | 'words'>[];
+  losses: Pick<MatrixItem, 'name' | 'table' | 'words'>[];
+}
+
+export interface MatrixDiff {
+  /** Cells that change (cells the request sets to what they already hold are left out). */
+  cells: number;
+  /** Active users whose permissions change (holders of every role that gains or loses something). */
+  activeUsers: number;
+  roles: RoleEffect[];
+  /** Per item, the role columns to write. */
+  patches: { id: number; name: string; patch: Partial<Record<RoleColumn, boolean>> }[];
+}
+
+/** A matrix has a few hundred cells per role; a request setting far more is not an editor's. */
+const MAX_CHANGES = 20_000;
+
+/** `{version?, changes: [{permission, role, granted}]}`, checked whole: a 400 names every bad entry. */
+export function parseMatrixRequest(body: unknown): { version: string | null; changes: CellChange[] } {
+  if (!isPlainObject(body) || !Array.isArray(body.changes)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object {changes: [{permission, role, granted}]}');
+  if (body.changes.length === 0) throw new AppError('BAD_REQUEST', 'No changes: toggle at least one permission');
+  if (body.changes.length > MAX_CHANGES) throw new AppError('BAD_REQUEST', `At most ${MAX_CHANGES} changes in one change set`);
+  const version = body.version === undefined || body.version === null ? null : String(body.version);
+  if (version !== null && !/^\d{1,19}$/.test(version)) throw new AppError('BAD_REQUEST', 'version must be the matrix version you loaded', { version: 'must be a number' });
+  const errors: Record<string, string> = {};
+  const changes: CellChange[] = [];
+  body.changes.forEach((c: unknown, i: number) => {
+    if (!isPlainObject(c) || typeof c.permission !== 'string' || typeof c.granted !== 'boolean' || typeof c.role !== 'string') {
+      errors[`changes.${i}`] = 'must be {permission: text, role: text, granted: true or false}';
+    } else if (!ROLE_COLUMN_LIST.includes(c.role as RoleColumn)) {
+      errors[`changes.${i}.role`] = `must be one of ${ROLE_COLUMN_LIST.join(', ')}`;
+    } else {
+      changes.push({ permission: c.permission, role: c.role as RoleColumn, granted: c.granted });
+    }
+  });
+  if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', `${Object.keys(errors).length} changes are malformed`, errors);
+  return { version, changes };
+}
+
+/** What the changes would do to the matrix as stored; a permission it does not hold is a 400. */
+export function diffMatrix(matrix: Matrix, changes: CellChange[]): MatrixDiff {
+  const items = new Map(matrix.areas.flatMap((a) => a.items).map((i) => [i.name, i]));
+  const unknown = [...new Set(changes.map((c) => c.permission).filter((p) => !items.has(p)))];
+  if (unknown.length) {
+    throw new AppError('BAD_REQUEST', `Unknown permission${unknown.length === 1 ? '' : 's'}: ${unknown.slice(0, 5).join(', ')}`, { changes: 'names permissions the matrix does not hold' });
+  }
+  // The last change of a cell wins, as the editor's last toggle does.
+  const wanted = new Map<string, CellChange>();
+  for (const c of changes) wanted.set(`${c.permission}\u0000${c.role}`, c);
+  const patches = new Map<string, MatrixDiff['patches'][number]>();
+  const effects = new Map<RoleColumn, RoleEffect>();
+  for (const c of wanted.values()) {
+    const item = items.get(c.permission)!;
+    if (item.grants[c.role] === c.granted) continue;
+    if (!patches.has(item.name)) patches.set(item.name, { id: item.id, name: item.name, patch: {} });
+    patches.get(item.name)!.patch[c.role] = c.granted;
+    const role = matrix.roles.find((r) => r.role === c.role)!;
+    if (!effects.has(c.role)) effects.set(c.role, { role: c.role, label: role.label, activeUsers: role.activeUsers, gains: [], losses: [] });
+    (c.granted ? effects.get(c.role)!.gains : effects.get(c.role)!.losses).push({ name: item.name, table: item.table, words: item.words });
+  }
+  const roles = matrix.roles.map((r) => effects.get(r.role)).filter((e): e is RoleEffect => !!e);
+  return {
+    cells: [...patches.values()].reduce((n, p) => n + Object.keys(p.patch).length, 0),
+    activeUsers: roles.reduce((n, r) => n + r.activeUsers, 0),
+    roles,
+    patches: [...patches.values()],
+  };
+}

@@ -1,0 +1,45 @@
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+
+/** What a permission lets a person do, in the words the matrix shows beside its key. */
+export interface PermissionWords {
+  /** The resource the permission is about, or null for a cross-cutting one (audit.revert). */
+  resource: string | null;
+  /** The resource's label ("Fee schedule codes"), or the area's name for a cross-cutting one. */
+  table: string;
+  /** The action part of the key (`list`, `sensitive`, `revert`). */
+  action: string;
+  /** "See the list", "See fields SSN, Medi-Cal benefits ID", "Undo changes". */
+  words: string;
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  list: 'See the list',
+  show: 'Open a record',
+  create: 'Create',
+  edit: 'Edit',
+  delete: 'Delete',
+  export: 'Export to CSV',
+};
+
+/** Permissions not about one resource; any other key falls back to its own text. */
+const CROSS_CUTTING: Record<string, { table: string; words: string }> = {
+  'audit.browse': { table: 'Audit trail', words: 'Browse the audit trail' },
+  'audit.revert': { table: 'Audit trail', words: 'Undo changes' },
+  'permission.manage': { table: 'Roles and permissions', words: 'Manage permissions, roles and other people’s sign-in' },
+};
+
+/** `claim.create` -> {table: "Claims", words: "Create"}, read from the resources' metadata. */
+export function permissionWords(name: string, resources: Map<string, ResourceMeta>): PermissionWords {
+  const dot = name.lastIndexOf('.');
+  const [head, action] = dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name, ''];
+  const resource = resources.get(head);
+  if (!resource) {
+    const known = CROSS_CUTTING[name];
+    return { resource: null, table: known?.table ?? head, action, words: known?.words ?? name };
+  }
+  if (action === 'sensitive') {
+    const fields = resource.fields.filter((f) => f.sensitive).map((f) => f.label);
+    return { resource: resource.name, table: resource.label, action, words: `See field${fields.length === 1 ? '' : 's'} ${fields.join(', ')}` };
+  }
+  return { resource: resource.name, table: resource.label, action, words: ACTION_WORDS[action] ?? action };
+}
