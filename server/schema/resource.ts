@@ -110,8 +110,14 @@ export interface ResourceOptions {
   accessLogged?: boolean;
   /** Served read-only (the audit log). */
   readOnly?: boolean;
-  /** Join tables are edited from these parents (reference fields naming them). */
+  /** Join tables are edited from these parents (reference fields naming them; defaults to `join`). */
   editedFrom?: string[];
+  /**
+   * The two references that make this a join table, edited as links on both records they name
+   * (engine/metadata/join-tables.ts): needed only where several unique pairs of references make
+   * the detection ambiguous; null where the table is not to be edited as links.
+   */
+  join?: [string, string] | null;
   /**
    * Row scopes as SQL conditions on the table's own columns: `own` for practitioners (`:user` is the
    * signed-in user's id), `district` for district admins (`:districts` is their district list),

@@ -3,6 +3,7 @@ import { resourceOptions, type Area } from '../../schema/resource.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
 import { COLUMN_TYPES, fieldTypeOf } from '../types/column-types.js';
 import { templateFields } from './template.js';
+import { attachLinks, joinPairOf } from './join-tables.js';
 
 import { STAMPS } from './stamps.js';
 
@@ -127,8 +128,10 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       listFields: options.listFields ?? fields.filter((f) => !f.secret && !f.sensitive && f.type !== 'json').slice(0, 6).map((f) => f.name),
       sections,
       askReason: !!options.askReason,
-      editedFrom: options.editedFrom ?? [],
+      editedFrom: options.editedFrom ?? joinPairOf(meta, options) ?? [],
       referencedBy: [],
+      join: joinPairOf(meta, options),
+      links: [],
       options,
     });
   }
@@ -144,5 +147,6 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       }
     }
   }
+  attachLinks(resources);
   return resources;
 }

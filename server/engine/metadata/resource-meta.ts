@@ -66,5 +66,20 @@ export interface ResourceMeta {
    * holds this resource's `key` (`id`, or a natural key such as a student's `ssid`).
    */
   referencedBy: { resource: string; field: string; key: string }[];
+  /** For a join table, its two references that pair records (metadata/join-tables.ts), or null. */
+  join: [string, string] | null;
+  /** Join tables pairing this resource's records with others', edited on its form. */
+  links: LinkMeta[];
   options: ResourceOptions;
+}
+
+/** Records linked to a parent through a join table: `through.parentField` names the parent, `itemField` the item. */
+export interface LinkMeta {
+  through: string;
+  parentField: string;
+  itemField: string;
+  /** The resource the linked items are records of. */
+  item: string;
+  /** The join table's own fields edited beside each link (is_required, context_note). */
+  fields: string[];
 }
