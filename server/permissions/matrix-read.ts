@@ -1,7 +1,7 @@
 import type { Queryable } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ROLE_COLUMNS, ROLE_COLUMN_LIST, type RoleColumn } from '../auth/permission-cache.js';
-import { permissionWords, type PermissionWords } from './permission-words.js';
+import { actionWords, permissionWords, type PermissionWords } from './permission-words.js';
 
 /** The matrix's own tables (the auth layer's, like app_user's role and status). */
 export const MATRIX_ITEMS = 'permission_item';
@@ -25,6 +25,8 @@ export interface Matrix {
   /** permission_matrix_version as read with the items: a save made against it refuses a newer matrix. */
   version: string;
   roles: MatrixRole[];
+  /** The per-resource actions in words, in order (the `sensitive` one reads "See sensitive fields"). */
+  actions: { action: string; words: string }[];
   areas: { title: string; items: MatrixItem[] }[];
 }
 
@@ -65,6 +67,7 @@ export async function readMatrix(db: Queryable, resources: Map<string, ResourceM
   return {
     version: String(rows[0]?.version ?? '0'),
     roles: ROLE_COLUMN_LIST.map((role) => ({ role, label: labels.get(role) ?? role, activeUsers: users.get(role) ?? 0 })),
+    actions: actionWords(),
     areas: [...areas].map(([title, items]) => ({ title, items })),
   };
 }

@@ -21,6 +21,11 @@ const ACTION_WORDS: Record<string, string> = {
   export: 'Export to CSV',
 };
 
+/** The actions of the matrix's "this action for every table" toggles, in the matrix's order. */
+export function actionWords(): { action: string; words: string }[] {
+  return [...Object.entries(ACTION_WORDS), ['sensitive', 'See sensitive fields']].map(([action, words]) => ({ action, words }));
+}
+
 /** Permissions not about one resource; any other key falls back to its own text. */
 const CROSS_CUTTING: Record<string, { table: string; words: string }> = {
   'audit.browse': { table: 'Audit trail', words: 'Browse the audit trail' },
