@@ -1,31 +1,16 @@
 import { ROLE_COLUMN_LIST, type RoleColumn } from '../auth/permission-cache.js';
 import { isPlainObject } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import type { Matrix, MatrixItem } from './matrix-read.js';
+import type * as Contract from './matrix-contract.js';
+import type { Matrix } from './matrix-contract.js';
 
-/** One cell of the matrix as the editor wants it: `permission` granted to `role`, or not. */
-export interface CellChange {
-  permission: string;
+/** A cell change, its role checked to be a matrix column. */
+export interface CellChange extends Contract.CellChange {
   role: RoleColumn;
-  granted: boolean;
 }
 
-/** What a change set does to one role: the permissions it gains and loses, and whom that reaches. */
-export interface RoleEffect {
-  role: RoleColumn;
-  label: string;
-  activeUsers: number;
-  gains: Pick<MatrixItem, 'name' | 'table' | 'words'>[];
-  losses: Pick<MatrixItem, 'name' | 'table' | 'words'>[];
-}
-
-export interface MatrixDiff {
-  /** Cells that change (cells the request sets to what they already hold are left out). */
-  cells: number;
-  /** Active users whose permissions change (holders of every role that gains or loses something). */
-  activeUsers: number;
-  roles: RoleEffect[];
-  /** Per item, the role columns to write. */
+/** The effect of a change set, and per item the role columns to write. */
+export interface MatrixDiff extends Omit<Contract.MatrixEffect, 'applied' | 'txid'> {
   patches: { id: number; name: string; patch: Partial<Record<RoleColumn, boolean>> }[];
 }
 
@@ -65,7 +50,7 @@ export function diffMatrix(matrix: Matrix, changes: CellChange[]): MatrixDiff {
   const wanted = new Map<string, CellChange>();
   for (const c of changes) wanted.set(`${c.permission}\u0000${c.role}`, c);
   const patches = new Map<string, MatrixDiff['patches'][number]>();
-  const effects = new Map<RoleColumn, RoleEffect>();
+  const effects = new Map<RoleColumn, Contract.RoleEffect>();
   for (const c of wanted.values()) {
     const item = items.get(c.permission)!;
     if (item.grants[c.role] === c.granted) continue;
@@ -75,7 +60,7 @@ export function diffMatrix(matrix: Matrix, changes: CellChange[]): MatrixDiff {
     if (!effects.has(c.role)) effects.set(c.role, { role: c.role, label: role.label, activeUsers: role.activeUsers, gains: [], losses: [] });
     (c.granted ? effects.get(c.role)!.gains : effects.get(c.role)!.losses).push({ name: item.name, table: item.table, words: item.words });
   }
-  const roles = matrix.roles.map((r) => effects.get(r.role)).filter((e): e is RoleEffect => !!e);
+  const roles = matrix.roles.map((r) => effects.get(r.role as RoleColumn)).filter((e): e is Contract.RoleEffect => !!e);
   return {
     cells: [...patches.values()].reduce((n, p) => n + Object.keys(p.patch).length, 0),
     activeUsers: roles.reduce((n, r) => n + r.activeUsers, 0),

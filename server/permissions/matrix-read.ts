@@ -1,34 +1,11 @@
 import type { Queryable } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ROLE_COLUMNS, ROLE_COLUMN_LIST, type RoleColumn } from '../auth/permission-cache.js';
-import { actionWords, permissionWords, type PermissionWords } from './permission-words.js';
+import { actionWords, permissionWords } from './permission-words.js';
+import type { Matrix, MatrixItem } from './matrix-contract.js';
 
 /** The matrix's own tables (the auth layer's, like app_user's role and status). */
 export const MATRIX_ITEMS = 'permission_item';
-
-export interface MatrixItem extends PermissionWords {
-  id: number;
-  name: string;
-  area: string;
-  grants: Record<RoleColumn, boolean>;
-}
-
-export interface MatrixRole {
-  role: RoleColumn;
-  /** The role as `app_user.role` names it ("District Admin"). */
-  label: string;
-  /** Active users holding the role: whom a change to its column reaches at their next request. */
-  activeUsers: number;
-}
-
-export interface Matrix {
-  /** permission_matrix_version as read with the items: a save made against it refuses a newer matrix. */
-  version: string;
-  roles: MatrixRole[];
-  /** The per-resource actions in words, in order (the `sensitive` one reads "See sensitive fields"). */
-  actions: { action: string; words: string }[];
-  areas: { title: string; items: MatrixItem[] }[];
-}
 
 /** The roles' labels, from the one map of `app_user.role` to matrix columns. */
 export function roleLabels(): Map<RoleColumn, string> {
@@ -58,7 +35,7 @@ export async function readMatrix(db: Queryable, resources: Map<string, ResourceM
   for (const row of rows) {
     if (row.id === null) continue;
     const area = String(row.area ?? 'Other');
-    const grants = Object.fromEntries(ROLE_COLUMN_LIST.map((r) => [r, row[r] === true])) as Record<RoleColumn, boolean>;
+    const grants = Object.fromEntries(ROLE_COLUMN_LIST.map((r) => [r, row[r] === true]));
     if (!areas.has(area)) areas.set(area, []);
     areas.get(area)!.push({ id: Number(row.id), name: String(row.name), area, grants, ...permissionWords(String(row.name), resources) });
   }

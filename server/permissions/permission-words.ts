@@ -1,16 +1,5 @@
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-
-/** What a permission lets a person do, in the words the matrix shows beside its key. */
-export interface PermissionWords {
-  /** The resource the permission is about, or null for a cross-cutting one (audit.revert). */
-  resource: string | null;
-  /** The resource's label ("Fee schedule codes"), or the area's name for a cross-cutting one. */
-  table: string;
-  /** The action part of the key (`list`, `sensitive`, `revert`). */
-  action: string;
-  /** "See the list", "See fields SSN, Medi-Cal benefits ID", "Undo changes". */
-  words: string;
-}
+import type { PermissionWords } from './matrix-contract.js';
 
 const ACTION_WORDS: Record<string, string> = {
   list: 'See the list',

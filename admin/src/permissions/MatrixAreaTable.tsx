@@ -1,8 +1,9 @@
-import { Checkbox, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Checkbox, TableCell, TableRow, Typography } from '@mui/material';
 import { Fragment } from 'react';
 import type { MatrixItem, MatrixRole } from './matrix-api';
 import { byTable, cellKey, effective, groupState, toggleGroup, withCells, type Pending } from './matrix-model';
 import { GroupToggle } from './GroupToggle';
+import { MatrixSection } from './MatrixSection';
 
 interface Props {
   title: string;
@@ -21,71 +22,54 @@ interface Props {
 export function MatrixAreaTable({ title, items, roles, pending, disabled, onChange }: Props) {
   const id = `area-${title.replace(/\W+/g, '-')}`;
   return (
-    <Paper sx={{ mb: 3, overflowX: 'auto' }} data-testid={`category-${title}`} component="section" aria-labelledby={id}>
-      <Typography variant="h6" component="h2" id={id} sx={{ p: 2, pb: 0 }}>
-        {title}
-      </Typography>
-      <Table size="small">
-        <TableHead>
+    <MatrixSection id={id} title={title} first="Permission" roles={roles} testId={`category-${title}`}>
+      <TableRow sx={{ bgcolor: 'action.hover' }}>
+        <TableCell component="th" scope="row">
+          <strong>Whole area</strong>
+        </TableCell>
+        {roles.map((r) => (
+          <TableCell key={r.role} align="center" padding="checkbox">
+            <GroupToggle state={groupState(pending, items, r.role)} label={`All of ${title} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, items, [r.role]))} />
+          </TableCell>
+        ))}
+      </TableRow>
+      {byTable(items).map((group) => (
+        <Fragment key={group.table}>
           <TableRow>
-            <TableCell>Permission</TableCell>
-            {roles.map((r) => (
-              <TableCell key={r.role} align="center">
-                {r.label}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          <TableRow sx={{ bgcolor: 'action.hover' }}>
             <TableCell component="th" scope="row">
-              <strong>Whole area</strong>
+              <strong>{group.table}</strong>
             </TableCell>
             {roles.map((r) => (
               <TableCell key={r.role} align="center" padding="checkbox">
-                <GroupToggle state={groupState(pending, items, r.role)} label={`All of ${title} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, items, [r.role]))} />
+                <GroupToggle state={groupState(pending, group.items, r.role)} label={`Everything on ${group.table} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, group.items, [r.role]))} />
               </TableCell>
             ))}
           </TableRow>
-          {byTable(items).map((group) => (
-            <Fragment key={group.table}>
-              <TableRow>
-                <TableCell component="th" scope="row">
-                  <strong>{group.table}</strong>
-                </TableCell>
-                {roles.map((r) => (
-                  <TableCell key={r.role} align="center" padding="checkbox">
-                    <GroupToggle state={groupState(pending, group.items, r.role)} label={`Everything on ${group.table} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, group.items, [r.role]))} />
+          {group.items.map((item) => (
+            <TableRow key={item.id} data-permission={item.name}>
+              <TableCell sx={{ pl: 4 }}>
+                {item.words}
+                <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+                  {item.name}
+                </Typography>
+              </TableCell>
+              {roles.map((r) => {
+                const changed = pending.has(cellKey(item.name, r.role));
+                return (
+                  <TableCell key={r.role} align="center" padding="checkbox" sx={changed ? { bgcolor: 'warning.light' } : undefined} data-changed={changed || undefined}>
+                    <Checkbox
+                      checked={effective(pending, item, r.role)}
+                      disabled={disabled}
+                      onChange={(e) => onChange(withCells(pending, [{ item, role: r.role }], e.target.checked))}
+                      slotProps={{ input: { 'aria-label': `${item.table}: ${item.words} for ${r.label}${changed ? ' (changed, not saved)' : ''}` } }}
+                    />
                   </TableCell>
-                ))}
-              </TableRow>
-              {group.items.map((item) => (
-                <TableRow key={item.id} data-permission={item.name}>
-                  <TableCell sx={{ pl: 4 }}>
-                    {item.words}
-                    <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-                      {item.name}
-                    </Typography>
-                  </TableCell>
-                  {roles.map((r) => {
-                    const changed = pending.has(cellKey(item.name, r.role));
-                    return (
-                      <TableCell key={r.role} align="center" padding="checkbox" sx={changed ? { bgcolor: 'warning.light' } : undefined} data-changed={changed || undefined}>
-                        <Checkbox
-                          checked={effective(pending, item, r.role)}
-                          disabled={disabled}
-                          onChange={(e) => onChange(withCells(pending, [{ item, role: r.role }], e.target.checked))}
-                          slotProps={{ input: { 'aria-label': `${item.table}: ${item.words} for ${r.label}${changed ? ' (changed, not saved)' : ''}` } }}
-                        />
-                      </TableCell>
-                    );
-                  })}
-                </TableRow>
-              ))}
-            </Fragment>
+                );
+              })}
+            </TableRow>
           ))}
-        </TableBody>
-      </Table>
-    </Paper>
+        </Fragment>
+      ))}
+    </MatrixSection>
   );
 }
