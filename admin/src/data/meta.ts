@@ -47,7 +47,19 @@ export interface ResourceMeta {
   offered: Record<string, unknown> | null;
   /** `field` in `resource` holds this resource's `key` (id, or a natural key such as ssid). */
   referencedBy: { resource: string; field: string; key: string }[];
+  /** Join tables linking these records to others, edited inline on the form (admin/src/links/). */
+  links?: LinkMeta[];
   fields: FieldMeta[];
+}
+
+/** Records linked through a join table: `through.parentField` names this record, `itemField` the item. */
+export interface LinkMeta {
+  through: string;
+  parentField: string;
+  itemField: string;
+  item: string;
+  /** The join table's own fields, edited beside each link. */
+  fields: string[];
 }
 
 export interface Permissions {

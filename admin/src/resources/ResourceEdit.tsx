@@ -6,6 +6,7 @@ import { useResourceMeta } from '../data/use-meta';
 import { represent, type ResourceMeta } from '../data/meta';
 import { withoutReason } from './ReasonInput';
 import { ResourceForm } from './ResourceForm';
+import { LinkedRecords } from '../links/LinkedRecords';
 
 interface HttpError {
   status?: number;
@@ -56,6 +57,7 @@ export function ResourceEdit() {
       redirect="show"
     >
       <ResourceForm meta={meta} />
+      <LinkedRecords meta={meta} />
     </Edit>
   );
 }
