@@ -87,7 +87,14 @@ export function LinkSection({ link, parentId, edited, onEdit }: Props) {
                 </TableCell>
                 {fields.map((f) => (
                   <TableCell key={f.name}>
-                    <LinkFieldInput field={f} value={row[f.name]} label={`${f.label} for ${label(row[link.itemField] as Identifier)}`} onChange={(v) => setField(row, f.name, v)} />
+                    <LinkFieldInput
+                      field={f}
+                      value={row[f.name]}
+                      // A stored link's fields are an edit of it; a new one's are part of its create.
+                      disabled={!may(loaded.some((r) => String(r[link.itemField]) === String(row[link.itemField])) ? 'edit' : 'create')} 
+                      label={`${f.label} for ${label(row[link.itemField] as Identifier)}`}
+                      onChange={(v) => setField(row, f.name, v)}
+                    />
                   </TableCell>
                 ))}
               </TableRow>

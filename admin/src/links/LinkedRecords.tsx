@@ -2,6 +2,7 @@ import { Alert, Box, Button, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useNotify, useRecordContext, useRefresh } from 'react-admin';
 import type { ResourceMeta } from '../data/meta';
+import { usePerms } from '../data/use-meta';
 import { saveLinks, type LinkRow } from './links-api';
 import { LinkSection } from './LinkSection';
 
@@ -19,7 +20,10 @@ export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const perms = usePerms();
   if (!record || !meta.links?.length) return null;
+  // Whoever may only read the links sees them without a way to save.
+  const mayChange = meta.links.some((l) => perms?.resources.find((r) => r.name === l.through)?.actions.some((a) => a === 'create' || a === 'edit' || a === 'delete'));
   const dirty = Object.keys(edited).length > 0;
   const save = async () => {
     setSaving(true);
@@ -49,15 +53,17 @@ export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
           {error}
         </Alert>
       )}
-      <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
-        <TextField size="small" label="Reason for this change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
-        <Button variant="contained" disabled={!dirty || saving} onClick={save}>
-          Save linked records
-        </Button>
-        <Button disabled={!dirty || saving} onClick={() => setEdited({})}>
-          Discard link changes
-        </Button>
-      </Box>
+      {mayChange && (
+        <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
+          <TextField size="small" label="Reason for this change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
+          <Button variant="contained" disabled={!dirty || saving} onClick={save}>
+            Save linked records
+          </Button>
+          <Button disabled={!dirty || saving} onClick={() => setEdited({})}>
+            Discard link changes
+          </Button>
+        </Box>
+      )}
     </Box>
   );
 }
