@@ -115,7 +115,7 @@ describe('the permission editor and linked records in the console (Chromium)', (
     await s.shot('editors-2-linked-records');
 
     await panel.getByLabel('Reason for this change (optional)').fill('2026 modifier rules');
-    await panel.getByRole('button', { name: 'Save linked records' }).click();
+    await panel.getByRole('button', { name: 'Update linked records' }).click();
     await page.getByText(/^Linked records saved as change set \d+/).waitFor();
     expect(await modifiers()).toEqual([...beforeModifiers, { code: m1.code, is_required: true, context_note: null }, { code: m2.code, is_required: false, context_note: 'Group only' }]);
     expect(await types()).toEqual([...beforeTypes, type.code]);
@@ -123,7 +123,7 @@ describe('the permission editor and linked records in the console (Chromium)', (
     expect(sets).toEqual([{ txid: expect.anything(), n: 3 }]);
     // After the save the panel shows the links as stored, nothing left to save.
     await modifierSection.locator(`tr[data-linked]`).nth(beforeModifiers.length + 1).waitFor();
-    expect(await panel.getByRole('button', { name: 'Save linked records' }).isDisabled()).toBe(true);
+    expect(await panel.getByRole('button', { name: 'Update linked records' }).isDisabled()).toBe(true);
     expect(s.errors).toEqual([]);
     await s.close();
   }, 180_000);

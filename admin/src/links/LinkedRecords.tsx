@@ -56,8 +56,9 @@ export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
       {mayChange && (
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
           <TextField size="small" label="Reason for this change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
+          {/* Not named "Save…": the form's own Save is the page's one button of that name. */}
           <Button variant="contained" disabled={!dirty || saving} onClick={save}>
-            Save linked records
+            Update linked records
           </Button>
           <Button disabled={!dirty || saving} onClick={() => setEdited({})}>
             Discard link changes
