@@ -18,6 +18,7 @@ import { Migration20261201250000KeysFollowTheirCreator } from './Migration202612
 import { Migration20261201260000OidcNames } from './Migration20261201260000OidcNames.js';
 import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
 import { Migration20261201400000AsOfIndexes } from './Migration20261201400000AsOfIndexes.js';
+import { Migration20261202000000SeededRoles } from './Migration20261202000000SeededRoles.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -42,4 +43,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201260000OidcNames', class: Migration20261201260000OidcNames },
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
   { name: 'Migration20261201400000AsOfIndexes', class: Migration20261201400000AsOfIndexes },
+  { name: 'Migration20261202000000SeededRoles', class: Migration20261202000000SeededRoles },
 ];

@@ -41,7 +41,7 @@ export function App() {
     <Admin theme={lightTheme} darkTheme={darkTheme} queryClient={queryClient} dataProvider={withAsOf(dataProvider)} authProvider={authProvider} loginPage={LoginPage} layout={AppLayout} dashboard={Dashboard} i18nProvider={i18nProvider} requireAuth disableTelemetry title={APP_TITLE}>
       {(permissions: Permissions) => [
         ...(permissions?.resources ?? []).map((r) =>
-          r.name === 'audit_log' ? (
+          r.feature === 'audit-trail' ? (
             <Resource key={r.name} name={r.name} options={{ label: r.label }} list={AuditBrowser} show={ResourceShow} recordRepresentation={(rec) => represent(r.representation, rec)} />
           ) : (
             <Resource

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inUnitOfWork } from '../db/unit-of-work.js';
 import { AppError } from '../errors/app-error.js';
-import { ROLES } from '../schema/app-user.entity.js';
-import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
+import { ROLE_NAMES, roleNamed } from '../schema/roles.js';
+import type { PermissionCache } from './permission-cache.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** `kcsos_<id>_<43 characters>`: the id finds the row, the random part is checked against its hash. */
 export const API_KEY_PATTERN = /^kcsos_(\d{1,9})_([\w-]{43})$/;
@@ -42,7 +43,7 @@ export class ApiKeys {
 
   private async granted(role: string): Promise<Set<string>> {
     const { rows } = await this.pool.query(`SELECT version FROM permission_matrix_version`);
-    return this.permissions.granted(ROLE_COLUMNS[role], String(rows[0]?.version ?? '0'));
+    return this.permissions.granted(roleNamed(role), String(rows[0]?.version ?? '0'));
   }
 
   async create(owner: KeyOwner, body: unknown) {
@@ -54,7 +55,7 @@ export class ApiKeys {
     else if (expires.getTime() <= Date.now()) errors.expires_at = 'must be in the future';
     else if (expires.getTime() > Date.now() + MAX_DAYS * 86_400_000) errors.expires_at = `must be within ${MAX_DAYS} days`;
     const keyRole = role === undefined || role === null ? owner.role : role;
-    if (typeof keyRole !== 'string' || !(ROLES as readonly string[]).includes(keyRole)) errors.role = `must be one of ${ROLES.join(', ')}`;
+    if (typeof keyRole !== 'string' || !ROLE_NAMES.includes(keyRole)) errors.role = `must be one of ${ROLE_NAMES.join(', ')}`;
     if (scopes !== undefined && scopes !== null && (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > 500 || scopes.some((s) => typeof s !== 'string' || !/^[a-z_]+\.[a-z_]+$/.test(s)))) {
       errors.scopes = 'must be a non-empty list of resource.action names';
     }
@@ -67,7 +68,7 @@ export class ApiKeys {
     if (outside.length) throw new AppError('VALIDATION', 'The key was not created', { scopes: `not held by the ${keyRole} role: ${outside.join(', ')}` });
 
     // Each key is a service user: a bound on live keys per creator keeps one user from filling the user table.
-    const { rows: live } = await this.pool.query(`SELECT count(*)::int AS n FROM api_key WHERE owner_id = $1 AND revoked_at IS NULL AND expires_at > now()`, [owner.id]);
+    const { rows: live } = await this.pool.query(`SELECT count(*)::int AS n FROM ${T.apiKeys} WHERE owner_id = $1 AND revoked_at IS NULL AND expires_at > now()`, [owner.id]);
     if (live[0].n >= MAX_LIVE_KEYS) throw new AppError('CONFLICT', `You have ${MAX_LIVE_KEYS} live API keys, the most one user may hold; revoke one first`);
 
     const secret = randomBytes(32).toString('base64url');
@@ -75,12 +76,12 @@ export class ApiKeys {
     const reason = `API key "${label}" created`;
     const created = await inUnitOfWork(this.pool, { userId: owner.id, reason }, async (tx) => {
       const user = await tx.query<{ id: number }>(
-        `INSERT INTO app_user (first_name, last_name, email, role, status, department, districts)
+        `INSERT INTO ${T.users} (first_name, last_name, email, role, status, department, districts)
          VALUES ('API key', $1, $2, $3, 'Active', 'API keys', $4) RETURNING id`,
         [label, `api-key-${randomBytes(6).toString('hex')}@service.kcsos.invalid`, keyRole, owner.districts],
       );
       const key = await tx.query<{ id: number; expires_at: string }>(
-        `INSERT INTO api_key (name, secret_hash, owner_id, service_user_id, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, expires_at`,
+        `INSERT INTO ${T.apiKeys} (name, secret_hash, owner_id, service_user_id, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, expires_at`,
         [label, hash(secret), owner.id, user.rows[0].id, list, expires!.toISOString()],
       );
       return { id: key.rows[0].id, serviceUserId: user.rows[0].id, expiresAt: key.rows[0].expires_at };
@@ -102,7 +103,7 @@ export class ApiKeys {
     const all = owner.permissions.has('permission.manage');
     const { rows } = await this.pool.query(
       `SELECT k.id, k.name, u.role, k.scopes, k.expires_at, k.created_at, k.revoked_at, k.last_used_at, k.owner_id, k.service_user_id
-         FROM api_key k JOIN app_user u ON u.id = k.service_user_id WHERE $1 OR k.owner_id = $2 ORDER BY k.id`,
+         FROM ${T.apiKeys} k JOIN ${T.users} u ON u.id = k.service_user_id WHERE $1 OR k.owner_id = $2 ORDER BY k.id`,
       [all, owner.id],
     );
     return rows;
@@ -110,13 +111,13 @@ export class ApiKeys {
 
   /** Revokes a key (its creator, or anyone with permission.manage); its service user is set Inactive. */
   async revoke(owner: KeyOwner, keyId: number): Promise<void> {
-    const { rows } = await this.pool.query(`SELECT owner_id, name, service_user_id, revoked_at FROM api_key WHERE id = $1`, [keyId]);
+    const { rows } = await this.pool.query(`SELECT owner_id, name, service_user_id, revoked_at FROM ${T.apiKeys} WHERE id = $1`, [keyId]);
     const key = rows[0];
     if (!key || (key.owner_id !== owner.id && !owner.permissions.has('permission.manage'))) throw new AppError('NOT_FOUND', `API key ${keyId} not found`);
     if (key.revoked_at) return;
     await inUnitOfWork(this.pool, { userId: owner.id, reason: `API key "${key.name}" revoked` }, async (tx) => {
-      await tx.query(`UPDATE api_key SET revoked_at = now() WHERE id = $1`, [keyId]);
-      await tx.query(`UPDATE app_user SET status = 'Inactive' WHERE id = $1`, [key.service_user_id]);
+      await tx.query(`UPDATE ${T.apiKeys} SET revoked_at = now() WHERE id = $1`, [keyId]);
+      await tx.query(`UPDATE ${T.users} SET status = 'Inactive' WHERE id = $1`, [key.service_user_id]);
     });
   }
 
@@ -127,7 +128,7 @@ export class ApiKeys {
     const { rows } = await this.pool.query({
       name: 'api-key-check',
       text: `SELECT k.id, k.service_user_id, k.scopes, (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
-               FROM api_key k JOIN app_user o ON o.id = k.owner_id
+               FROM ${T.apiKeys} k JOIN ${T.users} o ON o.id = k.owner_id
               WHERE k.id = $1 AND k.secret_hash = $2 AND k.revoked_at IS NULL AND k.expires_at > now()
                 AND coalesce(o.status, 'Active') = 'Active'`,
       values: [Number(m[1]), hash(m[2])],
@@ -136,7 +137,7 @@ export class ApiKeys {
     // audited change by the key's service user.
     if (rows[0]?.stale) {
       await inUnitOfWork(this.pool, { userId: rows[0].service_user_id, reason: 'API key used' }, (tx) =>
-        tx.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [rows[0].id]),
+        tx.query(`UPDATE ${T.apiKeys} SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [rows[0].id]),
       );
     }
     return rows[0] ? { keyId: rows[0].id, userId: rows[0].service_user_id, scopes: rows[0].scopes } : null;

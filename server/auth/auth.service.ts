@@ -8,46 +8,20 @@ import { AppError } from '../errors/app-error.js';
 import type { CallerResolver } from './caller-resolver.js';
 import { signToken, TOKEN_HOURS, verifyToken } from './jwt.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { MAX_PASSWORD, hashPassword, verifyPassword, weakPassword } from './passwords.js';
-import { mfaRequired, type MfaPolicy } from './mfa-policy.js';
-import { ROLE_COLUMNS, type PermissionCache } from './permission-cache.js';
+import { MAX_PASSWORD, verifyPassword } from './passwords.js';
+import { setPassword } from './password-change.js';
+import { mfaRequired } from './mfa-policy.js';
+import type { PermissionCache } from './permission-cache.js';
+import { roleNamed } from '../schema/roles.js';
 import { userCaller, type SignedInUser } from './policy.js';
 import { ApiKeys } from './api-keys.js';
 import { MfaFlows } from './mfa-flows.js';
-import type { OidcProviderConfig } from './oidc-config.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { SecondFactor } from './second-factor.js';
 import { SecretBox } from './secret-box.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { describeSignedIn, ENROLMENT_ROUTES, NOT_FOR_KEYS, type Authenticated, type SessionOptions } from './authenticated.js';
 
-export interface Authenticated {
-  caller: Caller;
-  user: SignedInUser;
-  sessionId: string;
-  permissions: Set<string>;
-  /** The role requires a second factor the user has not enrolled: only enrolment routes are open. */
-  enrolmentOnly: boolean;
-  /** Signed in with an API key (as its service user) rather than a session. */
-  apiKeyId: number | null;
-  /** permission_matrix_version read by the session check: what `permissions` were taken from. */
-  matrixVersion: string;
-}
-
-/** Routes an API key is not accepted on: sign-in, passwords, second factors, keys, sessions. */
-const NOT_FOR_KEYS = (url: string) => (url.startsWith('/api/auth/') && url !== '/api/auth/me') || url === '/api/app_user/:id/password' || url === '/api/app_user/:id/mfa/reset';
-
-export interface SessionOptions {
-  /** Which roles must sign in with a second factor (MFA_REQUIRED_ROLES). */
-  mfaPolicy: MfaPolicy;
-  /** A session unused this long ends (SESSION_IDLE_MINUTES); the token's 8 hours stay the absolute limit. */
-  idleSeconds: number;
-  /** Single sign-on providers (OIDC_PROVIDERS). */
-  oidcProviders?: OidcProviderConfig[];
-  /** MFA_SECRET_KEY: the key TOTP secrets are encrypted with (derived from the token key when unset). */
-  mfaSecretKey?: string;
-}
-
-/** What a session that must enrol a second factor may still reach. */
-const ENROLMENT_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/keepalive', '/api/auth/mfa/setup', '/api/auth/mfa/confirm']);
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
 const WRONG = 'Wrong email or password';
@@ -123,7 +97,7 @@ export class AuthService implements CallerResolver {
       // as made by single sign-on, with the role and districts the provider's configuration names.
       await inUnitOfWork(this.pool, { userId: null, reason: `account created at first single sign-on with ${held.provider!.name}` }, (tx) =>
         tx.query(
-          `INSERT INTO app_user (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
+          `INSERT INTO ${T.users} (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
           [held.givenName ?? held.email.split('@')[0], held.familyName ?? '', held.email, create.role, create.districts],
         ),
       );
@@ -135,9 +109,9 @@ export class AuthService implements CallerResolver {
 
   private async account(email: string) {
     const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
+      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM ${T.secondFactors} m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM app_user u LEFT JOIN user_credential c ON c.user_id = u.id WHERE lower(u.email) = $1`,
+         FROM ${T.users} u LEFT JOIN ${T.credentials} c ON c.user_id = u.id WHERE lower(u.email) = $1`,
       [email],
     );
     return rows[0];
@@ -151,17 +125,22 @@ export class AuthService implements CallerResolver {
     }
     if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
     await this.limiter.succeeded(key, address);
-    const granted = await this.permissions.granted(ROLE_COLUMNS[found.role], String(found.matrix_version));
+    const granted = await this.permissions.granted(roleNamed(found.role), String(found.matrix_version));
     const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
     return this.signedIn(found.id, enrolmentOnly);
   }
 
   /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
   private async signedIn(userId: number, enrolmentOnly: boolean) {
-    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE app_user SET last_login = now() WHERE id = $1`, [userId]));
+    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE ${T.users} SET last_login = now() WHERE id = $1`, [userId]));
     const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
-    return { ...session, ...this.describe(await this.load(sid, userId)) };
+    return { ...session, ...describeSignedIn(await this.load(sid, userId), this.options.idleSeconds) };
+  }
+
+  /** A session unused this long ends (what the console warns of). */
+  get idleSeconds(): number {
+    return this.options.idleSeconds;
   }
 
   /** How often a used session's last_seen_at is written: well inside the idle time. */
@@ -172,20 +151,8 @@ export class AuthService implements CallerResolver {
   /** "Stay signed in": the session counts as used now, whenever it was last marked. */
   async keepAlive(request: FastifyRequest) {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE auth_session SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET last_seen_at = now() WHERE id = $1`, [auth.sessionId]);
     return { idle_timeout_seconds: this.options.idleSeconds };
-  }
-
-  describe(auth: Authenticated) {
-    const { user } = auth;
-    return {
-      // The console warns a minute before the session would end for inactivity.
-      idle_timeout_seconds: this.options.idleSeconds,
-      user: { id: user.id, name: `${user.first_name} ${user.last_name}`, email: user.email, role: user.role, districts: user.districts },
-      // An enrolment-only session holds no permission until the second factor is confirmed.
-      permissions: auth.enrolmentOnly ? [] : [...auth.permissions].sort(),
-      mfa_enrolment_required: auth.enrolmentOnly,
-    };
   }
 
   /** Whether the signed-in user's role requires a second factor (under the matrix as stored now). */
@@ -193,14 +160,9 @@ export class AuthService implements CallerResolver {
     return mfaRequired(this.options.mfaPolicy, auth.user.role, auth.permissions);
   }
 
-  /** Who creates or manages API keys: the signed-in person (keys themselves never reach these routes). */
-  keyOwner(auth: Authenticated) {
-    return { id: auth.user.id, role: auth.user.role, districts: auth.user.districts, permissions: auth.permissions };
-  }
-
   /** Confirming a second factor opens the session that was enrolment-only. */
   async enrolled(auth: Authenticated): Promise<void> {
-    await this.pool.query(`UPDATE auth_session SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET enrolment_only = false WHERE id = $1`, [auth.sessionId]);
   }
 
   /** Consumes a sign-in attempt for a code check on an authenticated route (confirm, disable). */
@@ -256,7 +218,7 @@ export class AuthService implements CallerResolver {
       text: `SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM app_user u WHERE u.id = $1`,
+         FROM ${T.users} u WHERE u.id = $1`,
       values: [holder.userId],
     });
     const row = rows[0];
@@ -272,7 +234,7 @@ export class AuthService implements CallerResolver {
       // valid one is marked seen, at most every `touch` seconds (not a write per request); the
       // SELECT sees the row as it was before this statement's UPDATE.
       text: `WITH touched AS (
-               UPDATE auth_session SET last_seen_at = now()
+               UPDATE ${T.sessions} SET last_seen_at = now()
                 WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
                   AND last_seen_at > now() - make_interval(secs => $3) AND last_seen_at < now() - make_interval(secs => $4)
                RETURNING id)
@@ -281,7 +243,7 @@ export class AuthService implements CallerResolver {
                AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
               EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
               (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM auth_session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_credential c ON c.user_id = u.id
+         FROM ${T.sessions} s JOIN ${T.users} u ON u.id = s.user_id LEFT JOIN ${T.credentials} c ON c.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2`,
       values: [sessionId, userId, this.options.idleSeconds, this.touchSeconds],
     });
@@ -292,7 +254,7 @@ export class AuthService implements CallerResolver {
 
   /** The caller from the user's row: the role's permissions as stored (within a key's scopes). */
   private async authenticated(row: Record<string, any>, sessionId: string, scopes: string[] | null, apiKeyId: number | null): Promise<Authenticated> {
-    const role = ROLE_COLUMNS[row.role];
+    const role = roleNamed(row.role);
     const granted = await this.permissions.granted(role, String(row.matrix_version));
     const permissions = scopes ? new Set(scopes.filter((p) => granted.has(p))) : granted;
     const user: SignedInUser = { id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, role: row.role, districts: row.districts };
@@ -315,7 +277,7 @@ export class AuthService implements CallerResolver {
 
   async logout(request: FastifyRequest): Promise<void> {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
   }
 
   /**
@@ -324,38 +286,14 @@ export class AuthService implements CallerResolver {
    */
   async setPassword(request: FastifyRequest, targetId: number | null, body: unknown): Promise<{ token: string; expires_at: string } | null> {
     const auth = await this.authenticate(request);
-    const { current, password } = (body ?? {}) as Record<string, unknown>;
-    const self = targetId === null || targetId === auth.user.id;
-    if (!self && !auth.permissions.has('permission.manage')) throw new AppError('FORBIDDEN', 'Setting another user\'s password needs the permission.manage permission');
-    const weak = weakPassword(password);
-    if (weak) throw new AppError('VALIDATION', `The new password ${weak}`, { password: weak });
-    const userId = self ? auth.user.id : targetId!;
-    if (self) {
-      const { rows } = await this.pool.query(`SELECT password_hash FROM user_credential WHERE user_id = $1`, [userId]);
-      const key = auth.user.email.toLowerCase();
-      await this.limiter.attempt(key, request.ip);
-      if (typeof current !== 'string' || current.length > MAX_PASSWORD || !(await verifyPassword(rows[0]?.password_hash ?? null, current))) {
-        throw new AppError('VALIDATION', 'The current password is wrong', { current: 'is wrong' });
-      }
-      await this.limiter.succeeded(key, request.ip);
-    } else if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) {
-      throw new AppError('NOT_FOUND', `User ${userId} not found`);
-    }
-    const hash = await hashPassword(password as string);
-    await inUnitOfWork(this.pool, { userId: auth.user.id, reason: self ? 'password change' : 'password reset' }, async (tx) => {
-      await tx.query(
-        `INSERT INTO user_credential (user_id, password_hash, changed_at) VALUES ($1, $2, clock_timestamp())
-         ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, changed_at = EXCLUDED.changed_at`,
-        [userId, hash],
-      );
-    });
-    return self ? this.startSession(userId) : null;
+    const changed = await setPassword({ pool: this.pool, limiter: this.limiter }, auth, request.ip, targetId, body);
+    return changed.self ? this.startSession(changed.userId) : null;
   }
 
   private async startSession(userId: number, enrolmentOnly = false): Promise<{ token: string; expires_at: string }> {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    await this.pool.query(`INSERT INTO auth_session (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
+    await this.pool.query(`INSERT INTO ${T.sessions} (id, user_id, expires_at, enrolment_only) VALUES ($1, $2, $3, $4)`, [sessionId, userId, expiresAt.toISOString(), enrolmentOnly]);
     return { token: await signToken(this.secret, { sub: String(userId), sid: sessionId }, expiresAt), expires_at: expiresAt.toISOString() };
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 export interface LoginLimits {
   /** Sign-in attempts allowed per account from one client address in the window (the strict limit). */
@@ -41,7 +42,7 @@ export class LoginLimiter {
   private readonly address: RateLimiterPostgres;
 
   constructor(pool: Pool, readonly limits: LoginLimits = DEFAULT_LIMITS) {
-    const common = { storeClient: pool, storeType: 'pool', tableName: 'login_rate_limit', tableCreated: true, duration: limits.windowSeconds };
+    const common = { storeClient: pool, storeType: 'pool', tableName: T.signInLimits, tableCreated: true, duration: limits.windowSeconds };
     this.pair = new RateLimiterPostgres({ ...common, keyPrefix: 'pair', points: limits.perAccount });
     this.account = new RateLimiterPostgres({ ...common, keyPrefix: 'acct', points: limits.perAccountTotal });
     this.address = new RateLimiterPostgres({ ...common, keyPrefix: 'address', points: limits.perAddress });

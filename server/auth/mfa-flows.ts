@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { AppError } from '../errors/app-error.js';
 import type { AuthService } from './auth.service.js';
 import type { SecondFactor } from './second-factor.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 const codeOf = (body: unknown): string => {
   const code = (body as Record<string, unknown> | undefined)?.code;
@@ -59,8 +60,8 @@ export class MfaFlows {
     if (!me.permissions.has('permission.manage')) throw new AppError('FORBIDDEN', 'Resetting a second factor needs the permission.manage permission');
     if (userId === me.user.id) throw new AppError('CONFLICT', 'Use POST /api/auth/mfa/disable for your own second factor');
     if (!reason?.trim()) throw new AppError('VALIDATION', 'Say why the second factor is reset (X-Change-Reason or {reason})', { reason: 'required' });
-    if ((await this.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [userId])).rowCount === 0) throw new AppError('NOT_FOUND', `User ${userId} not found`);
+    if ((await this.pool.query(`SELECT 1 FROM ${T.users} WHERE id = $1`, [userId])).rowCount === 0) throw new AppError('NOT_FOUND', `User ${userId} not found`);
     if (!(await this.factor.remove(me.user.id, userId, reason.trim().slice(0, 500)))) throw new AppError('CONFLICT', 'That user has no second factor');
-    await this.pool.query(`UPDATE auth_session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+    await this.pool.query(`UPDATE ${T.sessions} SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
   }
 }

@@ -1,4 +1,4 @@
-import { ROLES } from '../schema/app-user.entity.js';
+import { ROLE_NAMES } from '../schema/roles.js';
 
 /**
  * Which roles must sign in with a second factor. `null` is the default: every role that holds
@@ -13,10 +13,10 @@ export function parseMfaPolicy(value: string | undefined): MfaPolicy {
   const v = value?.trim() ?? '';
   if (v === '' || v === 'default') return null;
   if (v === 'none') return new Set();
-  if (v === 'all') return new Set(ROLES);
+  if (v === 'all') return new Set(ROLE_NAMES);
   const names = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !(ROLES as readonly string[]).includes(n));
-  if (unknown.length) throw new Error(`MFA_REQUIRED_ROLES names no role ${unknown.join(', ')} (roles: ${ROLES.join(', ')})`);
+  const unknown = names.filter((n) => !ROLE_NAMES.includes(n));
+  if (unknown.length) throw new Error(`MFA_REQUIRED_ROLES names no role ${unknown.join(', ')} (roles: ${ROLE_NAMES.join(', ')})`);
   return new Set(names);
 }
 

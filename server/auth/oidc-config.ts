@@ -1,4 +1,4 @@
-import { ROLES } from '../schema/app-user.entity.js';
+import { ROLE_NAMES } from '../schema/roles.js';
 
 /** One OpenID Connect identity provider (a district's Google Workspace or Microsoft Entra tenant). */
 export interface OidcProviderConfig {
@@ -58,7 +58,7 @@ export function parseOidcProviders(value: string | undefined): OidcProviderConfi
     const create = p.create_accounts as Record<string, unknown> | undefined | null;
     let create_accounts: OidcProviderConfig['create_accounts'] = null;
     if (create !== undefined && create !== null) {
-      if (typeof create !== 'object' || !(ROLES as readonly unknown[]).includes(create.role)) throw new Error(`${where}.create_accounts.role must be one of ${ROLES.join(', ')}`);
+      if (typeof create !== 'object' || typeof create.role !== 'string' || !ROLE_NAMES.includes(create.role)) throw new Error(`${where}.create_accounts.role must be one of ${ROLE_NAMES.join(', ')}`);
       const districts = create.districts ?? [];
       if (!Array.isArray(districts) || districts.some((d) => typeof d !== 'string' || !d.trim())) throw new Error(`${where}.create_accounts.districts must list district names`);
       create_accounts = { role: create.role as string, districts: districts as string[] };

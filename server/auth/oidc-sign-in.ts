@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import type { Pool } from 'pg';
 import { AppError } from '../errors/app-error.js';
 import type { OidcProviderConfig } from './oidc-config.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** amr values (RFC 8176) that say the provider itself asked for a second factor. */
 const STRONG_AMR = new Set(['mfa', 'otp', 'hwk', 'swk', 'fpt', 'face', 'sc', 'sms']);
@@ -84,8 +85,8 @@ export class OidcSignIn {
     });
     const [state, nonce, verifier] = [oidc.randomState(), oidc.randomNonce(), oidc.randomPKCECodeVerifier()];
     const binding = randomBytes(32).toString('base64url');
-    await this.pool.query(`DELETE FROM oidc_login WHERE created_at < now() - make_interval(mins => $1)`, [FLOW_MINUTES]);
-    await this.pool.query(`INSERT INTO oidc_login (state_hash, provider, nonce, verifier, binding_hash) VALUES ($1, $2, $3, $4, $5)`, [digest(state), p.id, nonce, verifier, digest(binding)]);
+    await this.pool.query(`DELETE FROM ${T.ssoLogins} WHERE created_at < now() - make_interval(mins => $1)`, [FLOW_MINUTES]);
+    await this.pool.query(`INSERT INTO ${T.ssoLogins} (state_hash, provider, nonce, verifier, binding_hash) VALUES ($1, $2, $3, $4, $5)`, [digest(state), p.id, nonce, verifier, digest(binding)]);
     const secure = req.protocol === 'https' ? '; Secure' : '';
     const cookie = `${BINDING_COOKIE}=${binding}; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${FLOW_MINUTES * 60}${secure}`;
     const url = oidc
@@ -108,7 +109,7 @@ export class OidcSignIn {
     if (typeof query.error === 'string') return { error: `${p.name} did not sign you in (${String(query.error).slice(0, 60)})` };
     const state = typeof query.state === 'string' ? query.state : '';
     const { rows } = await this.pool.query(
-      `DELETE FROM oidc_login WHERE state_hash = $1 AND provider = $2 AND binding_hash = $3 AND created_at > now() - make_interval(mins => $4) RETURNING nonce, verifier, binding_hash`,
+      `DELETE FROM ${T.ssoLogins} WHERE state_hash = $1 AND provider = $2 AND binding_hash = $3 AND created_at > now() - make_interval(mins => $4) RETURNING nonce, verifier, binding_hash`,
       [digest(state), p.id, bindingOf(req), FLOW_MINUTES],
     );
     // Unknown, used or old state, or another browser than the one that started: the same answer.
@@ -141,7 +142,7 @@ export class OidcSignIn {
     const family = typeof claims!.family_name === 'string' ? claims!.family_name : null;
     const name = [given, family].filter(Boolean).join(' ') || (typeof claims!.name === 'string' ? claims!.name : '');
     await this.pool.query(
-      `INSERT INTO oidc_login (provider, ticket_hash, email, strong_amr, binding_hash, given_name, family_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO ${T.ssoLogins} (provider, ticket_hash, email, strong_amr, binding_hash, given_name, family_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [p.id, digest(ticket), email, strongAmr, rows[0].binding_hash, (given ?? name.split(/\s+/)[0] ?? '').slice(0, 100) || null, (family ?? name.split(/\s+/).slice(1).join(' ')).slice(0, 100) || null],
     );
     return { ticket };
@@ -150,7 +151,7 @@ export class OidcSignIn {
   /** The ticket's e-mail and whether the provider vouched for a second factor; not used up (a code may still be asked). */
   async ticket(req: FastifyRequest, ticket: unknown): Promise<{ email: string; strongAmr: boolean; provider: OidcProviderConfig | undefined; givenName: string | null; familyName: string | null }> {
     if (typeof ticket !== 'string' || !/^[\w-]{43}$/.test(ticket)) throw new AppError('VALIDATION', 'Give the sign-in ticket', { ticket: 'required' });
-    const { rows } = await this.pool.query(`SELECT email, strong_amr, provider, given_name, family_name FROM oidc_login WHERE ticket_hash = $1 AND binding_hash = $2 AND created_at > now() - make_interval(secs => $3)`, [
+    const { rows } = await this.pool.query(`SELECT email, strong_amr, provider, given_name, family_name FROM ${T.ssoLogins} WHERE ticket_hash = $1 AND binding_hash = $2 AND created_at > now() - make_interval(secs => $3)`, [
       digest(ticket),
       bindingOf(req),
       TICKET_SECONDS,
@@ -162,7 +163,7 @@ export class OidcSignIn {
 
   /** Uses the ticket up; false when another request did first. */
   async spend(ticket: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(`DELETE FROM oidc_login WHERE ticket_hash = $1`, [digest(ticket)]);
+    const { rowCount } = await this.pool.query(`DELETE FROM ${T.ssoLogins} WHERE ticket_hash = $1`, [digest(ticket)]);
     return rowCount === 1;
   }
 }

@@ -1,20 +1,13 @@
 import type { Pool } from 'pg';
-
-/** `app_user.role` -> the matrix's role column. */
-export const ROLE_COLUMNS: Record<string, RoleColumn> = {
-  Practitioner: 'practitioner',
-  Supervisor: 'supervisor',
-  'District Admin': 'district_admin',
-  Admin: 'system_admin',
-  Support: 'support',
-};
-export type RoleColumn = 'practitioner' | 'supervisor' | 'district_admin' | 'system_admin' | 'support';
-export const ROLE_COLUMN_LIST: RoleColumn[] = ['practitioner', 'supervisor', 'district_admin', 'system_admin', 'support'];
+import { ident } from '../engine/plan/sql.js';
+import { roles, type RoleDeclaration } from '../schema/roles.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 interface Matrix {
   /** permission_matrix_version when it was read (same statement, same snapshot). */
   version: string;
-  byRole: Map<RoleColumn, Set<string>>;
+  /** Role key -> the permissions it holds. */
+  byRole: Map<string, Set<string>>;
 }
 
 /**
@@ -34,14 +27,14 @@ export class PermissionCache {
   }
 
   /** What `role` holds, from a matrix at least as new as `version` (the session check's read). */
-  async granted(role: RoleColumn | undefined, version: string): Promise<Set<string>> {
+  async granted(role: RoleDeclaration | undefined, version: string): Promise<Set<string>> {
     if (!role) return new Set();
     let matrix = await this.current();
     if (matrix.version !== version) {
       this.invalidate();
       matrix = await this.current();
     }
-    return matrix.byRole.get(role) ?? new Set();
+    return matrix.byRole.get(role.key) ?? new Set();
   }
 
   private current(): Promise<Matrix> {
@@ -53,12 +46,13 @@ export class PermissionCache {
   }
 
   private async load(): Promise<Matrix> {
+    const keys = roles().map((r) => r.key);
     const { rows } = await this.pool.query(
-      `SELECT p.name, ${ROLE_COLUMN_LIST.map((r) => `p.${r}`).join(', ')}, v.version
-         FROM permission_matrix_version v LEFT JOIN permission_item p ON true`,
+      `SELECT p.name, ${keys.map((k) => `p.${ident(k)}`).join(', ')}, v.version
+         FROM permission_matrix_version v LEFT JOIN ${T.permissions} p ON true`,
     );
-    const byRole = new Map<RoleColumn, Set<string>>(ROLE_COLUMN_LIST.map((r) => [r, new Set<string>()]));
-    for (const row of rows) for (const role of ROLE_COLUMN_LIST) if (row[role]) byRole.get(role)!.add(row.name);
+    const byRole = new Map(keys.map((k) => [k, new Set<string>()]));
+    for (const row of rows) for (const key of keys) if (row[key]) byRole.get(key)!.add(row.name);
     return { version: String(rows[0]?.version), byRole };
   }
 }

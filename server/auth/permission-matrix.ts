@@ -1,62 +1,48 @@
 import type { Area } from '../schema/resource.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-
-export const ACTIONS = ['list', 'show', 'create', 'edit', 'delete', 'export'] as const;
-import type { RoleColumn } from './permission-cache.js';
+import { ACTIONS, roles, type Action, type RoleDeclaration } from '../schema/roles.js';
 
 export interface PermissionSeed {
   name: string;
   area: Area;
-  grants: Record<RoleColumn, boolean>;
+  /** Role key -> granted. */
+  grants: Record<string, boolean>;
 }
 
-/** Operational resources the field roles work on, each within their row scope. */
-const CASEWORK = new Set(['student', 'service', 'claim', 'service_group', 'group_membership', 'file_metadata']);
-const PRACTICE = new Set(['student', 'service', 'service_group', 'group_membership', 'file_metadata']);
-/** What support staff correct: list, show and edit, no create or delete... */
-const SUPPORTED = CASEWORK;
-/** ...but they do attach documents (a signed consent form) to the records they look after. */
-const SUPPORT_ATTACHES = new Set(['file_metadata']);
+const WRITES: readonly Action[] = ['create', 'edit', 'delete'];
+
+/** Whether `role` starts out holding `action` on `resource`: from the role's and the resource's declarations. */
+function grantedByDefault(role: RoleDeclaration, resource: ResourceMeta, action: Action): boolean {
+  const grants = role.grants;
+  if (grants?.everything) return true;
+  const own = resource.options.defaultGrants;
+  if ((own?.[role.key] ?? own?.['*'])?.includes(action)) return true;
+  return !!(grants?.areas?.[resource.area] ?? grants?.areas?.['*'])?.includes(action);
+}
+
+function grantsOf(allow: (role: RoleDeclaration) => boolean): Record<string, boolean> {
+  return Object.fromEntries(roles().map((role) => [role.key, allow(role)]));
+}
 
 /**
- * The permission items generated from the metadata (`<resource>.<action>` for every resource plus
- * the cross-cutting ones) with defaults that fit the seeded users. The matrix as stored is what
- * the guard enforces; these are only its starting values.
+ * The permission items generated from the metadata (`<resource>.<action>` for every resource, a
+ * resource's `.sensitive` and the roles' cross-cutting ones) with the declared starting grants.
+ * The matrix as stored is what the guard enforces; these are only its starting values.
  */
 export function permissionSeeds(resources: Iterable<ResourceMeta>): PermissionSeed[] {
   const out: PermissionSeed[] = [];
   for (const r of resources) {
     for (const action of ACTIONS) {
-      if (r.readOnly && ['create', 'edit', 'delete'].includes(action)) continue;
-      const read = action === 'list' || action === 'show';
-      const audit = r.area === 'Audit';
-      if (r.options.grantedToEveryRole) {
-        out.push({ name: `${r.name}.${action}`, area: r.area, grants: { system_admin: true, supervisor: true, district_admin: true, practitioner: true, support: true } });
-        continue;
-      }
-      out.push({
-        name: `${r.name}.${action}`,
-        area: r.area,
-        grants: {
-          system_admin: true,
-          supervisor: read || (action === 'export' && r.area !== 'Users & access'),
-          district_admin: CASEWORK.has(r.name) || (read && r.area === 'Reference data'),
-          practitioner: PRACTICE.has(r.name) && action !== 'delete',
-          support:
-            (SUPPORTED.has(r.name) && (read || action === 'edit')) ||
-            (SUPPORT_ATTACHES.has(r.name) && action === 'create') ||
-            (read && (r.area === 'Reference data' || audit)),
-        },
-      });
+      if (r.readOnly && WRITES.includes(action)) continue;
+      out.push({ name: `${r.name}.${action}`, area: r.area, grants: grantsOf((role) => grantedByDefault(role, r, action)) });
     }
-    if (r.fields.some((f) => f.sensitive)) {
-      out.push({ name: `${r.name}.sensitive`, area: r.area, grants: { system_admin: true, supervisor: true, district_admin: true, practitioner: true, support: true } });
-    }
+    // Everyone who may show the record starts out seeing its sensitive fields; the matrix narrows.
+    if (r.fields.some((f) => f.sensitive)) out.push({ name: `${r.name}.sensitive`, area: r.area, grants: grantsOf(() => true) });
   }
-  const admin = { system_admin: true, supervisor: false, district_admin: false, practitioner: false, support: false };
-  out.push({ name: 'audit.browse', area: 'Audit', grants: { ...admin, supervisor: true, support: true } });
-  out.push({ name: 'audit.revert', area: 'Audit', grants: { ...admin, support: true } });
-  out.push({ name: 'permission.manage', area: 'Users & access', grants: admin });
+  const crossCutting: [string, Area][] = [['audit.browse', 'Audit'], ['audit.revert', 'Audit'], ['permission.manage', 'Users & access']];
+  for (const [name, area] of crossCutting) {
+    out.push({ name, area, grants: grantsOf((role) => !!role.grants?.everything || !!role.grants?.permissions?.includes(name)) });
+  }
   return out;
 }
 

@@ -1,3 +1,6 @@
+import type { RoleDeclaration } from '../schema/roles.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+
 /** The channel every replica listens on for changes to the permission matrix. */
 export const PERMISSION_CHANNEL = 'permission_matrix_changed';
 
@@ -24,9 +27,9 @@ BEGIN
   RETURN NULL;
 END
 $fn$;
-CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON permission_item
+CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${T.permissions}
   FOR EACH STATEMENT EXECUTE FUNCTION permission_matrix_notify();
-CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON permission_category
+CREATE OR REPLACE TRIGGER permission_matrix_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${T.permissionAreas}
   FOR EACH STATEMENT EXECUTE FUNCTION permission_matrix_notify();`;
 
 /**
@@ -41,8 +44,8 @@ const KEEPS_PERMISSION_MANAGE_STATE = 'KC001';
  * user's role held it before and not after. A session that names no user (psql, as the database
  * owner) is how an administrator repairs the matrix, and is not checked.
  */
-export function keepsPermissionManageSql(roleColumns: Record<string, string>): string {
-  const column = Object.entries(roleColumns).map(([role, col]) => `WHEN '${role.replaceAll("'", "''")}' THEN '${col}'`).join(' ');
+export function keepsPermissionManageSql(declared: readonly Pick<RoleDeclaration, 'name' | 'key'>[]): string {
+  const column = declared.map((r) => `WHEN '${r.name.replaceAll("'", "''")}' THEN '${r.key}'`).join(' ');
   return `
 CREATE OR REPLACE FUNCTION permission_manage_kept() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
@@ -55,7 +58,7 @@ BEGIN
   IF actor IS NULL THEN
     RETURN NULL;
   END IF;
-  SELECT CASE u.role ${column} END INTO col FROM app_user u WHERE u.id = actor;
+  SELECT CASE u.role ${column} END INTO col FROM ${T.users} u WHERE u.id = actor;
   IF col IS NULL THEN
     RETURN NULL;
   END IF;
@@ -63,7 +66,7 @@ BEGIN
   IF had IS NOT TRUE THEN
     RETURN NULL;
   END IF;
-  EXECUTE format('SELECT bool_or(%I) FROM permission_item WHERE name = %L', col, 'permission.manage') INTO has;
+  EXECUTE format('SELECT bool_or(%I) FROM ${T.permissions} WHERE name = %L', col, 'permission.manage') INTO has;
   IF has IS NOT TRUE THEN
     RAISE EXCEPTION 'This change would take permission.manage away from your own role, and you could no longer manage permissions. Another permission manager can make it, or grant the permission to another role first.'
       USING ERRCODE = '${KEEPS_PERMISSION_MANAGE_STATE}';
@@ -71,8 +74,8 @@ BEGIN
   RETURN NULL;
 END
 $fn$;
-CREATE OR REPLACE TRIGGER permission_manage_kept_on_update AFTER UPDATE ON permission_item
+CREATE OR REPLACE TRIGGER permission_manage_kept_on_update AFTER UPDATE ON ${T.permissions}
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION permission_manage_kept();
-CREATE OR REPLACE TRIGGER permission_manage_kept_on_delete AFTER DELETE ON permission_item
+CREATE OR REPLACE TRIGGER permission_manage_kept_on_delete AFTER DELETE ON ${T.permissions}
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION permission_manage_kept();`;
 }

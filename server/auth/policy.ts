@@ -1,7 +1,9 @@
 import type { Caller, ScopePurpose } from '../engine/caller.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { ident, type Params } from '../engine/plan/sql.js';
-import type { RoleColumn } from './permission-cache.js';
+import { pinnedFields, scopeSql } from '../engine/scope/scope-sql.js';
+import type { ScopeCondition } from '../schema/scope.js';
+import type { RoleDeclaration } from '../schema/roles.js';
 
 export interface SignedInUser {
   id: number;
@@ -12,30 +14,24 @@ export interface SignedInUser {
   districts: string[] | null;
 }
 
-/** Which row scope a role works in; roles not listed see every row they may list. */
-const SCOPE_OF: Partial<Record<RoleColumn, 'own' | 'district'>> = { practitioner: 'own', district_admin: 'district' };
-
 /**
  * The engine's Caller for a signed-in user: permissions from the matrix as stored, row scopes and
  * field rules from the resources' declarations. Nothing here names a table.
  */
-export function userCaller(user: SignedInUser, role: RoleColumn | undefined, granted: Set<string>, resources: Map<string, ResourceMeta>): Caller {
-  const scopeKind = role ? SCOPE_OF[role] : undefined;
-  const fill = (condition: string, params: Params) =>
-    condition
-      .replaceAll(':user', () => params.add(user.id, 'integer'))
-      .replaceAll(':districts', () => params.add(user.districts ?? [], 'text[]'))
-      .replaceAll(':role', () => params.add(user.role, 'text'));
+export function userCaller(user: SignedInUser, role: RoleDeclaration | undefined, granted: Set<string>, resources: Map<string, ResourceMeta>): Caller {
+  const scopeKind = role?.scope;
+  const subject = { user: user.id, districts: user.districts ?? [], role: user.role };
   /** The declared conditions that apply to this caller's role on a resource (all must hold). */
-  const conditions = (resource: ResourceMeta, purpose: ScopePurpose): string[] => {
+  const conditions = (resource: ResourceMeta, purpose: ScopePurpose): ScopeCondition[] => {
     const scopes = resource.options.scopes;
     const out = [scopes?.every, scopeKind ? scopes?.[scopeKind] : undefined];
     if (purpose === 'write') out.push(resource.options.writeScope);
-    return out.filter((c): c is string => !!c);
+    return out.filter((c): c is ScopeCondition => !!c);
   };
-  const condition = (resource: ResourceMeta, purpose: ScopePurpose, params: Params): string | null => {
+  const condition = (resource: ResourceMeta, purpose: ScopePurpose, params: Params, from?: (table: string) => string): string | null => {
     const all = conditions(resource, purpose);
-    return all.length ? all.map((c) => `(${fill(c, params)})`).join(' AND ') : null;
+    const ctx = { kind: scopeKind, subject, params, resources, from };
+    return all.length ? all.map((c) => `(${scopeSql(c, resource, ctx)})`).join(' AND ') : null;
   };
 
   /**
@@ -56,16 +52,10 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
     if (granted.has('permission.manage')) parts.push(`NOT ${table} = ANY(${params.add([...resources.keys()], 'text[]')})`);
     return parts.join(' OR ');
   };
-  /** Fields a read scope pins to the caller (`field = :user`, `field = ANY(:districts)`), with the values it allows. */
+  /** Fields a read scope pins to the caller (their own id, one of their districts), with the values it allows. */
   const scopeChoices = (resource: ResourceMeta): Record<string, unknown[]> => {
-    const out: Record<string, unknown[]> = {};
-    for (const c of conditions(resource, 'read')) {
-      const own = /^\s*(\w+)\s*=\s*:user\s*$/.exec(c);
-      const district = /^\s*(\w+)\s*=\s*ANY\(:districts\)\s*$/.exec(c);
-      if (own && resource.field.has(own[1])) out[own[1]] = [user.id];
-      else if (district && resource.field.has(district[1])) out[district[1]] = user.districts ?? [];
-    }
-    return out;
+    const pins = conditions(resource, 'read').flatMap(pinnedFields);
+    return Object.fromEntries(pins.map((p) => [p.field, p.to === 'user' ? [user.id] : subject.districts]));
   };
   return {
     userId: user.id,
@@ -82,10 +72,10 @@ export function userCaller(user: SignedInUser, role: RoleColumn | undefined, gra
     createDefaults(resource: ResourceMeta) {
       return Object.fromEntries(Object.entries(scopeChoices(resource)).filter(([, values]) => values.length === 1).map(([name, values]) => [name, values[0]]));
     },
-    scope(resource: ResourceMeta, params: Params, purpose: ScopePurpose = 'read') {
+    scope(resource: ResourceMeta, params: Params, purpose: ScopePurpose = 'read', from?: (table: string) => string) {
       const images = resource.options.recordImages;
       if (images) return imageScope(resource, images, params);
-      return condition(resource, purpose, params);
+      return condition(resource, purpose, params, from);
     },
   };
 }

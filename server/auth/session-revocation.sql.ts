@@ -1,3 +1,4 @@
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 /**
  * Sessions end when their user stops being who they signed in as: status leaves Active (Inactive,
  * Suspended, anything else), or the role changes. A trigger on app_user does it, so every write path
@@ -10,13 +11,13 @@
 export const endSessionsOnDeactivationSql = `
 CREATE OR REPLACE FUNCTION app_user_end_sessions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE auth_session SET ended_at = now() WHERE user_id = NEW.id AND ended_at IS NULL;
+  UPDATE ${T.sessions} SET ended_at = now() WHERE user_id = NEW.id AND ended_at IS NULL;
   RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS app_user_end_sessions ON app_user;
+DROP TRIGGER IF EXISTS app_user_end_sessions ON ${T.users};
 CREATE TRIGGER app_user_end_sessions
-  AFTER UPDATE OF status, role ON app_user
+  AFTER UPDATE OF status, role ON ${T.users}
   FOR EACH ROW
   WHEN (NEW.role IS DISTINCT FROM OLD.role OR coalesce(NEW.status, 'Active') <> 'Active')
   EXECUTE FUNCTION app_user_end_sessions();
@@ -33,17 +34,17 @@ export const keysFollowTheirCreatorSql = `
 CREATE OR REPLACE FUNCTION app_user_end_sessions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.role IS DISTINCT FROM OLD.role OR coalesce(NEW.status, 'Active') <> 'Active' THEN
-    UPDATE auth_session SET ended_at = now() WHERE user_id = NEW.id AND ended_at IS NULL;
+    UPDATE ${T.sessions} SET ended_at = now() WHERE user_id = NEW.id AND ended_at IS NULL;
   END IF;
-  UPDATE app_user SET status = 'Inactive'
-   WHERE id IN (SELECT service_user_id FROM api_key WHERE owner_id = NEW.id AND revoked_at IS NULL) AND status IS DISTINCT FROM 'Inactive';
-  UPDATE api_key SET revoked_at = now() WHERE owner_id = NEW.id AND revoked_at IS NULL;
+  UPDATE ${T.users} SET status = 'Inactive'
+   WHERE id IN (SELECT service_user_id FROM ${T.apiKeys} WHERE owner_id = NEW.id AND revoked_at IS NULL) AND status IS DISTINCT FROM 'Inactive';
+  UPDATE ${T.apiKeys} SET revoked_at = now() WHERE owner_id = NEW.id AND revoked_at IS NULL;
   RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS app_user_end_sessions ON app_user;
+DROP TRIGGER IF EXISTS app_user_end_sessions ON ${T.users};
 CREATE TRIGGER app_user_end_sessions
-  AFTER UPDATE OF status, role, districts ON app_user
+  AFTER UPDATE OF status, role, districts ON ${T.users}
   FOR EACH ROW
   WHEN (NEW.role IS DISTINCT FROM OLD.role OR NEW.districts IS DISTINCT FROM OLD.districts OR coalesce(NEW.status, 'Active') <> 'Active')
   EXECUTE FUNCTION app_user_end_sessions();

@@ -4,6 +4,8 @@ import type { AppConfig } from '../config/config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { ormConfig, type OrmOptions } from './orm-config.js';
 import { ensureAuditTriggers } from '../audit/ensure-audit-triggers.js';
+import { keepsPermissionManageSql } from '../auth/permission-notify.sql.js';
+import { roles } from '../schema/roles.js';
 import { ReadRouter } from './read-router.js';
 import { LOCKS, withAdvisoryLock } from './advisory-lock.js';
 
@@ -86,6 +88,8 @@ export async function migrate(db: Database): Promise<void> {
   await startupExclusively(db, async () => {
     await db.orm.migrator.up();
     await ensureAuditTriggers(db);
+    // The guard of permission.manage knows each role's matrix column: as declared now.
+    await db.pool.query(keepsPermissionManageSql(roles()));
   });
 }
 

@@ -21,8 +21,9 @@ export interface Caller {
   /**
    * The caller's row scope as a SQL condition on the resource's table, or null for every row.
    * `write` is the scope for changing a row (update, delete), which a declaration may narrow.
+   * `from` says how its subqueries read another table (the reach check: as it stood).
    */
-  scope(resource: ResourceMeta, params: Params, purpose?: ScopePurpose): string | null;
+  scope(resource: ResourceMeta, params: Params, purpose?: ScopePurpose, from?: (table: string) => string): string | null;
   /**
    * Values a create by this caller takes where the body leaves them out, read from the caller's
    * row scope (a practitioner's new student is theirs; a one-district admin's claim is in that

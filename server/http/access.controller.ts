@@ -9,6 +9,7 @@ import { visibleFilter } from '../engine/filter/visible-filter.js';
 import { notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
 import { CALLER, ENGINE } from './tokens.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** One read of a record, as its "Accessed by" tab shows it. */
 export interface RecordAccess {
@@ -38,7 +39,7 @@ export class AccessController {
   async accesses(@Param('resource') name: string, @Param('id') rawId: string, @Req() req: FastifyRequest): Promise<RecordAccess[]> {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     if (!resource.options.accessLogged) throw notFound(`${resource.label} are not access-logged`);
-    const log = this.engine.resource('access_log');
+    const log = this.engine.resource(T.accessLog);
     authorize(caller, log, 'list');
     const id = this.engine.parseId(resource, rawId);
     await this.engine.getOne(resource, id, caller);
@@ -50,7 +51,7 @@ export class AccessController {
       this.engine.pool,
       `SELECT l.id, l.user_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name, l.action, l.occurred_at,
               l.client_address, cardinality(l.record_ids) AS records, l.filter
-         FROM (SELECT * FROM access_log WHERE ${where.join(' AND ')}) l LEFT JOIN app_user u ON u.id = l.user_id
+         FROM (SELECT * FROM ${T.accessLog} WHERE ${where.join(' AND ')}) l LEFT JOIN ${T.users} u ON u.id = l.user_id
         ORDER BY l.occurred_at DESC, l.id DESC LIMIT 1000`,
       params.values,
     );

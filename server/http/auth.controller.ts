@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, Param, Post, Redirect, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth.service.js';
+import { describeSignedIn, keyOwner } from '../auth/authenticated.js';
 import { notFound } from '../errors/app-error.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { AUTH } from './tokens.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 @Controller('api')
 export class AuthController {
@@ -49,7 +51,7 @@ export class AuthController {
   /** Who is signed in, their role and every permission they hold (the console mirrors these). */
   @Get('auth/me')
   async me(@Req() req: FastifyRequest) {
-    return this.auth.describe(await this.auth.authenticate(req));
+    return describeSignedIn(await this.auth.authenticate(req), this.auth.idleSeconds);
   }
 
   @Post('auth/logout')
@@ -94,7 +96,7 @@ export class AuthController {
   }
 
   /** An administrator resets another user's second factor (permission.manage), with a reason. */
-  @Post('app_user/:id/mfa/reset')
+  @Post(`${T.users}/:id/mfa/reset`)
   @HttpCode(204)
   async mfaReset(@Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);
@@ -106,23 +108,23 @@ export class AuthController {
   @Post('auth/keys')
   @HttpCode(201)
   async createKey(@Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.auth.keys.create(this.auth.keyOwner(await this.auth.authenticate(req)), jsonBody(req, body));
+    return this.auth.keys.create(keyOwner(await this.auth.authenticate(req)), jsonBody(req, body));
   }
 
   @Get('auth/keys')
   async listKeys(@Req() req: FastifyRequest) {
-    return this.auth.keys.list(this.auth.keyOwner(await this.auth.authenticate(req)));
+    return this.auth.keys.list(keyOwner(await this.auth.authenticate(req)));
   }
 
   @Delete('auth/keys/:id')
   @HttpCode(204)
   async revokeKey(@Param('id') id: string, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`API key ${id.slice(0, 20)} not found`);
-    await this.auth.keys.revoke(this.auth.keyOwner(await this.auth.authenticate(req)), Number(id));
+    await this.auth.keys.revoke(keyOwner(await this.auth.authenticate(req)), Number(id));
   }
 
   /** Set another user's password (permission.manage): `{password}`. */
-  @Post('app_user/:id/password')
+  @Post(`${T.users}/:id/password`)
   @HttpCode(204)
   async reset(@Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     if (!/^\d{1,9}$/.test(id)) throw notFound(`User ${id.slice(0, 20)} not found`);

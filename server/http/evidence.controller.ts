@@ -14,6 +14,7 @@ import { authorizedFor } from './authorized.js';
 import { ACCESS_LOG, BUDGETS, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /**
  * Evidence an auditor can take away: a record's history (its audit events and, for holders of
@@ -66,7 +67,7 @@ export class EvidenceController {
     requirePermission(caller, 'audit.browse');
     const id = this.engine.parseId(resource, rawId);
     await this.engine.getOne(resource, id, caller);
-    const chains: Chain[] = caller.can('access_log.list') && resource.options.accessLogged ? ['audit_log', 'access_log'] : ['audit_log'];
+    const chains: Chain[] = caller.can(`${T.accessLog}.list`) && resource.options.accessLogged ? [T.auditLog, T.accessLog] : [T.auditLog];
     this.requireWholeRows(caller, [resource]);
     const out = await this.budgets.evidence.run(caller.userId, () => this.build(caller, { kind: 'record', resource: resource.name, id }, chains));
     await this.access.recordRead(req, caller, resource, 'history', [id]);
@@ -74,7 +75,7 @@ export class EvidenceController {
   }
 
   private async build(caller: Caller, subject: EvidenceSubject, chains: Chain[]) {
-    const [me] = caller.userId === null ? [] : await this.engine.query(this.engine.pool, `SELECT nullif(concat_ws(' ', first_name, last_name), '') AS name FROM app_user WHERE id = $1`, [caller.userId]);
+    const [me] = caller.userId === null ? [] : await this.engine.query(this.engine.pool, `SELECT nullif(concat_ws(' ', first_name, last_name), '') AS name FROM ${T.users} WHERE id = $1`, [caller.userId]);
     return buildEvidence(this.engine.pool, this.key, {
       subject,
       chains,

@@ -7,6 +7,7 @@ import type { Documents } from '../files/documents.js';
 import { changeReason } from './request-context.js';
 import { ACCESS_LOG, CALLER, CONFIG, DOCUMENTS } from './tokens.js';
 import type { AccessLog } from '../audit/access-log.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 // Loaded the way @fastify/static loads it (require): an ESM import beside that require trips Jest's
 // module cycle check.
@@ -33,13 +34,13 @@ export class FilesController {
   }
 
   /** The bytes, checksum-verified; inline for the accepted types (previews), `?download=1` to save. */
-  @Get('file_metadata/:id/content')
+  @Get(`${T.documents}/:id/content`)
   async content(@Param('id') id: string, @Query('download') download: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const caller = await this.callers.resolve(req);
     const { row, stream, size } = await this.documents.open(id, caller);
     // A document is a read of itself and of the record it is attached to (a student's consent form).
     await this.access.record(req, caller, [
-      { table: 'file_metadata', ids: [row.id], action: 'download' },
+      { table: T.documents, ids: [row.id], action: 'download' },
       { table: String(row.entity_table), ids: [row.entity_id], action: 'download' },
     ]).catch((error: unknown) => {
       stream.destroy();

@@ -4,11 +4,11 @@ import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
+import type { MetaAnswer } from '../../contract/meta.js';
 import { mayReadLabels } from '../auth/labels.js';
-import { allowed, type Action } from '../auth/authorize.js';
+import { allowed } from '../auth/authorize.js';
+import { ACTIONS, roles } from '../schema/roles.js';
 import { CALLER, ENGINE } from './tokens.js';
-
-const ACTIONS: Action[] = ['list', 'show', 'create', 'edit', 'delete', 'export'];
 
 @Controller('api')
 export class MetaController {
@@ -19,7 +19,7 @@ export class MetaController {
 
   /** Every resource the caller may list, with the actions allowed to them, so the console can hide the rest. */
   @Get('meta')
-  async meta(@Req() req: FastifyRequest) {
+  async meta(@Req() req: FastifyRequest): Promise<MetaAnswer> {
     const caller = await this.callers.resolve(req);
     const resources = [...this.engine.resources.values()]
       .filter((r) => allowed(caller, r, 'list'))
@@ -31,7 +31,10 @@ export class MetaController {
     const labels = [...this.engine.resources.values()]
       .filter((r) => !allowed(caller, r, 'list') && mayReadLabels(caller, r, this.engine.resources))
       .map((r) => ({ name: r.name, singular: r.singular, representation: r.representation }));
-    return { resources, labels };
+    // The roles as declared: the console's matrix columns and role choices read them.
+    const roleList = roles().map(({ name, key, label, scope, scopeLabel }) => ({ name, key, label, scope: scope ?? null, scopeLabel: scopeLabel ?? null }));
+    const features = Object.fromEntries([...this.engine.resources.values()].filter((r) => r.options.feature).map((r) => [r.options.feature, r.name]));
+    return { resources, labels, roles: roleList, features };
   }
 
   @Get('docs-json')

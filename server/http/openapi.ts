@@ -1,6 +1,7 @@
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** JSON Schema of one column, from the same metadata the engine validates with. */
 function fieldSchema(field: FieldMeta): Record<string, unknown> {
@@ -68,7 +69,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
           summary: `Attach a document to a ${r.singular} (type detected from the content; size and types per FILE_MAX_BYTES, FILE_TYPES)`,
           parameters: [idParam, reason],
           requestBody: { content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, document_type: { type: 'string' }, notes: { type: 'string' } }, required: ['file', 'document_type'] } } } },
-          responses: { 201: { description: 'The file_metadata row' }, 400: error, ...denied, 404: error, 413: error, 415: error },
+          responses: { 201: { description: `The ${T.documents} row` }, 400: error, ...denied, 404: error, 413: error, 415: error },
         },
       };
     }
@@ -94,7 +95,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     }
     if (r.options.accessLogged) {
       paths[`/api/${r.name}/{id}/accesses`] = {
-        get: { tags, summary: `Who read this ${r.singular}, when and how, newest first (access_log.list)`, parameters: [idParam], responses: { 200: { description: 'Access records' }, ...denied, 404: error } },
+        get: { tags, summary: `Who read this ${r.singular}, when and how, newest first (${T.accessLog}.list)`, parameters: [idParam], responses: { 200: { description: 'Access records' }, ...denied, 404: error } },
       };
     }
     if (r.links.length) {
@@ -130,17 +131,17 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/evidence/{log}'] = {
     get: {
       tags: ['Audit'],
-      summary: 'A date range of audit_log or access_log as a signed evidence file (audit.browse)',
+      summary: `A date range of ${T.auditLog} or ${T.accessLog} as a signed evidence file (audit.browse)`,
       parameters: [
-        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: ['audit_log', 'access_log'] } },
+        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [T.auditLog, T.accessLog] } },
         { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
         { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (included) or an ISO timestamp (excluded)' },
       ],
       responses: { 200: { description: '{name, file, signature, key_id}' }, 400: error, ...denied, 404: error },
     },
   };
-  paths['/api/audit_log/{id}/revert'] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
-  paths['/api/audit_log/revert-change-set/{txid}'] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
+  paths[`/api/${T.auditLog}/{id}/revert`] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
+  paths[`/api/${T.auditLog}/revert-change-set/{txid}`] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
   const matrixBody = json({ type: 'object', required: ['changes'], properties: { version: { type: 'string' }, changes: { type: 'array', items: { type: 'object', properties: { permission: { type: 'string' }, role: { type: 'string' }, granted: { type: 'boolean' } } } } } });
   const effect = { description: '{cells, activeUsers, roles: [{role, label, activeUsers, gains, losses}], applied, txid}' };
   paths['/api/permission-matrix'] = {
@@ -154,7 +155,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/auth/me'] = { get: { tags: auth, summary: 'Who is signed in, their role and permissions', responses: { 200: { description: '{user, permissions}' }, 401: error } } };
   paths['/api/auth/logout'] = { post: { tags: auth, summary: 'End this token', responses: { 204: { description: 'Ended' }, 401: error } } };
   paths['/api/auth/password'] = { post: { tags: auth, summary: 'Change one\'s own password (ends older sessions, answers a fresh token)', requestBody: json({ type: 'object', properties: { current: { type: 'string' }, password: { type: 'string' } } }), responses: { 200: { description: '{token, expires_at}' }, 400: error, 401: error, 429: error } } };
-  paths['/api/app_user/{id}/password'] = { post: { tags: auth, summary: 'Set a user\'s password (permission.manage)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], requestBody: json({ type: 'object', properties: { password: { type: 'string' } } }), responses: { 204: { description: 'Set' }, 400: error, ...denied, 404: error } } };
+  paths[`/api/${T.users}/{id}/password`] = { post: { tags: auth, summary: 'Set a user\'s password (permission.manage)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], requestBody: json({ type: 'object', properties: { password: { type: 'string' } } }), responses: { 204: { description: 'Set' }, 400: error, ...denied, 404: error } } };
   const codeBody = json({ type: 'object', properties: { code: { type: 'string' } }, required: ['code'] });
   const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
   const providerParam = [{ name: 'provider', in: 'path', required: true, schema: { type: 'string' } }];
@@ -162,7 +163,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/auth/mfa/setup'] = { post: { tags: auth, summary: 'Start a TOTP second factor', responses: { 200: { description: '{secret, otpauth_url, qr_code}' }, 401: error, 409: error } } };
   paths['/api/auth/mfa/confirm'] = { post: { tags: auth, summary: 'Enable the second factor; answers ten recovery codes (shown once)', requestBody: codeBody, responses: { 200: { description: '{recovery_codes}' }, 400: error, 401: error, 409: error, 429: error } } };
   paths['/api/auth/mfa/disable'] = { post: { tags: auth, summary: 'Turn one\'s own second factor off (not where the role requires one)', requestBody: codeBody, responses: { 204: { description: 'Off' }, 400: error, 401: error, 409: error, 429: error } } };
-  paths['/api/app_user/{id}/mfa/reset'] = { post: { tags: auth, summary: 'Reset another user\'s second factor (permission.manage; a reason is required)', parameters: idParam, requestBody: json({ type: 'object', properties: { reason: { type: 'string' } } }), responses: { 204: { description: 'Reset' }, 400: error, ...denied, 404: error, 409: error } } };
+  paths[`/api/${T.users}/{id}/mfa/reset`] = { post: { tags: auth, summary: 'Reset another user\'s second factor (permission.manage; a reason is required)', parameters: idParam, requestBody: json({ type: 'object', properties: { reason: { type: 'string' } } }), responses: { 204: { description: 'Reset' }, 400: error, ...denied, 404: error, 409: error } } };
   paths['/api/auth/keys'] = {
     get: { tags: auth, summary: 'One\'s API keys (every key with permission.manage), never a secret', responses: { 200: { description: '[{id, name, role, scopes, expires_at, ...}]' }, 401: error } },
     post: { tags: auth, summary: 'Create an API key (its own service user); the key is in this answer only', requestBody: json({ type: 'object', properties: { name: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' }, scopes: { type: 'array', items: { type: 'string' } }, role: { type: 'string' } }, required: ['name', 'expires_at'] }), responses: { 201: { description: '{id, key, role, scopes, expires_at, service_user_id}' }, 400: error, ...denied } },

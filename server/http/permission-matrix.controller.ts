@@ -5,7 +5,8 @@ import { authorize } from '../auth/authorize.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { AppError } from '../errors/app-error.js';
 import { diffMatrix, parseMatrixRequest } from '../permissions/matrix-changes.js';
-import { MATRIX_ITEMS, readMatrix } from '../permissions/matrix-read.js';
+import { readMatrix } from '../permissions/matrix-read.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { CALLER, ENGINE } from './tokens.js';
 
@@ -26,7 +27,7 @@ export class PermissionMatrixController {
   @Get()
   async matrix(@Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
-    authorize(caller, this.engine.resource(MATRIX_ITEMS), 'list');
+    authorize(caller, this.engine.resource(T.permissions), 'list');
     return readMatrix(this.engine.pool, this.engine.resources);
   }
 
@@ -44,7 +45,7 @@ export class PermissionMatrixController {
 
   private async run(body: unknown, req: FastifyRequest, apply: boolean) {
     const caller = await this.callers.resolve(req);
-    const items = this.engine.resource(MATRIX_ITEMS);
+    const items = this.engine.resource(T.permissions);
     authorize(caller, items, 'edit');
     const request = parseMatrixRequest(jsonBody(req, body));
     const reason = changeReason(req);

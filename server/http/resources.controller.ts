@@ -21,6 +21,7 @@ import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 import { getOneAsOf, listAsOf, parseMoment } from '../audit/as-of.query.js';
 import { compareVersions, listVersions } from '../audit/versions.js';
 import { restoreVersion } from '../audit/restore.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -36,7 +37,7 @@ export class ResourcesController {
     @Inject(ACCESS_LOG) private readonly access: AccessLog,
   ) {}
 
-  @Post('audit_log/revert-change-set/:txid')
+  @Post(`${T.auditLog}/revert-change-set/:txid`)
   @HttpCode(200)
   async revertChangeSet(@Param('txid') txid: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
@@ -45,12 +46,12 @@ export class ResourcesController {
     return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
   }
 
-  @Post('audit_log/:id/revert')
+  @Post(`${T.auditLog}/:id/revert`)
   @HttpCode(200)
   async revert(@Param('id') id: string, @Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);
     requirePermission(caller, 'audit.revert');
-    const eventId = this.engine.parseId(this.engine.resource('audit_log'), id);
+    const eventId = this.engine.parseId(this.engine.resource(T.auditLog), id);
     return revertEvent(this.engine, eventId, caller, changeReason(req));
   }
 

@@ -1,4 +1,5 @@
-import { allowed, type Action } from '../auth/authorize.js';
+import { allowed } from '../auth/authorize.js';
+import type { Action } from '../schema/roles.js';
 import type { Tx } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';

@@ -1,17 +1,11 @@
-import { ROLE_COLUMN_LIST, type RoleColumn } from '../auth/permission-cache.js';
+import { roles } from '../schema/roles.js';
 import { isPlainObject } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import type * as Contract from './matrix-contract.js';
-import type { Matrix } from './matrix-contract.js';
-
-/** A cell change, its role checked to be a matrix column. */
-export interface CellChange extends Contract.CellChange {
-  role: RoleColumn;
-}
+import type { CellChange, Matrix, MatrixEffect, RoleEffect } from '../../contract/permission-matrix.js';
 
 /** The effect of a change set, and per item the role columns to write. */
-export interface MatrixDiff extends Omit<Contract.MatrixEffect, 'applied' | 'txid'> {
-  patches: { id: number; name: string; patch: Partial<Record<RoleColumn, boolean>> }[];
+export interface MatrixDiff extends Omit<MatrixEffect, 'applied' | 'txid'> {
+  patches: { id: number; name: string; patch: Record<string, boolean> }[];
 }
 
 /** A matrix has a few hundred cells per role; a request setting far more is not an editor's. */
@@ -25,14 +19,15 @@ export function parseMatrixRequest(body: unknown): { version: string | null; cha
   const version = body.version === undefined || body.version === null ? null : String(body.version);
   if (version !== null && !/^\d{1,19}$/.test(version)) throw new AppError('BAD_REQUEST', 'version must be the matrix version you loaded', { version: 'must be a number' });
   const errors: Record<string, string> = {};
+  const keys = roles().map((r) => r.key);
   const changes: CellChange[] = [];
   body.changes.forEach((c: unknown, i: number) => {
     if (!isPlainObject(c) || typeof c.permission !== 'string' || typeof c.granted !== 'boolean' || typeof c.role !== 'string') {
       errors[`changes.${i}`] = 'must be {permission: text, role: text, granted: true or false}';
-    } else if (!ROLE_COLUMN_LIST.includes(c.role as RoleColumn)) {
-      errors[`changes.${i}.role`] = `must be one of ${ROLE_COLUMN_LIST.join(', ')}`;
+    } else if (!keys.includes(c.role)) {
+      errors[`changes.${i}.role`] = `must be one of ${keys.join(', ')}`;
     } else {
-      changes.push({ permission: c.permission, role: c.role as RoleColumn, granted: c.granted });
+      changes.push({ permission: c.permission, role: c.role, granted: c.granted });
     }
   });
   if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', `${Object.keys(errors).length} changes are malformed`, errors);
@@ -50,7 +45,7 @@ export function diffMatrix(matrix: Matrix, changes: CellChange[]): MatrixDiff {
   const wanted = new Map<string, CellChange>();
   for (const c of changes) wanted.set(`${c.permission}\u0000${c.role}`, c);
   const patches = new Map<string, MatrixDiff['patches'][number]>();
-  const effects = new Map<RoleColumn, Contract.RoleEffect>();
+  const effects = new Map<string, RoleEffect>();
   for (const c of wanted.values()) {
     const item = items.get(c.permission)!;
     if (item.grants[c.role] === c.granted) continue;
@@ -60,11 +55,11 @@ export function diffMatrix(matrix: Matrix, changes: CellChange[]): MatrixDiff {
     if (!effects.has(c.role)) effects.set(c.role, { role: c.role, label: role.label, activeUsers: role.activeUsers, gains: [], losses: [] });
     (c.granted ? effects.get(c.role)!.gains : effects.get(c.role)!.losses).push({ name: item.name, table: item.table, words: item.words });
   }
-  const roles = matrix.roles.map((r) => effects.get(r.role as RoleColumn)).filter((e): e is Contract.RoleEffect => !!e);
+  const affected = matrix.roles.map((r) => effects.get(r.role)).filter((e): e is RoleEffect => !!e);
   return {
     cells: [...patches.values()].reduce((n, p) => n + Object.keys(p.patch).length, 0),
-    activeUsers: roles.reduce((n, r) => n + r.activeUsers, 0),
-    roles,
+    activeUsers: affected.reduce((n, r) => n + r.activeUsers, 0),
+    roles: affected,
     patches: [...patches.values()],
   };
 }

@@ -1,5 +1,5 @@
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import type { PermissionWords } from './matrix-contract.js';
+import type { PermissionWords } from '../../contract/permission-matrix.js';
 
 const ACTION_WORDS: Record<string, string> = {
   list: 'See the list',

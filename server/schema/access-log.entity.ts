@@ -8,6 +8,7 @@ import { Resource } from './resource.js';
  * (server/audit/access-log.ts). Append-only, partitioned by month, chained like audit_log.
  */
 @Resource({
+  feature: 'access-log',
   label: 'Access log',
   singular: 'Access event',
   // Not the Audit area: that one needs audit.browse, which district admins do not hold.
@@ -23,9 +24,13 @@ import { Resource } from './resource.js';
   // A district admin sees the reads of their districts' students and the reads their districts'
   // staff made; a practitioner granted the list sees their own reads.
   scopes: {
-    own: 'user_id = :user',
-    district:
-      "user_id IN (SELECT id FROM app_user WHERE districts && :districts) OR (table_name = 'student' AND record_ids <@ ARRAY(SELECT id::bigint FROM student WHERE district = ANY(:districts)))",
+    own: { field: 'user_id', is: 'user' },
+    district: {
+      any: [
+        { field: 'user_id', via: 'app_user', where: { field: 'districts', overlaps: 'districts' } },
+        { all: [{ field: 'table_name', equals: 'student' }, { field: 'record_ids', allVia: 'student' }] },
+      ],
+    },
   },
   // A read of students of several districts is not shown to a district admin by the records it
   // names (that would name the other districts' students); and a filter on a field the viewer may

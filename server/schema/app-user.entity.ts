@@ -2,12 +2,12 @@ import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { SYSTEM_EMAIL } from '../db/system-user.js';
 import { Resource } from './resource.js';
+import { ROLE_NAMES } from './roles.js';
 
-/** The values of app_user.role (saved views are shared with one of them). */
-export const ROLES = ['Practitioner', 'Supervisor', 'District Admin', 'Admin', 'Support'] as const;
 
 /** All platform users (practitioners, supervisors, admins, support). */
 @Resource({
+  tools: ['password', 'second-factor'],
   serverManaged: ['last_login'],
   rules: { email: { format: 'email', maxLength: 254 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 } },
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
@@ -20,7 +20,7 @@ export const ROLES = ['Practitioner', 'Supervisor', 'District Admin', 'Admin', '
   representation: '{first_name} {last_name}',
   choices: {
     status: ['Active', 'Inactive', 'Suspended'],
-    role: ROLES,
+    role: ROLE_NAMES,
     permission_level: ['Standard', 'Advanced', 'Full'],
     user_type: ['Embedded', 'Affiliated'],
   },

@@ -3,6 +3,7 @@ import { Resource } from './resource.js';
 
 /** Central row-level audit trail capturing INSERT/UPDATE/DELETE events for compliance, debugging, and accountability. */
 @Resource({
+  feature: 'audit-trail',
   accessLogged: true,
   label: 'Audit log',
   singular: 'Audit event',

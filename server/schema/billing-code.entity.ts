@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** Legacy/general (non-CYBHI or shared) service codes & rates. */
 @Resource({
+  formats: { rate: 'money' },
   label: 'Billing codes',
   representation: '{code} — {description}',
   choices: { status: ['Active', 'Archived'] },

@@ -1,19 +1,22 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { ACTIONS, CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
+  formats: { billed_amount: 'money', paid_amount: 'money' },
+  defaultGrants: { district_admin: ACTIONS, support: CASEWORK_GRANTS.support },
   accessLogged: true,
   // As billed: changing the claim's student copies that student's name and birthdate.
   copiedFrom: { student_ssid: { student_name: '{last_name}, {first_name}', student_dob: '{birthdate}' } },
   rules: { billed_amount: { min: 0 }, paid_amount: { min: 0 }, quantity: { min: 0 }, modifiers: { distinct: true }, student_dob: { notFuture: true } },
   search: ['claim_number', 'student_name', 'student_ssid', 'batch_number', 'service_code'],
   scopes: {
-    own: "student_ssid IN (SELECT ssid FROM student WHERE practitioner_id = :user)",
-    district: "district = ANY(:districts)",
+    own: { field: 'student_ssid', via: 'student' },
+    district: { field: 'district', in: 'districts' },
   },
   label: 'Claims',
   area: 'Claims & billing',

@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** CYBHI fee schedule entries: procedure codes, descriptions, timing, rates, flags. */
 @Resource({
+  formats: { rate_amount: 'money', effective_year: 'plain-number' },
   rules: { base_minutes: { min: 0 }, group_size_min: { min: 1 }, group_size_max: { min: 1 }, rate_amount: { min: 0 }, effective_year: { min: 2000, max: 2100 } },
   ordered: [['group_size_min', 'group_size_max']],
   uniqueTogether: [['procedure_code', 'effective_year']],

@@ -1,15 +1,19 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
+import type { ScopeCondition } from './scope.js';
 import { AppUser } from './app-user.entity.js';
+
+const OF_REACHED_STUDENT: ScopeCondition = { all: [{ field: 'entity_table', equals: 'student' }, { field: 'entity_id', via: 'student' }] };
 
 /** Metadata for uploaded documents (parental consent forms, qualification PDFs, etc.). */
 @Resource({
+  feature: 'documents',
+  defaultGrants: { ...CASEWORK_GRANTS, support: [...CASEWORK_GRANTS.support, 'create'] },
   accessLogged: true,
-  scopes: {
-    own: "entity_table = 'student' AND entity_id IN (SELECT id FROM student WHERE practitioner_id = :user)",
-    district: "entity_table = 'student' AND entity_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
-  },
+  // A document is reached through the student it is attached to.
+  scopes: { own: OF_REACHED_STUDENT, district: OF_REACHED_STUDENT },
   label: 'Files',
   area: 'Students & services',
   representation: '{file_name}',

@@ -1,16 +1,18 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { ServiceGroup } from './service-group.entity.js';
 import { Student } from './student.entity.js';
 
 /** Students assigned to groups (many-to-many: group ⇄ student). */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   scopes: {
-    own: "group_id IN (SELECT id FROM service_group WHERE practitioner_id = :user)",
-    district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
+    own: { field: 'group_id', via: 'service_group' },
+    district: { field: 'student_id', via: 'student' },
   },
   label: 'Group memberships',
   area: 'Students & services',

@@ -5,6 +5,7 @@ import { AppUser } from './app-user.entity.js';
 
 /** Top-level permission grouping for RBAC UI. */
 @Resource({
+  feature: 'permission-areas',
   label: 'Permission categories',
   area: 'Users & access',
   representation: '{title}',

@@ -3,13 +3,20 @@ import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/deco
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { PermissionCategory } from './permission-category.entity.js';
+import { forEachRole } from './roles.js';
+
+/** The matrix's list shows each role's column (filled in below, a role at a time). */
+const listFields = ['name', 'category_id'];
+const labels: Record<string, string> = {};
 
 /** Atomic permissions mapped to roles (Practitioner, Supervisor, etc.). */
 @Resource({
+  feature: 'permissions',
   label: 'Permissions',
   area: 'Users & access',
   representation: '{name}',
-  listFields: ['name', 'category_id', 'practitioner', 'supervisor', 'district_admin', 'system_admin', 'support'],
+  listFields,
+  labels,
 })
 @Entity({ tableName: 'permission_item' })
 export class PermissionItem {
@@ -24,26 +31,6 @@ export class PermissionItem {
   /** Permission name/key. */
   @Property({ type: 'text', columnType: 'text', unique: true })
   name!: string;
-
-  /** Granted to Practitioner role? */
-  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
-  practitioner?: boolean | null;
-
-  /** For Supervisors? */
-  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
-  supervisor?: boolean | null;
-
-  /** For District Admins? */
-  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
-  district_admin?: boolean | null;
-
-  /** For System Admin? */
-  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
-  system_admin?: boolean | null;
-
-  /** For Support staff? (Added by the sign-in migration; not in the dictionary.) */
-  @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
-  support?: boolean | null;
 
   /** Created timestamp. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
@@ -61,3 +48,14 @@ export class PermissionItem {
   @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
   updated_by?: Rel<AppUser>;
 }
+
+/**
+ * A column per declared role (schema/roles.ts): whether the role holds the permission. A role
+ * declared later gets its column the same way, so adding a role is one declaration (and the
+ * migration its column needs).
+ */
+forEachRole((role) => {
+  Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })(PermissionItem.prototype, role.key);
+  listFields.push(role.key);
+  labels[role.key] = role.label;
+});

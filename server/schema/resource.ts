@@ -4,21 +4,12 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
+import type { Action, ScopeKind } from './roles.js';
+import type { ScopeCondition } from './scope.js';
+import type { Feature, FieldRule, Format, Tool } from '../../contract/meta.js';
+
 /** `Personal`: each user's own tools (saved views), whatever their role. */
 export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
-
-/** What a value must be beyond its column type; checked on every write that changes it. */
-export interface FieldRule {
-  /** Bounds of a number (inclusive). */
-  min?: number;
-  max?: number;
-  maxLength?: number;
-  format?: 'email';
-  /** A date that cannot be later than today (a birthdate). */
-  notFuture?: boolean;
-  /** An array without repeated elements (a claim's modifiers). */
-  distinct?: boolean;
-}
 
 export interface ResourceOptions {
   /**
@@ -119,25 +110,29 @@ export interface ResourceOptions {
    */
   join?: [string, string] | null;
   /**
-   * Row scopes as SQL conditions on the table's own columns: `own` for practitioners (`:user` is the
-   * signed-in user's id), `district` for district admins (`:districts` is their district list),
-   * `every` for every role alike (`:role` is the user's role: a saved view is its owner's or shared
-   * with their role). A resource without a scope for a scoped role is shared reference data.
+   * Row scopes (schema/scope.ts), one per scope kind a role works in (schema/roles.ts): `own` for
+   * practitioners, `district` for district admins; `every` holds for every role alike (a saved view
+   * is its owner's or shared with their role). A resource without a scope for a scoped role is
+   * shared reference data.
    */
-  scopes?: { own?: string; district?: string; every?: string };
+  scopes?: Partial<Record<ScopeKind | 'every', ScopeCondition>>;
   /**
-   * A narrower condition for changing a row (update, delete) than for reading it, with the same
-   * placeholders: a view shared with a role is read by that role but changed by its owner only.
+   * A narrower condition for changing a row (update, delete) than for reading it: a view shared
+   * with a role is read by that role but changed by its owner only.
    */
-  writeScope?: string;
+  writeScope?: ScopeCondition;
   /**
    * Which of this resource's rows the console offers as the value of a reference to it (a filter
    * in the list API's format): users who are active and not the system account, for assignees.
    * The rows stay readable and already-set references keep showing; only pickers narrow.
    */
   offered?: Record<string, unknown>;
-  /** Every role gets every action by default (each user within the row scope): saved views. */
-  grantedToEveryRole?: boolean;
+  /**
+   * Starting grants of the permission matrix, by role key (schema/roles.ts) or `'*'` for every
+   * role, beyond what each role's declaration grants by area: casework for the field roles, saved
+   * views for everyone (each user within their row scope). The matrix as stored is what counts.
+   */
+  defaultGrants?: Record<string, readonly Action[]>;
   /** Fields whose write needs a permission beyond `<resource>.edit` (app_user.role: permission.manage). */
   fieldPermissions?: Record<string, string>;
   /** Fields nobody may change on their own record (their own role). */
@@ -155,6 +150,20 @@ export interface ResourceOptions {
    * so a filter on a sensitive field never shows its value to whoever may not see the field.
    */
   recordFilters?: { table: string; columns: string[] };
+  /**
+   * How the console draws fields beyond their column type: `money` (in `currency`), or a
+   * `plain-number` such as a year (no thousands separator).
+   */
+  formats?: Record<string, Format>;
+  /** The ISO 4217 currency of its money fields (default USD). */
+  currency?: string;
+  /**
+   * The product feature this resource holds, which the console finds it by: the audit trail's
+   * screen, the access log, attached documents, saved list views, the permission matrix.
+   */
+  feature?: Feature;
+  /** Console tools on its records (a user's password and second factor buttons). */
+  tools?: Tool[];
   /** Not served by the generic engine (credentials, sessions); such tables may still be audited. */
   served?: boolean;
   /** Whether the audit trigger is attached (default true; off for sessions and rate-limit counters). */

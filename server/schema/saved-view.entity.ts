@@ -1,7 +1,8 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser, ROLES } from './app-user.entity.js';
+import { AppUser } from './app-user.entity.js';
+import { ACTIONS, ROLE_NAMES } from './roles.js';
 
 /**
  * A list's filters, sort and visible columns saved under a name: private to its owner, or shared
@@ -9,17 +10,18 @@ import { AppUser, ROLES } from './app-user.entity.js';
  * from this declaration alone; only the row scope below makes it personal.
  */
 @Resource({
+  feature: 'saved-views',
   label: 'Saved views',
   area: 'Personal',
   representation: '{name}',
   namesResource: ['resource'],
-  choices: { shared_with_role: ROLES },
+  choices: { shared_with_role: ROLE_NAMES },
   labels: { shared_with_role: 'Shared with role' },
   listFields: ['name', 'resource', 'shared_with_role', 'created_by', 'updated_at'],
   // Read: one's own views and those shared with one's role; change: one's own only.
-  scopes: { every: 'created_by = :user OR shared_with_role = :role' },
-  writeScope: 'created_by = :user',
-  grantedToEveryRole: true,
+  scopes: { every: { any: [{ field: 'created_by', is: 'user' }, { field: 'shared_with_role', is: 'role' }] } },
+  writeScope: { field: 'created_by', is: 'user' },
+  defaultGrants: { '*': ACTIONS },
 })
 @Entity({ tableName: 'saved_view' })
 export class SavedView {

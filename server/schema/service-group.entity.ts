@@ -1,13 +1,15 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 
 /** Defines group therapy/classes; ties to practitioner; used by services. */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   scopes: {
-    own: "practitioner_id = :user",
-    district: "practitioner_id IN (SELECT id FROM app_user WHERE districts && :districts)",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'practitioner_id', via: 'app_user', where: { field: 'districts', overlaps: 'districts' } },
   },
   label: 'Service groups',
   area: 'Students & services',

@@ -1,17 +1,19 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   rules: { duration_minutes: { min: 0, max: 1440 } },
   ordered: [['service_time', 'end_time']],
   scopes: {
-    own: "practitioner_id = :user",
-    district: "student_id IN (SELECT id FROM student WHERE district = ANY(:districts))",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'student_id', via: 'student' },
   },
   label: 'Services',
   area: 'Students & services',

@@ -1,16 +1,18 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 
 /** Core student demographics, education, insurance, consent. */
 @Resource({
+  defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   rules: { birthdate: { notFuture: true }, grade: { min: -1, max: 12 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 }, preferred_name: { maxLength: 100 } },
   search: ['last_name', 'first_name', 'preferred_name', 'ssid', 'local_id'],
   scopes: {
-    own: "practitioner_id = :user",
-    district: "district = ANY(:districts)",
+    own: { field: 'practitioner_id', is: 'user' },
+    district: { field: 'district', in: 'districts' },
   },
   label: 'Students',
   area: 'Students & services',

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { connect, type Database } from '../../server/db/database.js';
-import { PermissionCache, ROLE_COLUMNS } from '../../server/auth/permission-cache.js';
+import { PermissionCache } from '../../server/auth/permission-cache.js';
+import { roleNamed } from '../../server/schema/roles.js';
 import { userCaller, type SignedInUser } from '../../server/auth/policy.js';
 import type { Caller } from '../../server/engine/caller.js';
 import { resolveResources } from '../../server/engine/metadata/resolve-metadata.js';
@@ -166,11 +167,11 @@ beforeAll(async () => {
     [['admin@demo.kcsos.invalid', 'practitioner@demo.kcsos.invalid', 'district.admin@demo.kcsos.invalid', 'support@demo.kcsos.invalid', 'supervisor@demo.kcsos.invalid']],
   );
   for (const user of users) {
-    const role = ROLE_COLUMNS[user.role];
+    const role = roleNamed(user.role);
     const granted = new Set(await cache.granted(role, String(version[0].version)));
     // The matrix may grant a role any list its scope is declared for (practitioners do not list
     // claims by default, but an admin may let them): each such list is checked, granted or not.
-    const kind = { Practitioner: 'own', 'District Admin': 'district' }[user.role] as 'own' | 'district' | undefined;
+    const kind = role?.scope;
     for (const r of resources.values()) if (kind && r.options.scopes?.[kind]) ['list', 'show'].forEach((a) => granted.add(`${r.name}.${a}`));
     callers.set(user.role, { caller: userCaller(user, role, granted, resources), granted });
   }

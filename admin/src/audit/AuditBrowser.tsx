@@ -29,6 +29,7 @@ import { represent } from '../data/meta';
 import { useCan, usePerms } from '../data/use-meta';
 import { DiffTable } from './DiffTable';
 import { HistoryPanel } from './HistoryPanel';
+import { useFeature } from '../data/features';
 
 type Row = {
   id: number;
@@ -98,13 +99,16 @@ function UndoChangeSet() {
 export function AuditBrowser() {
   const perms = usePerms();
   const canRevert = useCan('audit.revert');
-  const users = perms?.resources.find((r) => r.name === 'app_user');
-  const tables = (perms?.resources ?? []).filter((r) => r.name !== 'audit_log').map((r) => ({ id: r.name, name: r.label }));
+  const trail = useFeature('audit-trail');
+  // Who acted: the resource the trail's user_id refers to (the people who sign in).
+  const usersName = trail?.fields.find((f) => f.name === 'user_id')?.reference?.resource;
+  const users = perms?.resources.find((r) => r.name === usersName);
+  const tables = (perms?.resources ?? []).filter((r) => r !== trail).map((r) => ({ id: r.name, name: r.label }));
   const filters = [
     <SelectInput key="t" source="table_name" label="Table" choices={tables} alwaysOn />,
     <SelectInput key="a" source="action" label="Action" choices={['INSERT', 'UPDATE', 'DELETE'].map((a) => ({ id: a, name: a }))} alwaysOn />,
     users ? (
-      <ReferenceInput key="u" source="user_id" reference="app_user" label="User" alwaysOn>
+      <ReferenceInput key="u" source="user_id" reference={users.name} label="User" alwaysOn>
         <AutocompleteInput label="User" optionText={(u: Record<string, unknown>) => represent(users.representation, u)} filterToQuery={(q: string) => ({ q })} />
       </ReferenceInput>
     ) : (
@@ -117,7 +121,7 @@ export function AuditBrowser() {
     <TextInput key="r" source="reason_like" label="Reason" />,
   ];
   return (
-    <List resource="audit_log" filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
+    <List resource={trail?.name} filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
       <Datagrid
         bulkActionButtons={false}
         rowClick="expand"
@@ -127,7 +131,7 @@ export function AuditBrowser() {
         <TextField source="action" />
         <FunctionField label="Record" render={() => <RecordLink />} />
         {users ? (
-          <ReferenceField source="user_id" reference="app_user" label="Who" link={false} emptyText="system">
+          <ReferenceField source="user_id" reference={users.name} label="Who" link={false} emptyText="system">
             <FunctionField render={(u: Record<string, unknown>) => represent(users.representation, u)} />
           </ReferenceField>
         ) : (

@@ -3,20 +3,17 @@ import { useState } from 'react';
 import { Button, useNotify, useRecordContext } from 'react-admin';
 import { API, httpClient } from '../data/http';
 import { represent } from '../data/meta';
-import { useCan, useMetaOf } from '../data/use-meta';
+import { useCan, useResourceMeta } from '../data/use-meta';
 import { PasswordDialog } from './PasswordDialog';
 import { ResetSecondFactorButton } from './ResetSecondFactorButton';
 
-/** The resource whose records are the people who sign in. */
-export const USERS = 'app_user';
-
 /**
- * "Set password" on a user's page, for permission.manage (what the server's reset route requires),
+ * "Set password" on the page of a resource declaring the password tool (the people who sign in), for permission.manage (what the server's reset route requires),
  * with the other sign-in action an administrator takes there, "Reset second factor".
  */
 export function SetPasswordButton() {
   const record = useRecordContext();
-  const meta = useMetaOf(USERS);
+  const meta = useResourceMeta();
   const mayManage = useCan('permission.manage');
   const notify = useNotify();
   const [open, setOpen] = useState(false);
@@ -33,11 +30,11 @@ export function SetPasswordButton() {
         askCurrent={false}
         onClose={() => setOpen(false)}
         submit={async ({ password }) => {
-          await httpClient(`${API}/${USERS}/${encodeURIComponent(record.id)}/password`, { method: 'POST', body: JSON.stringify({ password }) });
+          await httpClient(`${API}/${meta?.name}/${encodeURIComponent(record.id)}/password`, { method: 'POST', body: JSON.stringify({ password }) });
           notify(`Password set for ${who}: their other sessions have ended`, { type: 'success' });
         }}
       />
-      <ResetSecondFactorButton users={USERS} />
+      {meta?.tools.includes('second-factor') && <ResetSecondFactorButton users={meta.name} />}
     </>
   );
 }

@@ -14,13 +14,13 @@ export function loadedPermissions(): Permissions | null {
 /** Who the user is and what they may use: /auth/me plus /meta, fetched once per sign-in. */
 function load(): Promise<Permissions> {
   // Signed out: nothing to ask the server (it would only answer 401).
-  if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [], labels: [] });
+  if (!tokenStore.get()) return Promise.resolve({ granted: [], role: '', resources: [], labels: [], roles: [], features: {} });
   cached ??= Promise.all([httpClient(`${API}/auth/me`), httpClient(`${API}/meta`)])
     .then(([me, meta]) => {
       sessionActivity.idleSeconds = Number(me.json.idle_timeout_seconds) || 0;
       labelsOnly.clear();
       for (const l of meta.json.labels ?? []) labelsOnly.add(l.name);
-      return (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources, labels: meta.json.labels ?? [] });
+      return (latest = { granted: me.json.permissions, role: me.json.user.role, resources: meta.json.resources, labels: meta.json.labels ?? [], roles: meta.json.roles ?? [], features: meta.json.features ?? {} });
     })
     .catch((error) => {
       cached = null;

@@ -9,9 +9,9 @@ import { refusal } from './errors';
 /** The typed value a PUT carries, from what was typed (empty: cleared). */
 function valueOf(field: FieldMeta, text: string): unknown {
   if (text === '') return null;
-  if (['integer', 'smallint', 'bigint', 'decimal'].includes(field.type)) return Number(text);
-  if (field.type === 'boolean') return text === 'true';
-  if (field.type === 'text[]') return text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (field.input === 'number' || field.input === 'decimal') return Number(text);
+  if (field.input === 'yes-no') return text === 'true';
+  if (field.input === 'chips') return text.split(',').map((s) => s.trim()).filter(Boolean);
   return text;
 }
 
@@ -32,7 +32,7 @@ export function BulkEditDialog({ meta, open, onClose }: { meta: ResourceMeta; op
   const [preview, setPreview] = useState<ChangeSetResult | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const fields = meta.fields.filter((f) => !f.readOnly && f.type !== 'json');
+  const fields = meta.fields.filter((f) => !f.readOnly && f.input !== 'json');
   const field = fields.find((f) => f.name === fieldName);
 
   const run = async (apply: boolean) => {
@@ -74,7 +74,7 @@ export function BulkEditDialog({ meta, open, onClose }: { meta: ResourceMeta; op
               </MenuItem>
             ))}
           </TextField>
-          {field && (field.choices || field.type === 'boolean') ? (
+          {field && (field.choices || field.input === 'yes-no') ? (
             <TextField select size="small" label="New value" value={text} sx={{ width: 240 }} onChange={(e) => { setText(e.target.value); changed(); }}>
               {field.nullable && <MenuItem value="">(empty)</MenuItem>}
               {(field.choices ?? ['true', 'false']).map((c) => (
@@ -89,9 +89,9 @@ export function BulkEditDialog({ meta, open, onClose }: { meta: ResourceMeta; op
               label="New value"
               value={text}
               disabled={!field}
-              type={field && ['integer', 'smallint', 'bigint', 'decimal'].includes(field.type) ? 'number' : field?.type === 'date' ? 'date' : 'text'}
+              type={field?.input === 'number' || field?.input === 'decimal' ? 'number' : field?.input === 'date' ? 'date' : 'text'}
               slotProps={{ inputLabel: { shrink: true } }}
-              helperText={field?.type === 'text[]' ? 'comma-separated' : field?.nullable ? 'empty clears the field' : ' '}
+              helperText={field?.input === 'chips' ? 'comma-separated' : field?.nullable ? 'empty clears the field' : ' '}
               onChange={(e) => { setText(e.target.value); changed(); }}
             />
           )}

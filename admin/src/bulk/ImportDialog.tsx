@@ -25,7 +25,7 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const writable = meta.fields.filter((f) => !f.readOnly);
-  const keyable = meta.fields.filter((f) => f.type !== 'json' && f.type !== 'text[]');
+  const keyable = meta.fields.filter((f) => f.input !== 'json' && f.input !== 'chips');
 
   const reset = () => {
     setFile(null);

@@ -4,9 +4,9 @@ import { Box, Button as MuiButton, Card, CardContent, IconButton, List, ListItem
 import { useState } from 'react';
 import { useCreate, useDelete, useGetIdentity, useGetList, useListContext, useNotify, useStore } from 'react-admin';
 import { useMetaOf } from '../data/use-meta';
+import { useFeatureName } from '../data/features';
 
 /** The declared resource that keeps saved views (server/schema/saved-view.entity.ts). */
-export const SAVED_VIEWS = 'saved_view';
 
 interface SavedView {
   id: number;
@@ -27,14 +27,15 @@ type Column = { index: string; source?: string };
  */
 export function SavedViewsAside({ onApplied }: { onApplied?: () => void } = {}) {
   const { resource, filterValues, setFilters, sort, setSort } = useListContext();
-  const viewsMeta = useMetaOf(SAVED_VIEWS);
+  const savedViews = useFeatureName('saved-views') ?? '';
+  const viewsMeta = useMetaOf(savedViews);
   const roles = viewsMeta?.fields.find((f) => f.name === 'shared_with_role')?.choices ?? [];
   const { identity } = useGetIdentity();
   const notify = useNotify();
   const key = `preferences.${resource}.datagrid`;
   const [available] = useStore<Column[]>(`${key}.availableColumns`, []);
   const [columns, setColumns] = useStore<string[] | undefined>(`${key}.columns`);
-  const { data: views = [], refetch } = useGetList<SavedView>(SAVED_VIEWS, { filter: { resource }, sort: { field: 'name', order: 'ASC' }, pagination: { page: 1, perPage: 100 } }, { enabled: !!viewsMeta });
+  const { data: views = [], refetch } = useGetList<SavedView>(savedViews, { filter: { resource }, sort: { field: 'name', order: 'ASC' }, pagination: { page: 1, perPage: 100 } }, { enabled: !!viewsMeta });
   const [create] = useCreate();
   const [remove] = useDelete();
   const [name, setName] = useState('');
@@ -53,7 +54,7 @@ export function SavedViewsAside({ onApplied }: { onApplied?: () => void } = {}) 
   const save = () => {
     const shown = columns?.map((i) => available.find((c) => c.index === i)?.source).filter((s): s is string => !!s) ?? null;
     const data = { name: name.trim(), resource, filter: filterValues ?? {}, sort, columns: shown, shared_with_role: role || null };
-    create(SAVED_VIEWS, { data }, {
+    create(savedViews, { data }, {
       onSuccess: () => {
         notify(`View "${data.name}" saved`, { type: 'success' });
         setName('');
@@ -63,7 +64,7 @@ export function SavedViewsAside({ onApplied }: { onApplied?: () => void } = {}) 
     });
   };
   const drop = (view: SavedView) =>
-    remove(SAVED_VIEWS, { id: view.id, previousData: view }, { mutationMode: 'pessimistic', onSuccess: () => void refetch() });
+    remove(savedViews, { id: view.id, previousData: view }, { mutationMode: 'pessimistic', onSuccess: () => void refetch() });
 
   return (
     <Card elevation={0} sx={{ width: '100%' }} data-testid="saved-views">

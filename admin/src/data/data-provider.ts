@@ -2,6 +2,7 @@ import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider, Identifier } from 'react-admin';
 import { API, httpClient, labelsOnly, listPath, refusedPermission } from './http';
 import { toServerFilter } from '../fields/values';
+import { featureName } from './features';
 
 /** Reasons typed in forms, waiting for the write they belong to (see ReasonInput). */
 export const pendingReason = { value: null as string | null };
@@ -66,14 +67,14 @@ export const dataProvider = {
   delete: (resource, params) =>
     write(refusedPermission(httpClient(`${API}/${resource}/${encodeURIComponent(params.id)}`, { method: 'DELETE', reason: takeReason() }), `${resource}.delete`)).then(({ json }) => ({ data: json })),
   getHistory: (resource: string, id: Identifier) => httpClient(`${API}/${resource}/${encodeURIComponent(id)}/history`).then(({ json }) => json as AuditEvent[]),
-  revert: (eventId: Identifier) => httpClient(`${API}/audit_log/${eventId}/revert`, { method: 'POST' }).then(({ json }) => json),
+  revert: (eventId: Identifier) => httpClient(`${API}/${featureName('audit-trail')}/${eventId}/revert`, { method: 'POST' }).then(({ json }) => json),
   /** CSV import: a preview (checked, rolled back) or the apply (one change set, with a reason). */
   importCsv: (resource: string, body: ImportBody, apply: boolean, reason?: string) =>
     httpClient(`${API}/${resource}/import${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body), reason }).then(({ json }) => json as ChangeSetResult),
   /** Bulk edit of selected rows (`ids`) or of every row a filter matches, previewed or applied. */
   bulkUpdate: (resource: string, body: { ids?: Identifier[]; filter?: Record<string, unknown>; data: Record<string, unknown> }, apply: boolean, reason?: string) =>
     httpClient(`${API}/${resource}/bulk-update${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body.filter ? { ...body, filter: toServerFilter(body.filter) } : body), reason }).then(({ json }) => json as ChangeSetResult),
-  revertChangeSet: (txid: Identifier) => httpClient(`${API}/audit_log/revert-change-set/${txid}`, { method: 'POST' }).then(({ json }) => json),
+  revertChangeSet: (txid: Identifier) => httpClient(`${API}/${featureName('audit-trail')}/revert-change-set/${txid}`, { method: 'POST' }).then(({ json }) => json),
 } satisfies DataProvider;
 
 export type AppDataProvider = typeof dataProvider;

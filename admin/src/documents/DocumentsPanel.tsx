@@ -8,7 +8,8 @@ import { useGetList, useNotify } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useMetaOf } from '../data/use-meta';
 import { DocumentPreview } from './DocumentPreview';
-import { DOCUMENTS, previewable, saveDocument, uploadDocument, type DocumentRecord } from './document-files';
+import { previewable, saveDocument, uploadDocument, type DocumentRecord } from './document-files';
+import { useFeatureName } from '../data/features';
 
 const size = (n: number | null) => (n === null ? '' : n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -81,8 +82,9 @@ function DropZone({ resource, id, defaultType, onUploaded }: { resource: string;
 
 /** The Documents section of a show page: what is attached to this record, and a drop zone. */
 export function DocumentsPanel({ resource, id, defaultType }: { resource: string; id: string | number; defaultType: string }) {
-  const meta = useMetaOf(DOCUMENTS);
-  const { data, isPending, refetch } = useGetList<DocumentRecord & { id: number }>(DOCUMENTS, {
+  const documents = useFeatureName('documents') ?? '';
+  const meta = useMetaOf(documents);
+  const { data, isPending, refetch } = useGetList<DocumentRecord & { id: number }>(documents, {
     filter: { entity_table: resource, entity_id: id },
     sort: { field: 'id', order: 'DESC' },
     pagination: { page: 1, perPage: 100 },
@@ -106,7 +108,7 @@ export function DocumentsPanel({ resource, id, defaultType }: { resource: string
           <TableBody>
             {data.map((doc) => (
               <TableRow key={doc.id}>
-                <TableCell>{meta.actions.includes('show') ? <Link to={`/file_metadata/${doc.id}/show`}>{doc.file_name}</Link> : doc.file_name}</TableCell>
+                <TableCell>{meta.actions.includes('show') ? <Link to={`/${documents}/${doc.id}/show`}>{doc.file_name}</Link> : doc.file_name}</TableCell>
                 <TableCell>{doc.document_type}</TableCell>
                 <TableCell>{size(doc.file_size_bytes === null ? null : Number(doc.file_size_bytes))}</TableCell>
                 <TableCell>{doc.uploaded_at ? new Date(doc.uploaded_at).toLocaleString() : ''}</TableCell>

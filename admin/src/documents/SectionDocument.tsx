@@ -3,16 +3,18 @@ import { useGetList } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useMetaOf } from '../data/use-meta';
 import { DocumentActions } from './DocumentsPanel';
-import { DOCUMENTS, type DocumentRecord } from './document-files';
+import type { DocumentRecord } from './document-files';
+import { useFeatureName } from '../data/features';
 
 /**
  * The document a show-page section is about (the student's signed consent form beside the consent
  * fields): the latest one of that type attached to the record, or a pointer to the Documents tab.
  */
 export function SectionDocument({ resource, id, type }: { resource: string; id: string | number; type: string }) {
-  const meta = useMetaOf(DOCUMENTS);
+  const documents = useFeatureName('documents') ?? '';
+  const meta = useMetaOf(documents);
   const { data, isPending } = useGetList<DocumentRecord & { id: number }>(
-    DOCUMENTS,
+    documents,
     { filter: { entity_table: resource, entity_id: id, document_type: type }, sort: { field: 'id', order: 'DESC' }, pagination: { page: 1, perPage: 1 } },
     { enabled: !!meta },
   );

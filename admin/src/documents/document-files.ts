@@ -1,9 +1,7 @@
 import { API, tokenStore } from '../data/http';
+import { featureName } from '../data/features';
 
-/** The resource whose rows describe documents (the server's DOCUMENTS). */
-export const DOCUMENTS = 'file_metadata';
-
-/** A file_metadata row as the console uses it. */
+/** A document's record as the console uses it. */
 export interface DocumentRecord {
   id: number;
   file_name: string;
@@ -41,7 +39,7 @@ export async function uploadDocument(resource: string, id: string | number, file
  * preview or a download is a blob URL rather than a link that would need a cookie.
  */
 export async function fetchDocument(id: number): Promise<Blob> {
-  const res = await fetch(`${API}/file_metadata/${id}/content`, { headers: auth() });
+  const res = await fetch(`${API}/${featureName('documents')}/${id}/content`, { headers: auth() });
   if (!res.ok) throw await refusal(res);
   return res.blob();
 }

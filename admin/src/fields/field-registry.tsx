@@ -7,7 +7,8 @@ import {
   TextField,
   useRecordContext,
 } from 'react-admin';
-import { isMoney, represent, type FieldMeta } from '../data/meta';
+import type { Display } from '../../../contract/meta';
+import { represent, type FieldMeta } from '../data/meta';
 import { keyReferenceColumn } from './KeyReference';
 import { labelsOnly } from '../data/http';
 import { Recorded, YesNo } from './values';
@@ -42,7 +43,7 @@ function Json({ source }: { source: string }) {
  */
 export function fieldFor(field: FieldMeta, options: { inList?: boolean; readable?: Set<string> } = {}) {
   const common = { source: field.name, label: field.label, key: field.name, sortable: field.sortable };
-  const numeric = ['decimal', 'integer', 'smallint', 'bigint'].includes(field.type) && !field.reference;
+  const numeric = ['number', 'plain-number', 'money'].includes(field.display) && !field.reference;
   return (
     <Recorded {...common} inList={options.inList} textAlign={numeric ? 'right' : undefined}>
       {valueFor(field, options)}
@@ -63,25 +64,26 @@ function valueFor(field: FieldMeta, options: { inList?: boolean; readable?: Set<
       </ReferenceField>
     );
   }
-  switch (field.type) {
-    case 'boolean':
-      return <FunctionField {...common} render={(r: Record<string, unknown>) => <YesNo value={r[field.name]} />} />;
-    case 'date':
-      return <DateField {...common} options={{ timeZone: 'UTC' }} />;
-    case 'timestamp':
-      return <DateField {...common} showTime />;
-    case 'decimal':
-      return isMoney(field) ? <NumberField {...common} options={{ style: 'currency', currency: 'USD' }} /> : <NumberField {...common} />;
-    case 'integer':
-    case 'smallint':
-    case 'bigint':
-      return <NumberField {...common} options={{ useGrouping: !field.name.endsWith('id') && field.name !== 'effective_year' }} />;
-    case 'text[]':
-    case 'bigint[]':
-      return <FunctionField {...common} render={() => <Chips source={field.name} />} />;
-    case 'json':
-      return options.inList ? <FunctionField {...common} render={(r: Record<string, unknown>) => (r[field.name] ? '{…}' : '')} /> : <FunctionField {...common} render={() => <Json source={field.name} />} />;
-    default:
-      return <TextField {...common} />;
-  }
+  return DISPLAYS[field.display](field, common, options);
 }
+
+type Common = { source: string; label: string; sortable: boolean };
+type Draw = (field: FieldMeta, common: Common, options: { inList?: boolean }) => React.ReactElement;
+
+/**
+ * Display -> component. The server's column-type descriptor (or a declaration: money, a year)
+ * names the display; the map covers every one, so a new display does not compile until drawn.
+ */
+const DISPLAYS: Record<Display, Draw> = {
+  text: (_f, common) => <TextField {...common} />,
+  number: (_f, common) => <NumberField {...common} />,
+  'plain-number': (_f, common) => <NumberField {...common} options={{ useGrouping: false }} />,
+  money: (f, common) => <NumberField {...common} options={{ style: 'currency', currency: f.currency ?? 'USD' }} />,
+  'yes-no': (f, common) => <FunctionField {...common} render={(r: Record<string, unknown>) => <YesNo value={r[f.name]} />} />,
+  date: (_f, common) => <DateField {...common} options={{ timeZone: 'UTC' }} />,
+  time: (_f, common) => <TextField {...common} />,
+  'date-time': (_f, common) => <DateField {...common} showTime />,
+  chips: (f, common) => <FunctionField {...common} render={() => <Chips source={f.name} />} />,
+  json: (f, common, options) =>
+    options.inList ? <FunctionField {...common} render={(r: Record<string, unknown>) => (r[f.name] ? '{…}' : '')} /> : <FunctionField {...common} render={() => <Json source={f.name} />} />,
+};

@@ -17,7 +17,8 @@ import {
   type Validator,
 } from 'react-admin';
 import { MenuItem, TextField } from '@mui/material';
-import { isMoney, represent, type FieldMeta } from '../data/meta';
+import type { Input } from '../../../contract/meta';
+import { represent, type FieldMeta } from '../data/meta';
 import { KeyReferenceInput } from './KeyReference';
 import { NOT_RECORDED_FILTER, yesNoFilterChoices } from './values';
 
@@ -150,7 +151,7 @@ export function inputFor(field: FieldMeta, readable?: Set<string>, reach: Reach 
     if (field.reference.field !== 'id') return <KeyReferenceInput key={field.name} field={field} validate={validate} filter={filter} />;
     return <ReferencePicker key={field.name} field={field} validate={validate} filter={filter} />;
   }
-  if (field.reference && field.type !== 'text') return <NumberInput {...common} step={1} />;
+  if (field.reference && field.input === 'number') return <NumberInput {...common} step={1} />;
   // A field the caller's scope pins to a few values (a district admin's districts) is a select of those.
   if (reach.allowed && !field.reference) {
     const values = field.choices ? reach.allowed.filter((v) => field.choices!.includes(String(v))) : reach.allowed;
@@ -158,36 +159,30 @@ export function inputFor(field: FieldMeta, readable?: Set<string>, reach: Reach 
     return <SelectInput {...common} validate={required()} choices={values.map((v) => ({ id: v as string, name: String(v) }))} />;
   }
   if (field.choices) return <SelectInput {...common} choices={field.choices.map((c) => ({ id: c, name: c }))} emptyText={field.nullable ? 'Not recorded' : undefined} slotProps={field.nullable ? SHOW_EMPTY : undefined} parse={(v: string) => (v === '' ? null : v)} />;
-  switch (field.type) {
-    case 'boolean':
-      return field.nullable ? <YesNoInput key={field.name} field={field} validate={validate} /> : <BooleanInput {...common} />;
-    case 'date':
-      return <DateInput {...common} />;
-    case 'time':
-      return <TimeInput {...common} parse={(v: string) => (v ? v.slice(0, 8) : null)} format={(v: unknown) => (typeof v === 'string' ? v.slice(0, 5) : '')} />;
-    case 'timestamp':
-      return <DateTimeInput {...common} />;
-    case 'integer':
-    case 'smallint':
-    case 'bigint':
-      return <NumberInput {...common} step={1} />;
-    case 'decimal':
-      return <NumberInput {...common} step={isMoney(field) ? 0.01 : 'any'} />;
-    case 'text[]':
-      return field.elementsReference ? <ElementsInput key={field.name} field={field} /> : <TextArrayInput {...common} />;
-    case 'json':
-      return <JsonInput key={field.name} field={field} />;
-    default:
-      return <TextInput {...common} multiline={field.multiline} minRows={field.multiline ? 2 : undefined} fullWidth={field.multiline} />;
-  }
+  return INPUTS[field.input](field, common, validate);
 }
 
-/** Filter inputs by type: selects for enums, ranges for dates and numbers, references by autocomplete. */
+type Common = { source: string; label: string; key: string; validate?: Validator };
+
+/** Input -> component: every input the server's descriptors name, so a new one does not compile until edited here. */
+const INPUTS: Record<Input, (field: FieldMeta, common: Common, validate?: Validator) => React.ReactElement> = {
+  'yes-no': (f, common, validate) => (f.nullable ? <YesNoInput key={f.name} field={f} validate={validate} /> : <BooleanInput {...common} />),
+  date: (_f, common) => <DateInput {...common} />,
+  time: (_f, common) => <TimeInput {...common} parse={(v: string) => (v ? v.slice(0, 8) : null)} format={(v: unknown) => (typeof v === 'string' ? v.slice(0, 5) : '')} />,
+  'date-time': (_f, common) => <DateTimeInput {...common} />,
+  number: (_f, common) => <NumberInput {...common} step={1} />,
+  decimal: (f, common) => <NumberInput {...common} step={f.display === 'money' ? 0.01 : 'any'} />,
+  chips: (f, common) => (f.elementsReference ? <ElementsInput key={f.name} field={f} /> : <TextArrayInput {...common} />),
+  json: (f) => <JsonInput key={f.name} field={f} />,
+  text: (f, common) => <TextInput {...common} multiline={f.multiline} minRows={f.multiline ? 2 : undefined} fullWidth={f.multiline} />,
+};
+
+/** Filter inputs by each field's input and operators: selects for enums, ranges for dates and numbers, references by autocomplete. */
 export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
   const out = [<TextInput key="q" source="q" label="Search" alwaysOn resettable />];
   for (const f of fields) {
     if (f.reference && readable && !readable.has(f.reference.resource)) {
-      if (f.type !== 'text') out.push(<NumberInput key={f.name} source={f.name} label={f.label} />);
+      if (f.input === 'number') out.push(<NumberInput key={f.name} source={f.name} label={f.label} />);
     } else if (f.reference && f.reference.field !== 'id') {
       out.push(<TextInput key={f.name} source={f.name} label={f.label} />);
     } else if (f.reference) {
@@ -199,13 +194,13 @@ export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
     } else if (f.choices) {
       const notRecorded = f.nullable ? [{ id: NOT_RECORDED_FILTER, name: 'Not recorded' }] : [];
       out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={[...f.choices.map((c) => ({ id: c, name: c })), ...notRecorded]} emptyText="Any" />);
-    } else if (f.type === 'boolean') out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={yesNoFilterChoices(f)} emptyText="Any" />);
-    else if (f.type === 'date' || f.type === 'timestamp') {
+    } else if (f.input === 'yes-no') out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={yesNoFilterChoices(f)} emptyText="Any" />);
+    else if ((f.input === 'date' || f.input === 'date-time') && f.operators.includes('gte')) {
       out.push(<DateInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} from`} />);
       out.push(<DateInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} to`} />);
-    } else if (f.type === 'text[]' || f.type === 'bigint[]') out.push(<TextInput key={f.name} source={f.name} label={`${f.label} contains`} />);
-    else if (f.type === 'text') out.push(<TextInput key={`${f.name}_like`} source={`${f.name}_like`} label={f.label} />);
-    else if (f.type === 'decimal' || f.type === 'integer' || f.type === 'smallint') {
+    } else if (f.input === 'chips') out.push(<TextInput key={f.name} source={f.name} label={`${f.label} contains`} />);
+    else if (f.operators.includes('like')) out.push(<TextInput key={`${f.name}_like`} source={`${f.name}_like`} label={f.label} />);
+    else if ((f.input === 'number' || f.input === 'decimal') && f.operators.includes('gte')) {
       out.push(<NumberInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} ≥`} />);
       out.push(<NumberInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} ≤`} />);
     }

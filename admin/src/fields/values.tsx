@@ -59,7 +59,7 @@ export function Recorded({ source, inList, children }: { source: string; label?:
 /** A value as text, for diffs and previews, by the field's type where it is known. */
 export function ValueText({ value, field }: { value: unknown; field?: FieldMeta }) {
   if (isEmptyValue(value)) return <NotRecorded />;
-  if (field?.type === 'boolean' || typeof value === 'boolean') return <YesNo value={value} />;
+  if (field?.display === 'yes-no' || typeof value === 'boolean') return <YesNo value={value} />;
   return <>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</>;
 }
 

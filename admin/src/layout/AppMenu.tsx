@@ -3,6 +3,7 @@ import SecurityIcon from '@mui/icons-material/Security';
 import { ListSubheader } from '@mui/material';
 import { Menu } from 'react-admin';
 import { useCan, usePerms } from '../data/use-meta';
+import { useFeature } from '../data/features';
 
 /**
  * Area headings scroll with the menu (sticky ones were drawn over its items) and are presentational:
@@ -17,7 +18,8 @@ export function AppMenu() {
   const perms = usePerms();
   const canBrowse = useCan('audit.browse');
   const canManage = useCan('permission.manage');
-  const resources = (perms?.resources ?? []).filter((r) => r.editedFrom.length === 0 && r.name !== 'audit_log');
+  const trail = useFeature('audit-trail');
+  const resources = (perms?.resources ?? []).filter((r) => r.editedFrom.length === 0 && r.feature !== 'audit-trail');
   return (
     <Menu>
       <Menu.DashboardItem />
@@ -32,8 +34,8 @@ export function AppMenu() {
         ];
       })}
       {(canBrowse || canManage) && <ListSubheader component="div" role="presentation" disableSticky sx={HEADING}>Audit & access</ListSubheader>}
-      {canBrowse && perms?.resources.some((r) => r.name === 'audit_log') && <Menu.Item to="/audit_log" primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
-      {canManage && perms?.resources.some((r) => r.name === 'permission_item') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
+      {canBrowse && trail && <Menu.Item to={`/${trail.name}`} primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
+      {canManage && !!useFeature('permissions') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
     </Menu>
   );
 }

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Title, useNotify } from 'react-admin';
 import { reloadPermissions } from '../auth/auth-provider';
 import { dataProvider } from '../data/data-provider';
-import { useMetaOf } from '../data/use-meta';
+import { useFeature } from '../data/features';
 import { ActionToggles } from './ActionToggles';
 import { loadMatrix, type MatrixDiff } from './matrix-api';
 import { changesOf, visibleAreas, type Pending } from './matrix-model';
@@ -21,7 +21,7 @@ const messageOf = (e: unknown) => (e as { body?: { message?: string } }).body?.m
  */
 export function PermissionMatrix() {
   const notify = useNotify();
-  const mayEdit = !!useMetaOf('permission_item')?.actions.includes('edit');
+  const mayEdit = !!useFeature('permissions')?.actions.includes('edit');
   const matrix = useQuery({ queryKey: ['permission-matrix'], queryFn: loadMatrix });
   const [pending, setPending] = useState<Pending>(new Map());
   const [search, setSearch] = useState('');

@@ -14,7 +14,7 @@ export function ResourceCreate() {
   const defaults = {
     // A yes/no starts at its column default; a required one without a default starts at No, as its
     // switch shows (a switch has no "not recorded").
-    ...Object.fromEntries(meta.fields.filter((f) => !f.readOnly && f.type === 'boolean' && (typeof f.default === 'boolean' || !f.nullable)).map((f) => [f.name, typeof f.default === 'boolean' ? f.default : false])),
+    ...Object.fromEntries(meta.fields.filter((f) => !f.readOnly && f.input === 'yes-no' && (typeof f.default === 'boolean' || !f.nullable)).map((f) => [f.name, typeof f.default === 'boolean' ? f.default : false])),
     ...meta.createDefaults,
   };
   return (

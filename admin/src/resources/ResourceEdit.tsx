@@ -1,7 +1,7 @@
 import { Alert, Button } from '@mui/material';
 import { Edit, ShowButton, TopToolbar, useNotify, useRecordContext, useRedirect, useRefresh } from 'react-admin';
 import { useParams } from 'react-router-dom';
-import { SetPasswordButton, USERS } from '../auth/SetPasswordButton';
+import { SetPasswordButton } from '../auth/SetPasswordButton';
 import { useResourceMeta } from '../data/use-meta';
 import { represent, type ResourceMeta } from '../data/meta';
 import { withoutReason } from './ReasonInput';
@@ -66,7 +66,7 @@ function EditActions({ meta }: { meta: ResourceMeta }) {
   return (
     <TopToolbar>
       {meta.actions.includes('show') && <ShowButton />}
-      {meta.name === USERS && <SetPasswordButton />}
+      {meta.tools.includes('password') && <SetPasswordButton />}
     </TopToolbar>
   );
 }

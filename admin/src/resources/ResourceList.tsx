@@ -20,7 +20,7 @@ import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
 import { BulkEditButton } from '../bulk/BulkEditButton';
 import { ImportButton } from '../bulk/ImportButton';
-import { SAVED_VIEWS, SavedViewsAside } from '../bulk/SavedViewsAside';
+import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 import { represent, type FieldMeta } from '../data/meta';
@@ -57,7 +57,7 @@ function SavedViewsButton() {
 }
 
 /** A value in a small-screen card's second line, as the list would draw it. */
-const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.type === 'boolean' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
+const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.display === 'yes-no' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
 import { AsOfBar } from '../timetravel/AsOfBar';
 import { useAsOf } from '../timetravel/as-of';
 
@@ -71,7 +71,7 @@ export function ResourceList() {
   if (!meta) return null;
   const shown = new Set(meta.listFields);
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
-  const filterable = meta.fields.filter((f) => f.type !== 'json' && !['id', 'created_at', 'updated_at', 'created_by', 'updated_by'].includes(f.name));
+  const filterable = meta.fields.filter((f) => f.input !== 'json' && !f.stamp && f.name !== 'id');
   const actions = (
     // Wrapped on phones only: on wider screens a second row would slide under the bulk-action bar.
     <TopToolbar sx={{ flexWrap: { xs: 'wrap', sm: 'nowrap' } }}>
@@ -80,7 +80,7 @@ export function ResourceList() {
       {meta.actions.includes('create') && <CreateButton />}
       {meta.actions.includes('export') && !asOf && <ExportCsvButton />}
       {meta.actions.includes('create') && !meta.readOnly && <ImportButton meta={meta} />}
-      {meta.name !== SAVED_VIEWS && <SavedViewsButton />}
+      {meta.feature !== 'saved-views' && <SavedViewsButton />}
     </TopToolbar>
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;

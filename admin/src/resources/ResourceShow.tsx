@@ -19,17 +19,18 @@ import { HistoryPanel } from '../audit/HistoryPanel';
 import { AccessedByPanel } from '../audit/AccessedByPanel';
 import { DocumentActions, DocumentsPanel } from '../documents/DocumentsPanel';
 import { SectionDocument } from '../documents/SectionDocument';
-import { DOCUMENTS, type DocumentRecord } from '../documents/document-files';
+import type { DocumentRecord } from '../documents/document-files';
 import type { ResourceMeta } from '../data/meta';
 import { useMetaOf, useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
-import { SetPasswordButton, USERS } from '../auth/SetPasswordButton';
+import { SetPasswordButton } from '../auth/SetPasswordButton';
 import { Title, useMissingRecord } from './ResourceEdit';
 import { AsOfBar } from '../timetravel/AsOfBar';
 import { AsOfLinks } from '../timetravel/AsOfLinks';
 import { VersionsPanel } from '../timetravel/VersionsPanel';
 import { useAsOf } from '../timetravel/as-of';
 import { useNotify } from 'react-admin';
+import { useFeature } from '../data/features';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
   const readable = useReadable();
@@ -107,8 +108,8 @@ function ShowActions({ meta }: { meta: ResourceMeta }) {
   if (asOf) return <TopToolbar />;
   return (
     <TopToolbar>
-      {meta.name === DOCUMENTS && <OwnFile />}
-      {meta.name === USERS && <SetPasswordButton />}
+      {meta.feature === 'documents' && <OwnFile />}
+      {meta.tools.includes('password') && <SetPasswordButton />}
       {meta.actions.includes('edit') && <EditButton />}
       {meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" />}
     </TopToolbar>
@@ -142,8 +143,8 @@ function AccessedBy({ meta }: { meta: ResourceMeta }) {
 /** Show page: readable sections, related records (join tables editable here), Documents, History and Accessed by. */
 export function ResourceShow() {
   const meta = useResourceMeta();
-  const documentsMeta = useMetaOf(DOCUMENTS);
-  const accessLogMeta = useMetaOf('access_log');
+  const documentsMeta = useFeature('documents');
+  const accessLogMeta = useFeature('access-log');
   const onMissing = useMissingRecord(meta);
   const [asOf, setAsOf] = useAsOf(meta?.name ?? '');
   const notify = useNotify();
@@ -154,7 +155,7 @@ export function ResourceShow() {
   };
   if (!meta) return null;
   const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
-  const documents = !!documentsMeta && meta.name !== DOCUMENTS && !meta.readOnly;
+  const documents = !!documentsMeta && meta.feature !== 'documents' && !meta.readOnly;
   // Who has seen the record: for access-logged resources, to those who may read the access log.
   const accessedBy = meta.accessLogged && !!accessLogMeta?.actions.includes('list');
   return (

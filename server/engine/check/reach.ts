@@ -3,6 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, Params } from '../plan/sql.js';
+import { SYSTEM_TABLES as T } from '../../../contract/system-tables.js';
 
 /**
  * The check stage of every write: before COMMIT, every row the transaction changed must have been
@@ -22,7 +23,7 @@ type Row = Record<string, unknown>;
 type Query = (tx: Tx, sql: string, values: unknown[]) => Promise<Row[]>;
 
 /** This transaction's audit rows: `occurred_at` is the transaction's start (now()), one partition. */
-const TX_EVENTS = `audit_log WHERE txid = txid_current() AND occurred_at = now()`;
+const TX_EVENTS = `${T.auditLog} WHERE txid = txid_current() AND occurred_at = now()`;
 
 /** The first event of each record of `table` in this transaction, with the image it started from. */
 function firstImages(table: string, params: Params): string {
@@ -36,13 +37,6 @@ function tableBefore(table: string, changedIds: number[], params: Params): strin
     UNION ALL SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(table, params)} f WHERE f.action <> 'INSERT') AS ${t}`;
 }
 
-/** The scope's subqueries read each changed table as it stood (declared scopes name tables as `FROM table`). */
-function scopeBefore(scope: string, changed: Map<string, number[]>, params: Params): string {
-  return scope.replace(/\bFROM\s+("?)(\w+)\1(?=[\s)]|$)/gi, (whole, _q, table: string) => {
-    const ids = changed.get(table);
-    return ids ? `FROM ${tableBefore(table, ids, params)}` : whole;
-  });
-}
 
 /** Resources this caller may change only some rows of (and whose changes the trigger records). */
 function scopedResources(resources: Map<string, ResourceMeta>, caller: Caller): ResourceMeta[] {
@@ -68,7 +62,9 @@ export async function checkReach(query: Query, tx: Tx, resources: Map<string, Re
     const name = params.add(resource.name, 'text');
     const after = caller.scope(resource, params, 'write')!;
     checks.push(`(SELECT ${name} AS t, 'after' AS side FROM ${t} WHERE id = ANY(${params.add(ids, 'bigint[]')}) AND NOT COALESCE((${after}), false) LIMIT 1)`);
-    const before = scopeBefore(caller.scope(resource, params, 'write')!, changed, params);
+    // The scope's subqueries read each changed table as it stood.
+    const asItStood = (table: string) => (changed.has(table) ? tableBefore(table, changed.get(table)!, params) : ident(table));
+    const before = caller.scope(resource, params, 'write', asItStood)!;
     checks.push(
       `(SELECT ${name} AS t, 'before' AS side FROM (SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(resource.name, params)} f WHERE f.action <> 'INSERT') AS ${t} WHERE NOT COALESCE((${before}), false) LIMIT 1)`,
     );

@@ -1,9 +1,10 @@
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from './resource-meta.js';
 import { operatorsOf } from '../types/column-types.js';
+import type { ResourceDescription } from '../../../contract/meta.js';
 
 /** The public description of a resource, as `GET /api/meta` sends it to the console. */
-export function describeResource(resource: ResourceMeta, all: Map<string, ResourceMeta>, caller: Caller, actions: string[]) {
+export function describeResource(resource: ResourceMeta, all: Map<string, ResourceMeta>, caller: Caller, actions: string[]): ResourceDescription {
   const visible = resource.fields.filter((f) => caller.sees(resource, f));
   const names = new Set(visible.map((f) => f.name));
   return {
@@ -13,6 +14,8 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     area: resource.area,
     representation: resource.representation,
     readOnly: resource.readOnly,
+    feature: resource.options.feature ?? null,
+    tools: resource.options.tools ?? [],
     askReason: resource.askReason,
     accessLogged: !!resource.options.accessLogged,
     actions,
@@ -33,9 +36,13 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       label: f.label,
       type: f.type,
       columnType: f.columnType,
+      display: f.display,
+      input: f.input,
+      currency: f.currency,
       nullable: f.nullable,
       default: f.default,
       readOnly: f.readOnly,
+      stamp: !!f.stamp,
       required: f.required,
       unique: f.unique,
       choices: f.choices,
@@ -44,7 +51,6 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
         representation: all.get(f.reference.resource)?.representation ?? null,
       },
       elementsReference: f.elementsReference,
-      /** The filter operators it takes (`eq` is the bare field name; the others are `_<op>` suffixes). */
       operators: operatorsOf(f),
       searchable: f.searchable,
       sortable: f.sortable,

@@ -1,11 +1,12 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
-import { resourceOptions, type Area } from '../../schema/resource.js';
+import { resourceOptions, type Area, type ResourceOptions } from '../../schema/resource.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
-import { COLUMN_TYPES, fieldTypeOf } from '../types/column-types.js';
+import { columnType, fieldTypeOf, type ColumnType } from '../types/column-types.js';
 import { templateFields } from './template.js';
 import { attachLinks, joinPairOf } from './join-tables.js';
 
 import { STAMPS } from './stamps.js';
+import { checkScopes } from '../scope/check-scopes.js';
 
 const MULTILINE_HINT = /(^|_)(notes?|description|comments|case_notes|requirements|address|reason)$/;
 
@@ -30,6 +31,14 @@ function sqlDefault(prop: EntityProperty): string | number | boolean | null {
 function columnTypeOf(prop: EntityProperty, meta: EntityMetadata): string {
   if (prop.columnTypes?.[0]) return prop.columnTypes[0];
   throw new Error(`${meta.tableName}.${prop.name}: no column type`);
+}
+
+/** How the console draws and edits a column: its type's widgets, refined by the declared format. */
+function looks(type: ColumnType, options: ResourceOptions, column: string, primary: boolean): Pick<FieldMeta, 'display' | 'input' | 'currency'> {
+  const format = options.formats?.[column];
+  // An id is a name, not a quantity: no thousands separator.
+  const display = format ?? ((primary || /(^|_)id$/.test(column)) && type.display === 'number' ? 'plain-number' : type.display);
+  return { display, input: type.input, currency: display === 'money' ? (options.currency ?? 'USD') : null };
 }
 
 /**
@@ -80,12 +89,13 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         namesResource: options.namesResource?.includes(column) ?? false,
         searchable: options.search
           ? options.search.includes(column)
-          : COLUMN_TYPES[type].textual && !options.choices?.[column] && !options.secret?.includes(column),
-        sortable: COLUMN_TYPES[type].sortable && !options.secret?.includes(column),
+          : columnType(type).textual && !options.choices?.[column] && !options.secret?.includes(column),
+        sortable: columnType(type).sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
         rule: options.rules?.[column] ?? null,
+        ...looks(columnType(type), options, column, !!prop.primary),
       });
     }
     if (!fields.some((f) => f.name === 'id' && f.primaryKey)) throw new Error(`${name}: the engine serves tables keyed by "id"`);
@@ -148,5 +158,6 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
     }
   }
   attachLinks(resources);
+  checkScopes(resources);
   return resources;
 }

@@ -1,16 +1,15 @@
-import type { Area, FieldRule, ResourceOptions } from '../../schema/resource.js';
+import type { Area, ResourceOptions } from '../../schema/resource.js';
+import type { Display, FieldRule, FieldType, Input, LinkDescription } from '../../../contract/meta.js';
 
-import type { FieldType } from '../types/column-types.js';
 import type { Stamp } from './stamps.js';
 
-/** Column kinds: one descriptor each (types/column-types.ts). */
-export type { FieldType };
 
 export interface FieldMeta {
   /** Column name: the API speaks the database's snake_case names. */
   name: string;
   label: string;
-  type: FieldType;
+  /** A built-in column type, or one declared with declareColumnType(). */
+  type: FieldType | (string & {});
   /** The PostgreSQL column type, as declared (numeric(12,2), text[], ...). */
   columnType: string;
   /** For decimals: total digits and digits after the point (null when unconstrained). */
@@ -42,6 +41,11 @@ export interface FieldMeta {
   multiline: boolean;
   /** Value rules beyond the type (bounds, format), or null. */
   rule: FieldRule | null;
+  /** How the console draws it and edits it (the type's descriptor, refined by `formats`). */
+  display: Display;
+  input: Input;
+  /** For money: its currency. */
+  currency: string | null;
 }
 
 export interface ResourceMeta {
@@ -73,13 +77,5 @@ export interface ResourceMeta {
   options: ResourceOptions;
 }
 
-/** Records linked to a parent through a join table: `through.parentField` names the parent, `itemField` the item. */
-export interface LinkMeta {
-  through: string;
-  parentField: string;
-  itemField: string;
-  /** The resource the linked items are records of. */
-  item: string;
-  /** The join table's own fields edited beside each link (is_required, context_note). */
-  fields: string[];
-}
+/** Records linked to a parent through a join table (the contract's description, as resolved at boot). */
+export type LinkMeta = LinkDescription;

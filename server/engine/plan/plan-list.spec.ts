@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Caller } from '../caller.js';
-import type { FieldMeta, FieldType, ResourceMeta } from '../metadata/resource-meta.js';
+import type { ResourceMeta } from '../metadata/resource-meta.js';
+import { field } from '../../../test/support/field-meta.js';
 import type { Params } from './sql.js';
 import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
-
-function field(name: string, type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
-  return {
-    name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
-    required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
-    searchable: false, sortable: type !== 'json', sensitive: false, secret: false, multiline: false, rule: null, ...extra,
-  };
-}
 
 const fields = [
   field('id', 'integer', { primaryKey: true, unique: true, nullable: false }),

@@ -1,14 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FieldMeta } from '../metadata/resource-meta.js';
+import { field as fieldOf } from '../../../test/support/field-meta.js';
 import { cellToValue, COLUMN_TYPES, fieldTypeOf, operatorsOf, parseValue, serializeValue, sqlCast, type FieldType } from './column-types.js';
 
-function field(type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta {
-  return {
-    name: 'f', label: 'F', type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
-    required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
-    searchable: false, sortable: true, sensitive: false, secret: false, multiline: false, rule: null, ...extra,
-  };
-}
+const field = (type: FieldType, extra: Partial<FieldMeta> = {}) => fieldOf('f', type, { sortable: true, ...extra });
 
 /** For every type: a value as written, as a CSV cell, and as node-postgres reads it back. */
 const SAMPLES: Record<FieldType, { write: unknown; cell: string; read: unknown; answer: unknown }> = {

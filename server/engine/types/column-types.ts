@@ -1,11 +1,15 @@
 import type { FieldMeta } from '../metadata/resource-meta.js';
 import * as v from '../values/parse-value.js';
 import type { Mode, Parsed } from '../values/parse-value.js';
+import type { Display, FieldType, Input } from '../../../contract/meta.js';
+
+export type { FieldType };
 
 /**
  * One descriptor per column type: everything the engine, the CSV reader, the API description and
  * the console need to know about a kind of column, in one place. `COLUMN_TYPES` is typed against
- * `ColumnType`, so a new type that leaves a part out does not compile; `FieldType` is its keys.
+ * `ColumnType` for every `FieldType` of the wire contract, so a new type that leaves a part out, or
+ * a type without a descriptor, does not compile.
  */
 export interface ColumnType {
   /** PostgreSQL column types (as declared on the entity) of this kind. */
@@ -30,6 +34,9 @@ export interface ColumnType {
   element: 'text' | 'bigint' | null;
   /** Its JSON Schema in the OpenAPI description. */
   schema(field: FieldMeta): Record<string, unknown>;
+  /** How the console draws it and which input edits it (a declaration may refine: money, a year). */
+  display: Display;
+  input: Input;
 }
 
 const ok = (value: unknown): Parsed => ({ ok: true, value });
@@ -77,7 +84,15 @@ const whole = (cast: 'integer' | 'smallint' | 'bigint', columns: RegExp): Column
   textual: false,
   element: null,
   schema: () => ({ type: 'integer' }),
+  display: 'number',
+  input: 'number',
 });
+
+/** Dates, times and timestamps: ordered, read from a cell as written, text in JSON. */
+function moment(spec: Pick<ColumnType, 'columns' | 'parse' | 'cast' | 'display' | 'input'> & { serialize?: ColumnType['serialize']; schema: Record<string, unknown> }): ColumnType {
+  const { schema, serialize = same, ...rest } = spec;
+  return { ...rest, serialize, fromCell: ok, ordered: true, sortable: true, textual: false, element: null, schema: () => schema };
+}
 
 export const COLUMN_TYPES = {
   text: {
@@ -95,6 +110,8 @@ export const COLUMN_TYPES = {
     textual: true,
     element: null,
     schema: (field) => (field.choices ? { type: 'string', enum: field.choices } : { type: 'string' }),
+    display: 'text',
+    input: 'text',
   },
   'text[]': {
     columns: /^text\[\]$/,
@@ -108,6 +125,8 @@ export const COLUMN_TYPES = {
     textual: true,
     element: 'text',
     schema: () => ({ type: 'array', items: { type: 'string' } }),
+    display: 'chips',
+    input: 'chips',
   },
   /** A list of whole numbers (access_log.record_ids): shown and filtered, never written by the API. */
   'bigint[]': {
@@ -122,6 +141,8 @@ export const COLUMN_TYPES = {
     textual: false,
     element: 'bigint',
     schema: () => ({ type: 'array', items: { type: 'integer' } }),
+    display: 'chips',
+    input: 'chips',
   },
   json: {
     columns: /^jsonb?$/,
@@ -135,6 +156,8 @@ export const COLUMN_TYPES = {
     textual: false,
     element: null,
     schema: () => ({}),
+    display: 'json',
+    input: 'json',
   },
   integer: whole('integer', /^(int|integer|serial|int4)$/),
   smallint: whole('smallint', /^(smallint|int2)$/),
@@ -150,6 +173,8 @@ export const COLUMN_TYPES = {
     textual: false,
     element: null,
     schema: (field) => ({ type: 'number', ...(field.scale !== null ? { multipleOf: 10 ** -field.scale } : {}) }),
+    display: 'number',
+    input: 'decimal',
   },
   boolean: {
     columns: /^(boolean|bool)$/,
@@ -165,53 +190,45 @@ export const COLUMN_TYPES = {
     textual: false,
     element: null,
     schema: () => ({ type: 'boolean' }),
+    display: 'yes-no',
+    input: 'yes-no',
   },
-  date: {
-    columns: /^date$/,
-    parse: (_field, value) => v.date(value),
-    cast: 'date',
-    serialize: same,
-    fromCell: ok,
-    ordered: true,
-    sortable: true,
-    textual: false,
-    element: null,
-    schema: () => ({ type: 'string', format: 'date' }),
-  },
-  time: {
-    columns: /^time(?!stamp)/,
-    parse: (_field, value) => v.time(value),
-    cast: 'time',
-    serialize: same,
-    fromCell: ok,
-    ordered: true,
-    sortable: true,
-    textual: false,
-    element: null,
-    schema: () => ({ type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' }),
-  },
-  timestamp: {
+  date: moment({ columns: /^date$/, parse: (_field, value) => v.date(value), cast: 'date', schema: { type: 'string', format: 'date' }, display: 'date', input: 'date' }),
+  time: moment({ columns: /^time(?!stamp)/, parse: (_field, value) => v.time(value), cast: 'time', schema: { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' }, display: 'time', input: 'time' }),
+  timestamp: moment({
     columns: /^timestamp/,
     parse: (_field, value, mode) => v.timestamp(value, mode),
     cast: 'timestamptz',
     serialize: (value) => (typeof value === 'string' ? isoTimestamp(value) : value),
-    fromCell: ok,
-    ordered: true,
-    sortable: true,
-    textual: false,
-    element: null,
-    schema: () => ({ type: 'string', format: 'date-time' }),
-  },
-} satisfies Record<string, ColumnType>;
+    schema: { type: 'string', format: 'date-time' },
+    display: 'date-time',
+    input: 'date-time',
+  }),
+} satisfies Record<FieldType, ColumnType>;
 
-export type FieldType = keyof typeof COLUMN_TYPES;
+/** Column types declared beyond the built-in ones (a deployment's own kind of column). */
+const declared = new Map<string, ColumnType>();
 
-const descriptor = (field: Pick<FieldMeta, 'type'>): ColumnType => COLUMN_TYPES[field.type];
+/**
+ * Adds a column type: one descriptor, naming the console display and input it uses, is all the
+ * engine, the CSV reader, OpenAPI and the console need. Declared before the server starts.
+ */
+export function declareColumnType(name: string, type: ColumnType): void {
+  if (name in COLUMN_TYPES || declared.has(name)) throw new Error(`column type ${name} is declared twice`);
+  declared.set(name, type);
+}
 
-/** The kind of a declared PostgreSQL column type; an unknown one stops the server at boot. */
-export function fieldTypeOf(columnType: string): FieldType {
+/** A field's descriptor (its type was resolved at boot, so it exists). */
+export function columnType(name: string): ColumnType {
+  return (COLUMN_TYPES as Record<string, ColumnType>)[name] ?? declared.get(name)!;
+}
+
+const descriptor = (field: Pick<FieldMeta, 'type'>): ColumnType => columnType(field.type);
+
+/** The kind of a declared PostgreSQL column type (declared types first); an unknown one stops the server at boot. */
+export function fieldTypeOf(columnType: string): string {
   const t = columnType.toLowerCase();
-  for (const [name, type] of Object.entries(COLUMN_TYPES) as [FieldType, ColumnType][]) if (type.columns.test(t)) return name;
+  for (const [name, type] of [...declared, ...Object.entries(COLUMN_TYPES)]) if (type.columns.test(t)) return name;
   throw new Error(`unsupported column type "${columnType}"`);
 }
 

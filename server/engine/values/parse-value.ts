@@ -1,4 +1,5 @@
-import type { FieldMeta, FieldType } from '../metadata/resource-meta.js';
+import type { FieldMeta } from '../metadata/resource-meta.js';
+import type { FieldType } from '../../../contract/meta.js';
 
 /**
  * The value parsers the column types' descriptors use (types/column-types.ts): strict conversion of
@@ -34,7 +35,7 @@ export function integer(f: FieldMeta, v: unknown, mode: Mode): Parsed {
   let n = v;
   if (mode === 'filter' && typeof v === 'string' && /^-?\d{1,16}$/.test(v)) n = Number(v);
   if (typeof n !== 'number' || !Number.isInteger(n)) return no('must be a whole number');
-  const [min, max] = INT_RANGE[f.type]!;
+  const [min, max] = INT_RANGE[f.type as FieldType] ?? INT_RANGE.bigint!;
   if (n < min || n > max) return no(`must be between ${min} and ${max}`);
   return ok(n);
 }

@@ -1,6 +1,6 @@
 /**
  * The permission editor's wire contract, imported by the server and the console alike (types only:
- * nothing here runs). Roles are named by their matrix column (`district_admin`).
+ * nothing here runs). Roles are named by their matrix column, the `key` of their declaration (server/schema/roles.ts).
  */
 
 /** What a permission lets a person do, in the words the matrix shows beside its key. */

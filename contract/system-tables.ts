@@ -1,0 +1,22 @@
+/**
+ * The tables the product itself needs, whatever schema it serves: who may sign in and how, the
+ * permission matrix, the audit and access logs. The one place generic code (server/engine,
+ * server/auth, server/http, admin/src) may name a table; every other table is reached through its
+ * declarations (test/api/table-names.spec.ts holds this).
+ */
+export const SYSTEM_TABLES = {
+  users: 'app_user',
+  credentials: 'user_credential',
+  sessions: 'auth_session',
+  secondFactors: 'user_mfa',
+  recoveryCodes: 'mfa_recovery_code',
+  apiKeys: 'api_key',
+  ssoLogins: 'oidc_login',
+  signInLimits: 'login_rate_limit',
+  permissions: 'permission_item',
+  permissionAreas: 'permission_category',
+  auditLog: 'audit_log',
+  accessLog: 'access_log',
+  /** The documents module's file records (server/files). */
+  documents: 'file_metadata',
+} as const;
