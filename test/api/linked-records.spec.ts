@@ -136,3 +136,31 @@ describe('linked records saved from the parent (PUT /api/<resource>/<id>/links)'
     expect((await members()).map((m) => m.student_id).sort()).toEqual([...before.map((m) => m.student_id), mine[1]].sort());
   }, 60_000);
 });
+
+describe('hostile bodies for links and the matrix (fast-check)', () => {
+  it('never answer a 5xx or leak SQL, and a refusal changes nothing', async () => {
+    const fc = (await import('fast-check')).default;
+    const code = await feeCode();
+    const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', "'; DROP TABLE x; --", '9'.repeat(40), '\u0000', 'fee_code_modifier', 'modifier_id', 'claim.list', 'support'));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(text, tie('v'), { maxKeys: 3 })),
+    })).v;
+    const linkRow = fc.record({ modifier_id: fc.oneof(value, fc.constantFrom(...code.otherModifiers)), is_required: value, context_note: value }, { requiredKeys: [] });
+    const linksBody = fc.oneof(value, fc.dictionary(fc.constantFrom('fee_code_modifier', 'fee_code_practitioner_type', 'claim', '__proto__'), fc.oneof(value, fc.array(linkRow, { maxLength: 3 })), { maxKeys: 2 }));
+    const matrixBody = fc.oneof(value, fc.record({ version: value, changes: fc.oneof(value, fc.array(fc.record({ permission: fc.oneof(text, fc.constantFrom('claim.list', 'permission.manage')), role: fc.oneof(text, fc.constantFrom('support', 'system_admin')), granted: value }, { requiredKeys: [] }), { maxLength: 3 })) }, { requiredKeys: [] }));
+    const LEAK = /syntax error|violates|duplicate key|invalid input syntax|relation "|SELECT .* FROM|node_modules|\.ts:\d+/i;
+    const audits = async () => Number((await ctx.db.pool.query(`SELECT count(*) FROM audit_log WHERE table_name <> 'app_user'`)).rows[0].count);
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), linksBody, matrixBody, async (links, body, matrix) => {
+        const before = await audits();
+        const res = links
+          ? await ctx.api('PUT', `/fee_schedule_code/${code.id}/links`, body, REASON)
+          : await ctx.api('POST', '/permission-matrix/preview', matrix);
+        expect(res.status).toBeLessThan(500);
+        expect(JSON.stringify(res.body)).not.toMatch(LEAK);
+        if (res.status >= 400 || !links) expect(await audits()).toBe(before);
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
