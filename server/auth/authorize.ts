@@ -2,7 +2,7 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { AppError } from '../errors/app-error.js';
 
-import type { Action } from '../schema/roles.js';
+import type { Action } from '../schema/matrix-terms.js';
 
 /** Permissions a resource needs beyond `<resource>.<action>`: the audit log is for audit.browse. */
 function extra(resource: ResourceMeta): string[] {

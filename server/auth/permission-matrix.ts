@@ -1,6 +1,6 @@
-import type { Area } from '../schema/resource.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { ACTIONS, roles, type Action, type RoleDeclaration } from '../schema/roles.js';
+import { ACTIONS, type Action, type Area } from '../schema/matrix-terms.js';
+import { roles, type RoleDeclaration } from '../schema/roles.js';
 
 export interface PermissionSeed {
   name: string;

@@ -1,14 +1,12 @@
-import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { Params } from '../engine/plan/sql.js';
 import { serializeValue } from '../engine/types/column-types.js';
 import { visibleFilter } from '../engine/filter/visible-filter.js';
 import { notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { EngineRoutes } from './engine-routes.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** One read of a record, as its "Accessed by" tab shows it. */
@@ -29,12 +27,7 @@ export interface RecordAccess {
  * `access_log.list` (within its row scope) and the record itself in reach (404 otherwise).
  */
 @Controller('api')
-export class AccessController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-  ) {}
-
+export class AccessController extends EngineRoutes {
   @Get(':resource/:id/accesses')
   async accesses(@Param('resource') name: string, @Param('id') rawId: string, @Req() req: FastifyRequest): Promise<RecordAccess[]> {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { authorize } from '../auth/authorize.js';
-import type { Action } from '../schema/roles.js';
+import type { Action } from '../schema/matrix-terms.js';
 import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';

@@ -1,16 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
 import { bulkUpdate, parseBulkUpdateRequest, parseIds } from '../bulk/bulk-update.js';
 import { isPlainObject } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
 import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { BUDGETS, CALLER, ENGINE } from './tokens.js';
+import { BUDGETS } from './tokens.js';
 import type { Gate, RequestBudgets } from './budget.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
@@ -38,36 +37,32 @@ async function patiently<T>(gate: Gate, userId: number | null, req: FastifyReque
  * preview (every row checked and written, then rolled back) and an apply (all rows or none, with a
  * reason), and bulk delete. Undo is the audit log's revert of the change set.
  */
+/** Whether the route applies the change set (or previews it, `…/preview`), with the change reason. */
+function applying(req: FastifyRequest) {
+  return { apply: !(req.routeOptions.url ?? '').endsWith('/preview'), reason: changeReason(req) };
+}
+
 @Controller('api')
-export class BulkController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
-  ) {}
+export class BulkController extends EngineRoutes {
+  @Inject(BUDGETS) private readonly budgets!: RequestBudgets;
 
-  @Post(':resource/import/preview')
+  /** `…/preview` runs the change set and rolls it back; without it the change set is applied. */
+  @Post([':resource/import', ':resource/import/preview'])
   @HttpCode(200)
-  previewImport(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.import(name, body, req, false);
+  async import(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    // Inserting needs create; an upsert may also edit existing records.
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
+    const request = parseImportRequest(jsonBody(req, body));
+    if (request.mode === 'upsert') authorize(caller, resource, 'edit');
+    return patiently(this.budgets.bulk, caller.userId, req, () => importCsv(this.engine, resource, request, caller, applying(req)));
   }
 
-  @Post(':resource/import')
+  @Post([':resource/bulk-update', ':resource/bulk-update/preview'])
   @HttpCode(200)
-  applyImport(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.import(name, body, req, true);
-  }
-
-  @Post(':resource/bulk-update/preview')
-  @HttpCode(200)
-  previewBulkUpdate(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.bulkUpdate(name, body, req, false);
-  }
-
-  @Post(':resource/bulk-update')
-  @HttpCode(200)
-  applyBulkUpdate(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return this.bulkUpdate(name, body, req, true);
+  async bulkUpdate(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
+    const request = parseBulkUpdateRequest(jsonBody(req, body));
+    return patiently(this.budgets.bulk, caller.userId, req, () => bulkUpdate(this.engine, resource, request, caller, applying(req)));
   }
 
   /**
@@ -83,19 +78,5 @@ export class BulkController {
     const ids = parseIds(request.ids);
     const { rows, txid } = await patiently(this.budgets.bulk, caller.userId, req, () => this.engine.removeMany(resource, ids, caller, changeReason(req)));
     return { deleted: rows.map((r) => r.id), txid };
-  }
-
-  private async import(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
-    // Inserting needs create; an upsert may also edit existing records.
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
-    const request = parseImportRequest(jsonBody(req, body));
-    if (request.mode === 'upsert') authorize(caller, resource, 'edit');
-    return patiently(this.budgets.bulk, caller.userId, req, () => importCsv(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
-  }
-
-  private async bulkUpdate(name: string, body: unknown, req: FastifyRequest, apply: boolean) {
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
-    const request = parseBulkUpdateRequest(jsonBody(req, body));
-    return patiently(this.budgets.bulk, caller.userId, req, () => bulkUpdate(this.engine, resource, request, caller, { apply, reason: changeReason(req) }));
   }
 }

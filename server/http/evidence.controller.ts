@@ -1,20 +1,19 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize, requirePermission } from '../auth/authorize.js';
 import type { AccessLog } from '../audit/access-log.js';
 import { CHAINS, type Chain } from '../audit/chain.sql.js';
 import { buildEvidence, rangeBound as instant, type EvidenceSubject } from '../audit/evidence.js';
 import type { SigningKey } from '../audit/signing-key.js';
 import type { Caller } from '../engine/caller.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import type { Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
-import { ACCESS_LOG, BUDGETS, CALLER, ENGINE, SIGNING_KEY } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, SIGNING_KEY } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * Evidence an auditor can take away: a record's history (its audit events and, for holders of
@@ -23,14 +22,10 @@ import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
  * The answer is `{name, file, signature}`: save `file` as `name` and `signature` as `name.sig`.
  */
 @Controller('api')
-export class EvidenceController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(SIGNING_KEY) private readonly key: SigningKey,
-    @Inject(ACCESS_LOG) private readonly access: AccessLog,
-    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
-  ) {}
+export class EvidenceController extends EngineRoutes {
+  @Inject(SIGNING_KEY) private readonly key!: SigningKey;
+  @Inject(ACCESS_LOG) private readonly access!: AccessLog;
+  @Inject(BUDGETS) private readonly budgets!: RequestBudgets;
 
   /**
    * An evidence file holds rows whole (the chain's hashes are over them), so it may be taken only by

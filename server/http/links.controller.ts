@@ -1,11 +1,9 @@
-import { Body, Controller, Inject, Param, Put, Req } from '@nestjs/common';
+import { Body, Controller, Param, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { parseLinksRequest, replaceLinks } from '../links/replace-links.js';
 import { authorizedFor } from './authorized.js';
 import { changeReason, jsonBody } from './request-context.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * A record's linked records (its join tables' rows, `links` in /api/meta) saved from its form in
@@ -14,12 +12,7 @@ import { CALLER, ENGINE } from './tokens.js';
  * then the join table's own create, edit or delete, with that table's permissions and scope.
  */
 @Controller('api')
-export class LinksController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-  ) {}
-
+export class LinksController extends EngineRoutes {
   @Put(':resource/:id/links')
   async save(@Param('resource') name: string, @Param('id') rawId: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');

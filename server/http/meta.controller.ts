@@ -1,22 +1,16 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Header, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { describeResource } from '../engine/metadata/describe-meta.js';
 import { openApiDocument } from './openapi.js';
 import type { MetaAnswer } from '../../contract/meta.js';
 import { mayReadLabels } from '../auth/labels.js';
 import { allowed } from '../auth/authorize.js';
-import { ACTIONS, roles } from '../schema/roles.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { ACTIONS } from '../schema/matrix-terms.js';
+import { roles } from '../schema/roles.js';
+import { EngineRoutes } from './engine-routes.js';
 
 @Controller('api')
-export class MetaController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-  ) {}
-
+export class MetaController extends EngineRoutes {
   /** Every resource the caller may list, with the actions allowed to them, so the console can hide the rest. */
   @Get('meta')
   async meta(@Req() req: FastifyRequest): Promise<MetaAnswer> {

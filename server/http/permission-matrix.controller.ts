@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { authorize } from '../auth/authorize.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { AppError } from '../errors/app-error.js';
 import { diffMatrix, parseMatrixRequest } from '../permissions/matrix-changes.js';
 import { readMatrix } from '../permissions/matrix-read.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { changeReason, jsonBody } from './request-context.js';
-import { CALLER, ENGINE } from './tokens.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * The permission matrix as people edit it: read in words (`GET`), a batch of toggles previewed
@@ -18,12 +16,7 @@ import { CALLER, ENGINE } from './tokens.js';
  * Each item is written through the engine's own edit of the permission items, with its checks.
  */
 @Controller('api/permission-matrix')
-export class PermissionMatrixController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-  ) {}
-
+export class PermissionMatrixController extends EngineRoutes {
   @Get()
   async matrix(@Req() req: FastifyRequest) {
     const caller = await this.callers.resolve(req);

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { recordHistory } from '../audit/history.query.js';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import type { ListResult } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
@@ -14,7 +12,7 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { ACCESS_LOG, BUDGETS, CALLER, CONFIG, ENGINE } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, CONFIG } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
 import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
@@ -22,20 +20,17 @@ import { getOneAsOf, listAsOf, parseMoment } from '../audit/as-of.query.js';
 import { compareVersions, listVersions } from '../audit/versions.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
  * route parses, resolves the caller and hands over to the engine.
  */
 @Controller('api')
-export class ResourcesController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(BUDGETS) private readonly budgets: RequestBudgets,
-    @Inject(ACCESS_LOG) private readonly access: AccessLog,
-  ) {}
+export class ResourcesController extends EngineRoutes {
+  @Inject(CONFIG) private readonly config!: AppConfig;
+  @Inject(BUDGETS) private readonly budgets!: RequestBudgets;
+  @Inject(ACCESS_LOG) private readonly access!: AccessLog;
 
   @Post(`${T.auditLog}/revert-change-set/:txid`)
   @HttpCode(200)

@@ -1,5 +1,5 @@
 import { allowed } from '../auth/authorize.js';
-import type { Action } from '../schema/roles.js';
+import type { Action } from '../schema/matrix-terms.js';
 import type { Tx } from '../db/unit-of-work.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';

@@ -1,7 +1,9 @@
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import type { PermissionWords } from '../../contract/permission-matrix.js';
+import { ACTIONS, type Action } from '../schema/matrix-terms.js';
 
-const ACTION_WORDS: Record<string, string> = {
+/** Every action of the matrix in words (the compiler asks for a new action's). */
+const ACTION_WORDS: Record<Action, string> = {
   list: 'See the list',
   show: 'Open a record',
   create: 'Create',
@@ -12,7 +14,7 @@ const ACTION_WORDS: Record<string, string> = {
 
 /** The actions of the matrix's "this action for every table" toggles, in the matrix's order. */
 export function actionWords(): { action: string; words: string }[] {
-  return [...Object.entries(ACTION_WORDS), ['sensitive', 'See sensitive fields']].map(([action, words]) => ({ action, words }));
+  return [...ACTIONS.map((action) => ({ action, words: ACTION_WORDS[action] })), { action: 'sensitive', words: 'See sensitive fields' }];
 }
 
 /** Permissions not about one resource; any other key falls back to its own text. */
@@ -35,5 +37,5 @@ export function permissionWords(name: string, resources: Map<string, ResourceMet
     const fields = resource.fields.filter((f) => f.sensitive).map((f) => f.label);
     return { resource: resource.name, table: resource.label, action, words: `See field${fields.length === 1 ? '' : 's'} ${fields.join(', ')}` };
   }
-  return { resource: resource.name, table: resource.label, action, words: ACTION_WORDS[action] ?? action };
+  return { resource: resource.name, table: resource.label, action, words: ACTION_WORDS[action as Action] ?? action };
 }

@@ -1,7 +1,8 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { ACTIONS, CASEWORK_GRANTS } from './roles.js';
+import { ACTIONS } from './matrix-terms.js';
+import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
 

@@ -4,12 +4,10 @@
  * sensitive or never leave the server. Everything else (types, nullability, references, defaults)
  * is read from the entity itself.
  */
-import type { Action, ScopeKind } from './roles.js';
+import type { Action, Area, ScopeKind } from './matrix-terms.js';
 import type { ScopeCondition } from './scope.js';
 import type { Feature, FieldRule, Format, Tool } from '../../contract/meta.js';
 
-/** `Personal`: each user's own tools (saved views), whatever their role. */
-export type Area = 'Students & services' | 'Claims & billing' | 'Reference data' | 'Users & access' | 'Audit' | 'Personal';
 
 export interface ResourceOptions {
   /**

@@ -1,15 +1,4 @@
-import type { Area } from './resource.js';
-
-/** The actions every resource has in the permission matrix (`<resource>.<action>`). */
-export const ACTIONS = ['list', 'show', 'create', 'edit', 'delete', 'export'] as const;
-export type Action = (typeof ACTIONS)[number];
-
-/**
- * Which rows a role works in: `own` rows reached from the signed-in user (a practitioner's
- * students), `district` rows of the user's districts. A role without one sees every row it may list.
- * Resources declare what each kind means for them (`@Resource({ scopes })`).
- */
-export type ScopeKind = 'own' | 'district';
+import { ACTIONS, type Action, type Area, type ScopeKind } from './matrix-terms.js';
 
 export interface RoleDeclaration {
   /** The value of `app_user.role`. */

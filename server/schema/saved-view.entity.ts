@@ -2,7 +2,8 @@ import type { Rel } from '@mikro-orm/core';
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
-import { ACTIONS, ROLE_NAMES } from './roles.js';
+import { ACTIONS } from './matrix-terms.js';
+import { ROLE_NAMES } from './roles.js';
 
 /**
  * A list's filters, sort and visible columns saved under a name: private to its owner, or shared

@@ -18,8 +18,7 @@ import {
 import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
-import { BulkEditButton } from '../bulk/BulkEditButton';
-import { ImportButton } from '../bulk/ImportButton';
+import { BulkEditButton, ImportButton } from '../bulk/BulkButtons';
 import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';

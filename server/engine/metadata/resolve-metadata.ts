@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
-import { resourceOptions, type Area, type ResourceOptions } from '../../schema/resource.js';
+import { resourceOptions, type ResourceOptions } from '../../schema/resource.js';
+import type { Area } from '../../schema/matrix-terms.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
 import { columnType, fieldTypeOf, type ColumnType } from '../types/column-types.js';
 import { templateFields } from './template.js';

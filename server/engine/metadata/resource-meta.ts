@@ -1,4 +1,5 @@
-import type { Area, ResourceOptions } from '../../schema/resource.js';
+import type { ResourceOptions } from '../../schema/resource.js';
+import type { Area } from '../../schema/matrix-terms.js';
 import type { Display, FieldRule, FieldType, Input, LinkDescription } from '../../../contract/meta.js';
 
 import type { Stamp } from './stamps.js';

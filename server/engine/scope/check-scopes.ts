@@ -1,4 +1,5 @@
-import { roles, type ScopeKind } from '../../schema/roles.js';
+import { roles } from '../../schema/roles.js';
+import type { ScopeKind } from '../../schema/matrix-terms.js';
 import type { ScopeCondition } from '../../schema/scope.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { parseValue } from '../types/column-types.js';

@@ -1,4 +1,4 @@
-import type { ScopeKind } from '../../schema/roles.js';
+import type { ScopeKind } from '../../schema/matrix-terms.js';
 import type { ScopeCondition } from '../../schema/scope.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
