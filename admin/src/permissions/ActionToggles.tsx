@@ -1,6 +1,6 @@
 import { TableCell, TableRow } from '@mui/material';
 import type { MatrixItem, MatrixRole } from './matrix-api';
-import { groupState, toggleGroup, type Pending } from './matrix-model';
+import { groupState, toggleGroup, type Pending, type Update } from './matrix-model';
 import { GroupToggle } from './GroupToggle';
 import { MatrixSection } from './MatrixSection';
 
@@ -10,7 +10,7 @@ interface Props {
   actions: { action: string; words: string }[];
   pending: Pending;
   disabled: boolean;
-  onChange: (next: Pending) => void;
+  onChange: (update: Update) => void;
 }
 
 /**
@@ -31,7 +31,7 @@ export function ActionToggles({ items, roles, actions, pending, disabled, onChan
           </TableCell>
           {roles.map((r) => (
             <TableCell key={r.role} align="center" padding="checkbox">
-              <GroupToggle state={groupState(pending, row.items, r.role)} label={`${row.label} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, row.items, [r.role]))} />
+              <GroupToggle state={groupState(pending, row.items, r.role)} label={`${row.label} for ${r.label}`} disabled={disabled} onToggle={() => onChange((p) => toggleGroup(p, row.items, [r.role]))} />
             </TableCell>
           ))}
         </TableRow>

@@ -1,7 +1,7 @@
 import { Checkbox, TableCell, TableRow, Typography } from '@mui/material';
-import { Fragment } from 'react';
+import { Fragment, memo } from 'react';
 import type { MatrixItem, MatrixRole } from './matrix-api';
-import { byTable, cellKey, effective, groupState, toggleGroup, withCells, type Pending } from './matrix-model';
+import { byTable, cellKey, effective, groupState, sameCells, toggleGroup, withCells, type Pending, type Update } from './matrix-model';
 import { GroupToggle } from './GroupToggle';
 import { MatrixSection } from './MatrixSection';
 
@@ -11,7 +11,7 @@ interface Props {
   roles: MatrixRole[];
   pending: Pending;
   disabled: boolean;
-  onChange: (next: Pending) => void;
+  onChange: (update: Update) => void;
 }
 
 /**
@@ -19,7 +19,9 @@ interface Props {
  * The area's first row toggles the whole area for a role, each table's row all of that table's
  * actions; a changed cell is marked until it is saved.
  */
-export function MatrixAreaTable({ title, items, roles, pending, disabled, onChange }: Props) {
+export const MatrixAreaTable = memo(AreaTable, (a, b) => a.items === b.items && a.roles === b.roles && a.disabled === b.disabled && a.onChange === b.onChange && sameCells(a.pending, b.pending, a.items, a.roles.map((r) => r.role)));
+
+function AreaTable({ title, items, roles, pending, disabled, onChange }: Props) {
   const id = `area-${title.replace(/\W+/g, '-')}`;
   return (
     <MatrixSection id={id} title={title} first="Permission" roles={roles} testId={`category-${title}`}>
@@ -29,7 +31,7 @@ export function MatrixAreaTable({ title, items, roles, pending, disabled, onChan
         </TableCell>
         {roles.map((r) => (
           <TableCell key={r.role} align="center" padding="checkbox">
-            <GroupToggle state={groupState(pending, items, r.role)} label={`All of ${title} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, items, [r.role]))} />
+            <GroupToggle state={groupState(pending, items, r.role)} label={`All of ${title} for ${r.label}`} disabled={disabled} onToggle={() => onChange((p) => toggleGroup(p, items, [r.role]))} />
           </TableCell>
         ))}
       </TableRow>
@@ -41,7 +43,7 @@ export function MatrixAreaTable({ title, items, roles, pending, disabled, onChan
             </TableCell>
             {roles.map((r) => (
               <TableCell key={r.role} align="center" padding="checkbox">
-                <GroupToggle state={groupState(pending, group.items, r.role)} label={`Everything on ${group.table} for ${r.label}`} disabled={disabled} onToggle={() => onChange(toggleGroup(pending, group.items, [r.role]))} />
+                <GroupToggle state={groupState(pending, group.items, r.role)} label={`Everything on ${group.table} for ${r.label}`} disabled={disabled} onToggle={() => onChange((p) => toggleGroup(p, group.items, [r.role]))} />
               </TableCell>
             ))}
           </TableRow>
@@ -60,7 +62,10 @@ export function MatrixAreaTable({ title, items, roles, pending, disabled, onChan
                     <Checkbox
                       checked={effective(pending, item, r.role)}
                       disabled={disabled}
-                      onChange={(e) => onChange(withCells(pending, [{ item, role: r.role }], e.target.checked))}
+                      onChange={(e) => {
+                            const value = e.target.checked;
+                            onChange((p) => withCells(p, [{ item, role: r.role }], value));
+                          }}
                       slotProps={{ input: { 'aria-label': `${item.table}: ${item.words} for ${r.label}${changed ? ' (changed, not saved)' : ''}` } }}
                     />
                   </TableCell>

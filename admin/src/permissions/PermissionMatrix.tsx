@@ -1,13 +1,13 @@
 import { Alert, Box, Button, Paper, TextField, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Title, useNotify } from 'react-admin';
 import { reloadPermissions } from '../auth/auth-provider';
 import { dataProvider } from '../data/data-provider';
 import { useFeature } from '../data/features';
 import { ActionToggles } from './ActionToggles';
 import { loadMatrix, type MatrixDiff } from './matrix-api';
-import { changesOf, visibleAreas, type Pending } from './matrix-model';
+import { changesOf, visibleAreas, type Pending, type Update } from './matrix-model';
 import { MatrixAreaTable } from './MatrixAreaTable';
 import { MatrixPreviewDialog } from './MatrixPreviewDialog';
 
@@ -28,14 +28,15 @@ export function PermissionMatrix() {
   const [reviewing, setReviewing] = useState(false);
   const [saved, setSaved] = useState<MatrixDiff | null>(null);
   const areas = useMemo(() => (matrix.data ? visibleAreas(matrix.data, search) : []), [matrix.data, search]);
+  // Stable, so an area whose cells did not change is not redrawn (the matrix has ~1,000 checkboxes).
+  const changed = useCallback((update: Update) => {
+    setPending(update);
+    setSaved(null);
+  }, []);
   if (matrix.error) return <Alert severity="error">The permission matrix could not be loaded: {messageOf(matrix.error)}</Alert>;
   if (!matrix.data) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
   const { roles, actions, version } = matrix.data;
   const shown = areas.flatMap((a) => a.items);
-  const changed = (next: Pending) => {
-    setPending(next);
-    setSaved(null);
-  };
   const onSaved = async (result: MatrixDiff) => {
     setReviewing(false);
     setPending(new Map());

@@ -3,6 +3,14 @@ import type { CellChange, Matrix, MatrixItem } from './matrix-api';
 /** Cells the editor changed and not saved yet: `<permission>|<role>` -> the wanted value. */
 export type Pending = Map<string, boolean>;
 
+/** A change of the pending cells, applied to the latest ones (areas not redrawn keep no stale copy). */
+export type Update = (pending: Pending) => Pending;
+
+/** Whether two pending sets agree on every cell of these items (an area need not be redrawn). */
+export function sameCells(a: Pending, b: Pending, items: MatrixItem[], roles: string[]): boolean {
+  return a === b || items.every((i) => roles.every((r) => a.get(cellKey(i.name, r)) === b.get(cellKey(i.name, r))));
+}
+
 export const cellKey = (name: string, role: string) => `${name}|${role}`;
 
 /** What a cell shows: the pending value where there is one, else the stored grant. */
