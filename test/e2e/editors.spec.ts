@@ -114,7 +114,7 @@ describe('the permission editor and linked records in the console (Chromium)', (
     expect(await axeViolations(page)).toEqual([]);
     await s.shot('editors-2-linked-records');
 
-    await panel.getByLabel('Reason for this change (optional)').fill('2026 modifier rules');
+    await panel.getByLabel('Why these links change (optional)').fill('2026 modifier rules');
     await panel.getByRole('button', { name: 'Update linked records' }).click();
     await page.getByText(/^Linked records saved as change set \d+/).waitFor();
     expect(await modifiers()).toEqual([...beforeModifiers, { code: m1.code, is_required: true, context_note: null }, { code: m2.code, is_required: false, context_note: 'Group only' }]);

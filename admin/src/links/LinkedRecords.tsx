@@ -55,7 +55,8 @@ export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
       )}
       {mayChange && (
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
-          <TextField size="small" label="Reason for this change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
+          {/* Not "Reason for this change": that is the form's own reason (askReason), on the same page. */}
+          <TextField size="small" label="Why these links change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
           {/* Not named "Save…": the form's own Save is the page's one button of that name. */}
           <Button variant="contained" disabled={!dirty || saving} onClick={save}>
             Update linked records
