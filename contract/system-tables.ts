@@ -17,6 +17,8 @@ export const SYSTEM_TABLES = {
   permissionAreas: 'permission_category',
   auditLog: 'audit_log',
   accessLog: 'access_log',
+  /** Sign-ins and sign-outs (append-only, chained like the logs). */
+  authEvents: 'auth_event',
   /** The documents module's file records (server/files). */
   documents: 'file_metadata',
 } as const;

@@ -19,6 +19,8 @@ import { Migration20261201260000OidcNames } from './Migration20261201260000OidcN
 import { Migration20261201240000OidcLogin } from './Migration20261201240000OidcLogin.js';
 import { Migration20261201400000AsOfIndexes } from './Migration20261201400000AsOfIndexes.js';
 import { Migration20261202000000SeededRoles } from './Migration20261202000000SeededRoles.js';
+import { Migration20261202000000AuthEvents } from './Migration20261202000000AuthEvents.js';
+import { Migration20261202100000ArchivesAndCheckpoints } from './Migration20261202100000ArchivesAndCheckpoints.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -44,4 +46,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261201300000AccessLogAndSeals', class: Migration20261201300000AccessLogAndSeals },
   { name: 'Migration20261201400000AsOfIndexes', class: Migration20261201400000AsOfIndexes },
   { name: 'Migration20261202000000SeededRoles', class: Migration20261202000000SeededRoles },
+  { name: 'Migration20261202000000AuthEvents', class: Migration20261202000000AuthEvents },
+  { name: 'Migration20261202100000ArchivesAndCheckpoints', class: Migration20261202100000ArchivesAndCheckpoints },
 ];

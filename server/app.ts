@@ -24,6 +24,7 @@ import { listenForPermissionChanges } from './auth/permission-listener.js';
 import { AuditMaintenance } from './audit/audit-partitions.js';
 import { AccessLog } from './audit/access-log.js';
 import { AuditSealer } from './audit/sealer.js';
+import { AuditCheckpoints } from './audit/checkpoints.js';
 import { ensureAccessLogPermissionsAt } from './audit/access-permissions.js';
 import { AccessController } from './http/access.controller.js';
 import { AuthController } from './http/auth.controller.js';
@@ -110,8 +111,14 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   accessPool.on('error', (error) => warn(`access_log pool: ${error.message}`));
   const sealer = new AuditSealer(db.pool, { everyMs: config.auditSealIntervalMs, batch: 20_000, warn });
+  const signingKey = await loadSigningKey(config.auditSigningKey, config.dataDir);
+  // Signed chain heads: a removed tail of either log shows (server/audit/checkpoints.ts).
+  const checkpoints = new AuditCheckpoints(db.pool, signingKey, { dir: config.auditArchiveDir, everyMs: config.auditCheckpointIntervalMs, warn });
   const maintenance = new AuditMaintenance(db.pool, {
-    seal: () => sealer.catchUp(),
+    seal: async () => {
+      await sealer.catchUp();
+      await checkpoints.sign();
+    },
     ahead: config.auditPartitionsAhead,
     keepMonths: config.auditRetentionMonths,
     archiveDir: config.auditArchiveDir,
@@ -124,6 +131,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   });
   await maintenance.start();
   sealer.start();
+  checkpoints.start();
   const limiter = new LoginLimiter(db.pool, { ...config.loginLimits, windowSeconds: 15 * 60 });
   const auth = new AuthService(db.pool, await loadJwtSecret(config.jwtSecret, config.dataDir), permissions, limiter, engine.resources, {
     mfaPolicy: parseMfaPolicy(config.mfaRequiredRoles),
@@ -151,7 +159,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey: await loadSigningKey(config.auditSigningKey, config.dataDir) }),
+    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );
@@ -232,6 +240,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       }
       await maintenance.stop();
       await sealer.stop();
+      await checkpoints.stop();
       await accessPool.end();
       await listener.close();
       await exportPool.end();

@@ -1,6 +1,7 @@
 import { Admin, CustomRoutes, Layout, Resource, type LayoutProps } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { AuditBrowser, RecordHistoryPage } from './audit/AuditBrowser';
+import { ChangeSetPage } from './audit/ChangeSetPage';
 import { authProvider } from './auth/auth-provider';
 import { IdleLogoff } from './auth/IdleLogoff';
 import { LoginPage } from './auth/LoginPage';
@@ -59,6 +60,7 @@ export function App() {
         <CustomRoutes key="custom">
           <Route path="/permissions" element={<PermissionMatrix />} />
           <Route path="/history/:resource/:id" element={<RecordHistoryPage />} />
+          <Route path="/change-sets/:txid" element={<ChangeSetPage />} />
         </CustomRoutes>,
       ]}
     </Admin>

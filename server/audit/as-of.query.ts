@@ -10,6 +10,7 @@ import { ident, Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
 import { assertReachable } from './history.query.js';
+import { assertAnswerable } from './archive-horizon.js';
 
 /**
  * Time travel, computed from the audit trail alone (no second copy of any table).
@@ -26,8 +27,9 @@ import { assertReachable } from './history.query.js';
  * is the order in which the row's changes happened; "after T" compares the event's occurred_at (its
  * transaction's start).
  *
- * What it cannot answer: a moment older than the audit months archived under retention
- * (`AUDIT_RETENTION_MONTHS`): those events are no longer in the log.
+ * What it cannot answer: a moment before the last event of an audit month archived under
+ * retention (`AUDIT_RETENTION_MONTHS`): those events are no longer in the log, so such a moment is
+ * refused (server/audit/archive-horizon.ts).
  */
 
 /** A moment as a SQL expression (a date alone means the end of that day, as a `_lte` filter does). */
@@ -154,7 +156,8 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
   const params = new Params();
   const table = ident(resource.name);
   const sql = `SELECT ${columns(resource, caller)} FROM ${tableAsOf(resource, moment, caller, params, id)} AS ${table} WHERE "id" = ${params.add(id)}`;
-  const rows = await engine.query(engine.reader(caller), sql, params.values);
+  // The archive check beside the read: a refused moment costs no extra round trip when it is not.
+  const [rows] = await Promise.all([engine.query(engine.reader(caller), sql, params.values), assertAnswerable(engine, resource, moment)]);
   if (rows.length === 0) throw notFound(`${resource.singular} ${id} did not exist on ${moment.text}, or you cannot reach it`);
   return engine.present(resource, rows[0], caller);
 }
@@ -191,7 +194,7 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
   // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.
   const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
   const page = searching ? plan.text : { name: `asof:${createHash('sha1').update(plan.text).digest('base64url').slice(0, 16)}`, text: plan.text };
-  const rows = await engine.query(db, page, plan.values);
+  const [rows] = await Promise.all([engine.query(db, page, plan.values), assertAnswerable(engine, resource, moment)]);
   // A page that is not full ends the list: its total needs no count (most reference tables fit a page).
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
   const ended = rows.length < limit && (rows.length > 0 || plan.start === 0);
@@ -239,6 +242,7 @@ async function tableSize(engine: ResourceEngine, resource: ResourceMeta): Promis
  */
 export async function imageAsOf(engine: ResourceEngine, resource: ResourceMeta, id: number, moment: Moment): Promise<Record<string, unknown> | null> {
   if (kind(resource) !== 'audited') throw new AppError('BAD_REQUEST', `${resource.label} cannot be restored`);
+  await assertAnswerable(engine, resource, moment);
   const params = new Params();
   const table = ident(resource.name);
   const unscoped = { userId: null, can: () => true, sees: () => true, refusesWrite: () => null, scope: () => null } satisfies Caller;

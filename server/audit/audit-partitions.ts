@@ -128,6 +128,15 @@ async function dumpAndDrop(client: PoolClient, log: Chain, table: string, dir: s
   await handle.close();
   await rename(partial, file);
   await writeFile(manifestPath(file), JSON.stringify(await chainManifest(client, log, table, expected), null, 2) + '\n');
+  // Recorded before the drop: time travel refuses moments before the month's last event, and
+  // evidence exports read the month back from this file (server/audit/archives.sql.ts).
+  await client.query(
+    `INSERT INTO audit_archive (chain, partition, rows, first_occurred_at, last_occurred_at, file)
+     SELECT $1, $2, $3, min(occurred_at), max(occurred_at), $4 FROM ${ident(table)}
+     ON CONFLICT (chain, partition) DO UPDATE SET rows = EXCLUDED.rows, first_occurred_at = EXCLUDED.first_occurred_at,
+       last_occurred_at = EXCLUDED.last_occurred_at, file = EXCLUDED.file, archived_at = now()`,
+    [log, table, expected, path.basename(file)],
+  );
   await client.query(`DROP TABLE ${ident(table)}`);
   return { partition: table, rows: expected, file };
 }

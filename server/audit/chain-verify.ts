@@ -9,6 +9,7 @@ import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ident } from '../engine/plan/sql.js';
 import { canonicalSql, CHAINS, GENESIS_HASH, type Chain } from './chain.sql.js';
+import { checkCheckpoints } from './checkpoints.js';
 
 /** What is wrong with a chain, naming the event. */
 export interface ChainProblem {
@@ -32,6 +33,9 @@ export interface ChainReport {
   /** Rows committed after the last sealed one, waiting for the sealer; not a fault. */
   unsealed: { count: number; oldest: string | null; ageSeconds: number | null };
   problems: ChainProblem[];
+  /** The newest signed head the chain reaches (checked by verifyAll with a key). */
+  checkpoint?: { seq: string; signed_at: string } | null;
+  note?: string | null;
 }
 
 /** One chain link: sha256(previous hash || "\n" || canonical content), hex. */
@@ -171,8 +175,21 @@ export async function verifyChain(pool: Pool, chain: Chain, archiveDir: string |
   }
 }
 
-export async function verifyAll(pool: Pool, archiveDir: string | null): Promise<ChainReport[]> {
+/**
+ * Both chains; with the trusted public key (`undefined`: checkpoints not checked), each also
+ * against its newest signed head (server/audit/checkpoints.ts), which shows a removed tail.
+ */
+export async function verifyAll(pool: Pool, archiveDir: string | null, publicKeyPem?: string | null): Promise<ChainReport[]> {
   const out: ChainReport[] = [];
-  for (const chain of CHAINS) out.push(await verifyChain(pool, chain, archiveDir));
+  for (const chain of CHAINS) {
+    const report = await verifyChain(pool, chain, archiveDir);
+    if (publicKeyPem !== undefined) {
+      const check = await checkCheckpoints(pool, report, publicKeyPem, archiveDir);
+      report.problems.push(...check.problems);
+      report.checkpoint = check.newest ? { seq: check.newest.seq, signed_at: check.newest.signed_at } : null;
+      report.note = check.note;
+    }
+    out.push(report);
+  }
   return out;
 }

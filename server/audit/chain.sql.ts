@@ -1,5 +1,5 @@
 /**
- * Tamper evidence for the two append-only logs (audit_log, access_log). Each committed row gets a
+ * Tamper evidence for the append-only logs (audit_log, access_log, auth_event). Each committed row gets a
  * seal in `audit_seal`: its position in its log's chain (`seq`, 1, 2, 3, ... without gaps) and
  * `hash = sha256(previous hash || '\n' || canonical content)`, hex. Rows are sealed in id order by
  * the sealer (server/audit/sealer.ts) once no transaction that could still add a lower id is open,
@@ -13,8 +13,10 @@
  * DateStyle: a JSON array of the columns in a fixed order, timestamps in UTC with microseconds.
  */
 
-export const CHAINS = ['audit_log', 'access_log'] as const;
+export const CHAINS = ['audit_log', 'access_log', 'auth_event'] as const;
 export type Chain = (typeof CHAINS)[number];
+/** The logs that name records (a record's evidence file holds these; sign-ins name none). */
+export const RECORD_CHAINS: Chain[] = ['audit_log', 'access_log'];
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -26,8 +28,15 @@ export function canonicalSql(chain: Chain, alias = 't'): string {
   if (chain === 'audit_log') {
     return `jsonb_build_array(${c('id')}, ${c('table_name')}, ${c('record_pk')}, ${c('action')}, ${c('changed_data')}, ${c('old_data')}, ${c('user_id')}, ${utc(c('occurred_at'))}, ${c('txid')}, ${c('reason')})::text`;
   }
+  if (chain === 'auth_event') {
+    return `jsonb_build_array(${c('id')}, ${utc(c('occurred_at'))}, ${c('event')}, ${c('outcome')}, ${c('method')}, ${c('provider')}, ${c('second_factor')}, ${c('user_id')}, ${c('email')}, ${c('client_address')}, ${c('detail')})::text`;
+  }
   return `jsonb_build_array(${c('id')}, ${c('user_id')}, ${c('table_name')}, to_jsonb(${c('record_ids')}), ${c('action')}, ${utc(c('occurred_at'))}, ${c('client_address')}, ${c('filter')})::text`;
 }
+
+/** The seal table's check, naming every chain (widened by each migration adding a chain). */
+export const SEAL_CHAIN_CHECK_SQL = `ALTER TABLE audit_seal DROP CONSTRAINT audit_seal_chain_check,
+  ADD CONSTRAINT audit_seal_chain_check CHECK (chain IN (${CHAINS.map((c) => `'${c}'`).join(', ')}));`;
 
 export const SEAL_TABLE_SQL = `
 CREATE TABLE audit_seal (
@@ -70,7 +79,7 @@ BEGIN
   END IF;
   FOR r IN EXECUTE format(
     'SELECT t.id, t.occurred_at, %s AS c FROM %I t WHERE t.id > $1 AND ($2::bigint IS NULL OR t.id <= $2) ORDER BY t.id LIMIT $3',
-    CASE p_chain WHEN 'audit_log' THEN $canon$${canonicalSql('audit_log')}$canon$ ELSE $canon$${canonicalSql('access_log')}$canon$ END,
+    CASE p_chain ${CHAINS.map((c) => `WHEN '${c}' THEN $canon$${canonicalSql(c)}$canon$`).join(' ')} END,
     p_chain)
     USING last_id, p_upto, p_max
   LOOP

@@ -3,13 +3,13 @@ import { resourceOptions } from '../schema/resource.js';
 import { attachAuditTriggerSql, AUDIT_TRIGGER_NAME, UNAUDITED_TABLES } from './audit-trigger.sql.js';
 
 /** Every audited entity table with the columns its trigger masks. */
-export function auditedTables(db: Database): { table: string; masked: string[] }[] {
-  const out: { table: string; masked: string[] }[] = [];
+export function auditedTables(db: Database): { table: string; masked: string[]; quiet: string[] }[] {
+  const out: { table: string; masked: string[]; quiet: string[] }[] = [];
   for (const meta of db.orm.getMetadata().getAll().values()) {
     if (meta.embeddable || meta.virtual || !meta.class || UNAUDITED_TABLES.has(meta.tableName)) continue;
     const options = resourceOptions(meta.class);
     if (options.audited === false) continue;
-    out.push({ table: meta.tableName, masked: options.secret ?? [] });
+    out.push({ table: meta.tableName, masked: options.secret ?? [], quiet: options.quietChanges ?? [] });
   }
   return out;
 }
@@ -28,9 +28,9 @@ export async function ensureAuditTriggers(db: Database): Promise<string[]> {
     [AUDIT_TRIGGER_NAME],
   );
   const state = new Map(rows.map((r: { table: string; has: boolean }) => [r.table, r.has]));
-  for (const { table, masked } of auditedTables(db)) {
+  for (const { table, masked, quiet } of auditedTables(db)) {
     if (state.get(table) === false) {
-      await db.pool.query(attachAuditTriggerSql(table, masked));
+      await db.pool.query(attachAuditTriggerSql(table, masked, quiet));
       attached.push(table);
     }
   }

@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { logWithArchives } from './archive-files.js';
 import { AppError } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
 import { canonicalSql, GENESIS_HASH, type Chain } from './chain.sql.js';
@@ -45,16 +46,17 @@ export interface Evidence {
 export const CANONICAL_COLUMNS: Record<Chain, string[]> = {
   audit_log: ['id', 'table_name', 'record_pk', 'action', 'changed_data', 'old_data', 'user_id', 'occurred_at', 'txid', 'reason'],
   access_log: ['id', 'user_id', 'table_name', 'record_ids', 'action', 'occurred_at', 'client_address', 'filter'],
+  auth_event: ['id', 'occurred_at', 'event', 'outcome', 'method', 'provider', 'second_factor', 'user_id', 'email', 'client_address', 'detail'],
 };
 
-/** The sealed events of `chain` matching `where` (on alias t), in chain order. */
-async function section(pool: Pool, chain: Chain, where: string, params: Params): Promise<EvidenceSection> {
+/** The sealed events of `chain` (read from `source`: the log, with its archived months when needed) matching `where` (on alias t), in chain order. */
+async function section(pool: PoolClient, chain: Chain, source: string, where: string, params: Params): Promise<EvidenceSection> {
   const c = chain;
   // Measured in the database first: only a file that fits the budget is ever read into memory.
   const [size] = (
     await pool.query(
       `SELECT count(*)::bigint AS n, coalesce(sum(octet_length(${canonicalSql(chain)})), 0)::bigint AS bytes
-         FROM ${ident(chain)} t JOIN audit_seal s ON s.chain = '${c}' AND s.event_id = t.id WHERE ${where}`,
+         FROM ${source} t JOIN audit_seal s ON s.chain = '${c}' AND s.event_id = t.id WHERE ${where}`,
       params.values,
     )
   ).rows;
@@ -65,7 +67,7 @@ async function section(pool: Pool, chain: Chain, where: string, params: Params):
   const limit = params.add(MAX_EVIDENCE_EVENTS + 1, 'integer');
   const { rows } = await pool.query(
     `SELECT s.seq::text AS seq, s.event_id::text AS event_id, coalesce(p.hash, '${GENESIS_HASH}') AS prev_hash, s.hash, ${canonicalSql(chain)} AS canonical
-       FROM ${ident(chain)} t
+       FROM ${source} t
        JOIN audit_seal s ON s.chain = '${c}' AND s.event_id = t.id
        LEFT JOIN audit_seal p ON p.chain = '${c}' AND p.seq = s.seq - 1
       WHERE ${where} ORDER BY s.seq LIMIT ${limit}`,
@@ -73,7 +75,7 @@ async function section(pool: Pool, chain: Chain, where: string, params: Params):
   );
   if (rows.length > MAX_EVIDENCE_EVENTS) throw new AppError('BAD_REQUEST', `More than ${MAX_EVIDENCE_EVENTS} events: export a shorter range`);
   const unsealed = await pool.query(
-    `SELECT t.id::text AS id FROM ${ident(chain)} t WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = '${c}' AND s.event_id = t.id) ORDER BY t.id LIMIT 1000`,
+    `SELECT t.id::text AS id FROM ${source} t WHERE ${where} AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = '${c}' AND s.event_id = t.id) ORDER BY t.id LIMIT 1000`,
     params.values.slice(0, -1),
   );
   return { chain, events: rows, unsealed: unsealed.rows.map((r) => r.id) };
@@ -97,25 +99,42 @@ export interface EvidenceRequest {
   /** Which logs the caller may take away. */
   chains: Chain[];
   by: { user_id: number | null; name: string | null };
+  /** Where archived months are (AUDIT_ARCHIVE_DIR): the events of archived months are read back from there. */
+  archiveDir: string | null;
+}
+
+/** Each log's section of the file, on one session: archived months are read back into its temporary tables. */
+async function sectionsOf(pool: Pool, request: EvidenceRequest): Promise<EvidenceSection[]> {
+  const s = request.subject;
+  const client = await pool.connect();
+  try {
+    const sections: EvidenceSection[] = [];
+    for (const chain of request.chains) {
+      // A range needs the archived months it overlaps; a record's history, every archived month.
+      const source = await logWithArchives(client, chain, request.archiveDir, s.kind === 'range' ? { from: s.from, to: s.to } : undefined);
+      const params = new Params();
+      const where: string[] = [];
+      if (s.kind === 'record') {
+        where.push(`t.table_name = ${params.add(s.resource, 'text')}`);
+        where.push(chain === 'audit_log' ? `t.record_pk = jsonb_build_object('id', ${params.add(s.id, 'bigint')})` : `t.record_ids @> ARRAY[${params.add(s.id, 'bigint')}]`);
+      } else {
+        where.push(`t.occurred_at >= ${params.add(s.from, 'timestamptz')}`, `t.occurred_at < ${params.add(s.to, 'timestamptz')}`);
+      }
+      const scope = request.scope(chain, params);
+      if (scope) where.push(`t.id IN (SELECT id FROM ${source} AS ${ident(chain)} WHERE ${scope})`);
+      sections.push(await section(client, chain, source, where.join(' AND '), params));
+    }
+    return sections;
+  } finally {
+    for (const chain of request.chains) await client.query(`DROP TABLE IF EXISTS ${ident(`archived_${chain}`)}`).catch(() => undefined);
+    client.release();
+  }
 }
 
 /** Builds the evidence file (its exact bytes) and its detached Ed25519 signature. */
 export async function buildEvidence(pool: Pool, key: SigningKey, request: EvidenceRequest): Promise<{ name: string; file: string; signature: string; evidence: Evidence }> {
-  const sections: EvidenceSection[] = [];
   const s = request.subject;
-  for (const chain of request.chains) {
-    const params = new Params();
-    const where: string[] = [];
-    if (s.kind === 'record') {
-      where.push(`t.table_name = ${params.add(s.resource, 'text')}`);
-      where.push(chain === 'audit_log' ? `t.record_pk = jsonb_build_object('id', ${params.add(s.id, 'bigint')})` : `t.record_ids @> ARRAY[${params.add(s.id, 'bigint')}]`);
-    } else {
-      where.push(`t.occurred_at >= ${params.add(s.from, 'timestamptz')}`, `t.occurred_at < ${params.add(s.to, 'timestamptz')}`);
-    }
-    const scope = request.scope(chain, params);
-    if (scope) where.push(`t.id IN (SELECT id FROM ${ident(chain)} WHERE ${scope})`);
-    sections.push(await section(pool, chain, where.join(' AND '), params));
-  }
+  const sections = await sectionsOf(pool, request);
   const evidence: Evidence = {
     format: EVIDENCE_FORMAT,
     generated_at: new Date().toISOString(),

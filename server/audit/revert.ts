@@ -17,9 +17,16 @@ export interface Conflict {
   now: unknown;
 }
 
+/** A field an undo sets back: from what the record holds now to what it held before the event. */
+export interface UndoChange {
+  field: string;
+  now: unknown;
+  to: unknown;
+}
+
 export interface RevertResult {
   reverted: number[];
-  records: { resource: string; id: number; action: 'updated' | 'deleted' | 'restored' | 'unchanged' }[];
+  records: { resource: string; id: number; action: 'updated' | 'deleted' | 'restored' | 'unchanged'; changes?: UndoChange[] }[];
 }
 
 function conflict(message: string, conflicts: Conflict[] = []): AppError {
@@ -27,7 +34,7 @@ function conflict(message: string, conflicts: Conflict[] = []): AppError {
   return new AppError('CONFLICT', message, conflicts.length ? errors : undefined, { conflicts });
 }
 
-async function loadEvents(engine: ResourceEngine, where: string, value: number): Promise<AuditRow[]> {
+export async function loadEvents(engine: ResourceEngine, where: string, value: number): Promise<AuditRow[]> {
   return (await engine.query(engine.pool, `SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_FROM} WHERE ${where} ORDER BY a.id DESC`, [value])) as unknown as AuditRow[];
 }
 
@@ -51,14 +58,14 @@ function visibleConflict(resource: ResourceMeta, label: string, conflicts: Confl
  * edit (field permissions, value rules, write scope before and after, reference scope), an INSERT by
  * a delete; a DELETE by putting the row back, with the same field and reference checks as a create.
  */
-async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller, rows: RowEvent[]): Promise<RevertResult['records'][number]> {
+export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller: Caller, rows: RowEvent[]): Promise<RevertResult['records'][number]> {
   const resource = engine.resources.get(event.table_name);
   const id = event.record_pk?.id;
   if (!resource || resource.readOnly || typeof id !== 'number') throw new AppError('BAD_REQUEST', `Event ${event.id} cannot be reverted`);
   // The record must be within what the caller may change, not only see.
   await assertReachable(engine, resource, id, event.changed_data ?? event.old_data, caller, 'write');
   const needed = `${resource.name}.${{ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[event.action]}`;
-  if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`);
+  if (!caller.can(needed)) throw new AppError('FORBIDDEN', `Undoing this event needs the ${needed} permission`, undefined, { permission: needed });
   const table = ident(resource.name);
   const [currentRow] = await engine.query(tx, `SELECT to_jsonb(t) AS j FROM ${table} t WHERE id = $1 FOR UPDATE`, [id]);
   const current = (currentRow?.j ?? null) as Record<string, unknown> | null;
@@ -78,7 +85,9 @@ async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow, caller
     if (writable.length === 0) return { resource: resource.name, id, action: 'unchanged' };
     assertMaySet(resource, writable, caller, current);
     const { changed } = await engine.updateIn(tx, resource, id, Object.fromEntries(writable.map((k) => [k, before[k] ?? null])), caller);
-    return { resource: resource.name, id, action: changed.length ? 'updated' : 'unchanged' };
+    // What the undo set back, as far as the caller may see it (the preview shows it).
+    const changes = writable.filter((k) => caller.sees(resource, resource.field.get(k)!)).map((k) => ({ field: k, now: current[k] ?? null, to: before[k] ?? null }));
+    return { resource: resource.name, id, action: changed.length ? 'updated' : 'unchanged', changes };
   }
 
   if (event.action === 'INSERT') {
@@ -121,11 +130,11 @@ function reasonFor(what: string, reason: string | null | undefined): string {
  * Undo starts from what one may see: an event of a table the caller may not show, or of a record
  * out of their reach, is answered as if it did not exist, naming neither its table nor its record.
  */
-function unseen(engine: ResourceEngine, events: AuditRow[], caller: Caller): boolean {
+export function unseen(engine: ResourceEngine, events: AuditRow[], caller: Caller): boolean {
   return events.some((e) => engine.resources.has(e.table_name) && !caller.can(`${e.table_name}.show`));
 }
 
-async function asNotFound<T>(work: () => Promise<T>, message: string): Promise<T> {
+export async function asNotFound<T>(work: () => Promise<T>, message: string): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -6,6 +6,7 @@ import { serializeValue } from '../engine/types/column-types.js';
 import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { assertReaches } from './as-of.query.js';
+import { assertEventNotArchived } from './archive-horizon.js';
 import { AUDIT_COLUMNS, AUDIT_FROM, recordHistory, type AuditEvent, type AuditRow } from './history.query.js';
 
 /** One version of a record: the state an event left it in (null: the event deleted it). */
@@ -22,6 +23,27 @@ export async function listVersions(engine: ResourceEngine, resource: ResourceMet
   return events.map((e) => ({ ...e, as_of: e.occurred_at, exists: e.action !== 'DELETE' }));
 }
 
+/** The version an event produced: the moment that reads it back, and where (null: the event deleted the record). */
+export interface VersionLink {
+  as_of: string | null;
+  /** `GET` this for the record as the event left it. */
+  record: string | null;
+  /** `GET` this for that version beside the record as it stands. */
+  compare: string;
+}
+
+function linkTo(resource: ResourceMeta, id: number, e: AuditEvent): VersionLink {
+  const base = `/api/${resource.name}/${id}`;
+  const gone = e.action === 'DELETE';
+  return { as_of: gone ? null : e.occurred_at, record: gone ? null : `${base}?as_of=${encodeURIComponent(e.occurred_at)}`, compare: `${base}/compare?from=${e.id}&to=current` };
+}
+
+/** A record's history (its shape unchanged), each event with a link to the version it produced. */
+export async function historyWithVersions(engine: ResourceEngine, resource: ResourceMeta, id: number, caller: Caller): Promise<(AuditEvent & { version: VersionLink })[]> {
+  const events = await recordHistory(engine, resource, id, caller);
+  return events.map((e) => ({ ...e, version: linkTo(resource, id, e) }));
+}
+
 /** The event of this record (404 when the id names no event of it), as stored. */
 export async function eventOf(engine: ResourceEngine, resource: ResourceMeta, id: number, raw: unknown, name: string): Promise<AuditRow> {
   if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new AppError('BAD_REQUEST', `"${name}" must be an event id from /versions${name === 'to' ? ', or current' : ''}`, { [name]: 'an event id' });
@@ -30,7 +52,10 @@ export async function eventOf(engine: ResourceEngine, resource: ResourceMeta, id
     `SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_FROM} WHERE a.id = $1 AND a.table_name = $2 AND a.record_pk = jsonb_build_object('id', $3::bigint)`,
     [Number(raw), resource.name, id],
   )) as unknown as AuditRow[];
-  if (!row) throw notFound(`Event ${raw} is not an event of ${resource.singular.toLowerCase()} ${id}`);
+  if (!row) {
+    await assertEventNotArchived(engine, Number(raw));
+    throw notFound(`Event ${raw} is not an event of ${resource.singular.toLowerCase()} ${id}`);
+  }
   return row;
 }
 

@@ -21,10 +21,11 @@ import { SecondFactor } from './second-factor.js';
 import { SecretBox } from './secret-box.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { describeSignedIn, ENROLMENT_ROUTES, NOT_FOR_KEYS, type Authenticated, type SessionOptions } from './authenticated.js';
+import { SignInEvents } from './sign-in-events.js';
+import { SignInFlow } from './sign-in-flow.js';
 
 
 const SIGN_IN_AGAIN = 'Your session is not valid; sign in again';
-const WRONG = 'Wrong email or password';
 const ACTIVE = (status: string | null) => status === null || status === 'Active';
 
 /**
@@ -40,6 +41,8 @@ export class AuthService implements CallerResolver {
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
   readonly oidc: OidcSignIn;
+  readonly signIns: SignInEvents;
+  private readonly flow: SignInFlow;
 
   constructor(
     private readonly pool: Pool,
@@ -53,86 +56,17 @@ export class AuthService implements CallerResolver {
     this.mfa = new MfaFlows(this, this.secondFactor, pool);
     this.keys = new ApiKeys(pool, permissions);
     this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);
+    this.signIns = new SignInEvents(pool);
+    const open = (userId: number, enrolmentOnly: boolean) => this.open(userId, enrolmentOnly);
+    this.flow = new SignInFlow({ pool, limiter, permissions, secondFactor: this.secondFactor, oidc: this.oidc, signIns: this.signIns, mfaPolicy: options.mfaPolicy, open });
   }
 
-  /**
-   * `{email, password, code?}`. The attempt is consumed before anything is checked (see
-   * LoginLimiter); a wrong password, a missing second-factor code (MFA_REQUIRED) and a wrong one
-   * (MFA_INVALID) all keep it counted. A user whose role requires a second factor they have not
-   * enrolled gets an enrolment-only session.
-   */
-  async login(body: unknown, address: string) {
-    const { email, password, code } = (body ?? {}) as Record<string, unknown>;
-    if (typeof email !== 'string' || typeof password !== 'string' || email.length === 0 || email.length > 320) {
-      throw new AppError('VALIDATION', 'Give an email and a password', { email: 'required', password: 'required' });
-    }
-    if (password.length > MAX_PASSWORD) throw new AppError('VALIDATION', `A password is at most ${MAX_PASSWORD} characters`, { password: 'too long' });
-    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
-    const key = email.trim().toLowerCase();
-    await this.limiter.attempt(key, address);
-    const found = await this.account(key);
-    // Unknown user, wrong password and inactive account get the same answer in about the same time.
-    const ok = await verifyPassword(found?.password_hash ?? null, password);
-    // A failure keeps the attempt `attempt` consumed; only a success gives it back.
-    if (!ok || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', WRONG);
-    return this.secondStep(found, code, key, address, false);
-  }
+  /** `{email, password, code?}`; and `{ticket, code?}` after single sign-on (sign-in-flow.ts). */
+  login = (body: unknown, address: string) => this.flow.login(body, address);
+  completeSso = (req: FastifyRequest, body: unknown) => this.flow.completeSso(req, body);
 
-  /**
-   * `{ticket, code?}` from the console after single sign-on: the provider vouched for the e-mail;
-   * the sign-in limits, deactivation and the second-factor policy apply as for a password (the
-   * provider's own second factor counts where it is trusted, `trust_amr`).
-   */
-  async completeSso(req: FastifyRequest, body: unknown) {
-    const oidc = this.oidc;
-    const address = req.ip;
-    const { ticket, code } = (body ?? {}) as Record<string, unknown>;
-    if (code !== undefined && code !== null && (typeof code !== 'string' || code.length > 64)) throw new AppError('VALIDATION', 'The code is text of at most 64 characters', { code: 'must be text' });
-    const held = await oidc.ticket(req, ticket);
-    await this.limiter.attempt(held.email, address);
-    let found = await this.account(held.email);
-    const create = held.provider?.create_accounts;
-    if (!found && create) {
-      // A provider trusted to create accounts: the verified e-mail of its domain gets one, audited
-      // as made by single sign-on, with the role and districts the provider's configuration names.
-      await inUnitOfWork(this.pool, { userId: null, reason: `account created at first single sign-on with ${held.provider!.name}` }, (tx) =>
-        tx.query(
-          `INSERT INTO ${T.users} (first_name, last_name, email, role, status, districts) VALUES ($1, $2, $3, $4, 'Active', $5) ON CONFLICT DO NOTHING`,
-          [held.givenName ?? held.email.split('@')[0], held.familyName ?? '', held.email, create.role, create.districts],
-        ),
-      );
-      found = await this.account(held.email);
-    }
-    if (!found || !ACTIVE(found.status)) throw new AppError('UNAUTHORIZED', `No active account for ${held.email}; ask an administrator`);
-    return this.secondStep(found, code, held.email, address, held.strongAmr, () => oidc.spend(ticket as string));
-  }
-
-  private async account(email: string) {
-    const { rows } = await this.pool.query(
-      `SELECT u.id, u.status, u.role, c.password_hash, EXISTS (SELECT 1 FROM ${T.secondFactors} m WHERE m.user_id = u.id AND m.enabled_at IS NOT NULL) AS mfa,
-              (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM ${T.users} u LEFT JOIN ${T.credentials} c ON c.user_id = u.id WHERE lower(u.email) = $1`,
-      [email],
-    );
-    return rows[0];
-  }
-
-  /** After the first factor: the code where one is enabled, then the session (enrolment-only where the role requires a factor not enrolled). */
-  private async secondStep(found: Record<string, any>, code: unknown, key: string, address: string, vouched: boolean, spend?: () => Promise<boolean>) {
-    if (found.mfa && !vouched) {
-      if (typeof code !== 'string' || code.trim() === '') throw new AppError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app, or a recovery code');
-      if (!(await this.secondFactor.accepts(found.id, code))) throw new AppError('MFA_INVALID', 'The code is wrong or was already used');
-    }
-    if (spend && !(await spend())) throw new AppError('UNAUTHORIZED', 'This single sign-on has expired or was already used; start again');
-    await this.limiter.succeeded(key, address);
-    const granted = await this.permissions.granted(roleNamed(found.role), String(found.matrix_version));
-    const enrolmentOnly = !found.mfa && !vouched && mfaRequired(this.options.mfaPolicy, found.role, granted);
-    return this.signedIn(found.id, enrolmentOnly);
-  }
-
-  /** Records the sign-in and starts the session: the answer of login (and of single sign-on). */
-  private async signedIn(userId: number, enrolmentOnly: boolean) {
-    await inUnitOfWork(this.pool, { userId, reason: 'sign-in' }, (tx) => tx.query(`UPDATE ${T.users} SET last_login = now() WHERE id = $1`, [userId]));
+  /** A new session, and the answer of a sign-in. */
+  private async open(userId: number, enrolmentOnly: boolean) {
     const session = await this.startSession(userId, enrolmentOnly);
     const { sid } = await verifyToken(this.secret, session.token);
     return { ...session, ...describeSignedIn(await this.load(sid, userId), this.options.idleSeconds) };
@@ -277,7 +211,8 @@ export class AuthService implements CallerResolver {
 
   async logout(request: FastifyRequest): Promise<void> {
     const auth = await this.authenticate(request);
-    await this.pool.query(`UPDATE ${T.sessions} SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    const { rowCount } = await this.pool.query(`UPDATE ${T.sessions} SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [auth.sessionId]);
+    if (rowCount) await this.signIns.signedOut(auth.user.id, request.ip ?? null);
   }
 
   /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CHAINS, type Chain } from '../audit/chain.sql.js';
+import { CHAINS, RECORD_CHAINS, type Chain } from '../audit/chain.sql.js';
 import { buildEvidence, rangeBound, type EvidenceSubject } from '../audit/evidence.js';
 import { loadSigningKey } from '../audit/signing-key.js';
 import { loadConfig } from '../config/config.js';
@@ -20,19 +20,19 @@ let chains: Chain[];
 if (record && /^[a-z_]+\/\d+$/.test(record)) {
   const [resource, id] = record.split('/');
   subject = { kind: 'record', resource, id: Number(id) };
-  chains = [...CHAINS];
+  chains = [...RECORD_CHAINS];
 } else if (log && (CHAINS as readonly string[]).includes(log) && flag('from') && flag('to')) {
   subject = { kind: 'range', log: log as Chain, from: rangeBound(flag('from'), 'from', false), to: rangeBound(flag('to'), 'to', true) };
   chains = [log as Chain];
 } else {
-  console.error('usage: npm run audit:export -- (--log audit_log|access_log --from <date> --to <date> | --record <resource>/<id>) [--out <dir>]');
+  console.error('usage: npm run audit:export -- (--log audit_log|access_log|auth_event --from <date> --to <date> | --record <resource>/<id>) [--out <dir>]');
   process.exit(2);
 }
 const config = loadConfig();
 const db = await openDatabase(config);
 try {
   const key = await loadSigningKey(config.auditSigningKey, config.dataDir);
-  const out = await buildEvidence(db.pool, key, { subject, chains, by: { user_id: null, name: 'command line' }, scope: () => null });
+  const out = await buildEvidence(db.pool, key, { subject, chains, by: { user_id: null, name: 'command line' }, scope: () => null, archiveDir: config.auditArchiveDir });
   const file = path.join(path.resolve(flag('out') ?? '.'), out.name);
   await writeFile(file, out.file);
   await writeFile(`${file}.sig`, out.signature + '\n');

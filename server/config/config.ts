@@ -43,6 +43,8 @@ export interface AppConfig {
   auditArchiveDir: string;
   /** How often committed audit_log and access_log rows are sealed into their hash chains. */
   auditSealIntervalMs: number;
+  /** How often the chain heads are signed (when they moved): a removed tail newer than this can go unseen. */
+  auditCheckpointIntervalMs: number;
   /**
    * The Ed25519 private key (PEM) that signs evidence exports; when unset one is generated once
    * into dataDir (`audit-signing-key.pem`, its public half beside it).
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditRetentionMonths: env.AUDIT_RETENTION_MONTHS ? count(env.AUDIT_RETENTION_MONTHS, 0, 'AUDIT_RETENTION_MONTHS') : null,
     auditArchiveDir: path.resolve(env.AUDIT_ARCHIVE_DIR || path.join(dataDir, 'audit-archive')),
     auditSealIntervalMs: count(env.AUDIT_SEAL_INTERVAL_MS, 1000, 'AUDIT_SEAL_INTERVAL_MS'),
+    auditCheckpointIntervalMs: count(env.AUDIT_CHECKPOINT_INTERVAL_MS, 60_000, 'AUDIT_CHECKPOINT_INTERVAL_MS'),
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     accessLogSynchronousCommit: env.ACCESS_LOG_SYNCHRONOUS_COMMIT === 'true',
     trustProxy: trustProxy(env.TRUST_PROXY),

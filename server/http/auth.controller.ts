@@ -37,6 +37,8 @@ export class AuthController {
   @Redirect()
   async oidcCallback(@Param('provider') provider: string, @Req() req: FastifyRequest) {
     const outcome = await this.auth.oidc.callback(req, provider, (line) => Logger.warn(line, 'sso'));
+    // A refusal at the callback is a failed sign-in too (the provider's or ours), recorded as one.
+    if ('error' in outcome) await this.auth.signIns.refused({ method: 'single sign-on', provider, address: req.ip ?? null, email: null, detail: outcome.error });
     const query = 'ticket' in outcome ? `sso_ticket=${outcome.ticket}` : `sso_error=${encodeURIComponent(outcome.error)}`;
     return { url: `/?${query}`, statusCode: 302 };
   }

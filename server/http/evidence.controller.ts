@@ -9,7 +9,8 @@ import type { Caller } from '../engine/caller.js';
 import type { Params } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { authorizedFor } from './authorized.js';
-import { ACCESS_LOG, BUDGETS, SIGNING_KEY } from './tokens.js';
+import { ACCESS_LOG, BUDGETS, CONFIG, SIGNING_KEY } from './tokens.js';
+import type { AppConfig } from '../config/config.js';
 import type { RequestBudgets } from './budget.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
@@ -26,6 +27,7 @@ export class EvidenceController extends EngineRoutes {
   @Inject(SIGNING_KEY) private readonly key!: SigningKey;
   @Inject(ACCESS_LOG) private readonly access!: AccessLog;
   @Inject(BUDGETS) private readonly budgets!: RequestBudgets;
+  @Inject(CONFIG) private readonly config!: AppConfig;
 
   /**
    * An evidence file holds rows whole (the chain's hashes are over them), so it may be taken only by
@@ -72,6 +74,7 @@ export class EvidenceController extends EngineRoutes {
   private async build(caller: Caller, subject: EvidenceSubject, chains: Chain[]) {
     const [me] = caller.userId === null ? [] : await this.engine.query(this.engine.pool, `SELECT nullif(concat_ws(' ', first_name, last_name), '') AS name FROM ${T.users} WHERE id = $1`, [caller.userId]);
     return buildEvidence(this.engine.pool, this.key, {
+      archiveDir: this.config.auditArchiveDir,
       subject,
       chains,
       by: { user_id: caller.userId, name: (me?.name as string | null) ?? null },

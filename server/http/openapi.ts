@@ -1,3 +1,4 @@
+import { CHAINS } from '../audit/chain.sql.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
@@ -15,6 +16,7 @@ const listParams = [
   { name: 'range', in: 'query', schema: { type: 'string' }, description: 'JSON [start,end], at most 1000 rows' },
 ];
 /** Time travel: the list or record as it stood at a moment (server/audit/as-of.query.ts). */
+const archived = { description: 'The moment (or event) is older than the audit months archived under retention: answerable_from says from when' };
 const asOfParam = { name: 'as_of', in: 'query', schema: { type: 'string' }, description: 'ISO 8601 date or timestamp: the rows as they stood then (a date alone: the end of that day)' };
 const error = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 /** Every route answers these when it is not allowed. */
@@ -44,7 +46,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     const reason = { name: 'X-Change-Reason', in: 'header', schema: { type: 'string' } };
     const tags = [r.label];
     paths[`/api/${r.name}`] = {
-      get: { tags, summary: `List ${r.label}`, parameters: [...listParams, asOfParam], responses: { 200: { description: 'Rows; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: ref } } } }, 400: error, ...denied } },
+      get: { tags, summary: `List ${r.label}`, parameters: [...listParams, asOfParam], responses: { 200: { description: 'Rows; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: ref } } } }, 400: error, ...denied, 410: archived } },
       ...(r.readOnly ? {} : { post: { tags, summary: `Create a ${r.singular}`, parameters: [reason], requestBody: one, responses: { 201: { description: 'Created', ...one }, 400: error, ...denied, 409: error, 415: error } } }),
     };
     paths[`/api/${r.name}/export`] = {
@@ -54,7 +56,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
       get: { tags, summary: `Labels of ${r.label.toLowerCase()} (id and the fields they are shown by), for callers who may show a record referring to them`, parameters: listParams, responses: { 200: { description: 'Rows of label fields; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } }, 400: error, ...denied } },
     };
     paths[`/api/${r.name}/{id}`] = {
-      get: { tags, summary: `Get a ${r.singular}`, parameters: [idParam, asOfParam], responses: { 200: { description: 'The record', ...one }, ...denied, 404: error } },
+      get: { tags, summary: `Get a ${r.singular}`, parameters: [idParam, asOfParam], responses: { 200: { description: 'The record', ...one }, ...denied, 404: error, 410: archived } },
       ...(r.readOnly
         ? {}
         : {
@@ -87,7 +89,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     }
     if (!r.options.recordImages) {
       paths[`/api/${r.name}/{id}/history`] = {
-        get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs' }, ...denied, 404: error } },
+        get: { tags, summary: `History of a ${r.singular}, newest first`, parameters: [idParam], responses: { 200: { description: 'Audit events with per-field diffs, each with version: {as_of, record, compare}, the links to the version it produced' }, ...denied, 404: error } },
       };
       paths[`/api/${r.name}/{id}/history/evidence`] = {
         get: { tags, summary: `The ${r.singular}'s history as a signed evidence file (audit.browse)`, parameters: [idParam], responses: { 200: { description: '{name, file, signature, key_id}: save file as name, signature as name.sig' }, ...denied, 404: error } },
@@ -105,18 +107,18 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     if (!r.options.recordImages) {
       // Time travel (server/audit/as-of.query.ts, versions.ts, restore.ts).
       paths[`/api/${r.name}/{id}/versions`] = {
-        get: { tags, summary: `Versions of a ${r.singular}: each event with who, when, reason, change set and the moment to read it back (as_of)`, parameters: [idParam], responses: { 200: { description: 'Events, newest first' }, ...denied, 404: error } },
+        get: { tags, summary: `Versions of a ${r.singular}: each event with who, when, reason, change set and the moment to read it back (as_of)`, parameters: [idParam], responses: { 200: { description: 'Events, newest first (X-Versions-Archived-Until: older ones are archived)' }, ...denied, 404: error } },
       };
       const version = (name: string, text: string) => ({ name, in: 'query', required: name === 'from', schema: { type: 'string' }, description: text });
       paths[`/api/${r.name}/{id}/compare`] = {
-        get: { tags, summary: `Two versions of a ${r.singular} field by field`, parameters: [idParam, version('from', 'an event id'), version('to', 'an event id, or current')], responses: { 200: { description: '{from, to, changes: [{field, from, to}], fields}' }, 400: error, ...denied, 404: error } },
+        get: { tags, summary: `Two versions of a ${r.singular} field by field`, parameters: [idParam, version('from', 'an event id'), version('to', 'an event id, or current')], responses: { 200: { description: '{from, to, changes: [{field, from, to}], fields}' }, 400: error, ...denied, 404: error, 410: archived } },
       };
       if (!r.readOnly) {
         const restoreBody = json({ type: 'object', properties: { as_of: { type: 'string', format: 'date-time' }, event: { type: 'integer' }, updated_at: { type: 'string' } } });
         const ifMatch = { name: 'If-Match', in: 'header', schema: { type: 'string' }, description: 'the ETag of the current version (or send its updated_at in the body)' };
         const restored = { description: '{action: updated | restored | unchanged, changes: [{field, before, after}], record, applied}' };
-        paths[`/api/${r.name}/{id}/restore`] = { post: { tags, summary: `Write a ${r.singular} back to a version ({as_of} or {event}) in one audited edit; a deleted one comes back with its id`, parameters: [idParam, { ...reason, required: true }, ifMatch], requestBody: restoreBody, responses: { 200: restored, 400: error, ...denied, 404: error, 409: error, 412: error, 428: error } } };
-        paths[`/api/${r.name}/{id}/restore/preview`] = { post: { tags, summary: `What restoring a version of a ${r.singular} would change (runs every check, writes nothing)`, parameters: [idParam, { ...reason, required: true }, ifMatch], requestBody: restoreBody, responses: { 200: restored, 400: error, ...denied, 404: error, 409: error, 412: error, 428: error } } };
+        paths[`/api/${r.name}/{id}/restore`] = { post: { tags, summary: `Write a ${r.singular} back to a version ({as_of} or {event}) in one audited edit; a deleted one comes back with its id`, parameters: [idParam, { ...reason, required: true }, ifMatch], requestBody: restoreBody, responses: { 200: restored, 400: error, ...denied, 404: error, 409: error, 410: archived, 412: error, 428: error } } };
+        paths[`/api/${r.name}/{id}/restore/preview`] = { post: { tags, summary: `What restoring a version of a ${r.singular} would change (runs every check, writes nothing)`, parameters: [idParam, { ...reason, required: true }, ifMatch], requestBody: restoreBody, responses: { 200: restored, 400: error, ...denied, 404: error, 409: error, 410: archived, 412: error, 428: error } } };
       }
     }
   }
@@ -131,9 +133,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/evidence/{log}'] = {
     get: {
       tags: ['Audit'],
-      summary: `A date range of ${T.auditLog} or ${T.accessLog} as a signed evidence file (audit.browse)`,
+      summary: 'A date range of a log (audit_log, access_log, auth_event) as a signed evidence file (audit.browse)',
       parameters: [
-        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [T.auditLog, T.accessLog] } },
+        { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [...CHAINS] } },
         { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
         { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (included) or an ISO timestamp (excluded)' },
       ],
@@ -141,6 +143,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     },
   };
   paths[`/api/${T.auditLog}/{id}/revert`] = { post: { tags: ['Audit'], summary: 'Undo one event\'s delta', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: { ...error, description: 'The record changed since (body.conflicts: field, before, after, now)' } } } };
+  const preview = { 200: { description: '{can_undo, events, changes, problems (conflict, permission, refused), missing_permissions, undone_by}: the undo run and rolled back' }, ...denied, 404: error };
+  paths[`/api/${T.auditLog}/{id}/revert/preview`] = { post: { tags: ['Audit'], summary: 'What undoing one event would do (nothing is written)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
+  paths[`/api/${T.auditLog}/revert-change-set/{txid}/preview`] = { post: { tags: ['Audit'], summary: 'What undoing a change set would do (nothing is written)', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
   paths[`/api/${T.auditLog}/revert-change-set/{txid}`] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
   const matrixBody = json({ type: 'object', required: ['changes'], properties: { version: { type: 'string' }, changes: { type: 'array', items: { type: 'object', properties: { permission: { type: 'string' }, role: { type: 'string' }, granted: { type: 'boolean' } } } } } });
   const effect = { description: '{cells, activeUsers, roles: [{role, label, activeUsers, gains, losses}], applied, txid}' };

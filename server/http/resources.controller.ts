@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { recordHistory } from '../audit/history.query.js';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
+import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-preview.js';
+import type { Caller } from '../engine/caller.js';
 import type { ListResult } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
@@ -17,10 +18,16 @@ import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
 import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 import { getOneAsOf, listAsOf, parseMoment } from '../audit/as-of.query.js';
-import { compareVersions, listVersions } from '../audit/versions.js';
+import { compareVersions, historyWithVersions, listVersions } from '../audit/versions.js';
+import { historyArchivedUntil } from '../audit/archive-horizon.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
+
+/** A preview is for who may undo, or browse the trail (it then names audit.revert as missing). */
+function mayPreviewUndo(caller: Caller): void {
+  if (!caller.can('audit.browse')) requirePermission(caller, 'audit.revert');
+}
 
 /**
  * One router for every resource, in the protocol of ra-data-simple-rest. It holds no logic: each
@@ -39,6 +46,24 @@ export class ResourcesController extends EngineRoutes {
     requirePermission(caller, 'audit.revert');
     if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
     return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
+  }
+
+  /** What undoing the change set would do, run and rolled back: changes, conflicts, missing permissions. */
+  @Post(`${T.auditLog}/revert-change-set/:txid/preview`)
+  @HttpCode(200)
+  async previewRevertChangeSet(@Param('txid') txid: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    mayPreviewUndo(caller);
+    if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
+    return previewRevertChangeSet(this.engine, Number(txid), caller);
+  }
+
+  @Post(`${T.auditLog}/:id/revert/preview`)
+  @HttpCode(200)
+  async previewRevert(@Param('id') id: string, @Req() req: FastifyRequest) {
+    const caller = await this.callers.resolve(req);
+    mayPreviewUndo(caller);
+    return previewRevertEvent(this.engine, this.engine.parseId(this.engine.resource(T.auditLog), id), caller);
   }
 
   @Post(`${T.auditLog}/:id/revert`)
@@ -113,15 +138,19 @@ export class ResourcesController extends EngineRoutes {
   async history(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
-    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => recordHistory(this.engine, resource, recordId, caller));
+    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => historyWithVersions(this.engine, resource, recordId, caller));
   }
 
   /** The record's versions: every event with who, when, reason and change set, and the moment to read it back. */
   @Get(':resource/:id/versions')
-  async versions(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+  async versions(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'show');
     const recordId = this.engine.parseId(resource, id);
-    return this.access.aroundRead(req, caller, resource, 'history', recordId, () => listVersions(this.engine, resource, recordId, caller));
+    const versions = await this.access.aroundRead(req, caller, resource, 'history', recordId, () => listVersions(this.engine, resource, recordId, caller));
+    // Retention archived older events: the versions listed start after them (server/audit/archive-horizon.ts).
+    const until = await historyArchivedUntil(this.engine);
+    if (until) reply.header('X-Versions-Archived-Until', until);
+    return versions;
   }
 
   /** Two versions field by field: `from` an event id, `to` an event id or `current`. */

@@ -9,6 +9,8 @@ import { ROLE_NAMES } from './roles.js';
 @Resource({
   tools: ['password', 'second-factor'],
   serverManaged: ['last_login'],
+  // A sign-in is an authentication event (auth_event), not a change of the user's record.
+  quietChanges: ['last_login'],
   rules: { email: { format: 'email', maxLength: 254 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 } },
   fieldPermissions: { role: 'permission.manage', permission_level: 'permission.manage', districts: 'permission.manage', status: 'permission.manage' },
   // Nobody changes their own role, level, districts or status (and so cannot lock themselves out).

@@ -30,6 +30,7 @@ import { ApiKey } from './api-key.entity.js';
 import { OidcLogin } from './oidc-login.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 import { AccessLog } from './access-log.entity.js';
+import { AuthEvent } from './auth-event.entity.js';
 
 export const entities = [
   AuditLog,
@@ -55,6 +56,7 @@ export const entities = [
   FileMetadata,
   SavedView,
   AccessLog,
+  AuthEvent,
   // Sign-in: not served by the engine (see their @Resource declarations).
   UserCredential,
   AuthSession,
@@ -89,6 +91,7 @@ export {
   FileMetadata,
   SavedView,
   AccessLog,
+  AuthEvent,
   UserCredential,
   AuthSession,
   LoginRateLimit,

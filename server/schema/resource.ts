@@ -67,6 +67,11 @@ export interface ResourceOptions {
   /** Fields that never leave the server and are masked in the audit log (credential hashes). */
   secret?: string[];
   /**
+   * Fields whose change alone is no record change in the audit log (a user's last sign-in, which
+   * is an authentication event instead): still in the log's images of every other change.
+   */
+  quietChanges?: string[];
+  /**
    * The text fields `q` searches (defaults to every text field). Big tables declare a few, each with
    * a trigram index, so a search stays an index scan at a million rows.
    */

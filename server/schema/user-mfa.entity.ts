@@ -8,7 +8,8 @@ import { AppUser } from './app-user.entity.js';
  * Never served; audited (enrolling, disabling and an admin's reset are events, with their reason),
  * the secret masked in the log.
  */
-@Resource({ served: false, secret: ['secret'], area: 'Users & access' })
+// Accepting a code (last_step) is part of a sign-in, recorded as an authentication event.
+@Resource({ served: false, secret: ['secret'], quietChanges: ['last_step'], area: 'Users & access' })
 @Entity({ tableName: 'user_mfa' })
 export class UserMfa {
   @PrimaryKey({ type: 'integer', autoincrement: true })

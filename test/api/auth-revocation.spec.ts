@@ -86,7 +86,7 @@ describe('deactivation ends sessions', () => {
     await edit(u.id, { status: 'Inactive' });
     await edit(u.id, { status: 'Active' });
     const token = await signIn(ctx.app.url, u.email, u.password);
-    // The newest event is the sign-in's last_login; the reactivation is the newest that set status.
+    // The reactivation is the newest event that set status (a sign-in is no record change).
     const events = (await ctx.api('GET', `/app_user/${u.id}/history`)).body as { id: number; changes: { field: string }[] }[];
     const reactivation = events.find((e) => e.changes.some((c) => c.field === 'status'))!;
     expect((await ctx.api('POST', `/audit_log/${reactivation.id}/revert`, undefined, REASON)).status).toBe(200);

@@ -106,6 +106,10 @@ const cases: Case[] = [
   ['delete from the audit log', 'DELETE', '/audit_log/1', undefined, undefined, 405],
   ['revert an unknown event', 'POST', '/audit_log/99999999/revert', undefined, undefined, 404],
   ['revert a change set that is not a number', 'POST', '/audit_log/revert-change-set/abc', undefined, undefined, 404],
+  ['preview the undo of an unknown event', 'POST', '/audit_log/99999999/revert/preview', undefined, undefined, 404],
+  ['preview the undo of an event id that is not a number', 'POST', '/audit_log/abc/revert/preview', undefined, undefined, 404],
+  ['preview the undo of a change set that is not a number', 'POST', '/audit_log/revert-change-set/-1/preview', undefined, undefined, 404],
+  ['write to the sign-in log', 'PUT', '/auth_event/1', { outcome: 'success' }, undefined, 405],
   ['body over the size limit', 'POST', '/modifier', { code: 'x'.repeat(2 * 1024 * 1024) }, undefined, 413],
 ];
 

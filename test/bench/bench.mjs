@@ -16,9 +16,11 @@ import { resolveResources } from '../../dist/server/engine/metadata/resolve-meta
 import { planList, planPage } from '../../dist/server/engine/plan/plan-list.js';
 import { planListAsOf } from '../../dist/server/audit/as-of.query.js';
 import { userCaller } from '../../dist/server/auth/policy.js';
-import { PermissionCache, ROLE_COLUMNS } from '../../dist/server/auth/permission-cache.js';
+import { PermissionCache } from '../../dist/server/auth/permission-cache.js';
+import { roleNamed } from '../../dist/server/schema/roles.js';
 import os from 'node:os';
 import { cpuMeter } from './cpu.mjs';
+import { measureAccessCost, printAccessCost } from './access-cost.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -123,7 +125,7 @@ try {
   const matrix = new PermissionCache(db.pool);
   const callerOf = async (email) => {
     const user = (await db.pool.query(`SELECT id, first_name, last_name, email, role, districts FROM app_user WHERE email = $1`, [email])).rows[0];
-    return userCaller(user, ROLE_COLUMNS[user.role], await matrix.granted(ROLE_COLUMNS[user.role], String(version)), resources);
+    return userCaller(user, roleNamed(user.role), await matrix.granted(roleNamed(user.role), String(version)), resources);
   };
   const roles = {
     admin: await callerOf('admin@demo.kcsos.invalid'),
@@ -170,12 +172,12 @@ try {
   // 2. The product (production mode) and the baseline, as separate processes.
   // The product runs with the same Node flags as `npm start` (package.json "start").
   const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.match(/node ((?:--[\w-]+=\S+ )*)dist\/server\/main\.js/)?.[1] ?? '').trim().split(' ').filter(Boolean);
-  const start = (script, env) =>
+  const start = (script, env, preload = []) =>
     new Promise((resolve, reject) => {
       const t0 = performance.now();
       // BENCH_PROFILE=<dir>: the product writes a V8 CPU profile there when it stops (profile-summary.mjs reads it).
       const profile = process.env.BENCH_PROFILE && script.includes('main.js') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...profile] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...profile, ...preload] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       stopAll.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
       const poll = async () => {
         try {
@@ -190,7 +192,8 @@ try {
   const [appPort, basePort] = [await freePort(), await freePort()];
   // The demo users sign in with a password alone (the default policy would ask them to enrol a second
   // factor first, and every measured request would be refused).
-  const app = await start('dist/server/main.js', { DATABASE_URL: url, NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app'), MFA_REQUIRED_ROLES: 'none' });
+  const productEnv = { DATABASE_URL: url, NODE_ENV: 'production', HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app'), MFA_REQUIRED_ROLES: 'none' };
+  const app = await start('dist/server/main.js', { ...productEnv, PORT: String(appPort) });
   const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing', BENCH_QUERIES: queriesFile });
   const signIn = async (email) => {
     const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${email.split('@')[0]}-demo-pass` }) });
@@ -283,6 +286,25 @@ try {
       rows.push({ scenario: name, connections, product: p, baseline: b, ratio: p.rps / b.rps, load: os.loadavg()[0] });
     }
   }
+  // What recording reads costs: the same reads of access-logged claims against a second product
+  // process whose access log writes nothing (test/bench/unlogged.mjs), alternating runs.
+  const accessRows = await measureAccessCost({
+    only,
+    log,
+    start: async () => {
+      const port = await freePort();
+      const { child } = await start('dist/server/main.js', { ...productEnv, PORT: String(port) }, ['--import', path.resolve('test/bench/unlogged.mjs')]);
+      return { origin: `http://127.0.0.1:${port}/api`, child };
+    },
+    logged: A,
+    run: (origin, spec, connections) => run(origin, spec, auth, connections),
+    reads: [
+      ['getOne claim', `/claim/${many[3]}`],
+      ['list: 25 claims by id, with total', page('plain').path.slice(A.length)],
+      ['history of a claim', '/claim/2/history'],
+    ],
+    counts: [FEW, CONNECTIONS],
+  });
   const status = readFileSync(`/proc/${app.child.pid}/status`, 'utf8');
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
   const assets = path.resolve('admin/dist/assets');
@@ -299,9 +321,10 @@ try {
   for (const r of rows) {
     console.log(`| ${r.scenario} | ${r.connections} | ${num(r.product.rps).trim()} | ${r.product.p50} | ${r.product.p99} | ${num(r.baseline.rps).trim()} | ${r.baseline.p50} | ${r.baseline.p99} | ${(r.ratio * 100).toFixed(0)} % | ${cpu(r.product.cpu)} | ${r.product.non2xx}/${r.baseline.non2xx} |`);
   }
+  printAccessCost(accessRows);
   mkdirSync('bench', { recursive: true });
   console.log(`\nserver peak RSS ${peakRssMb.toFixed(0)} MB; start to first answer ${app.ms.toFixed(0)} ms; console JavaScript ${bundleKb.toFixed(0)} kB gzipped`);
-  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), durationSeconds: DURATION, scenarios: rows, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
+  writeFileSync('bench/results.json', JSON.stringify({ at: new Date().toISOString(), claims: CLAIMS, students: Number(sizes.students), auditRows: Number(sizes.audit), durationSeconds: DURATION, scenarios: rows, accessLogging: accessRows, peakRssMb, startMs: app.ms, bundleKbGzip: bundleKb }, null, 2));
   console.log('wrote bench/results.json');
 } finally {
   await cleanup();

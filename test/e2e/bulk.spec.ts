@@ -63,8 +63,12 @@ describe('bulk work in the console (Chromium)', () => {
     await page.locator('table tbody tr').nth(1).waitFor();
     expect(await page.locator('table tbody tr').count()).toBe(2);
     await s.shot('bulk-2-change-set-in-audit-trail');
-    await page.getByRole('button', { name: 'Undo change set' }).first().click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    // The change set's own page holds its one Undo, previewed before it is confirmed.
+    await page.getByRole('link', { name: `Change set ${txid}` }).first().click();
+    await page.getByTestId('change-set-event').nth(1).waitFor();
+    await page.getByRole('button', { name: 'Undo change set' }).click();
+    await page.getByRole('dialog').getByTestId('undo-change').nth(1).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: `Undo change set ${txid}` }).click();
     await page.getByText(`Undid change set ${txid} (2 events)`).waitFor();
     await s.shot('bulk-3-change-set-undone');
     expect(content(await table())).toEqual(content(before));
@@ -137,10 +141,10 @@ describe('bulk work in the console (Chromium)', () => {
     expect(Number((await ctx.db.pool.query(`SELECT count(*) FROM modifier`)).rows[0].count)).toBe(before - 3);
     const sets = (await ctx.db.pool.query(`SELECT DISTINCT txid FROM audit_log WHERE table_name = 'modifier' AND action = 'DELETE'`)).rows;
     expect(sets).toHaveLength(1);
-    await page.goto(`${ctx.app.url}/#/audit_log?filter=${encodeURIComponent(JSON.stringify({ txid: Number(sets[0].txid) }))}`);
-    await page.locator('table tbody tr').nth(2).waitFor();
-    await page.getByRole('button', { name: 'Undo change set' }).first().click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.goto(`${ctx.app.url}/#/change-sets/${sets[0].txid}`);
+    await page.getByTestId('change-set-event').nth(2).waitFor();
+    await page.getByRole('button', { name: 'Undo change set' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: `Undo change set ${sets[0].txid}` }).click();
     await page.getByText(new RegExp(`Undid change set ${sets[0].txid} \\(\\d+ events\\)`)).waitFor();
     expect(Number((await ctx.db.pool.query(`SELECT count(*) FROM modifier`)).rows[0].count)).toBe(before);
     expect(s.errors).toEqual([]);

@@ -89,11 +89,15 @@ describe('console journeys (Chromium)', () => {
     const event = page.getByTestId('history-event').first();
     await event.getByText('Birth certificate on file').waitFor();
     const row = event.locator('tr[data-field="Birthdate"]');
-    await expect(row.innerText()).resolves.toMatch(new RegExp(`Birthdate\\s+${student.birthdate}\\s+2012-03-04`));
+    // Dates in a diff read as on the record's page: the local date (en-US in these tests).
+    const local = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC' });
+    await expect(row.innerText()).resolves.toMatch(new RegExp(`Birthdate\\s+${local(student.birthdate)}\\s+${local('2012-03-04')}`));
     await s.shot('support-2-history');
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe('2012-03-04');
     await event.getByRole('button', { name: 'Undo' }).click();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    // The undo's preview comes first: what it would set back, then the undo itself.
+    await page.getByTestId('undo-change').getByText(/set back/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: /^Undo event #/ }).click();
     await page.getByText(/Undid event/).waitFor();
     expect((await one(`SELECT birthdate::text AS b FROM student WHERE id = $1`, [student.id])).b).toBe(student.birthdate);
     await s.shot('support-3-undone');
@@ -119,7 +123,7 @@ describe('console journeys (Chromium)', () => {
     await s.close();
   }, 120_000);
 
-  it('explains an optimistic-lock conflict with a way to reload, and keeps both changes apart', async () => {
+  it('explains an optimistic-lock conflict, keeps both changes apart, and a reload keeps what was typed', async () => {
     const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
     const { page } = s;
     await page.goto(`${ctx.app.url}/#/student/20`);
@@ -132,8 +136,11 @@ describe('console journeys (Chromium)', () => {
     await s.shot('admin-5-lock-conflict');
     expect((await one(`SELECT comments FROM student WHERE id = 20`)).comments).toBe('edit by support');
     await page.getByRole('button', { name: 'Reload' }).click();
-    // Reload refetches, and the form resets when the answer arrives: wait for that, then check.
-    const comments = page.getByLabel('Comments');
+    await page.waitForLoadState('networkidle');
+    const comments = page.getByLabel('Comments', { exact: true });
+    await expect(comments.inputValue()).resolves.toBe('edit in the browser');
+    // Their value is one click away (test/e2e/conflict.spec.ts: field by field, then saved).
+    await page.getByTestId('conflict-comments').getByRole('button', { name: 'Take theirs' }).click();
     await page
       .waitForFunction((el) => (el as HTMLInputElement).value === 'edit by support', await comments.elementHandle(), { timeout: 10_000 })
       .catch(() => undefined); // the assertion below reports what the field shows instead

@@ -63,6 +63,9 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
     const token = await page.evaluate(() => localStorage.getItem('kcsos.token'));
     expect((await client(`${ctx.app.url}/api`, { authorization: `Bearer ${token}` })('GET', '/auth/me')).body.user.email).toBe(DEMO.supervisor);
     expect(page.url()).not.toContain('sso_ticket');
+    // Recorded as an authentication event, not as a change of the user's record.
+    const event = (await ctx.db.pool.query(`SELECT e.* FROM auth_event e JOIN app_user u ON u.id = e.user_id WHERE u.email = $1 ORDER BY e.id DESC LIMIT 1`, [DEMO.supervisor])).rows[0];
+    expect(event).toMatchObject({ event: 'sign-in', outcome: 'success', method: 'single sign-on', provider: 'district' });
     await close();
   });
 
@@ -86,6 +89,9 @@ describe('single sign-on (Chromium, oidc-provider on loopback)', () => {
   it('refuses an e-mail the provider has not verified', async () => {
     const { page, close } = await ssoAs(`unverified:${DEMO.support}`);
     expect(await refusal(page)).toBe('Your e-mail address is not verified at District Google');
+    // A refusal at the callback is a failed sign-in, recorded with the provider and its reason.
+    const event = (await ctx.db.pool.query(`SELECT * FROM auth_event ORDER BY id DESC LIMIT 1`)).rows[0];
+    expect(event).toMatchObject({ event: 'sign-in', outcome: 'failure', method: 'single sign-on', provider: 'district', detail: 'Your e-mail address is not verified at District Google' });
     await close();
   });
 

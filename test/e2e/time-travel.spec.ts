@@ -90,6 +90,101 @@ describe('time travel in the console (Chromium)', () => {
     await s.close();
   });
 
+  it('every tab of a show page follows the moment, history links each event to its version, and the version shown is restored by its moment', async () => {
+    const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));
+    const sv = await one(`SELECT v.id, v.student_id FROM service v ORDER BY v.id LIMIT 1`);
+    const student = sv.student_id;
+    const put = async (path: string, body: Record<string, unknown>) => expect((await api('PUT', path, body)).status).toBe(200);
+    await put(`/service/${sv.id}`, { duration_minutes: 907 });
+    await put(`/student/${student}`, { comments: 'before the moment' });
+    const moment = await secondBetweenWrites();
+    await put(`/service/${sv.id}`, { duration_minutes: 933 });
+    await put(`/student/${student}`, { comments: 'after the moment' });
+    expect((await api('POST', '/file_metadata', { entity_table: 'student', entity_id: student, document_type: 'Other', file_name: 'attached-later.pdf' })).status).toBe(201);
+
+    const s = await signInAs(ctx.browser, ctx.app.url, 'admin');
+    const { page } = s;
+    await page.goto(`${ctx.app.url}/#/student/${student}/show`);
+    await page.getByText('after the moment').first().waitFor();
+    await page.getByRole('button', { name: 'View as of…' }).click();
+    await page.getByLabel('View as of').fill(losAngeles(moment));
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByTestId('as-of-banner').waitFor();
+    await page.getByText('before the moment').first().waitFor();
+    // Related lists as they stood: the service's old duration, not the later one.
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByTestId('shows-as-of').getByText(/Related records as they stood as of/).waitFor();
+    const services = page.getByTestId('related-service');
+    await services.getByRole('cell', { name: '907', exact: true }).waitFor();
+    expect(await services.getByRole('cell', { name: '933', exact: true }).count()).toBe(0);
+    expect(await services.getByRole('link', { name: 'New' }).count()).toBe(0);
+    await s.shot('time-travel-6-related-as-of');
+    // Documents as attached then: the later one is absent, and nothing can be attached to a past state.
+    await page.getByRole('tab', { name: 'Documents' }).click();
+    await page.getByTestId('shows-as-of').getByText(/Documents attached/).waitFor();
+    await page.getByTestId('documents').waitFor();
+    expect(await page.getByText('attached-later.pdf').count()).toBe(0);
+    expect(await page.getByTestId('document-dropzone').count()).toBe(0);
+    // History is the whole trail, the events after the moment marked; Accessed by says it shows now.
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history-as-of').waitFor();
+    const events = page.getByTestId('history-event');
+    await events.first().waitFor();
+    await expect(events.first().getAttribute('data-after')).resolves.toBe('true');
+    await events.first().getByText('after the moment shown').waitFor();
+    await expect(events.nth(1).getAttribute('data-after')).resolves.toBeNull();
+    await page.getByRole('tab', { name: 'Accessed by' }).click();
+    await page.getByTestId('shows-now').getByText(/Every recorded read of this record, up to now: shown as it is now, not as of/).waitFor();
+    await page.getByTestId('as-of-banner').getByRole('button', { name: 'Back to now' }).click();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByTestId('related-service').getByRole('cell', { name: '933', exact: true }).waitFor();
+    await page.getByRole('tab', { name: 'Documents' }).click();
+    await page.getByText('attached-later.pdf').waitFor();
+
+    // History links each event to the version it produced: view it, or compare it with now.
+    await page.getByRole('tab', { name: 'History' }).click();
+    const earlier = page.getByTestId('history-event').nth(1);
+    await earlier.getByText('before the moment').first().waitFor();
+    await earlier.getByRole('button', { name: 'Compare with now' }).click();
+    await page.waitForURL(/show\/versions\?compare=\d+/);
+    const row = page.getByTestId('version-compare').locator('tr[data-field="comments"]');
+    await expect(row.getAttribute('data-changed')).resolves.toBe('true');
+    await expect(row.innerText()).resolves.toMatch(/before the moment\s+after the moment/);
+    await s.shot('time-travel-7-history-compare-with-now');
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByTestId('history-event').nth(1).getByRole('button', { name: 'View this version' }).click();
+    // On Details now (the History tab, whose diffs hold both texts, has gone).
+    await page.waitForURL(new RegExp(`#/student/${student}/show$`));
+    await page.getByTestId('history').waitFor({ state: 'detached' });
+    await page.getByTestId('as-of-banner').waitFor();
+    await page.getByText('before the moment').first().waitFor();
+    // The current state's text goes once the version has loaded (polled: the CPU may be loaded).
+    await page.getByText('after the moment').first().waitFor({ state: 'detached' });
+
+    // Restore the version shown, by its moment: the preview, a required reason, one audited write.
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByTestId('versions-as-of').getByRole('button', { name: 'Restore the version shown' }).waitFor();
+    await page.getByRole('button', { name: 'Restore this version' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/^Restore the version as of /).waitFor();
+    await dialog.getByTestId('restore-preview').getByText('1 field would change.').waitFor();
+    await dialog.getByTestId('restore-preview').getByText('before the moment').waitFor();
+    const restore = dialog.getByRole('button', { name: 'Restore' });
+    expect(await restore.isDisabled()).toBe(true);
+    await dialog.getByLabel('Reason for this restore').fill('the later comment was on the wrong student');
+    await s.shot('time-travel-8-restore-as-of-preview');
+    await restore.click();
+    await page.getByText(/Restored the version as of/).waitFor();
+    expect((await one(`SELECT comments FROM student WHERE id = $1`, [student])).comments).toBe('before the moment');
+    const last = await one(`SELECT action, reason FROM audit_log WHERE table_name = 'student' AND record_pk = jsonb_build_object('id', $1::bigint) ORDER BY id DESC LIMIT 1`, [student]);
+    expect(last).toEqual({ action: 'UPDATE', reason: expect.stringMatching(/^Restore of the version as of .*: the later comment was on the wrong student$/) });
+    // Back to now once restored.
+    await page.getByRole('button', { name: 'View as of…' }).waitFor();
+    expect(await page.getByTestId('as-of-banner').count()).toBe(0);
+    expect(s.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await s.close();
+  }, 120_000);
+
   it("a claim opens its student as of the claim's service date, from the link the claim's entity declares", async () => {
     const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));
     const claim = await one(`SELECT c.id, s.id AS student, s.last_name FROM claim c JOIN student s ON s.ssid = c.student_ssid ORDER BY c.id LIMIT 1`);

@@ -1,10 +1,6 @@
 import { Box, Link as MuiLink, Typography } from '@mui/material';
-import UndoIcon from '@mui/icons-material/Undo';
-import { useState } from 'react';
 import {
   AutocompleteInput,
-  Button,
-  Confirm,
   Datagrid,
   DateField,
   DateInput,
@@ -18,98 +14,34 @@ import {
   Title,
   TextInput,
   useDataProvider,
-  useNotify,
-  useRecordContext,
-  useRefresh,
 } from 'react-admin';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import type { AppDataProvider, AuditEvent } from '../data/data-provider';
 import { represent } from '../data/meta';
-import { useCan, usePerms } from '../data/use-meta';
+import { usePerms } from '../data/use-meta';
+import { AuditTabs } from './AuditTabs';
+import { changesOf, RecordLink, type Row } from './audit-rows';
 import { DiffTable } from './DiffTable';
 import { HistoryPanel } from './HistoryPanel';
-import { useFeature } from '../data/features';
+import { useActors, useFeature } from '../data/features';
 
-type Row = {
-  id: number;
-  table_name: string;
-  record_pk: { id: number };
-  action: string;
-  changed_data: Record<string, unknown> | null;
-  old_data: Record<string, unknown> | null;
-  txid: number;
-};
+/** Choices by their label, as people look for them (the metadata lists them in declaration order). */
+const byName = <T extends { name: string }>(choices: T[]) => [...choices].sort((a, b) => a.name.localeCompare(b.name));
 
-function changesOf(r: Row) {
-  const before = r.old_data ?? {};
-  const after = r.changed_data ?? {};
-  const stamps = new Set(['updated_at', 'updated_by', 'last_modified_at']);
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    .filter((k) => (r.action !== 'UPDATE' ? (r.action === 'INSERT' ? after[k] : before[k]) !== null : !stamps.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])))
-    .map((field) => ({ field, before: r.action === 'INSERT' ? null : before[field], after: r.action === 'DELETE' ? null : after[field] }));
-}
-
-function RecordLink() {
-  const r = useRecordContext<Row>();
-  const perms = usePerms();
-  if (!r) return null;
-  const meta = perms?.resources.find((m) => m.name === r.table_name);
-  const image = r.changed_data ?? r.old_data ?? {};
-  const text = `${meta?.singular ?? r.table_name} ${represent(meta?.representation, { id: r.record_pk.id, ...image })}`;
-  if (!meta) return <span>{text}</span>;
-  // A deleted record is reached through its history.
-  const to = r.action === 'DELETE' ? `/history/${r.table_name}/${r.record_pk.id}` : `/${r.table_name}/${r.record_pk.id}/show`;
-  return (
-    <MuiLink component={Link} to={to} onClick={(e: React.MouseEvent) => e.stopPropagation()}>
-      {text}
-    </MuiLink>
-  );
-}
-
-function UndoChangeSet() {
-  const r = useRecordContext<Row>();
-  const dataProvider = useDataProvider<AppDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [open, setOpen] = useState(false);
-  if (!r) return null;
-  const run = async () => {
-    setOpen(false);
-    try {
-      const res = await dataProvider.revertChangeSet(r.txid);
-      notify(`Undid change set ${r.txid} (${res.reverted.length} events)`, { type: 'success' });
-      refresh();
-    } catch (e) {
-      const err = e as { body?: { message?: string }; message?: string };
-      notify(err.body?.message ?? err.message ?? 'Undo failed', { type: 'error' });
-    }
-  };
-  return (
-    <>
-      <Button label="Undo change set" onClick={(e) => { e.stopPropagation(); setOpen(true); }}>
-        <UndoIcon />
-      </Button>
-      <Confirm isOpen={open} title={`Undo change set ${r.txid}?`} content="Every event of this change set is undone in one transaction, or none is." onConfirm={run} onClose={() => setOpen(false)} />
-    </>
-  );
-}
-
-/** The whole audit trail for supervisors: filters, per-row diffs, links to records, change sets. */
+/** The whole audit trail for supervisors: filters, per-row diffs, links to records and change sets. */
 export function AuditBrowser() {
   const perms = usePerms();
-  const canRevert = useCan('audit.revert');
   const trail = useFeature('audit-trail');
-  // Who acted: the resource the trail's user_id refers to (the people who sign in).
-  const usersName = trail?.fields.find((f) => f.name === 'user_id')?.reference?.resource;
-  const users = perms?.resources.find((r) => r.name === usersName);
-  const tables = (perms?.resources ?? []).filter((r) => r !== trail).map((r) => ({ id: r.name, name: r.label }));
+  const users = useActors();
+  const tables = byName((perms?.resources ?? []).filter((r) => r !== trail).map((r) => ({ id: r.name, name: r.label })));
   const filters = [
     <SelectInput key="t" source="table_name" label="Table" choices={tables} alwaysOn />,
     <SelectInput key="a" source="action" label="Action" choices={['INSERT', 'UPDATE', 'DELETE'].map((a) => ({ id: a, name: a }))} alwaysOn />,
     users ? (
-      <ReferenceInput key="u" source="user_id" reference={users.name} label="User" alwaysOn>
-        <AutocompleteInput label="User" optionText={(u: Record<string, unknown>) => represent(users.representation, u)} filterToQuery={(q: string) => ({ q })} />
+      // By name, and wide enough for a whole name (the default width cut them off).
+      <ReferenceInput key="u" source="user_id" reference={users.name} label="User" sort={{ field: 'first_name', order: 'ASC' }} perPage={50} alwaysOn>
+        <AutocompleteInput label="User" sx={{ minWidth: 300 }} optionText={(u: Record<string, unknown>) => represent(users.representation, u)} filterToQuery={(q: string) => ({ q })} />
       </ReferenceInput>
     ) : (
       <NumberInput key="u" source="user_id" label="User id" />
@@ -121,27 +53,37 @@ export function AuditBrowser() {
     <TextInput key="r" source="reason_like" label="Reason" />,
   ];
   return (
-    <List resource={trail?.name} filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
-      <Datagrid
-        bulkActionButtons={false}
-        rowClick="expand"
-        expand={<FunctionField render={(r: Row) => <DiffTable changes={changesOf(r)} meta={perms?.resources.find((m) => m.name === r.table_name)} />} />}
-      >
-        <DateField source="occurred_at" label="When" showTime />
-        <TextField source="action" />
-        <FunctionField label="Record" render={() => <RecordLink />} />
-        {users ? (
-          <ReferenceField source="user_id" reference={users.name} label="Who" link={false} emptyText="system">
-            <FunctionField render={(u: Record<string, unknown>) => represent(users.representation, u)} />
-          </ReferenceField>
-        ) : (
-          <TextField source="user_id" label="Who" />
-        )}
-        <TextField source="reason" />
-        <FunctionField label="Change set" render={(r: Row) => <Box component="span">{r.txid}</Box>} />
-        {canRevert && <UndoChangeSet />}
-      </Datagrid>
-    </List>
+    <>
+      <AuditTabs />
+      <List resource={trail?.name} filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
+        <Datagrid
+          bulkActionButtons={false}
+          rowClick="expand"
+          expand={<FunctionField render={(r: Row) => <DiffTable changes={changesOf(r)} meta={perms?.resources.find((m) => m.name === r.table_name)} />} />}
+        >
+          <DateField source="occurred_at" label="When" showTime />
+          <TextField source="action" />
+          <FunctionField label="Record" render={() => <RecordLink />} />
+          {users ? (
+            <ReferenceField source="user_id" reference={users.name} label="Who" link={false} emptyText="system">
+              <FunctionField render={(u: Record<string, unknown>) => represent(users.representation, u)} />
+            </ReferenceField>
+          ) : (
+            <TextField source="user_id" label="Who" />
+          )}
+          <TextField source="reason" />
+          {/* The change set's own page holds its events, its reason and author, and its one Undo. */}
+          <FunctionField
+            label="Change set"
+            render={(r: Row) => (
+              <MuiLink component={Link} to={`/change-sets/${r.txid}`} onClick={(e: React.MouseEvent) => e.stopPropagation()} aria-label={`Change set ${r.txid}`}>
+                {r.txid}
+              </MuiLink>
+            )}
+          />
+        </Datagrid>
+      </List>
+    </>
   );
 }
 

@@ -3,16 +3,21 @@ import { FunctionField, RecordContextProvider, ReferenceField } from 'react-admi
 import { represent, type FieldMeta, type ResourceMeta } from '../data/meta';
 import { useReadable } from '../data/use-meta';
 import { ValueText } from '../fields/values';
+import { fieldFor } from '../fields/field-registry';
 
 const show = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /**
- * One side of a change. A reference by id to a resource the user may read shows the target's
- * one-line representation (batched by react-admin like any reference), with its id.
+ * One side of a change, drawn by the field registry as lists and show pages draw it (local dates
+ * and times, money, chips for lists, yes/no/not recorded). A reference by id to a resource the user
+ * may read shows the target's one-line representation (batched by react-admin), with its id.
  */
 function Value({ field, value, readable }: { field: FieldMeta | undefined; value: unknown; readable: Set<string> }) {
   const ref = field?.reference;
-  if (!field || !ref || ref.field !== 'id' || !readable.has(ref.resource) || value === null || value === undefined || typeof value === 'object') return <ValueText value={value} field={field} />;
+  if (!field) return <ValueText value={value} />;
+  if (!ref || ref.field !== 'id' || !readable.has(ref.resource) || value === null || value === undefined || typeof value === 'object') {
+    return <RecordContextProvider value={{ id: `diff-${field.name}`, [field.name]: value }}>{fieldFor(field, { readable })}</RecordContextProvider>;
+  }
   return (
     <RecordContextProvider value={{ id: `diff-${field.name}`, [field.name]: value }}>
       <ReferenceField source={field.name} reference={ref.resource} link="show" emptyText={show(value)}>
@@ -23,7 +28,7 @@ function Value({ field, value, readable }: { field: FieldMeta | undefined; value
 }
 
 /** Before -> after of each changed field, labelled and shown as the resource's metadata says. */
-export function DiffTable({ changes, meta }: { changes: { field: string; before: unknown; after: unknown }[]; meta?: ResourceMeta }) {
+export function DiffTable({ changes, meta, headings = ['Before', 'After'] }: { changes: { field: string; before: unknown; after: unknown }[]; meta?: ResourceMeta; headings?: [string, string] }) {
   const readable = useReadable();
   if (changes.length === 0) return null;
   const fieldOf = (name: string) => meta?.fields.find((f) => f.name === name);
@@ -32,8 +37,8 @@ export function DiffTable({ changes, meta }: { changes: { field: string; before:
       <TableHead>
         <TableRow>
           <TableCell>Field</TableCell>
-          <TableCell>Before</TableCell>
-          <TableCell>After</TableCell>
+          <TableCell>{headings[0]}</TableCell>
+          <TableCell>{headings[1]}</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>

@@ -3,6 +3,7 @@ import type { DataProvider, Identifier } from 'react-admin';
 import { API, httpClient, labelsOnly, listPath, refusedPermission } from './http';
 import { toServerFilter } from '../fields/values';
 import { featureName } from './features';
+import { undoPath, type UndoPreview, type UndoTarget } from '../audit/undo';
 
 /** Reasons typed in forms, waiting for the write they belong to (see ReasonInput). */
 export const pendingReason = { value: null as string | null };
@@ -75,6 +76,9 @@ export const dataProvider = {
   bulkUpdate: (resource: string, body: { ids?: Identifier[]; filter?: Record<string, unknown>; data: Record<string, unknown> }, apply: boolean, reason?: string) =>
     httpClient(`${API}/${resource}/bulk-update${apply ? '' : '/preview'}`, { method: 'POST', body: JSON.stringify(body.filter ? { ...body, filter: toServerFilter(body.filter) } : body), reason }).then(({ json }) => json as ChangeSetResult),
   revertChangeSet: (txid: Identifier) => httpClient(`${API}/${featureName('audit-trail')}/revert-change-set/${txid}`, { method: 'POST' }).then(({ json }) => json),
+  /** What an undo would do, run and rolled back on the server; then the undo itself. */
+  previewUndo: (target: UndoTarget) => httpClient(`${API}/${undoPath(target)}/preview`, { method: 'POST' }).then(({ json }) => json as UndoPreview),
+  undo: (target: UndoTarget) => httpClient(`${API}/${undoPath(target)}`, { method: 'POST' }).then(({ json }) => json as { reverted: number[] }),
 } satisfies DataProvider;
 
 export type AppDataProvider = typeof dataProvider;

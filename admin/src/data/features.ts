@@ -20,3 +20,9 @@ export function useFeatureName(feature: Feature): string | undefined {
 export function useFeature(feature: Feature): ResourceMeta | undefined {
   return useMetaOf(useFeatureName(feature));
 }
+
+/** The people who act in the audit trail: the resource its `user_id` refers to, when it may be read. */
+export function useActors(): ResourceMeta | undefined {
+  const trail = useFeature('audit-trail');
+  return useMetaOf(trail?.fields.find((f) => f.name === 'user_id')?.reference?.resource);
+}

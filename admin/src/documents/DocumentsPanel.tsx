@@ -81,18 +81,20 @@ function DropZone({ resource, id, defaultType, onUploaded }: { resource: string;
 }
 
 /** The Documents section of a show page: what is attached to this record, and a drop zone. */
-export function DocumentsPanel({ resource, id, defaultType }: { resource: string; id: string | number; defaultType: string }) {
+export function DocumentsPanel({ resource, id, defaultType, asOf = null }: { resource: string; id: string | number; defaultType: string; asOf?: string | null }) {
   const documents = useFeatureName('documents') ?? '';
   const meta = useMetaOf(documents);
+  // As of a moment (time travel): the documents attached then; nothing is attached to a past state.
   const { data, isPending, refetch } = useGetList<DocumentRecord & { id: number }>(documents, {
     filter: { entity_table: resource, entity_id: id },
     sort: { field: 'id', order: 'DESC' },
     pagination: { page: 1, perPage: 100 },
+    meta: asOf ? { asOf } : undefined,
   });
   if (!meta) return null;
   return (
     <Box data-testid="documents">
-      {meta.actions.includes('create') && <DropZone resource={resource} id={id} defaultType={defaultType} onUploaded={() => void refetch()} />}
+      {meta.actions.includes('create') && !asOf && <DropZone resource={resource} id={id} defaultType={defaultType} onUploaded={() => void refetch()} />}
       {!isPending && data?.length === 0 && <Typography variant="body2">No documents attached</Typography>}
       {!!data?.length && (
         <Table size="small">

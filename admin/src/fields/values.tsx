@@ -18,14 +18,16 @@ export const NOT_RECORDED = 'not recorded';
  */
 export const NOT_RECORDED_FILTER = '(not recorded)';
 
-const hidden = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
+// In pixels, as strings: MUI's sx reads a number up to 1 as a fraction (width: 1 is 100%), and the
+// "hidden" text was as wide as the page, widening it by a thousand pixels at 1,920.
+const hidden = { position: 'absolute', width: '1px', height: '1px', margin: '-1px', padding: 0, border: 0, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 /** "not recorded", muted; in a list cell a dash, which still reads "not recorded" aloud and on hover. */
 export function NotRecorded({ short = false }: { short?: boolean }) {
   const sx = { color: 'text.secondary', fontStyle: 'italic' };
   if (!short) return <Box component="span" sx={sx} data-empty="true">{NOT_RECORDED}</Box>;
   return (
-    <Box component="span" sx={sx} title={NOT_RECORDED} data-empty="true">
+    <Box component="span" sx={{ ...sx, position: 'relative' }} title={NOT_RECORDED} data-empty="true">
       <span aria-hidden="true">—</span>
       <Box component="span" sx={hidden}>{NOT_RECORDED}</Box>
     </Box>

@@ -35,6 +35,8 @@ export function AppMenu() {
       })}
       {(canBrowse || canManage) && <ListSubheader component="div" role="presentation" disableSticky sx={HEADING}>Audit & access</ListSubheader>}
       {canBrowse && trail && <Menu.Item to={`/${trail.name}`} primaryText="Audit trail" leftIcon={<HistoryIcon />} />}
+      {/* The other logs of the Audit area (sign-ins): lists of their own, beside the record changes. */}
+      {canBrowse && (perms?.resources ?? []).filter((r) => r.area === 'Audit' && r !== trail).map((r) => <Menu.ResourceItem key={r.name} name={r.name} />)}
       {canManage && !!useFeature('permissions') && <Menu.Item to="/permissions" primaryText="Permission matrix" leftIcon={<SecurityIcon />} />}
     </Menu>
   );

@@ -37,6 +37,13 @@ const layout: ThemeOptions['components'] = {
     // A list wider than the window scrolls inside its card (the table only: the bulk-action bar
     // above it stays where it is), so the page itself never scrolls sideways.
     RaDatagrid: { styleOverrides: { root: { maxWidth: '100%', '& .RaDatagrid-tableWrapper': { overflowX: 'auto', maxWidth: '100%' } } } },
+    // Toolbars wrap at every width: six list buttons need about 700 px, and the edit page's three
+    // were drawn over each other at 600 px (react-admin's toolbar shrinks, it does not wrap). The
+    // bulk-action bar still covers the list toolbar's last row while rows are selected.
+    RaTopToolbar: { styleOverrides: { root: { flexWrap: 'wrap', minWidth: 0 } } },
+    // Beside the list's buttons the filters give way first (react-admin shrinks both by their
+    // widths, so the buttons wrapped onto two rows with room to spare).
+    RaFilterForm: { styleOverrides: { root: { '&&': { flexShrink: 1000, minWidth: 'min(100%, 240px)' } } } },
     // The empty-list message was drawn at half opacity (2.3:1).
     RaEmpty: { styleOverrides: { root: { '&& .RaEmpty-message': { opacity: 1 } } } },
   } as object),

@@ -1,44 +1,47 @@
-import { Alert, Button } from '@mui/material';
-import { Edit, ShowButton, TopToolbar, useNotify, useRecordContext, useRedirect, useRefresh } from 'react-admin';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Edit, ShowButton, TopToolbar, useDataProvider, useNotify, useRecordContext, useRedirect } from 'react-admin';
 import { useParams } from 'react-router-dom';
+import type { AppDataProvider } from '../data/data-provider';
 import { SetPasswordButton } from '../auth/SetPasswordButton';
 import { useResourceMeta } from '../data/use-meta';
 import { represent, type ResourceMeta } from '../data/meta';
 import { withoutReason } from './ReasonInput';
 import { ResourceForm } from './ResourceForm';
+import { ConflictPanel, type Conflict } from './ConflictPanel';
 import { LinkedRecords } from '../links/LinkedRecords';
 
 interface HttpError {
   status?: number;
   message?: string;
-  body?: { current?: Record<string, unknown>; message?: string };
+  body?: { current?: Record<string, unknown> & { id: unknown }; message?: string };
 }
 
 /**
- * Edit form. Pessimistic, so the server's answer is waited for: field errors land on the inputs,
- * and an optimistic-lock conflict (409 with the current record) is explained with a way to reload.
+ * Edit form. Pessimistic, so the server's answer is waited for: field errors land on the inputs.
+ * An optimistic-lock conflict (409, or 412 for If-Match, with the current record) keeps what the
+ * user typed: the record under the form becomes the server's version (so the next save names the
+ * new version) while the form keeps its unsaved fields, and the conflict panel shows both sides.
  */
 export function ResourceEdit() {
   const meta = useResourceMeta();
   const notify = useNotify();
-  const refresh = useRefresh();
   const onMissing = useMissingRecord(meta);
+  const queryClient = useQueryClient();
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   if (!meta) return null;
-  const onError = (error: unknown) => {
+  const onError = (error: unknown, variables?: { id?: unknown; data?: Record<string, unknown>; previousData?: Record<string, unknown> }) => {
     const e = error as HttpError;
-    if (e.status === 409 && e.body?.current) {
-      notify(
-        <Alert
-          severity="warning"
-          action={
-            <Button color="inherit" size="small" onClick={() => refresh()}>
-              Reload
-            </Button>
-          }
-        >
-          Someone else changed this record since you opened it. Your change was not saved: reload to see their version, then make it again.
-        </Alert>,
-        { autoHideDuration: 20000 },
+    const current = e.body?.current;
+    if ((e.status === 409 || e.status === 412) && current && variables) {
+      const base = variables.previousData ?? {};
+      setConflict({ base, yours: variables.data ?? {}, current, events: [] });
+      // keepDirtyValues (below): the form resets to this version except where the user typed.
+      queryClient.setQueriesData({ queryKey: [meta.name, 'getOne', { id: String(current.id) }] }, current);
+      dataProvider.getHistory(meta.name, current.id as number).then(
+        (events) => setConflict((c) => (c && c.current === current ? { ...c, events } : c)),
+        () => undefined, // no history permission: the panel says "someone else"
       );
       return;
     }
@@ -56,11 +59,18 @@ export function ResourceEdit() {
       title={<Title template={meta.representation} label={`Edit ${meta.singular.toLowerCase()}`} />}
       redirect="show"
     >
-      <ResourceForm meta={meta} />
+      <ResourceForm meta={meta} resetOptions={KEEP_TYPING} header={conflict && <ConflictPanel meta={meta} conflict={conflict} />} />
       <LinkedRecords meta={meta} />
     </Edit>
   );
 }
+
+/**
+ * When the record under the form changes (a conflict's version, Reload, a refetch), the form takes
+ * the new values except where the user typed. A successful save stays successful through the
+ * reset that follows it, or leaving for the show page would ask about "unsaved changes".
+ */
+const KEEP_TYPING = { keepDirtyValues: true, keepIsSubmitSuccessful: true };
 
 function EditActions({ meta }: { meta: ResourceMeta }) {
   return (

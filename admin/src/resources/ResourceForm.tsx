@@ -1,5 +1,5 @@
 import { Box, Typography } from '@mui/material';
-import { cloneElement, type ReactElement } from 'react';
+import { cloneElement, type ReactElement, type ReactNode } from 'react';
 import { SimpleForm, useGetIdentity, useRecordContext, type SimpleFormProps } from 'react-admin';
 import type { FieldMeta, ResourceMeta } from '../data/meta';
 import { inputFor } from '../fields/input-registry';
@@ -13,7 +13,7 @@ import { ReasonInput } from './ReasonInput';
  * unsaved changes asks first. The toolbar's Delete is react-admin's, shown only when the
  * authProvider's canAccess allows `<resource>.delete`.
  */
-export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<SimpleFormProps, 'children'>) {
+export function ResourceForm({ meta, header, ...props }: { meta: ResourceMeta; header?: ReactNode } & Omit<SimpleFormProps, 'children'>) {
   const readable = useReadable();
   const perms = usePerms();
   const record = useRecordContext();
@@ -39,6 +39,7 @@ export function ResourceForm({ meta, ...props }: { meta: ResourceMeta } & Omit<S
   const groups = [...sections, ...(rest.length ? [{ title: sections[0].title ? 'Other' : '', fields: rest }] : [])];
   return (
     <SimpleForm warnWhenUnsavedChanges {...props}>
+      {header}
       {groups.map((g) => (
         <Box key={g.title || 'fields'} sx={{ width: '100%', mb: 1 }}>
           {g.title && (

@@ -26,7 +26,7 @@ import { represent, type FieldMeta } from '../data/meta';
 import { NOT_RECORDED } from '../fields/values';
 
 /**
- * The first column links to the record: a row opens from the keyboard (Tab to it, Enter) and
+ * The first column links to the record, on one line (a claim number that wrapped read as two): a row opens from the keyboard (Tab to it, Enter) and
  * screen readers announce where it goes, not only from a click anywhere on the row.
  */
 function FirstColumn({ resource, children }: { source: string; label: string; sortable?: boolean; resource: string; children: ReactNode }) {
@@ -34,7 +34,7 @@ function FirstColumn({ resource, children }: { source: string; label: string; so
   const createPath = useCreatePath();
   if (!record) return null;
   return (
-    <MuiLink component={Link} to={createPath({ resource, id: record.id, type: 'show' })} onClick={(e: React.MouseEvent) => e.stopPropagation()} data-testid="row-link">
+    <MuiLink component={Link} to={createPath({ resource, id: record.id, type: 'show' })} onClick={(e: React.MouseEvent) => e.stopPropagation()} data-testid="row-link" sx={{ whiteSpace: 'nowrap' }}>
       {children}
     </MuiLink>
   );
@@ -58,6 +58,7 @@ function SavedViewsButton() {
 /** A value in a small-screen card's second line, as the list would draw it. */
 const cardValue = (f: FieldMeta, v: unknown) => (v === null || v === undefined ? `${f.label}: ${NOT_RECORDED}` : f.display === 'yes-no' ? `${f.label}: ${v ? 'Yes' : 'No'}` : String(v));
 import { AsOfBar } from '../timetravel/AsOfBar';
+import { AuditTabs } from '../audit/AuditTabs';
 import { useAsOf } from '../timetravel/as-of';
 
 /** Every resource's list, from its metadata: key columns first, the rest behind the column chooser. */
@@ -72,8 +73,8 @@ export function ResourceList() {
   const fields = [...meta.listFields.map((n) => meta.fields.find((f) => f.name === n)!), ...meta.fields.filter((f) => !shown.has(f.name))].filter(Boolean);
   const filterable = meta.fields.filter((f) => f.input !== 'json' && !f.stamp && f.name !== 'id');
   const actions = (
-    // Wrapped on phones only: on wider screens a second row would slide under the bulk-action bar.
-    <TopToolbar sx={{ flexWrap: { xs: 'wrap', sm: 'nowrap' } }}>
+    // Wraps at every width (the theme's RaTopToolbar): at 600-1,024 px it widened the page.
+    <TopToolbar>
       <FilterButton />
       <SelectColumnsButton />
       {meta.actions.includes('create') && <CreateButton />}
@@ -101,6 +102,7 @@ export function ResourceList() {
   const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
     <>
+    {meta.area === 'Audit' && <AuditTabs />}
     <AsOfBar resource={meta.name} label={meta.label} />
     {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
         not react-admin's half-transparent empty page (2.3:1 contrast). */}

@@ -29,6 +29,7 @@ import { AsOfBar } from '../timetravel/AsOfBar';
 import { AsOfLinks } from '../timetravel/AsOfLinks';
 import { VersionsPanel } from '../timetravel/VersionsPanel';
 import { useAsOf } from '../timetravel/as-of';
+import { RestoreShownButton, ShowsAsOf, ShowsNow } from '../timetravel/AsOfTabs';
 import { useNotify } from 'react-admin';
 import { useFeature } from '../data/features';
 
@@ -66,8 +67,15 @@ function Related({ child, field, keyField, parent }: { child: string; field: str
   const meta = useMetaOf(child);
   const record = useRecordContext();
   const readable = useReadable();
+  // As of the parent's moment: the children as they stood then, opened at that moment too.
+  const [asOf] = useAsOf(parent.name);
+  const [, setChildAsOf] = useAsOf(child);
   if (!meta || !record) return null;
-  const joined = meta.editedFrom.includes(field);
+  const joined = meta.editedFrom.includes(field) && !asOf;
+  const open = (id: unknown) => {
+    setChildAsOf(asOf);
+    return `/${child}/${id}/show`;
+  };
   const columns = meta.listFields.filter((n) => n !== field).map((n) => meta.fields.find((f) => f.name === n)!).filter(Boolean);
   const back = `/${parent.name}/${record.id}/show/related`;
   return (
@@ -76,7 +84,7 @@ function Related({ child, field, keyField, parent }: { child: string; field: str
         <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
           {meta.label}
         </Typography>
-        {meta.actions.includes('create') && (
+        {meta.actions.includes('create') && !asOf && (
           <Button
             component={Link}
             to={`/${child}/create?source=${encodeURIComponent(JSON.stringify({ [field]: record[keyField] }))}&redirect=${encodeURIComponent(back)}`}
@@ -86,8 +94,8 @@ function Related({ child, field, keyField, parent }: { child: string; field: str
           </Button>
         )}
       </Box>
-      <ReferenceManyField reference={child} target={field} source={keyField} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }}>
-        <Datagrid rowClick={joined ? false : 'show'} bulkActionButtons={false} empty={<Typography variant="body2">None</Typography>}>
+      <ReferenceManyField reference={child} target={field} source={keyField} perPage={10} pagination={<Pagination />} sort={{ field: 'id', order: 'DESC' }} queryOptions={asOf ? { meta: { asOf } } : undefined}>
+        <Datagrid rowClick={meta.editedFrom.includes(field) && !asOf ? false : asOf ? open : 'show'} bulkActionButtons={false} empty={<Typography variant="body2">None</Typography>}>
           {columns.map((f) => fieldFor(f, { inList: true, readable }))}
           {joined && meta.actions.includes('delete') && <DeleteButton mutationMode="pessimistic" redirect={false} label="Remove" />}
         </Datagrid>
@@ -104,8 +112,8 @@ function OwnFile() {
 
 function ShowActions({ meta }: { meta: ResourceMeta }) {
   const [asOf] = useAsOf(meta.name);
-  // A past version is read only: its restore is in Versions.
-  if (asOf) return <TopToolbar />;
+  // A past version is read only: it can be restored (preview, reason), not edited.
+  if (asOf) return <TopToolbar>{meta.actions.includes('edit') && !meta.readOnly && <RestoreShownButton resource={meta.name} />}</TopToolbar>;
   return (
     <TopToolbar>
       {meta.feature === 'documents' && <OwnFile />}
@@ -122,12 +130,14 @@ function Documents({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
   // The first document type a section declares is what a drop here most likely is.
   const type = meta.sections.find((s) => s.document)?.document ?? 'Other';
-  return record ? <DocumentsPanel resource={meta.name} id={record.id} defaultType={type} /> : null;
+  const [asOf] = useAsOf(meta.name);
+  return record ? <DocumentsPanel resource={meta.name} id={record.id} defaultType={type} asOf={asOf} /> : null;
 }
 
 function History({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
-  return record ? <HistoryPanel resource={meta.name} id={record.id} /> : null;
+  const [asOf] = useAsOf(meta.name);
+  return record ? <HistoryPanel resource={meta.name} id={record.id} asOf={asOf} /> : null;
 }
 
 function Versions({ meta }: { meta: ResourceMeta }) {
@@ -166,10 +176,12 @@ export function ResourceShow() {
       <TabbedShowLayout tabs={<TabbedShowLayoutTabs variant="scrollable" scrollButtons="auto" allowScrollButtonsMobile />}>
         <TabbedShowLayout.Tab label="Details">
           <AsOfLinks meta={meta} />
+          {meta.fields.some((f) => f.reference) && <ShowsNow resource={meta.name} what="The names of linked records (open a linked record to read it as of a moment)" />}
           <Sections meta={meta} />
         </TabbedShowLayout.Tab>
         {related.length > 0 && (
           <TabbedShowLayout.Tab label="Related" path="related">
+            <ShowsAsOf resource={meta.name} what="Related records as they stood" />
             {related.map((r) => (
               <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} keyField={r.key} parent={meta} />
             ))}
@@ -177,6 +189,7 @@ export function ResourceShow() {
         )}
         {documents && (
           <TabbedShowLayout.Tab label="Documents" path="documents">
+            <ShowsAsOf resource={meta.name} what="Documents attached (each file's content is the one stored now)" />
             <Documents meta={meta} />
           </TabbedShowLayout.Tab>
         )}
@@ -190,6 +203,7 @@ export function ResourceShow() {
         )}
         {accessedBy && (
           <TabbedShowLayout.Tab label="Accessed by" path="accessed-by">
+            <ShowsNow resource={meta.name} what="Every recorded read of this record, up to now" />
             <AccessedBy meta={meta} />
           </TabbedShowLayout.Tab>
         )}

@@ -1,10 +1,11 @@
-import { Alert, Box, Card, CardContent, Checkbox, Chip, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Box, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, useNotify, useRefresh } from 'react-admin';
-import { DiffTable } from '../audit/DiffTable';
+import { Button } from 'react-admin';
+import { useLocation } from 'react-router-dom';
 import { useMetaOf } from '../data/use-meta';
-import { timeTravel, useAsOf, type RestoreResult, type Version } from './as-of';
+import { momentLabel, momentMs, timeTravel, useAsOf, type RestoreTarget, type Version } from './as-of';
+import { RestoreDialog } from './RestoreDialog';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 type Pick = number | 'current';
@@ -49,70 +50,44 @@ function Comparison({ resource, id, picks }: { resource: string; id: string | nu
   );
 }
 
-/** "Restore this version": the preview (every check run, nothing written), a reason, then the write. */
-function RestoreDialog({ resource, id, version, onClose }: { resource: string; id: string | number; version: Version; onClose: () => void }) {
-  const meta = useMetaOf(resource);
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const preview = useQuery({ queryKey: ['restore-preview', resource, String(id), version.id], queryFn: () => timeTravel.restore(resource, id, version.id, '', true), retry: false, gcTime: 0 });
-  const refusal = preview.error as { body?: { message?: string }; message?: string } | null;
-  const result = preview.data as RestoreResult | undefined;
-  const restore = async () => {
-    setBusy(true);
-    try {
-      const done = await timeTravel.restore(resource, id, version.id, reason, false);
-      notify(done.action === 'unchanged' ? 'It already holds this version' : `Restored the version of event #${version.id}`, { type: 'success' });
-      await queryClient.invalidateQueries({ queryKey: ['versions', resource, String(id)] });
-      await queryClient.invalidateQueries({ queryKey: ['history', resource, String(id)] });
-      refresh();
-      onClose();
-    } catch (e) {
-      const err = e as { body?: { message?: string }; message?: string };
-      notify(err.body?.message ?? err.message ?? 'Restore failed', { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
-      <DialogTitle>Restore the version of {new Date(version.occurred_at).toLocaleString()}</DialogTitle>
-      <DialogContent>
-        {preview.isPending && <Typography>Checking what would change…</Typography>}
-        {refusal && <Alert severity="error">{refusal.body?.message ?? refusal.message}</Alert>}
-        {result && (
-          <Box data-testid="restore-preview">
-            <Typography variant="body2">
-              {result.action === 'restored' ? 'The deleted record comes back with its id.' : result.action === 'unchanged' ? 'It already holds this version: nothing would change.' : `${result.changes.length} field${result.changes.length === 1 ? '' : 's'} would change.`}
-            </Typography>
-            <DiffTable changes={result.changes} meta={meta} />
-          </Box>
-        )}
-        <TextField label="Reason for this restore" value={reason} onChange={(e) => setReason(e.target.value)} fullWidth required sx={{ mt: 2 }} />
-      </DialogContent>
-      <DialogActions>
-        <Button label="Cancel" onClick={onClose} />
-        <Button label="Restore" variant="contained" onClick={restore} disabled={busy || !result || result.action === 'unchanged' || !reason.trim()} />
-      </DialogActions>
-    </Dialog>
-  );
+/** The version a moment shows: the newest one whose event came by then (null: none, or the record was deleted). */
+function shownAt(versions: Version[], asOf: string | null): Version | null {
+  if (!asOf) return null;
+  const at = momentMs(asOf);
+  const v = versions.find((x) => new Date(x.occurred_at).getTime() <= at);
+  return v?.exists ? v : null;
 }
 
-/** A record's versions, newest first: view any as of its moment, compare any two (or with the current one), restore one. */
+/**
+ * A record's versions, newest first: view any as of its moment, compare any two (or with the
+ * current one; `?compare=<event>` preselects one, as the History tab links), restore one by its
+ * event, or the version the page shows by its moment.
+ */
 export function VersionsPanel({ resource, id }: { resource: string; id: string | number }) {
   const meta = useMetaOf(resource);
-  const [, setAsOf] = useAsOf(resource);
-  const [picks, setPicks] = useState<Pick[]>([]);
-  const [restoring, setRestoring] = useState<Version | null>(null);
-  const { data: versions, error } = useQuery({ queryKey: ['versions', resource, String(id)], queryFn: () => timeTravel.versions(resource, id) });
+  const [asOf, setAsOf] = useAsOf(resource);
+  const linked = Number(new URLSearchParams(useLocation().search).get('compare')) || null;
+  const [picks, setPicks] = useState<Pick[]>(linked ? [linked, 'current'] : []);
+  const [restoring, setRestoring] = useState<{ target: RestoreTarget; occurredAt?: string } | null>(null);
+  const { data, error } = useQuery({ queryKey: ['versions', resource, String(id)], queryFn: () => timeTravel.versions(resource, id) });
   const mayRestore = !!meta?.actions.includes('edit') && !meta.readOnly;
   const toggle = (p: Pick) => setPicks((now) => (now.includes(p) ? now.filter((x) => x !== p) : [...now, p].slice(-2)));
   if (error) return <Alert severity="error">{(error as Error).message}</Alert>;
-  if (!versions) return <Typography>Loading versions…</Typography>;
+  if (!data) return <Typography>Loading versions…</Typography>;
+  const { versions, archivedUntil } = data;
+  const shown = shownAt(versions, asOf);
   return (
     <Box data-testid="versions">
+      {asOf && (
+        <Alert severity="info" sx={{ mb: 1 }} data-testid="versions-as-of" action={mayRestore && <Button label="Restore the version shown" onClick={() => setRestoring({ target: { as_of: asOf } })} />}>
+          The page shows the record as of {momentLabel(asOf)}{shown ? `: the version of event #${shown.id}, marked below` : ''}.
+        </Alert>
+      )}
+      {archivedUntil && (
+        <Alert severity="warning" sx={{ mb: 1 }}>
+          Versions from before {new Date(archivedUntil).toLocaleString()} are in the audit archive (retention), not listed here.
+        </Alert>
+      )}
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
         Tick two versions (or one and the current state) to compare them side by side.
       </Typography>
@@ -120,11 +95,12 @@ export function VersionsPanel({ resource, id }: { resource: string; id: string |
       <FormControlLabel control={<Checkbox checked={picks.includes('current')} onChange={() => toggle('current')} />} label="Current state" />
       <Stack spacing={1}>
         {versions.map((v) => (
-          <Card key={v.id} variant="outlined" data-testid="version">
+          <Card key={v.id} variant="outlined" data-testid="version" data-shown={v === shown ? 'true' : undefined} sx={v === shown ? { borderColor: 'info.main', borderWidth: 2 } : undefined}>
             <CardContent sx={{ pb: '8px !important' }}>
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
                 <Checkbox checked={picks.includes(v.id)} onChange={() => toggle(v.id)} slotProps={{ input: { 'aria-label': `Compare event #${v.id}` } }} />
                 <Chip size="small" label={v.action} color={v.action === 'DELETE' ? 'error' : v.action === 'INSERT' ? 'success' : 'default'} />
+                {v === shown && <Chip size="small" color="info" label="shown" />}
                 <Typography variant="body2">
                   {new Date(v.occurred_at).toLocaleString()} by {v.user_name ?? 'system'}
                 </Typography>
@@ -132,13 +108,13 @@ export function VersionsPanel({ resource, id }: { resource: string; id: string |
                 <Typography variant="caption" color="text.secondary">event #{v.id} · change set {v.change_set}</Typography>
                 <Box sx={{ flex: 1 }} />
                 {v.exists && <Button label="View this version" onClick={() => setAsOf(v.as_of)} />}
-                {v.exists && mayRestore && <Button label="Restore this version" onClick={() => setRestoring(v)} />}
+                {v.exists && mayRestore && <Button label="Restore this version" onClick={() => setRestoring({ target: { event: v.id }, occurredAt: v.occurred_at })} />}
               </Stack>
             </CardContent>
           </Card>
         ))}
       </Stack>
-      {restoring && <RestoreDialog resource={resource} id={id} version={restoring} onClose={() => setRestoring(null)} />}
+      {restoring && <RestoreDialog resource={resource} id={id} target={restoring.target} occurredAt={restoring.occurredAt} onClose={() => setRestoring(null)} onRestored={() => 'as_of' in restoring.target && setAsOf(null)} />}
     </Box>
   );
 }

@@ -1,4 +1,4 @@
-import type { DataProvider, Identifier } from 'react-admin';
+import type { DataProvider, GetListParams, Identifier } from 'react-admin';
 import { useStore } from 'react-admin';
 import { API, httpClient } from '../data/http';
 
@@ -12,23 +12,32 @@ export function useAsOf(resource: string) {
   return useStore<string | null>(`timetravel.${resource}`, null);
 }
 
-/** Adds `as_of` to getList and getOne when the query names a moment (`meta: { asOf }`). */
+/** A list page as of a moment: the same request as getList's, with `as_of`. */
+async function listAsOf(resource: string, params: GetListParams, asOf: string) {
+  const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
+  const { field, order } = params.sort ?? { field: 'id', order: 'ASC' };
+  const query = new URLSearchParams({
+    sort: JSON.stringify([field, order]),
+    range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
+    filter: JSON.stringify(params.filter ?? {}),
+    as_of: asOf,
+  });
+  const { headers, json } = await httpClient(`${API}/${resource}?${query}`, { signal: params.signal });
+  return { data: json, total: Number(headers.get('content-range')?.split('/').pop()), meta: { approximate: headers.get('x-total-approximate') === 'true' } };
+}
+
+/** Adds `as_of` to getList, getManyReference (a show page's related lists) and getOne when the query names a moment (`meta: { asOf }`). */
 export function withAsOf<T extends DataProvider>(provider: T): T {
   return {
     ...provider,
     getList: async (resource, params) => {
       const asOf = params.meta?.asOf as string | undefined;
-      if (!asOf) return provider.getList(resource, params);
-      const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
-      const { field, order } = params.sort ?? { field: 'id', order: 'ASC' };
-      const query = new URLSearchParams({
-        sort: JSON.stringify([field, order]),
-        range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
-        filter: JSON.stringify(params.filter ?? {}),
-        as_of: asOf,
-      });
-      const { headers, json } = await httpClient(`${API}/${resource}?${query}`, { signal: params.signal });
-      return { data: json, total: Number(headers.get('content-range')?.split('/').pop()), meta: { approximate: headers.get('x-total-approximate') === 'true' } };
+      return asOf ? listAsOf(resource, params, asOf) : provider.getList(resource, params);
+    },
+    getManyReference: async (resource, params) => {
+      const asOf = params.meta?.asOf as string | undefined;
+      if (!asOf) return provider.getManyReference(resource, params);
+      return listAsOf(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } }, asOf);
     },
     getOne: async (resource, params) => {
       const asOf = params.meta?.asOf as string | undefined;
@@ -65,18 +74,23 @@ export interface RestoreResult {
   applied: boolean;
 }
 
+/** The version a restore writes back: the state an event left, or the record as of a moment. */
+export type RestoreTarget = { event: number } | { as_of: string };
+
 const path = (resource: string, id: Identifier) => `${API}/${resource}/${encodeURIComponent(id)}`;
 
 export const timeTravel = {
-  versions: (resource: string, id: Identifier) => httpClient(`${path(resource, id)}/versions`).then(({ json }) => json as Version[]),
+  /** The versions the log holds, and until when older ones are archived (null: none are). */
+  versions: (resource: string, id: Identifier) =>
+    httpClient(`${path(resource, id)}/versions`).then(({ json, headers }) => ({ versions: json as Version[], archivedUntil: headers.get('x-versions-archived-until') })),
   compare: (resource: string, id: Identifier, from: number, to: number | 'current') =>
     httpClient(`${path(resource, id)}/compare?${new URLSearchParams({ from: String(from), to: String(to) })}`).then(({ json }) => json as Comparison),
-  /** A restore names the version by its event; the current version's ETag is the precondition. */
-  restore: async (resource: string, id: Identifier, event: number, reason: string, preview: boolean) => {
+  /** A restore names the version by its event or a moment; the current version's ETag is the precondition. */
+  restore: async (resource: string, id: Identifier, target: RestoreTarget, reason: string, preview: boolean) => {
     const current = await fetchEtag(resource, id);
     return httpClient(`${path(resource, id)}/restore${preview ? '/preview' : ''}`, {
       method: 'POST',
-      body: JSON.stringify({ event }),
+      body: JSON.stringify(target),
       reason,
       headers: new Headers(current ? { 'If-Match': current } : {}),
     }).then(({ json }) => json as RestoreResult);
@@ -91,6 +105,11 @@ async function fetchEtag(resource: string, id: Identifier): Promise<string | nul
   } catch {
     return null;
   }
+}
+
+/** The moment as an instant in ms (a date alone: the end of that day, as the server reads it). */
+export function momentMs(asOf: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? new Date(`${asOf}T23:59:59.999`).getTime() : new Date(asOf).getTime();
 }
 
 /** A moment as people read it (the browser's time zone), from an ISO timestamp or a date. */

@@ -23,7 +23,7 @@ try {
     const body = sql.map((l) => `    this.addSql(\`${l}\`);`).join('\n');
     const triggers = auditedTables(db)
       .filter((t) => created.has(t.table))
-      .map((t) => `    this.addSql(attachAuditTriggerSql('${t.table}'${t.masked.length ? `, ${JSON.stringify(t.masked)}` : ''}));`)
+      .map((t) => `    this.addSql(attachAuditTriggerSql('${t.table}'${t.masked.length || t.quiet.length ? `, ${JSON.stringify(t.masked)}` : ''}${t.quiet.length ? `, ${JSON.stringify(t.quiet)}` : ''}));`)
       .join('\n');
     await writeFile(
       `migrations/${cls}.ts`,
