@@ -77,6 +77,18 @@ export interface AsOfLinkDescription {
   at: string;
 }
 
+/** Records linked through a join table: `through.parentField` names this record, `itemField` the item. */
+export interface LinkDescription {
+  /** The join table. */
+  through: string;
+  parentField: string;
+  itemField: string;
+  /** The resource the linked items are records of. */
+  item: string;
+  /** The join table's own fields edited beside each link (is_required, context_note). */
+  fields: string[];
+}
+
 export interface ResourceDescription {
   name: string;
   label: string;
@@ -102,6 +114,8 @@ export interface ResourceDescription {
   referencedBy: { resource: string; field: string; key: string }[];
   /** Declared conditions a list filter applies by name (`{"<name>": true}`), offered as filters. */
   namedFilters: { name: string; label: string }[];
+  /** Join tables linking these records to others, edited inline on the form, where the caller may list them. */
+  links: LinkDescription[];
   fields: FieldDescription[];
   /** Combinations of fields no two records may share (a natural key for imports). */
   uniqueTogether: string[][];

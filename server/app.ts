@@ -29,6 +29,8 @@ import { ensureAccessLogPermissionsAt } from './audit/access-permissions.js';
 import { AccessController } from './http/access.controller.js';
 import { AuthController } from './http/auth.controller.js';
 import { BulkController } from './http/bulk.controller.js';
+import { PermissionMatrixController } from './http/permission-matrix.controller.js';
+import { LinksController } from './http/links.controller.js';
 import { syncPermissionMatrix } from './auth/sync-permissions.js';
 import { ensureSystemUser } from './db/system-user.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -55,7 +57,7 @@ class AppModule {
     return {
       module: AppModule,
       // FilesController first: its routes are more specific than the generic /:resource/:id ones.
-      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, AccessController, EvidenceController, FiguresController, SearchController, ResourcesController],
+      controllers: [HealthController, AuthController, MetaController, FilesController, BulkController, PermissionMatrixController, LinksController, AccessController, EvidenceController, FiguresController, SearchController, ResourcesController],
       providers: [
         { provide: DATABASE, useValue: providers.db },
         { provide: CONFIG, useValue: providers.config },

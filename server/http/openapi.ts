@@ -100,6 +100,10 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
         get: { tags, summary: `Who read this ${r.singular}, when and how, newest first (${T.accessLog}.list)`, parameters: [idParam], responses: { 200: { description: 'Access records' }, ...denied, 404: error } },
       };
     }
+    if (r.links.length) {
+      const linksBody = json({ type: 'object', description: r.links.map((l) => `${l.through}: [{${[l.itemField, ...l.fields].join(', ')}}]`).join('; '), additionalProperties: { type: 'array', items: { type: 'object' } } });
+      paths[`/api/${r.name}/{id}/links`] = { put: { tags, summary: `Set a ${r.singular}'s linked records (${r.links.map((l) => l.through).join(', ')}) as one change set: links created, updated and deleted through each join table's own checks`, parameters: [idParam, reason], requestBody: linksBody, responses: { 200: { description: '{txid, links: {<join table>: {created, updated, deleted}}}' }, 400: error, ...denied, 404: error, 409: error } } };
+    }
     if (!r.options.recordImages) {
       // Time travel (server/audit/as-of.query.ts, versions.ts, restore.ts).
       paths[`/api/${r.name}/{id}/versions`] = {
@@ -143,6 +147,13 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths[`/api/${T.auditLog}/{id}/revert/preview`] = { post: { tags: ['Audit'], summary: 'What undoing one event would do (nothing is written)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
   paths[`/api/${T.auditLog}/revert-change-set/{txid}/preview`] = { post: { tags: ['Audit'], summary: 'What undoing a change set would do (nothing is written)', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: preview } };
   paths[`/api/${T.auditLog}/revert-change-set/{txid}`] = { post: { tags: ['Audit'], summary: 'Undo a whole change set, all or nothing', parameters: [{ name: 'txid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'Reverted' }, ...denied, 404: error, 409: error } } };
+  const matrixBody = json({ type: 'object', required: ['changes'], properties: { version: { type: 'string' }, changes: { type: 'array', items: { type: 'object', properties: { permission: { type: 'string' }, role: { type: 'string' }, granted: { type: 'boolean' } } } } } });
+  const effect = { description: '{cells, activeUsers, roles: [{role, label, activeUsers, gains, losses}], applied, txid}' };
+  paths['/api/permission-matrix'] = {
+    get: { tags: ['Permissions'], summary: 'The permission matrix in words: areas, tables by label, actions, roles with their active users', responses: { 200: { description: '{version, roles, actions, areas: [{title, items}]}' }, ...denied } },
+    post: { tags: ['Permissions'], summary: 'Save toggles of the matrix with a reason as one change set (409 when the matrix changed since `version`)', parameters: [{ name: 'X-Change-Reason', in: 'header', required: true, schema: { type: 'string' } }], requestBody: matrixBody, responses: { 200: effect, 400: error, ...denied, 409: error } },
+  };
+  paths['/api/permission-matrix/preview'] = { post: { tags: ['Permissions'], summary: 'Who would gain and lose which permissions, and how many active users (writes nothing)', requestBody: matrixBody, responses: { 200: effect, 400: error, ...denied, 409: error } } };
   const auth = ['Sign-in'];
   const credentials = json({ type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] });
   paths['/api/auth/login'] = { post: { tags: auth, security: [], summary: 'Sign in: an 8-hour HS256 token', requestBody: credentials, responses: { 200: { description: '{token, expires_at, user, permissions, mfa_enrolment_required, idle_timeout_seconds}' }, 400: error, 401: { ...error, description: 'Wrong email or password; MFA_REQUIRED or MFA_INVALID ({email, password, code})' }, 429: { ...error, description: 'Too many failed sign-ins (Retry-After)' } } } };

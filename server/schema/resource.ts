@@ -119,8 +119,14 @@ export interface ResourceOptions {
   accessLogged?: boolean;
   /** Served read-only (the audit log). */
   readOnly?: boolean;
-  /** Join tables are edited from these parents (reference fields naming them). */
+  /** Join tables are edited from these parents (reference fields naming them; defaults to `join`). */
   editedFrom?: string[];
+  /**
+   * The two references that make this a join table, edited as links on both records they name
+   * (engine/metadata/join-tables.ts): needed only where several unique pairs of references make
+   * the detection ambiguous; null where the table is not to be edited as links.
+   */
+  join?: [string, string] | null;
   /**
    * Row scopes (schema/scope.ts), one per scope kind a role works in (schema/roles.ts): `own` for
    * practitioners, `district` for district admins; `every` holds for every role alike (a saved view

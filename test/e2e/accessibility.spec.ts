@@ -29,7 +29,7 @@ interface Screen {
 
 async function screensOf(role: DemoRole): Promise<Screen[]> {
   const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, role));
-  const resources = (await api('GET', '/meta')).body.resources as { name: string; actions: string[] }[];
+  const resources = (await api('GET', '/meta')).body.resources as { name: string; actions: string[]; links?: unknown[] }[];
   const save = (page: Page) => page.getByRole('button', { name: 'Save' }).waitFor();
   const list = (page: Page) => page.locator('table tbody tr, .RaEmpty-message, .record-cards li').or(page.getByText(/^No .+ found/)).first().waitFor();
   // The dashboard with every figure counted and its table open; the search box with hits of several tables.
@@ -62,10 +62,27 @@ async function screensOf(role: DemoRole): Promise<Screen[]> {
       out.push({ name: `${r.name}-show`, path: `#/${r.name}/${first.id}/show`, ready: (p) => p.getByRole('tab', { name: 'Details' }).waitFor() });
       if (r.name === 'student') out.push({ name: 'student-history', path: `#/student/${first.id}/show/history`, ready: (p) => p.getByTestId('history').waitFor() });
     }
-    if (first && r.actions.includes('edit')) out.push({ name: `${r.name}-edit`, path: `#/${r.name}/${first.id}`, ready: save });
+    // A record with linked records shows them on its edit page, loaded after the form.
+    const links = (p: Page) =>
+      save(p)
+        .then(() => p.getByTestId('linked-records').waitFor())
+        .then(() => p.waitForFunction(() => !document.querySelector('[data-testid="linked-records"]')?.textContent?.includes('Loading…')));
+    if (first && r.actions.includes('edit')) out.push({ name: `${r.name}-edit`, path: `#/${r.name}/${first.id}`, ready: r.links?.length ? links : save });
     if (r.actions.includes('create')) out.push({ name: `${r.name}-create`, path: `#/${r.name}/create`, ready: save });
   }
   if (resources.some((r) => r.name === 'permission_item')) out.push({ name: 'permission-matrix', path: '#/permissions', ready: (p) => p.getByTestId(/^category-/).first().waitFor() });
+  // The matrix's preview of a change, for whoever may edit it: one cell toggled, then reviewed.
+  if (resources.some((r) => r.name === 'permission_item' && r.actions.includes('edit'))) {
+    out.push({
+      name: 'permission-matrix-preview',
+      path: '#/permissions',
+      ready: async (p) => {
+        await p.locator('tr[data-permission] input[type="checkbox"]').first().click();
+        await p.getByRole('button', { name: 'Review and save…' }).click();
+        await p.getByTestId('matrix-preview-summary').waitFor();
+      },
+    });
+  }
   return out;
 }
 

@@ -42,7 +42,7 @@ describe('console fixes (Chromium)', () => {
     // A supervisor may read the permission matrix, not change it: its checkboxes are disabled.
     const supervisor = await signInAs(ctx.browser, ctx.app.url, 'supervisor');
     await supervisor.page.goto(`${ctx.app.url}/#/permissions`);
-    const box = supervisor.page.getByRole('checkbox', { name: 'student.edit for Support' });
+    const box = supervisor.page.getByRole('checkbox', { name: 'Students: Edit for Support', exact: true });
     await box.waitFor();
     await supervisor.page.waitForLoadState('networkidle');
     await expect(box.isDisabled()).resolves.toBe(true);
@@ -51,7 +51,7 @@ describe('console fixes (Chromium)', () => {
 
     const admin = await signInAs(ctx.browser, ctx.app.url, 'admin');
     await admin.page.goto(`${ctx.app.url}/#/permissions`);
-    await expect(admin.page.getByRole('checkbox', { name: 'student.edit for Support' }).isDisabled()).resolves.toBe(false);
+    await expect(admin.page.getByRole('checkbox', { name: 'Students: Edit for Support', exact: true }).isDisabled()).resolves.toBe(false);
     await admin.page.goto(`${ctx.app.url}/#/student/1`);
     await admin.page.getByRole('button', { name: 'Delete' }).waitFor();
     await admin.page.goto(`${ctx.app.url}/#/student/1/show`);

@@ -46,10 +46,16 @@ describe('console journeys (Chromium)', () => {
     await before.page.getByRole('link', { name: 'Edit' }).waitFor();
     await before.close();
     await page.goto(`${ctx.app.url}/#/permissions`);
-    const box = page.getByRole('checkbox', { name: 'student.edit for Support' });
+    const box = page.getByRole('checkbox', { name: 'Students: Edit for Support', exact: true });
     await expect(box.isChecked()).resolves.toBe(true);
     await box.click();
-    await page.getByText('student.edit: removed from support').waitFor();
+    // A toggle is saved after its preview, with a reason, as one change set.
+    await page.getByRole('button', { name: 'Review and save…' }).click();
+    const review = page.getByRole('dialog', { name: 'Review permission changes' });
+    await review.locator('section[data-role="support"]').getByRole('listitem').filter({ hasText: 'Students: Edit' }).waitFor();
+    await review.getByLabel('Reason for this change').fill('support corrects through tickets now');
+    await review.getByRole('button', { name: 'Save change set' }).click();
+    await page.getByText(/^Saved as change set \d+: 1 permission change/).waitFor();
     await s.shot('admin-3-permission-matrix');
     expect((await one(`SELECT support FROM permission_item WHERE name = 'student.edit'`)).support).toBe(false);
     const after = await signInAs(ctx.browser, ctx.app.url, 'support');
@@ -59,8 +65,10 @@ describe('console journeys (Chromium)', () => {
     expect(await after.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await after.shot('admin-4-support-without-edit');
     await after.close();
-    await page.getByRole('checkbox', { name: 'student.edit for Support' }).click();
-    await page.getByText('student.edit: granted to support').waitFor();
+    // One undo of the change set gives the permission back.
+    await page.getByRole('button', { name: 'Undo change set' }).click();
+    await page.getByText(/^Change set \d+ undone/).waitFor();
+    expect((await one(`SELECT support FROM permission_item WHERE name = 'student.edit'`)).support).toBe(true);
     expect(s.errors).toEqual([]);
     await s.close();
   }, 120_000);

@@ -1,8 +1,9 @@
-import type { Feature, FieldDescription, ResourceDescription, RoleDescription } from '../../../contract/meta';
+import type { Feature, FieldDescription, LinkDescription, ResourceDescription, RoleDescription } from '../../../contract/meta';
 
 /** `GET /api/meta` as the console reads it (the wire contract, shared with the server). */
 export type FieldMeta = FieldDescription;
 export type ResourceMeta = ResourceDescription;
+export type LinkMeta = LinkDescription;
 
 export interface Permissions {
   granted: string[];

@@ -9,6 +9,7 @@ import { represent, type ResourceMeta } from '../data/meta';
 import { withoutReason } from './ReasonInput';
 import { ResourceForm } from './ResourceForm';
 import { ConflictPanel, type Conflict } from './ConflictPanel';
+import { LinkedRecords } from '../links/LinkedRecords';
 
 interface HttpError {
   status?: number;
@@ -59,6 +60,7 @@ export function ResourceEdit() {
       redirect="show"
     >
       <ResourceForm meta={meta} resetOptions={KEEP_TYPING} header={conflict && <ConflictPanel meta={meta} conflict={conflict} />} />
+      <LinkedRecords meta={meta} />
     </Edit>
   );
 }

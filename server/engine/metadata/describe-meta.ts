@@ -29,6 +29,8 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
     /** The rows offered as the value of a reference to this resource (`offered`), as a list filter. */
     offered: resource.options.offered ?? null,
     referencedBy: resource.referencedBy,
+    /** Join tables linking these records to others (edited inline on the form), where the caller may list them. */
+    links: resource.links.filter((l) => caller.can(`${l.through}.list`)),
     fields: visible.map((f) => ({
       name: f.name,
       label: f.label,

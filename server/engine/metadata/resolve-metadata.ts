@@ -4,6 +4,7 @@ import type { Area } from '../../schema/matrix-terms.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
 import { columnType, fieldTypeOf, type ColumnType } from '../types/column-types.js';
 import { templateFields } from './template.js';
+import { attachLinks, joinPairOf } from './join-tables.js';
 
 import { STAMPS } from './stamps.js';
 import { checkScopes } from '../scope/check-scopes.js';
@@ -144,8 +145,10 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       listFields: options.listFields ?? fields.filter((f) => !f.secret && !f.sensitive && f.type !== 'json').slice(0, 6).map((f) => f.name),
       sections,
       askReason: !!options.askReason,
-      editedFrom: options.editedFrom ?? [],
+      editedFrom: options.editedFrom ?? joinPairOf(meta, options) ?? [],
       referencedBy: [],
+      join: joinPairOf(meta, options),
+      links: [],
       options,
     });
   }
@@ -161,6 +164,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       }
     }
   }
+  attachLinks(resources);
   checkScopes(resources);
   return resources;
 }

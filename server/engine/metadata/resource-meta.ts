@@ -1,6 +1,6 @@
 import type { ResourceOptions } from '../../schema/resource.js';
 import type { Area } from '../../schema/matrix-terms.js';
-import type { Display, FieldRule, FieldType, Input } from '../../../contract/meta.js';
+import type { Display, FieldRule, FieldType, Input, LinkDescription } from '../../../contract/meta.js';
 
 import type { Stamp } from './stamps.js';
 
@@ -71,5 +71,12 @@ export interface ResourceMeta {
    * holds this resource's `key` (`id`, or a natural key such as a student's `ssid`).
    */
   referencedBy: { resource: string; field: string; key: string }[];
+  /** For a join table, its two references that pair records (metadata/join-tables.ts), or null. */
+  join: [string, string] | null;
+  /** Join tables pairing this resource's records with others', edited on its form. */
+  links: LinkMeta[];
   options: ResourceOptions;
 }
+
+/** Records linked to a parent through a join table (the contract's description, as resolved at boot). */
+export type LinkMeta = LinkDescription;
