@@ -197,6 +197,8 @@ export class ResourceEngine extends ResourceReader {
   /** A delete inside a caller's transaction: the row as the caller saw it (locked), and as stored. */
   async deleteIn(tx: Tx, resource: ResourceMeta, id: number, caller: Caller): Promise<{ current: Row; image: Row }> {
     const current = await this.getOne(resource, id, caller, tx, true);
+    // A record whose fields nobody changes on their own (a user's role and status) is not deleted by its owner either.
+    if (resource.options.selfProtected?.length && current.id === caller.userId) throw new AppError('FORBIDDEN', `Your own ${resource.singular.toLowerCase()} record cannot be deleted`);
     const [image] = await this.query(tx, `DELETE FROM ${ident(resource.name)} WHERE "id" = $1 RETURNING *`, [id]);
     return { current, image };
   }
