@@ -56,7 +56,7 @@ describe('time travel in the console (Chromium)', () => {
     await s.shot('time-travel-2-list-as-of');
     await page.getByTestId('as-of-banner').getByRole('button', { name: 'Back to now' }).click();
     await page.getByRole('cell', { name: 'created later' }).waitFor();
-    await page.getByRole('button', { name: 'Export' }).waitFor();
+    await page.getByRole('button', { name: 'Export', exact: true }).waitFor();
 
     // Versions: compare the first and the current side by side, then restore the first.
     await page.goto(`${ctx.app.url}/#/modifier/${m.id}/show/versions`);

@@ -65,7 +65,8 @@ export function LinkSection({ link, parentId, edited, onEdit }: Props) {
           isOptionEqualToValue={(a, b) => String(a) === String(b)}
           onInputChange={(_, value, reason) => reason === 'input' && setSearch(value)}
           onChange={(_, next) => onEdit(next.map((id) => rows.find((r) => String(r[link.itemField]) === String(id)) ?? fresh(link, fields, id)))}
-          disabled={!may('create') && !may('delete')}
+          // Read-only rather than disabled where the links may not change: disabled chips are faded past legible contrast.
+          readOnly={!may('create') && !may('delete')}
           renderInput={(params) => <TextField {...params} label={`${heading}: pick one or several`} helperText={`Linked through ${through.label.toLowerCase()}`} />}
         />
       )}
