@@ -143,6 +143,8 @@ describe('the audit trail (Chromium)', () => {
     await page.goto(`${ctx.app.url}/#/auth_event?filter=${encodeURIComponent(JSON.stringify({ outcome: 'failure' }))}`);
     const failure = page.locator('table tbody tr').filter({ hasText: 'wrong password' }).first();
     await failure.waitFor();
+    // The list drawn before the filter may still be on screen for a moment: wait for the filtered one.
+    await page.waitForFunction(() => ![...document.querySelectorAll('table tbody tr')].some((r) => r.textContent?.includes('success')));
     expect(await page.locator('table tbody tr').filter({ hasText: 'success' }).count()).toBe(0);
     // The record changes hold no sign-in.
     await page.getByRole('tab', { name: 'Record changes' }).click();

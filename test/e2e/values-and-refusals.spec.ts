@@ -158,7 +158,7 @@ describe('permissions followed live (Chromium)', () => {
     const { page } = s;
     await page.goto(`${ctx.app.url}/#/claim`);
     await page.locator('tbody tr').first().waitFor();
-    const exportButton = page.getByRole('button', { name: 'Export' });
+    const exportButton = page.getByRole('button', { name: 'Export', exact: true });
     await exportButton.waitFor();
     await page.getByRole('menuitem', { name: 'Fee schedule codes' }).waitFor();
 
