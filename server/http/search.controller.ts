@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AccessLog } from '../audit/access-log.js';
-import type { CallerResolver } from '../auth/caller-resolver.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import { parseSearchTerm, searchable, searchAll } from '../engine/search/search-all.js';
 import type { FigurePools } from './figure-pools.js';
-import { ACCESS_LOG, CALLER, ENGINE, FIGURES } from './tokens.js';
+import { ACCESS_LOG, FIGURES } from './tokens.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /**
  * `GET /api/search?q=`: the console's search box over every resource the caller may list, each
@@ -13,13 +12,9 @@ import { ACCESS_LOG, CALLER, ENGINE, FIGURES } from './tokens.js';
  * Registered before the generic routes (`/api/:resource` would take `search`).
  */
 @Controller('api')
-export class SearchController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(FIGURES) private readonly figures: FigurePools,
-    @Inject(ACCESS_LOG) private readonly access: AccessLog,
-  ) {}
+export class SearchController extends EngineRoutes {
+  @Inject(FIGURES) private readonly figures!: FigurePools;
+  @Inject(ACCESS_LOG) private readonly access!: AccessLog;
 
   @Get('search')
   async search(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
