@@ -6,25 +6,7 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/types/column-types.js';
 import { notFound } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
-
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface AuditEvent {
-  id: number;
-  resource: string;
-  record_id: number | null;
-  action: 'INSERT' | 'UPDATE' | 'DELETE';
-  user_id: number | null;
-  user_name: string | null;
-  occurred_at: string;
-  change_set: number | null;
-  reason: string | null;
-  changes: FieldChange[];
-}
+import type { AuditEvent, FieldChange } from '../../contract/audit.js';
 
 export interface AuditRow {
   id: string | number;
@@ -39,7 +21,6 @@ export interface AuditRow {
   txid: string | null;
   reason: string | null;
 }
-
 
 export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.changed_data, a.old_data, a.user_id,
   a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name`;
@@ -70,7 +51,7 @@ export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: 
   return changes;
 }
 
-export function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEvent {
+function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEvent {
   return {
     id: Number(row.id),
     resource: row.table_name,

@@ -3,34 +3,8 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import type { AuditRow } from './history.query.js';
-import { asNotFound, loadEvents, revertOne, unseen, type Conflict, type RevertResult } from './revert.js';
-
-/** What stands in the way of undoing one event. */
-export interface UndoProblem {
-  event_id: number;
-  resource: string;
-  record_id: number | null;
-  kind: 'conflict' | 'permission' | 'refused';
-  message: string;
-  /** For a conflict: the fields changed since, as far as the caller may see them. */
-  conflicts?: Conflict[];
-  /** For a missing permission: which one. */
-  permission?: string;
-}
-
-/**
- * The answer of an undo preview: the undo was run and rolled back. `changes` says what it would do
- * to each record, `problems` what would refuse it; `can_undo` only when nothing would. An event
- * already undone names the change set that undid it (`undone_by`).
- */
-export interface UndoPreview {
-  can_undo: boolean;
-  events: number;
-  changes: (RevertResult['records'][number] & { event_id: number })[];
-  problems: UndoProblem[];
-  missing_permissions: string[];
-  undone_by: { change_set: number; occurred_at: string } | null;
-}
+import { asNotFound, loadEvents, revertOne, unseen } from './revert.js';
+import type { Conflict, RevertResult, UndoPreview, UndoProblem } from '../../contract/audit.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 

@@ -7,29 +7,13 @@ import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { assertReaches } from './as-of.query.js';
 import { assertEventNotArchived } from './archive-horizon.js';
-import { AUDIT_COLUMNS, AUDIT_FROM, recordHistory, type AuditEvent, type AuditRow } from './history.query.js';
-
-/** One version of a record: the state an event left it in (null: the event deleted it). */
-export interface Version extends AuditEvent {
-  /** The moment to read this version back with `?as_of=` (the event's time). */
-  as_of: string;
-  /** Whether the record existed after the event. */
-  exists: boolean;
-}
+import { AUDIT_COLUMNS, AUDIT_FROM, recordHistory, type AuditRow } from './history.query.js';
+import type { AuditEvent, Comparison, Side, Version, VersionLink } from '../../contract/audit.js';
 
 /** A record's versions, newest first: every event with who, when, reason and change set. */
 export async function listVersions(engine: ResourceEngine, resource: ResourceMeta, id: number, caller: Caller): Promise<Version[]> {
   const events = await recordHistory(engine, resource, id, caller);
   return events.map((e) => ({ ...e, as_of: e.occurred_at, exists: e.action !== 'DELETE' }));
-}
-
-/** The version an event produced: the moment that reads it back, and where (null: the event deleted the record). */
-export interface VersionLink {
-  as_of: string | null;
-  /** `GET` this for the record as the event left it. */
-  record: string | null;
-  /** `GET` this for that version beside the record as it stands. */
-  compare: string;
 }
 
 function linkTo(resource: ResourceMeta, id: number, e: AuditEvent): VersionLink {
@@ -65,24 +49,6 @@ async function presented(engine: ResourceEngine, resource: ResourceMeta, image: 
   const table = ident(resource.name);
   const [row] = await engine.query(engine.pool, `SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb) AS ${table}`, [JSON.stringify(image)]);
   return engine.present(resource, row, caller);
-}
-
-export interface Side {
-  event: number | null;
-  occurred_at: string | null;
-  user_name: string | null;
-  reason: string | null;
-  /** The record in that version, or null when it did not exist (deleted). */
-  record: Record<string, unknown> | null;
-}
-
-export interface Comparison {
-  from: Side;
-  to: Side;
-  /** Every visible field whose value differs between the two, in the resource's field order. */
-  changes: { field: string; from: unknown; to: unknown }[];
-  /** Fields compared (every field the caller sees). */
-  fields: string[];
 }
 
 /** Two versions field by field: `to` may be `current` (the record as it stands). */

@@ -4,10 +4,11 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, report, runChangeSet, type ChangeSetReport, type RowReport } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet } from './change-set.js';
+import type { Applied, ChangeSetReport, RowReport } from '../../contract/change-set.js';
 
 /** Rows one bulk edit may change: each is locked, checked and written like a single edit. */
-export const MAX_BULK_ROWS = 5_000;
+const MAX_BULK_ROWS = 5_000;
 
 export interface BulkUpdateRequest {
   /** The selected rows... */
@@ -48,7 +49,7 @@ export async function bulkUpdate(
   request: BulkUpdateRequest,
   caller: Caller,
   options: { apply: boolean; reason: string | null },
-): Promise<ChangeSetReport & { applied: boolean; txid: number | null }> {
+): Promise<ChangeSetReport & Applied> {
   // The fields themselves are checked once, up front: a typo is one clear 400, not N row errors.
   validatePayload(resource, request.data, 'update', caller, null);
   const ids = request.ids ?? await engine.matchingIds(resource, parseListQuery({ filter: JSON.stringify(request.filter) }), caller, MAX_BULK_ROWS);

@@ -3,32 +3,13 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { AppError } from '../errors/app-error.js';
-
-export type FieldErrors = Record<string, string>;
+import type { Applied, ChangeSetReport, FieldErrors, RowReport } from '../../contract/change-set.js';
 
 /** Errors not about one field (a missing record, a lock) are reported under this key. */
-export const RECORD = '_record';
-
-/** What one row of a bulk change does (or would do). */
-export interface RowReport {
-  /** The CSV line (imports) or the row's position in the selection (bulk edits). */
-  line: number;
-  action: 'insert' | 'update' | 'unchanged' | 'error';
-  id?: number;
-  /** For an update: each changed field, before -> after. */
-  changes?: { field: string; before: unknown; after: unknown }[];
-  /** For an insert: the record as it would be stored. */
-  record?: Record<string, unknown>;
-  errors?: FieldErrors;
-}
-
-export interface ChangeSetReport {
-  counts: { rows: number; insert: number; update: number; unchanged: number; errors: number };
-  rows: RowReport[];
-}
+const RECORD = '_record';
 
 /** Rows of a report given in full (the record, each field's change); the rest say only what they do. */
-export const REPORT_DETAIL_ROWS = 200;
+const REPORT_DETAIL_ROWS = 200;
 
 /**
  * Adds a row to a report, keeping its memory bounded however many rows a change set has: past the
@@ -69,7 +50,7 @@ export async function runChangeSet<R extends ChangeSetReport>(
   caller: Caller,
   options: { apply: boolean; reason: string | null },
   work: (tx: Tx, step: Step) => Promise<R>,
-): Promise<R & { applied: boolean; txid: number | null }> {
+): Promise<R & Applied> {
   if (options.apply && !options.reason) throw new AppError('BAD_REQUEST', 'A bulk change needs a reason (X-Change-Reason)');
   const result = await engine.write(caller, options.reason, async (tx) => {
     await tx.query('SAVEPOINT change_set');

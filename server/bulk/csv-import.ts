@@ -7,14 +7,15 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { cellToValue } from '../engine/types/column-types.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, report, runChangeSet, type ChangeSetReport, type FieldErrors, type RowReport } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet } from './change-set.js';
+import type { Applied, FieldErrors, ImportReport, RowReport } from '../../contract/change-set.js';
 
 /** Rows one import may hold: every row is checked and written like a single create or edit. */
-export const MAX_IMPORT_ROWS = 5_000;
+const MAX_IMPORT_ROWS = 5_000;
 /** Columns a file may have: a table's fields, with room for columns to ignore. */
-export const MAX_IMPORT_COLUMNS = 200;
+const MAX_IMPORT_COLUMNS = 200;
 /** Cells (rows x columns) one import may hold: the work of reading and checking is per cell. */
-export const MAX_IMPORT_CELLS = 250_000;
+const MAX_IMPORT_CELLS = 250_000;
 /** Text fed to the parser, and rows read, between two yields to the event loop. */
 const SLICE_CHARS = 32 * 1024;
 const SLICE_CELLS = 5_000;
@@ -26,11 +27,6 @@ export interface ImportRequest {
   mode: 'insert' | 'upsert';
   /** Upsert: the fields that identify an existing record (`procedure_code` + `effective_year`). */
   key: string[];
-}
-
-export interface ImportReport extends ChangeSetReport {
-  /** Each CSV column and the field it was read into (null: ignored). */
-  columns: { header: string; field: string | null }[];
 }
 
 /** Checks the shape of an import request (not its rows): anything malformed is a plain 400. */
@@ -183,7 +179,7 @@ export async function importCsv(
   request: ImportRequest,
   caller: Caller,
   options: { apply: boolean; reason: string | null },
-): Promise<ImportReport & { applied: boolean; txid: number | null }> {
+): Promise<ImportReport & Applied> {
   const [head, ...records] = await readCsv(request.csv);
   const headers = head?.record ?? [];
   if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');

@@ -17,7 +17,8 @@ import {
 } from 'react-admin';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
-import type { AppDataProvider, AuditEvent } from '../data/data-provider';
+import type { AppDataProvider } from '../data/data-provider';
+import type { AuditEvent } from '../../../contract/audit';
 import { represent } from '../data/meta';
 import { usePerms } from '../data/use-meta';
 import { AuditTabs } from './AuditTabs';

@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, useDataProvider } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
-import type { AppDataProvider, AuditEvent } from '../data/data-provider';
+import type { AppDataProvider } from '../data/data-provider';
+import type { AuditEvent, VersionLink } from '../../../contract/audit';
 import { momentLabel, momentMs, useAsOf } from '../timetravel/as-of';
 import { useCan, useMetaOf } from '../data/use-meta';
 import { DiffTable } from './DiffTable';
@@ -12,7 +13,7 @@ import { undoes } from './undo';
 import { UndoDialog } from './UndoDialog';
 
 /** Where the version an event produced is read (server/audit/versions.ts); null: the event deleted the record. */
-type Linked = AuditEvent & { version?: { as_of: string | null; record: string | null; compare: string } };
+type Linked = AuditEvent & { version?: VersionLink };
 
 /**
  * A record's events, newest first, each with its diff, links to the version it produced (viewed as

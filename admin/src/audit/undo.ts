@@ -1,29 +1,13 @@
 import { featureName } from '../data/features';
+import type { UndoPreview } from '../../../contract/audit';
 /** What an undo is about: one event, or a whole change set (one transaction's events). */
 export type UndoTarget = { kind: 'event'; id: number } | { kind: 'change-set'; id: number };
 
 /** The route of the undo (POST), and of its preview (`…/preview`). */
 export const undoPath = (t: UndoTarget) => `${featureName('audit-trail')}/${t.kind === 'event' ? `${t.id}/revert` : `revert-change-set/${t.id}`}`;
 
-export interface UndoConflict {
-  field: string;
-  before: unknown;
-  after: unknown;
-  now: unknown;
-}
-
-/** The server's preview (server/audit/revert-preview.ts): the undo run and rolled back. */
-export interface UndoPreview {
-  can_undo: boolean;
-  events: number;
-  changes: { event_id: number; resource: string; id: number; action: 'updated' | 'deleted' | 'restored' | 'unchanged'; changes?: { field: string; now: unknown; to: unknown }[] }[];
-  problems: { event_id: number; resource: string; record_id: number | null; kind: 'conflict' | 'permission' | 'refused'; message: string; conflicts?: UndoConflict[]; permission?: string }[];
-  missing_permissions: string[];
-  undone_by: { change_set: number; occurred_at: string } | null;
-}
-
 /** Marks the undo writes in their reason (server/audit/revert.ts): what they undid. */
-export const undoneMarks = (eventId: number, changeSet: number | null) => [`Revert of event #${eventId}`, ...(changeSet ? [`Revert of change set #${changeSet}`] : [])];
+const undoneMarks = (eventId: number, changeSet: number | null) => [`Revert of event #${eventId}`, ...(changeSet ? [`Revert of change set #${changeSet}`] : [])];
 
 /** Whether a reason says its write undid this event (or its change set). */
 export const undoes = (reason: string | null | undefined, eventId: number, changeSet: number | null) =>

@@ -3,7 +3,9 @@ import type { DataProvider, Identifier } from 'react-admin';
 import { API, httpClient, labelsOnly, listPath, refusedPermission } from './http';
 import { toServerFilter } from '../fields/values';
 import { featureName } from './features';
-import { undoPath, type UndoPreview, type UndoTarget } from '../audit/undo';
+import { undoPath, type UndoTarget } from '../audit/undo';
+import type { AuditEvent, UndoPreview } from '../../../contract/audit';
+import type { ChangeSetResult } from '../../../contract/change-set';
 
 /** Reasons typed in forms, waiting for the write they belong to (see ReasonInput). */
 export const pendingReason = { value: null as string | null };
@@ -16,7 +18,7 @@ const takeReason = () => {
 
 const base = simpleRestProvider(API, httpClient);
 
-export const SESSION_ENDED_ON_WRITE = 'Your session ended, so this change was NOT saved. Keep this page open, sign in again in a new tab, then save here again.';
+const SESSION_ENDED_ON_WRITE = 'Your session ended, so this change was NOT saved. Keep this page open, sign in again in a new tab, then save here again.';
 
 /**
  * A write refused because the session ended (logout elsewhere, deactivation, a password change)
@@ -83,19 +85,6 @@ export const dataProvider = {
 
 export type AppDataProvider = typeof dataProvider;
 
-export interface AuditEvent {
-  id: number;
-  resource: string;
-  record_id: number | null;
-  action: 'INSERT' | 'UPDATE' | 'DELETE';
-  user_id: number | null;
-  user_name: string | null;
-  occurred_at: string;
-  change_set: number | null;
-  reason: string | null;
-  changes: { field: string; before: unknown; after: unknown }[];
-}
-
 export interface ImportBody {
   csv: string;
   mode: 'insert' | 'upsert';
@@ -103,18 +92,3 @@ export interface ImportBody {
   mapping: Record<string, string | null>;
 }
 
-/** What a bulk change does (or would do), row by row: the server's change-set report. */
-export interface ChangeSetResult {
-  applied: boolean;
-  txid: number | null;
-  counts: { rows: number; insert: number; update: number; unchanged: number; errors: number };
-  columns?: { header: string; field: string | null }[];
-  rows: {
-    line: number;
-    action: 'insert' | 'update' | 'unchanged' | 'error';
-    id?: number;
-    changes?: { field: string; before: unknown; after: unknown }[];
-    record?: Record<string, unknown>;
-    errors?: Record<string, string>;
-  }[];
-}

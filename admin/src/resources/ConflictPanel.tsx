@@ -1,10 +1,11 @@
-import { Alert, AlertTitle, Button, ToggleButton, ToggleButtonGroup, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, AlertTitle, Button, ToggleButton, ToggleButtonGroup, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { RecordContextProvider, useRefresh } from 'react-admin';
 import { useFormContext, useWatch } from 'react-hook-form';
-import type { AuditEvent } from '../data/data-provider';
+import type { AuditEvent } from '../../../contract/audit';
 import type { FieldMeta, ResourceMeta } from '../data/meta';
 import { useReadable } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
+import { Headings } from '../layout/Headings';
 
 type Row = Record<string, unknown>;
 
@@ -57,14 +58,7 @@ export function ConflictPanel({ meta, conflict }: { meta: ResourceMeta; conflict
         Your change was not saved, and what you typed is still here. Their version is loaded under your changes: where you both changed a field, keep yours or take theirs, then save again.
       </Typography>
       <Table size="small" aria-label="Their changes beside yours">
-        <TableHead>
-          <TableRow>
-            <TableCell>Field</TableCell>
-            <TableCell>Their value</TableCell>
-            <TableCell>Your value</TableCell>
-            <TableCell>Saved</TableCell>
-          </TableRow>
-        </TableHead>
+        <Headings cells={['Field', 'Their value', 'Your value', 'Saved']} />
         <TableBody>
           {changedByThem.map((f) => {
             const both = !sameValue(yours[f.name], base[f.name]) && !sameValue(yours[f.name], current[f.name]);

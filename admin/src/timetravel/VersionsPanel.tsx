@@ -1,11 +1,14 @@
-import { Alert, Box, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, Checkbox, Chip, FormControlLabel, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-admin';
 import { useLocation } from 'react-router-dom';
 import { useMetaOf } from '../data/use-meta';
-import { momentLabel, momentMs, timeTravel, useAsOf, type RestoreTarget, type Version } from './as-of';
+import { momentLabel, momentMs, timeTravel, useAsOf } from './as-of';
+import type { RestoreTarget, Version } from '../../../contract/audit';
 import { RestoreDialog } from './RestoreDialog';
+import { refusalMessage } from '../data/http';
+import { Headings } from '../layout/Headings';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 type Pick = number | 'current';
@@ -19,7 +22,7 @@ function Comparison({ resource, id, picks }: { resource: string; id: string | nu
     queryKey: ['compare', resource, String(id), from, to],
     queryFn: () => timeTravel.compare(resource, id, from as number, to),
   });
-  if (error) return <Alert severity="error">{(error as { body?: { message?: string } }).body?.message ?? (error as Error).message}</Alert>;
+  if (error) return <Alert severity="error">{refusalMessage(error)}</Alert>;
   if (!data) return <Typography>Comparing…</Typography>;
   const changed = new Set(data.changes.map((c) => c.field));
   const title = (side: typeof data.from) => (side.event === null ? 'Current' : `Event #${side.event}, ${new Date(side.occurred_at!).toLocaleString()}`);
@@ -29,13 +32,7 @@ function Comparison({ resource, id, picks }: { resource: string; id: string | nu
         {data.changes.length} field{data.changes.length === 1 ? '' : 's'} differ
       </Typography>
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>Field</TableCell>
-            <TableCell>{title(data.from)}</TableCell>
-            <TableCell>{title(data.to)}</TableCell>
-          </TableRow>
-        </TableHead>
+        <Headings cells={['Field', title(data.from), title(data.to)]} />
         <TableBody>
           {data.fields.map((f) => (
             <TableRow key={f} data-field={f} data-changed={changed.has(f) ? 'true' : 'false'} sx={changed.has(f) ? { bgcolor: 'warning.light' } : undefined}>

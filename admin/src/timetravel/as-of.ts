@@ -1,6 +1,7 @@
 import type { DataProvider, GetListParams, Identifier } from 'react-admin';
 import { useStore } from 'react-admin';
 import { API, httpClient } from '../data/http';
+import type { Comparison, RestoreResult, RestoreTarget, Version } from '../../../contract/audit';
 
 /**
  * Time travel in the console. The moment a resource is viewed at is kept per resource in
@@ -47,35 +48,6 @@ export function withAsOf<T extends DataProvider>(provider: T): T {
     },
   };
 }
-
-export interface Version {
-  id: number;
-  action: 'INSERT' | 'UPDATE' | 'DELETE';
-  user_name: string | null;
-  occurred_at: string;
-  reason: string | null;
-  change_set: number | null;
-  changes: { field: string; before: unknown; after: unknown }[];
-  as_of: string;
-  exists: boolean;
-}
-
-export interface Comparison {
-  from: { event: number | null; occurred_at: string | null; record: Record<string, unknown> | null };
-  to: { event: number | null; occurred_at: string | null; record: Record<string, unknown> | null };
-  changes: { field: string; from: unknown; to: unknown }[];
-  fields: string[];
-}
-
-export interface RestoreResult {
-  action: 'updated' | 'restored' | 'unchanged';
-  changes: { field: string; before: unknown; after: unknown }[];
-  record: Record<string, unknown>;
-  applied: boolean;
-}
-
-/** The version a restore writes back: the state an event left, or the record as of a moment. */
-export type RestoreTarget = { event: number } | { as_of: string };
 
 const path = (resource: string, id: Identifier) => `${API}/${resource}/${encodeURIComponent(id)}`;
 
