@@ -3,6 +3,7 @@ import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-o
 import { SYSTEM_EMAIL } from '../db/system-user.js';
 import { Resource } from './resource.js';
 import { ROLE_NAMES } from './roles.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 
 /** All platform users (practitioners, supervisors, admins, support). */
@@ -40,6 +41,7 @@ import { ROLE_NAMES } from './roles.js';
 @Entity({ tableName: 'app_user' })
 // Sign-in ignores the case of an email, so two accounts may not differ by case alone.
 @Index({ name: 'app_user_email_lower_unique', expression: 'create unique index "app_user_email_lower_unique" on "app_user" (lower("email"))' })
+@Stamped()
 export class AppUser {
   /** User ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -108,20 +110,7 @@ export class AppUser {
   /** Standard, Advanced, Full. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   permission_level?: string | null;
-
-  /** Row creation time. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Last update time. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator user ID. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Last updater user ID. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface AppUser extends StampColumns {}

@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Legacy/general (non-CYBHI or shared) service codes & rates. */
 @Resource({
@@ -13,6 +12,7 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['code', 'type', 'description', 'unit', 'rate', 'status'],
 })
 @Entity({ tableName: 'billing_code' })
+@Stamped()
 export class BillingCode {
   /** Billing code ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -53,20 +53,7 @@ export class BillingCode {
   /** True if limited to certain payers. */
   @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
   payer_specific?: boolean | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface BillingCode extends StampColumns {}

@@ -1,10 +1,10 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { ACTIONS } from './matrix-terms.js';
 import { CASEWORK_GRANTS } from './roles.js';
-import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Insurance claims lifecycle (837/835), amounts, modifiers, audit. */
 @Resource({
@@ -65,6 +65,7 @@ import { Student } from './student.entity.js';
 @Index({ name: 'claim_service_code_trgm', expression: 'create index "claim_service_code_trgm" on "claim" using gin ("service_code" gin_trgm_ops)' })
 // The billing figures (claims by month, status and amounts, within a district or a practitioner's students), read from this index alone.
 @Index({ name: 'claim_service_date_figures_index', expression: 'create index "claim_service_date_figures_index" on "claim" ("service_date") include ("status", "district", "student_ssid", "billed_amount", "paid_amount")' })
+@Stamped({ index: false })
 export class Claim {
   /** Internal claim ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -185,20 +186,7 @@ export class Claim {
   /** 835 ERA data (denial codes, trace numbers, etc.). */
   @Property({ type: 'json', columnType: 'jsonb', nullable: true })
   remittance_data?: unknown | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Claim extends StampColumns {}

@@ -32,14 +32,14 @@ export interface SectionDeclaration {
 }
 
 /** `today` less `days` days, as YYYY-MM-DD. */
-export function daysBefore(today: string, days: number): string {
+function daysBefore(today: string, days: number): string {
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - days);
   return d.toISOString().slice(0, 10);
 }
 
 /** The first day of the month `months` months before today's. */
-export function monthsBefore(today: string, months: number): string {
+function monthsBefore(today: string, months: number): string {
   const d = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() - months);
   return d.toISOString().slice(0, 10);

@@ -1,9 +1,9 @@
 import type { Rel } from '@mikro-orm/core';
 import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
 import { FeeScheduleCode } from './fee-schedule-code.entity.js';
 import { Modifier } from './modifier.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Join table mapping modifiers to fee schedule codes (indicating required/optional usage). */
 @Resource({
@@ -14,6 +14,7 @@ import { Modifier } from './modifier.entity.js';
 })
 @Entity({ tableName: 'fee_code_modifier' })
 @Unique({ properties: ['fee_schedule_code_id', 'modifier_id'] })
+@Stamped()
 export class FeeCodeModifier {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -34,20 +35,7 @@ export class FeeCodeModifier {
   /** When/how to apply (e.g., “Group only”). */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   context_note?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface FeeCodeModifier extends StampColumns {}

@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** CYBHI fee schedule entries: procedure codes, descriptions, timing, rates, flags. */
 @Resource({
@@ -21,6 +20,7 @@ import { AppUser } from './app-user.entity.js';
   },
 })
 @Entity({ tableName: 'fee_schedule_code' })
+@Stamped()
 export class FeeScheduleCode {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -89,20 +89,7 @@ export class FeeScheduleCode {
   /** Special rules (midpoint, U1 usage, etc.). */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   notes?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface FeeScheduleCode extends StampColumns {}

@@ -2,9 +2,9 @@ import type { Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { CASEWORK_GRANTS } from './roles.js';
-import { AppUser } from './app-user.entity.js';
 import { ServiceGroup } from './service-group.entity.js';
 import { Student } from './student.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Students assigned to groups (many-to-many: group ⇄ student). */
 @Resource({
@@ -30,6 +30,7 @@ import { Student } from './student.entity.js';
 @Index({ name: 'group_membership_created_by_id_index', properties: ['created_by', 'id'] })
 @Index({ name: 'group_membership_updated_by_id_index', properties: ['updated_by', 'id'] })
 @Unique({ properties: ['group_id', 'student_id'] })
+@Stamped({ index: false })
 export class GroupMembership {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -58,20 +59,7 @@ export class GroupMembership {
   /** Reason for exit. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   exit_reason?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface GroupMembership extends StampColumns {}

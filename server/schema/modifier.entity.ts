@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Billing modifiers (U4, HA, HQ, 93, 95, etc.) with requirements. */
 @Resource({
@@ -10,6 +9,7 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['code', 'description', 'required'],
 })
 @Entity({ tableName: 'modifier' })
+@Stamped()
 export class Modifier {
   /** Modifier ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -30,20 +30,7 @@ export class Modifier {
   /** Extra rules/usage notes. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   notes?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Modifier extends StampColumns {}

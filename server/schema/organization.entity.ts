@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Districts/organizations/payer entities. */
 @Resource({
@@ -12,6 +11,7 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['name', 'payer_type', 'status', 'effective_date', 'contact_email'],
 })
 @Entity({ tableName: 'organization' })
+@Stamped()
 export class Organization {
   /** Organization ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -44,20 +44,7 @@ export class Organization {
   /** Primary contact. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   contact_email?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Organization extends StampColumns {}

@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Top-level permission grouping for RBAC UI. */
 @Resource({
@@ -12,6 +11,7 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['title', 'icon', 'expanded'],
 })
 @Entity({ tableName: 'permission_category' })
+@Stamped()
 export class PermissionCategory {
   /** Category ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -28,20 +28,7 @@ export class PermissionCategory {
   /** Default UI expansion. */
   @Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })
   expanded?: boolean | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface PermissionCategory extends StampColumns {}

@@ -1,9 +1,9 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
 import { PermissionCategory } from './permission-category.entity.js';
 import { forEachRole } from './roles.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** The matrix's list shows each role's column (filled in below, a role at a time). */
 const listFields = ['name', 'category_id'];
@@ -19,6 +19,7 @@ const labels: Record<string, string> = {};
   labels,
 })
 @Entity({ tableName: 'permission_item' })
+@Stamped()
 export class PermissionItem {
   /** Permission ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -31,22 +32,6 @@ export class PermissionItem {
   /** Permission name/key. */
   @Property({ type: 'text', columnType: 'text', unique: true })
   name!: string;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
 
 /**
@@ -59,3 +44,6 @@ forEachRole((role) => {
   listFields.push(role.key);
   labels[role.key] = role.label;
 });
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface PermissionItem extends StampColumns {}

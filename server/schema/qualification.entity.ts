@@ -1,7 +1,6 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Master list of professional credentials (licenses, certificates). */
 @Resource({
@@ -11,6 +10,7 @@ import { AppUser } from './app-user.entity.js';
   listFields: ['code', 'type', 'description', 'status', 'jurisdiction'],
 })
 @Entity({ tableName: 'qualification' })
+@Stamped()
 export class Qualification {
   /** Qualification ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -47,20 +47,7 @@ export class Qualification {
   /** State/region. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   jurisdiction?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Qualification extends StampColumns {}

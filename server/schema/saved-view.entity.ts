@@ -1,9 +1,8 @@
-import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
-import { AppUser } from './app-user.entity.js';
 import { ACTIONS } from './matrix-terms.js';
 import { ROLE_NAMES } from './roles.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /**
  * A list's filters, sort and visible columns saved under a name: private to its owner, or shared
@@ -25,6 +24,7 @@ import { ROLE_NAMES } from './roles.js';
   defaultGrants: { '*': ACTIONS },
 })
 @Entity({ tableName: 'saved_view' })
+@Stamped({ creatorDeleteRule: 'cascade' })
 export class SavedView {
   /** Saved view ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -53,20 +53,7 @@ export class SavedView {
   /** Role that may use it too (none: private). */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   shared_with_role?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Owner. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'cascade', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface SavedView extends StampColumns {}

@@ -1,9 +1,10 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
 import { Student } from './student.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Scheduled/delivered service sessions (individual or group). */
 @Resource({
@@ -32,6 +33,7 @@ import { Student } from './student.entity.js';
 @Index({ name: 'service_status_id_index', properties: ['status', 'id'] })
 @Index({ name: 'service_created_by_id_index', properties: ['created_by', 'id'] })
 @Index({ name: 'service_updated_by_id_index', properties: ['updated_by', 'id'] })
+@Stamped({ index: false })
 export class Service {
   /** Service ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -88,20 +90,7 @@ export class Service {
   /** Group label if group session. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   group_name?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Service extends StampColumns {}

@@ -1,8 +1,9 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { CASEWORK_GRANTS } from './roles.js';
 import { AppUser } from './app-user.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Core student demographics, education, insurance, consent. */
 @Resource({
@@ -47,6 +48,7 @@ import { AppUser } from './app-user.entity.js';
 @Index({ name: 'student_preferred_name_trgm', expression: 'create index "student_preferred_name_trgm" on "student" using gin ("preferred_name" gin_trgm_ops)' })
 @Index({ name: 'student_ssid_trgm', expression: 'create index "student_ssid_trgm" on "student" using gin ("ssid" gin_trgm_ops)' })
 @Index({ name: 'student_local_id_trgm', expression: 'create index "student_local_id_trgm" on "student" using gin ("local_id" gin_trgm_ops)' })
+@Stamped({ index: false })
 export class Student {
   /** Student ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -207,20 +209,7 @@ export class Student {
   /** Emergency phone. */
   @Property({ type: 'text', columnType: 'text', nullable: true })
   emergency_contact_phone?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action' })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action' })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface Student extends StampColumns {}

@@ -1,8 +1,9 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { BillingCode } from './billing-code.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Which users can bill which legacy billing_codes. */
 @Resource({
@@ -14,6 +15,7 @@ import { BillingCode } from './billing-code.entity.js';
 })
 @Entity({ tableName: 'user_authorized_service' })
 @Unique({ properties: ['user_id', 'billing_code_id'] })
+@Stamped()
 export class UserAuthorizedService {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -26,20 +28,7 @@ export class UserAuthorizedService {
   /** Billing code. */
   @ManyToOne(() => BillingCode, { fieldName: 'billing_code_id', deleteRule: 'cascade', index: true })
   billing_code_id!: Rel<BillingCode>;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface UserAuthorizedService extends StampColumns {}

@@ -1,8 +1,9 @@
 import type { Rel } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, ManyToOne, PrimaryKey, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { PractitionerType } from './practitioner-type.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Map users to CYBHI practitioner types (MD, CHW, etc.). */
 @Resource({
@@ -14,6 +15,7 @@ import { PractitionerType } from './practitioner-type.entity.js';
 })
 @Entity({ tableName: 'user_practitioner_type' })
 @Unique({ properties: ['user_id', 'practitioner_type_id'] })
+@Stamped()
 export class UserPractitionerType {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -26,20 +28,7 @@ export class UserPractitionerType {
   /** Type code. */
   @ManyToOne(() => PractitionerType, { fieldName: 'practitioner_type_id', deleteRule: 'cascade', index: true })
   practitioner_type_id!: Rel<PractitionerType>;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface UserPractitionerType extends StampColumns {}

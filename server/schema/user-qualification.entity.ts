@@ -3,6 +3,7 @@ import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/deco
 import { Resource } from './resource.js';
 import { AppUser } from './app-user.entity.js';
 import { Qualification } from './qualification.entity.js';
+import { Stamped, type StampColumns } from './stamps.js';
 
 /** Which users hold which qualifications (many-to-many). */
 @Resource({
@@ -15,6 +16,7 @@ import { Qualification } from './qualification.entity.js';
 })
 @Entity({ tableName: 'user_qualification' })
 @Unique({ properties: ['user_id', 'qualification_id'] })
+@Stamped()
 export class UserQualification {
   /** Row ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -43,20 +45,7 @@ export class UserQualification {
   /** Verified, Pending, Expired. */
   @Property({ type: 'text', columnType: 'text', nullable: true, default: 'Pending' })
   verification_status?: string | null;
-
-  /** Created timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  created_at?: string | null;
-
-  /** Updated timestamp. */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  updated_at?: string | null;
-
-  /** Creator. */
-  @ManyToOne(() => AppUser, { fieldName: 'created_by', nullable: true, deleteRule: 'no action', index: true })
-  created_by?: Rel<AppUser>;
-
-  /** Updater. */
-  @ManyToOne(() => AppUser, { fieldName: 'updated_by', nullable: true, deleteRule: 'no action', index: true })
-  updated_by?: Rel<AppUser>;
 }
+
+/** The columns `@Stamped()` declares, for the compiler. */
+export interface UserQualification extends StampColumns {}
