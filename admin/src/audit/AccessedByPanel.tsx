@@ -1,7 +1,8 @@
-import { Alert, Box, Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Chip, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { API, httpClient } from '../data/http';
 import { EvidenceButton } from './EvidenceButton';
+import { Headings } from '../layout/Headings';
 
 /** One read of the record (server/http/access.controller.ts). */
 interface RecordAccess {
@@ -43,14 +44,7 @@ export function AccessedByPanel({ resource, id }: { resource: string; id: string
         <Typography>Nobody has read this record yet.</Typography>
       ) : (
         <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>When</TableCell>
-              <TableCell>Who</TableCell>
-              <TableCell>How</TableCell>
-              <TableCell>From</TableCell>
-            </TableRow>
-          </TableHead>
+          <Headings cells={['When', 'Who', 'How', 'From']} />
           <TableBody>
             {data!.map((a) => (
               <TableRow key={a.id} data-testid="access-row">

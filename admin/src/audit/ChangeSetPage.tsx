@@ -9,6 +9,7 @@ import { changesOf, RecordLink, type Row } from './audit-rows';
 import { DiffTable } from './DiffTable';
 import { UndoDialog, UndoProblems, useUndoPreview } from './UndoDialog';
 import { useActors, useFeatureName } from '../data/features';
+import { refusalMessage } from '../data/http';
 
 /** Events shown on the page; a larger change set (a bulk edit) says how many more it holds. */
 const SHOWN = 200;
@@ -36,7 +37,7 @@ function UndoSection({ txid, large }: { txid: number; large: boolean }) {
   const [asked, setAsked] = useState(!large);
   const { data: preview, error } = useUndoPreview(asked ? { kind: 'change-set', id: txid } : null);
   if (!asked) return <Button variant="outlined" startIcon={<UndoIcon />} onClick={() => setAsked(true)}>Check whether this change set can be undone</Button>;
-  if (error) return <Alert severity="error">{(error as { body?: { message?: string } }).body?.message ?? (error as Error).message}</Alert>;
+  if (error) return <Alert severity="error">{refusalMessage(error)}</Alert>;
   if (!preview) return <Typography variant="body2">Checking whether this change set can be undone…</Typography>;
   return (
     <Box data-testid="change-set-undo">

@@ -1,9 +1,10 @@
-import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { Table, TableBody, TableCell, TableRow } from '@mui/material';
 import { FunctionField, RecordContextProvider, ReferenceField } from 'react-admin';
 import { represent, type FieldMeta, type ResourceMeta } from '../data/meta';
 import { useReadable } from '../data/use-meta';
 import { ValueText } from '../fields/values';
 import { fieldFor } from '../fields/field-registry';
+import { Headings } from '../layout/Headings';
 
 const show = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -34,13 +35,7 @@ export function DiffTable({ changes, meta, headings = ['Before', 'After'] }: { c
   const fieldOf = (name: string) => meta?.fields.find((f) => f.name === name);
   return (
     <Table size="small" sx={{ mt: 1 }}>
-      <TableHead>
-        <TableRow>
-          <TableCell>Field</TableCell>
-          <TableCell>{headings[0]}</TableCell>
-          <TableCell>{headings[1]}</TableCell>
-        </TableRow>
-      </TableHead>
+      <Headings cells={['Field', headings[0], headings[1]]} />
       <TableBody>
         {changes.map((c) => {
           const field = fieldOf(c.field);

@@ -1,6 +1,6 @@
 import DownloadIcon from '@mui/icons-material/Download';
 import { Button, useNotify } from 'react-admin';
-import { API, httpClient } from '../data/http';
+import { API, httpClient, refusalMessage } from '../data/http';
 import { useCan } from '../data/use-meta';
 
 function save(name: string, text: string, type: string) {
@@ -26,7 +26,7 @@ export function EvidenceButton({ resource, id }: { resource: string; id: string 
       save(`${json.name}.sig`, json.signature + '\n', 'text/plain');
       notify(`Saved ${json.name} and its signature (key ${String(json.key_id).slice(0, 16)}…)`, { type: 'success' });
     } catch (e) {
-      notify((e as { body?: { message?: string }; message?: string }).body?.message ?? (e as Error).message, { type: 'error' });
+      notify(refusalMessage(e), { type: 'error' });
     }
   };
   return (

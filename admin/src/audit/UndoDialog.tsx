@@ -1,12 +1,14 @@
 import { Alert, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogTitle, Link as MuiLink, Stack, Typography } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useDataProvider, useNotify, useRefresh } from 'react-admin';
+import { useDataProvider, useNotify } from 'react-admin';
 import { Link } from 'react-router-dom';
 import type { AppDataProvider } from '../data/data-provider';
 import { useMetaOf } from '../data/use-meta';
 import { DiffTable } from './DiffTable';
-import type { UndoPreview, UndoTarget } from './undo';
+import type { UndoTarget } from './undo';
+import type { UndoPreview } from '../../../contract/audit';
+import { refusalMessage } from '../data/http';
+import { useDialogAction } from '../layout/use-dialog-action';
 
 const name = (t: UndoTarget) => (t.kind === 'event' ? `event #${t.id}` : `change set ${t.id}`);
 
@@ -70,33 +72,23 @@ export function UndoDialog({ target, onClose, onDone }: { target: UndoTarget | n
   const dataProvider = useDataProvider<AppDataProvider>();
   const queryClient = useQueryClient();
   const notify = useNotify();
-  const refresh = useRefresh();
-  const [busy, setBusy] = useState(false);
+  const { busy, run: act } = useDialogAction(onClose, 'Undo failed');
   const { data: preview, error, isPending } = useUndoPreview(target);
-  const run = async () => {
-    setBusy(true);
-    try {
+  const run = () =>
+    act(async () => {
       const res = await dataProvider.undo(target!);
       notify(target!.kind === 'event' ? `Undid event #${target!.id}` : `Undid change set ${target!.id} (${res.reverted.length} events)`, { type: 'success' });
       await queryClient.invalidateQueries({ queryKey: ['undo-preview'] });
       await queryClient.invalidateQueries({ queryKey: ['history'] });
       onDone?.();
-      refresh();
-      onClose();
-    } catch (e) {
-      const err = e as { body?: { message?: string }; message?: string };
-      notify(err.body?.message ?? err.message ?? 'Undo failed', { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   if (!target) return null;
   return (
     <Dialog open onClose={onClose} maxWidth="md" fullWidth aria-labelledby="undo-title">
       <DialogTitle id="undo-title">Undo {name(target)}?</DialogTitle>
       <DialogContent data-testid="undo-preview">
         {isPending && <Typography>Checking what the undo would do…</Typography>}
-        {error && <Alert severity="error">{(error as { body?: { message?: string } }).body?.message ?? (error as Error).message}</Alert>}
+        {error && <Alert severity="error">{refusalMessage(error)}</Alert>}
         {preview && (
           <Stack spacing={2}>
             <UndoProblems preview={preview} />

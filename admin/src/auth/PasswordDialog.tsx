@@ -1,5 +1,6 @@
 import { Dialog, DialogActions, DialogContent, DialogTitle } from '@mui/material';
 import { Button, Form, PasswordInput, SaveButton, required, useNotify, type HttpError } from 'react-admin';
+import { refusalMessage } from '../data/http';
 
 export interface PasswordValues {
   current?: string;
@@ -40,7 +41,7 @@ export function PasswordDialog({
         const one = Object.keys(errors).length === 1;
         return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, one && e.body?.message ? e.body.message : reason]));
       }
-      notify(e.body?.message ?? e.message ?? 'The password was not changed', { type: 'error' });
+      notify(refusalMessage(e, 'The password was not changed'), { type: 'error' });
     }
   };
   return (

@@ -1,8 +1,8 @@
 import PhonelinkEraseIcon from '@mui/icons-material/PhonelinkErase';
 import { Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
 import { useState } from 'react';
-import { Button, useNotify, useRecordContext, type HttpError } from 'react-admin';
-import { API, httpClient } from '../data/http';
+import { Button, useNotify, useRecordContext } from 'react-admin';
+import { API, httpClient, refusalMessage } from '../data/http';
 import { represent } from '../data/meta';
 import { useCan, useMetaOf } from '../data/use-meta';
 
@@ -26,8 +26,7 @@ export function ResetSecondFactorButton({ users }: { users: string }) {
       setOpen(false);
       setReason('');
     } catch (error) {
-      const e = error as HttpError & { body?: { message?: string } };
-      notify(e.body?.message ?? e.message ?? 'The second factor was not reset', { type: 'error' });
+      notify(refusalMessage(error, 'The second factor was not reset'), { type: 'error' });
     }
   };
   return (

@@ -1,10 +1,10 @@
 import { Box, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Radio, RadioGroup, TextField } from '@mui/material';
 import { useState } from 'react';
-import { useDataProvider, useListContext, useNotify, useRefresh, useUnselectAll } from 'react-admin';
-import type { AppDataProvider, ChangeSetResult } from '../data/data-provider';
+import { useDataProvider, useListContext, useUnselectAll } from 'react-admin';
+import type { AppDataProvider } from '../data/data-provider';
 import type { FieldMeta, ResourceMeta } from '../data/meta';
 import { ChangeSetPreview } from './ChangeSetPreview';
-import { refusal } from './errors';
+import { useChangeSet } from './use-change-set';
 
 /** The typed value a PUT carries, from what was typed (empty: cleared). */
 function valueOf(field: FieldMeta, text: string): unknown {
@@ -22,39 +22,26 @@ function valueOf(field: FieldMeta, text: string): unknown {
 export function BulkEditDialog({ meta, open, onClose }: { meta: ResourceMeta; open: boolean; onClose: () => void }) {
   const { selectedIds, filterValues, resource } = useListContext();
   const dataProvider = useDataProvider<AppDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
   const unselectAll = useUnselectAll(resource);
   const [scope, setScope] = useState<'selected' | 'filter'>('selected');
   const [fieldName, setFieldName] = useState('');
   const [text, setText] = useState('');
   const [reason, setReason] = useState('');
-  const [preview, setPreview] = useState<ChangeSetResult | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { preview, setPreview, problem, busy, run: send } = useChangeSet(() => {
+    unselectAll();
+    onClose();
+  });
   const fields = meta.fields.filter((f) => !f.readOnly && f.input !== 'json');
   const field = fields.find((f) => f.name === fieldName);
 
   const run = async (apply: boolean) => {
     if (!field) return;
     const rows = scope === 'selected' ? { ids: selectedIds } : { filter: filterValues ?? {} };
-    setBusy(true);
-    setProblem(null);
-    try {
-      const result = await dataProvider.bulkUpdate(resource, { ...rows, data: { [field.name]: valueOf(field, text) } }, apply, apply ? reason : undefined);
-      if (apply) {
-        notify(`Updated ${result.counts.update} ${meta.label.toLowerCase()} (change set ${result.txid ?? '—'})`, { type: 'success' });
-        unselectAll();
-        refresh();
-        onClose();
-      } else setPreview(result);
-    } catch (error) {
-      const { message, report } = refusal(error);
-      setProblem(message);
-      setPreview(report);
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      apply,
+      () => dataProvider.bulkUpdate(resource, { ...rows, data: { [field.name]: valueOf(field, text) } }, apply, apply ? reason : undefined),
+      (result) => `Updated ${result.counts.update} ${meta.label.toLowerCase()} (change set ${result.txid ?? '—'})`,
+    );
   };
   const changed = () => setPreview(null);
 

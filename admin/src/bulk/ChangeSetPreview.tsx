@@ -1,6 +1,7 @@
-import { Alert, Box, Chip, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
-import type { ChangeSetResult } from '../data/data-provider';
+import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow } from '@mui/material';
+import type { ChangeSetResult } from '../../../contract/change-set';
 import { NOT_RECORDED, ValueText } from '../fields/values';
+import { Headings } from '../layout/Headings';
 
 const show = (v: unknown) => (v === null || v === undefined ? NOT_RECORDED : typeof v === 'boolean' ? (v ? 'Yes' : 'No') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const COLOR = { insert: 'success', update: 'info', unchanged: 'default', error: 'error' } as const;
@@ -19,14 +20,7 @@ export function ChangeSetPreview({ result, keyFields = [] }: { result: ChangeSet
         {counts.errors ? ' — fix them before applying (nothing is written while any row fails)' : ''}
       </Alert>
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>Line</TableCell>
-            <TableCell>Action</TableCell>
-            <TableCell>Record</TableCell>
-            <TableCell>Details</TableCell>
-          </TableRow>
-        </TableHead>
+        <Headings cells={['Line', 'Action', 'Record', 'Details']} />
         <TableBody>
           {rows.map((r) => (
             <TableRow key={r.line} data-line={r.line} data-action={r.action}>

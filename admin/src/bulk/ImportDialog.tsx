@@ -1,10 +1,10 @@
 import { Box, Button as MuiButton, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Radio, RadioGroup, TextField } from '@mui/material';
 import { useState } from 'react';
-import { useDataProvider, useNotify, useRefresh } from 'react-admin';
-import type { AppDataProvider, ChangeSetResult, ImportBody } from '../data/data-provider';
+import { useDataProvider } from 'react-admin';
+import type { AppDataProvider, ImportBody } from '../data/data-provider';
 import type { ResourceMeta } from '../data/meta';
 import { ChangeSetPreview } from './ChangeSetPreview';
-import { refusal } from './errors';
+import { useChangeSet } from './use-change-set';
 
 const IGNORE = '';
 
@@ -14,16 +14,15 @@ const IGNORE = '';
  */
 export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open: boolean; onClose: () => void }) {
   const dataProvider = useDataProvider<AppDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
   const [file, setFile] = useState<{ name: string; csv: string } | null>(null);
   const [mode, setMode] = useState<'insert' | 'upsert'>('insert');
   const [key, setKey] = useState<string[]>([]);
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
-  const [preview, setPreview] = useState<ChangeSetResult | null>(null);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { preview, setPreview, problem, setProblem, busy, run: send } = useChangeSet(() => {
+    reset();
+    onClose();
+  });
   const writable = meta.fields.filter((f) => !f.readOnly);
   const keyable = meta.fields.filter((f) => f.input !== 'json' && f.input !== 'chips');
 
@@ -37,23 +36,11 @@ export function ImportDialog({ meta, open, onClose }: { meta: ResourceMeta; open
   const run = async (apply: boolean, next: Partial<ImportBody> = {}) => {
     if (!file) return;
     const body: ImportBody = { csv: file.csv, mode, key: mode === 'upsert' ? key : [], mapping, ...next };
-    setBusy(true);
-    setProblem(null);
-    try {
-      const result = await dataProvider.importCsv(meta.name, body, apply, apply ? reason : undefined);
-      if (apply) {
-        notify(`Imported ${result.counts.insert} new and ${result.counts.update} updated ${meta.label.toLowerCase()} (change set ${result.txid ?? '—'})`, { type: 'success' });
-        refresh();
-        reset();
-        onClose();
-      } else setPreview(result);
-    } catch (error) {
-      const { message, report } = refusal(error);
-      setProblem(message);
-      if (report) setPreview(report);
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      apply,
+      () => dataProvider.importCsv(meta.name, body, apply, apply ? reason : undefined),
+      (result) => `Imported ${result.counts.insert} new and ${result.counts.update} updated ${meta.label.toLowerCase()} (change set ${result.txid ?? '—'})`,
+    );
   };
   const choose = async (picked: File | undefined) => {
     if (!picked) return;

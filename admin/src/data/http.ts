@@ -16,7 +16,13 @@ export const tokenStore = {
 export const sessionActivity = { last: Date.now(), idleSeconds: 0 };
 
 export const OFFLINE = 'You are offline: nothing can be loaded or saved until the connection is back.';
-export const UNREACHABLE = 'The server cannot be reached: check your connection and try again.';
+const UNREACHABLE = 'The server cannot be reached: check your connection and try again.';
+
+/** What the server said when it refused (its error body's message), else the error's own words, else `fallback`. */
+export function refusalMessage(error: unknown, fallback = 'The server refused this'): string {
+  const e = error as { body?: { message?: string }; message?: string } | null;
+  return e?.body?.message ?? e?.message ?? fallback;
+}
 
 /** What the console says for a refusal the server gave no words for, by status. */
 const BY_STATUS: Record<number, string> = {

@@ -5,7 +5,7 @@ import { QueryClient } from '@tanstack/react-query';
  * retried (react-query's default retried them three times with backoff, about 7 s of "Loading…").
  * A network failure or a 5xx is retried once, unless the browser knows it is offline.
  */
-export function shouldRetry(failures: number, error: unknown): boolean {
+function shouldRetry(failures: number, error: unknown): boolean {
   const status = (error as { status?: number } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) return false;
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return false;

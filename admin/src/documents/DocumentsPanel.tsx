@@ -1,4 +1,4 @@
-import { Box, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
+import { Box, IconButton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
 import VisibilityIcon from '@mui/icons-material/Visibility';
 import UploadFileIcon from '@mui/icons-material/UploadFile';
@@ -10,6 +10,7 @@ import { useMetaOf } from '../data/use-meta';
 import { DocumentPreview } from './DocumentPreview';
 import { previewable, saveDocument, uploadDocument, type DocumentRecord } from './document-files';
 import { useFeatureName } from '../data/features';
+import { Headings } from '../layout/Headings';
 
 const size = (n: number | null) => (n === null ? '' : n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} kB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -98,15 +99,7 @@ export function DocumentsPanel({ resource, id, defaultType, asOf = null }: { res
       {!isPending && data?.length === 0 && <Typography variant="body2">No documents attached</Typography>}
       {!!data?.length && (
         <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>File</TableCell>
-              <TableCell>Type</TableCell>
-              <TableCell>Size</TableCell>
-              <TableCell>Uploaded</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
+          <Headings cells={['File', 'Type', 'Size', 'Uploaded', '']} />
           <TableBody>
             {data.map((doc) => (
               <TableRow key={doc.id}>

@@ -6,7 +6,7 @@ import { represent, type FieldMeta } from '../data/meta';
  * References by a key other than `id` (claim.student_ssid -> student.ssid): react-admin's reference
  * components fetch by id, so these look the target up by its key instead.
  */
-export function KeyReferenceField({ field }: { field: FieldMeta }) {
+function KeyReferenceField({ field }: { field: FieldMeta }) {
   const record = useRecordContext();
   const ref = field.reference!;
   const value = record?.[field.name];

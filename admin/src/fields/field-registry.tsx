@@ -1,12 +1,5 @@
 import { Chip, Stack, Typography } from '@mui/material';
-import {
-  DateField,
-  FunctionField,
-  NumberField,
-  ReferenceField,
-  TextField,
-  useRecordContext,
-} from 'react-admin';
+import { DateField, FunctionField, NumberField, ReferenceField, TextField, useRecordContext } from 'react-admin';
 import type { Display } from '../../../contract/meta';
 import { represent, type FieldMeta } from '../data/meta';
 import { keyReferenceColumn } from './KeyReference';

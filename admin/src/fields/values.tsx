@@ -23,7 +23,7 @@ export const NOT_RECORDED_FILTER = '(not recorded)';
 const hidden = { position: 'absolute', width: '1px', height: '1px', margin: '-1px', padding: 0, border: 0, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 /** "not recorded", muted; in a list cell a dash, which still reads "not recorded" aloud and on hover. */
-export function NotRecorded({ short = false }: { short?: boolean }) {
+function NotRecorded({ short = false }: { short?: boolean }) {
   const sx = { color: 'text.secondary', fontStyle: 'italic' };
   if (!short) return <Box component="span" sx={sx} data-empty="true">{NOT_RECORDED}</Box>;
   return (
@@ -34,7 +34,7 @@ export function NotRecorded({ short = false }: { short?: boolean }) {
   );
 }
 
-export const isEmptyValue = (v: unknown) => v === null || v === undefined;
+const isEmptyValue = (v: unknown) => v === null || v === undefined;
 
 /** A yes/no value in words (the icon only repeats them): Yes, No, or not recorded. */
 export function YesNo({ value }: { value: unknown }) {

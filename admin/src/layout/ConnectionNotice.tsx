@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useNotificationContext, useRefresh } from 'react-admin';
 import { OFFLINE } from '../data/http';
 
-export const BACK_ONLINE = 'The connection is back: the page has been reloaded from the server.';
+const BACK_ONLINE = 'The connection is back: the page has been reloaded from the server.';
 
 /**
  * Says so when the browser goes offline (a bar that stays while it lasts, since nothing can be

@@ -5,8 +5,8 @@ import type { ResourceMeta } from '../data/meta';
 import { usePerms } from '../data/use-meta';
 import { saveLinks, type LinkRow } from './links-api';
 import { LinkSection } from './LinkSection';
+import { refusalMessage } from '../data/http';
 
-const messageOf = (e: unknown) => (e as { body?: { message?: string } }).body?.message ?? (e as Error).message ?? 'The links were not saved';
 
 /**
  * The record's linked records (its join tables, from /api/meta `links`) on its edit page: several
@@ -35,7 +35,7 @@ export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
       notify(saved.txid ? `Linked records saved as change set ${saved.txid}` : 'The links were already so: nothing changed', { type: 'info' });
       refresh();
     } catch (e) {
-      setError(messageOf(e));
+      setError(refusalMessage(e, 'The links were not saved'));
     } finally {
       setSaving(false);
     }

@@ -1,8 +1,8 @@
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { previewMatrix, saveMatrix, type CellChange, type MatrixDiff } from './matrix-api';
+import { refusalMessage } from '../data/http';
 
-const messageOf = (e: unknown) => (e as { body?: { message?: string } }).body?.message ?? (e as Error).message ?? 'The server refused the change';
 
 interface Props {
   open: boolean;
@@ -26,7 +26,7 @@ export function MatrixPreviewDialog({ open, version, changes, onClose, onSaved }
     if (!open) return;
     setPreview(null);
     setError(null);
-    previewMatrix(version, changes).then(setPreview, (e) => setError(messageOf(e)));
+    previewMatrix(version, changes).then(setPreview, (e) => setError(refusalMessage(e, 'The server refused the change')));
     // The changes are fixed while the dialog is open.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
@@ -36,7 +36,7 @@ export function MatrixPreviewDialog({ open, version, changes, onClose, onSaved }
       onSaved(await saveMatrix(version, changes, reason.trim()));
       setReason('');
     } catch (e) {
-      setError(messageOf(e));
+      setError(refusalMessage(e, 'The server refused the change'));
     } finally {
       setSaving(false);
     }

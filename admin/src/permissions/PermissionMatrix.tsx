@@ -10,8 +10,8 @@ import { loadMatrix, type MatrixDiff } from './matrix-api';
 import { changesOf, visibleAreas, type Pending, type Update } from './matrix-model';
 import { MatrixAreaTable } from './MatrixAreaTable';
 import { MatrixPreviewDialog } from './MatrixPreviewDialog';
+import { refusalMessage } from '../data/http';
 
-const messageOf = (e: unknown) => (e as { body?: { message?: string } }).body?.message ?? (e as Error).message;
 
 /**
  * The permission matrix as people read it: areas and tables by label, actions in words, a search,
@@ -33,7 +33,7 @@ export function PermissionMatrix() {
     setPending(update);
     setSaved(null);
   }, []);
-  if (matrix.error) return <Alert severity="error">The permission matrix could not be loaded: {messageOf(matrix.error)}</Alert>;
+  if (matrix.error) return <Alert severity="error">The permission matrix could not be loaded: {refusalMessage(matrix.error)}</Alert>;
   if (!matrix.data) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
   const { roles, actions, version } = matrix.data;
   const shown = areas.flatMap((a) => a.items);
@@ -52,7 +52,7 @@ export function PermissionMatrix() {
       await matrix.refetch();
       notify(`Change set ${txid} undone`, { type: 'info' });
     } catch (e) {
-      notify(messageOf(e), { type: 'error' });
+      notify(refusalMessage(e), { type: 'error' });
     }
   };
   return (

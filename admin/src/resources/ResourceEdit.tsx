@@ -10,6 +10,7 @@ import { withoutReason } from './ReasonInput';
 import { ResourceForm } from './ResourceForm';
 import { ConflictPanel, type Conflict } from './ConflictPanel';
 import { LinkedRecords } from '../links/LinkedRecords';
+import { refusalMessage } from '../data/http';
 
 interface HttpError {
   status?: number;
@@ -47,7 +48,7 @@ export function ResourceEdit() {
     }
     // Field errors are shown on the inputs by the form itself (react-admin reads body.errors).
     if (e.body && 'errors' in e.body) return;
-    notify(e.body?.message ?? e.message ?? 'The change was not saved', { type: 'error' });
+    notify(refusalMessage(e, 'The change was not saved'), { type: 'error' });
   };
   return (
     <Edit

@@ -1,19 +1,6 @@
 import { Box, Typography } from '@mui/material';
 import AddIcon from '@mui/icons-material/Add';
-import {
-  Button,
-  Datagrid,
-  DeleteButton,
-  EditButton,
-  Labeled,
-  Pagination,
-  ReferenceManyField,
-  Show,
-  TabbedShowLayout,
-  TabbedShowLayoutTabs,
-  TopToolbar,
-  useRecordContext,
-} from 'react-admin';
+import { Button, Datagrid, DeleteButton, EditButton, Labeled, Pagination, ReferenceManyField, Show, TabbedShowLayout, TabbedShowLayoutTabs, TopToolbar, useNotify, useRecordContext } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { HistoryPanel } from '../audit/HistoryPanel';
 import { AccessedByPanel } from '../audit/AccessedByPanel';
@@ -30,7 +17,6 @@ import { AsOfLinks } from '../timetravel/AsOfLinks';
 import { VersionsPanel } from '../timetravel/VersionsPanel';
 import { useAsOf } from '../timetravel/as-of';
 import { RestoreShownButton, ShowsAsOf, ShowsNow } from '../timetravel/AsOfTabs';
-import { useNotify } from 'react-admin';
 import { useFeature } from '../data/features';
 
 function Sections({ meta }: { meta: ResourceMeta }) {
@@ -164,7 +150,8 @@ export function ResourceShow() {
     setAsOf(null);
   };
   if (!meta) return null;
-  const related = meta.referencedBy.filter((r) => !['created_by', 'updated_by', 'uploaded_by'].includes(r.field));
+  // The server leaves stamp columns (created_by…) out of referencedBy: no "records this user created" tab.
+  const related = meta.referencedBy;
   const documents = !!documentsMeta && meta.feature !== 'documents' && !meta.readOnly;
   // Who has seen the record: for access-logged resources, to those who may read the access log.
   const accessedBy = meta.accessLogged && !!accessLogMeta?.actions.includes('list');
@@ -179,34 +166,23 @@ export function ResourceShow() {
           {meta.fields.some((f) => f.reference) && <ShowsNow resource={meta.name} what="The names of linked records (open a linked record to read it as of a moment)" />}
           <Sections meta={meta} />
         </TabbedShowLayout.Tab>
-        {related.length > 0 && (
-          <TabbedShowLayout.Tab label="Related" path="related">
-            <ShowsAsOf resource={meta.name} what="Related records as they stood" />
-            {related.map((r) => (
-              <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} keyField={r.key} parent={meta} />
-            ))}
-          </TabbedShowLayout.Tab>
-        )}
-        {documents && (
-          <TabbedShowLayout.Tab label="Documents" path="documents">
-            <ShowsAsOf resource={meta.name} what="Documents attached (each file's content is the one stored now)" />
-            <Documents meta={meta} />
-          </TabbedShowLayout.Tab>
-        )}
-        <TabbedShowLayout.Tab label="History" path="history">
-          <History meta={meta} />
-        </TabbedShowLayout.Tab>
-        {!meta.readOnly && (
-          <TabbedShowLayout.Tab label="Versions" path="versions">
-            <Versions meta={meta} />
-          </TabbedShowLayout.Tab>
-        )}
-        {accessedBy && (
-          <TabbedShowLayout.Tab label="Accessed by" path="accessed-by">
-            <ShowsNow resource={meta.name} what="Every recorded read of this record, up to now" />
-            <AccessedBy meta={meta} />
-          </TabbedShowLayout.Tab>
-        )}
+        {[
+          related.length > 0 && {
+            label: 'Related',
+            path: 'related',
+            body: [<ShowsAsOf key="as-of" resource={meta.name} what="Related records as they stood" />, ...related.map((r) => <Related key={`${r.resource}.${r.field}`} child={r.resource} field={r.field} keyField={r.key} parent={meta} />)],
+          },
+          documents && { label: 'Documents', path: 'documents', body: [<ShowsAsOf key="as-of" resource={meta.name} what="Documents attached (each file's content is the one stored now)" />, <Documents key="documents" meta={meta} />] },
+          { label: 'History', path: 'history', body: <History meta={meta} /> },
+          !meta.readOnly && { label: 'Versions', path: 'versions', body: <Versions meta={meta} /> },
+          accessedBy && { label: 'Accessed by', path: 'accessed-by', body: [<ShowsNow key="now" resource={meta.name} what="Every recorded read of this record, up to now" />, <AccessedBy key="accessed-by" meta={meta} />] },
+        ]
+          .filter((t) => !!t)
+          .map((t) => (
+            <TabbedShowLayout.Tab key={t.path} label={t.label} path={t.path}>
+              {t.body}
+            </TabbedShowLayout.Tab>
+          ))}
       </TabbedShowLayout>
     </Show>
   );

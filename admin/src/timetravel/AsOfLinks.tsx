@@ -4,6 +4,7 @@ import { useDataProvider, useNotify, useRecordContext } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
 import type { ResourceMeta } from '../data/meta';
 import { useAsOf } from './as-of';
+import { refusalMessage } from '../data/http';
 
 export interface AsOfLink {
   label: string;
@@ -29,7 +30,7 @@ function AsOfLinkButton({ link, record }: { link: AsOfLink; record: Record<strin
       if (data.length === 1) navigate(`/${link.resource}/${data[0].id}/show`);
       else navigate(`/${link.resource}?${new URLSearchParams({ filter: JSON.stringify(filter) })}`);
     } catch (e) {
-      notify((e as { body?: { message?: string } }).body?.message ?? (e as Error).message, { type: 'error' });
+      notify(refusalMessage(e), { type: 'error' });
     }
   };
   return (

@@ -1,13 +1,16 @@
 import { Alert, Box, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Typography } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, useNotify, useRefresh } from 'react-admin';
+import { Button, useNotify } from 'react-admin';
 import { DiffTable } from '../audit/DiffTable';
 import { useMetaOf } from '../data/use-meta';
-import { momentLabel, timeTravel, type RestoreResult, type RestoreTarget } from './as-of';
+import { momentLabel, timeTravel } from './as-of';
+import type { RestoreResult, RestoreTarget } from '../../../contract/audit';
+import { refusalMessage } from '../data/http';
+import { useDialogAction } from '../layout/use-dialog-action';
 
 /** How a version is named to people: by its event and time, or by the moment it is read at. */
-export function versionName(target: RestoreTarget, occurredAt?: string): string {
+function versionName(target: RestoreTarget, occurredAt?: string): string {
   return 'event' in target ? `the version of event #${target.event}${occurredAt ? ` (${new Date(occurredAt).toLocaleString()})` : ''}` : `the version as of ${momentLabel(target.as_of)}`;
 }
 
@@ -18,36 +21,26 @@ export function versionName(target: RestoreTarget, occurredAt?: string): string 
 export function RestoreDialog({ resource, id, target, occurredAt, onClose, onRestored }: { resource: string; id: string | number; target: RestoreTarget; occurredAt?: string; onClose: () => void; onRestored?: () => void }) {
   const meta = useMetaOf(resource);
   const notify = useNotify();
-  const refresh = useRefresh();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useDialogAction(onClose, 'Restore failed');
   const name = versionName(target, occurredAt);
   const preview = useQuery({ queryKey: ['restore-preview', resource, String(id), target], queryFn: () => timeTravel.restore(resource, id, target, '', true), retry: false, gcTime: 0 });
   const refusal = preview.error as { body?: { message?: string }; message?: string } | null;
   const result = preview.data as RestoreResult | undefined;
-  const restore = async () => {
-    setBusy(true);
-    try {
+  const restore = () =>
+    run(async () => {
       const done = await timeTravel.restore(resource, id, target, reason, false);
       notify(done.action === 'unchanged' ? 'It already holds this version' : `Restored ${name}`, { type: 'success' });
       for (const key of ['versions', 'history']) await queryClient.invalidateQueries({ queryKey: [key, resource, String(id)] });
       onRestored?.();
-      refresh();
-      onClose();
-    } catch (e) {
-      const err = e as { body?: { message?: string }; message?: string };
-      notify(err.body?.message ?? err.message ?? 'Restore failed', { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog open onClose={onClose} maxWidth="md" fullWidth>
       <DialogTitle>Restore {name}</DialogTitle>
       <DialogContent>
         {preview.isPending && <Typography>Checking what would change…</Typography>}
-        {refusal && <Alert severity="error">{refusal.body?.message ?? refusal.message}</Alert>}
+        {refusal && <Alert severity="error">{refusalMessage(refusal)}</Alert>}
         {result && (
           <Box data-testid="restore-preview">
             <Typography variant="body2">
