@@ -4,7 +4,7 @@
  * loading instead of saying why. This module imports nothing, so an entry can run it first and then
  * import the rest dynamically.
  */
-export const REQUIRED_NODE = { major: 22, minor: 17 } as const;
+const REQUIRED_NODE = { major: 22, minor: 17 } as const;
 
 /** Why `version` (default: this process's) cannot run the server, or undefined when it can. */
 export function nodeTooOld(version = process.versions.node): string | undefined {

@@ -46,7 +46,7 @@ export async function assertAnswerable(engine: ResourceEngine, resource: Resourc
   if (older) throw archivedMoment(moment.text, until!);
 }
 
-export function archivedMoment(asked: string, until: string): AppError {
+function archivedMoment(asked: string, until: string): AppError {
   return new AppError(
     'GONE',
     `${asked} is before the audit months archived under retention (AUDIT_RETENTION_MONTHS): their events are in the archive files, no longer in the log. Moments from ${until} on can be answered; load the archived months back to go further.`,

@@ -75,7 +75,7 @@ function kind(resource: ResourceMeta): 'audited' | 'append-only' {
  * stands now (or, once deleted, as it last stood): what history shows a caller, the versions they
  * browse, never more. `only` restricts it to one record (a getOne reads a handful of events).
  */
-export function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, only?: number): string {
+function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, only?: number): string {
   const table = ident(resource.name);
   const at = momentSql(moment, params);
   if (kind(resource) === 'append-only') {
@@ -115,7 +115,7 @@ export function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller
  * deletions. The id never changes, so the order of the rows now is their order then, and a LIMIT
  * stops after a page instead of reading every event since the moment.
  */
-export function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, page?: { where: (params: Params) => string[]; order: string; rows: number }): string {
+function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, page?: { where: (params: Params) => string[]; order: string; rows: number }): string {
   if (kind(resource) === 'append-only') return tableAsOf(resource, moment, caller, params);
   const table = ident(resource.name);
   const at = momentSql(moment, params);

@@ -22,6 +22,3 @@ BEGIN
   RETURN name;
 END
 $fn$;`;
-
-/** Monthly partitions are named after their month: `audit_log_p2026_11`. */
-export const MONTHLY_PARTITION = /^audit_log_p(\d{4})_(\d{2})$/;

@@ -6,9 +6,9 @@ import { canonicalSql, GENESIS_HASH, type Chain } from './chain.sql.js';
 import { linkHash } from './chain-verify.js';
 import { signBytes, verifyBytes, type SigningKey } from './signing-key.js';
 
-export const EVIDENCE_FORMAT = 'kcsos-audit-evidence/1';
+const EVIDENCE_FORMAT = 'kcsos-audit-evidence/1';
 /** More events than this in one file: narrow the range (the file is built in memory). */
-export const MAX_EVIDENCE_EVENTS = 50_000;
+const MAX_EVIDENCE_EVENTS = 50_000;
 /** More row content than this in one file: narrow the range (the file and its JSON are built in memory). */
 export const MAX_EVIDENCE_BYTES = 4 * 1024 * 1024;
 
@@ -43,7 +43,7 @@ export interface Evidence {
   sections: EvidenceSection[];
 }
 
-export const CANONICAL_COLUMNS: Record<Chain, string[]> = {
+const CANONICAL_COLUMNS: Record<Chain, string[]> = {
   audit_log: ['id', 'table_name', 'record_pk', 'action', 'changed_data', 'old_data', 'user_id', 'occurred_at', 'txid', 'reason'],
   access_log: ['id', 'user_id', 'table_name', 'record_ids', 'action', 'occurred_at', 'client_address', 'filter'],
   auth_event: ['id', 'occurred_at', 'event', 'outcome', 'method', 'provider', 'second_factor', 'user_id', 'email', 'client_address', 'detail'],

@@ -11,17 +11,8 @@ import { serializeValue } from '../engine/types/column-types.js';
 import { AppError } from '../errors/app-error.js';
 import { assertReaches, imageAsOf, parseMoment } from './as-of.query.js';
 import { eventOf } from './versions.js';
-
-export interface RestoreResult {
-  /** `updated`: fields written back; `restored`: a deleted record put back with its id; `unchanged`: it already holds that version. */
-  action: 'updated' | 'restored' | 'unchanged';
-  /** Every visible field the restore changes (or would change), before and after. */
-  changes: { field: string; before: unknown; after: unknown }[];
-  /** The record after the restore (as it would be, for a preview). */
-  record: Record<string, unknown>;
-  /** False for a preview: its writes were rolled back. */
-  applied: boolean;
-}
+import type { RestoreResult } from '../../contract/audit.js';
+import { assertMaySet } from './write-back.js';
 
 type Image = Record<string, unknown>;
 
@@ -45,17 +36,6 @@ async function targetOf(engine: ResourceEngine, resource: ResourceMeta, id: numb
 function restorable(resource: ResourceMeta): string[] {
   const managed = new Set(resource.options.serverManaged ?? []);
   return resource.fields.filter((f) => !f.readOnly && !f.primaryKey && !f.secret && !managed.has(f.name)).map((f) => f.name);
-}
-
-/** A restore may not set what the caller could not set by editing, nor what they may not see. */
-function assertMaySet(resource: ResourceMeta, fields: string[], caller: Caller, current: Image | null): void {
-  for (const name of fields) {
-    const field = resource.field.get(name);
-    if (!field || field.readOnly) continue;
-    if (!caller.sees(resource, field)) throw new AppError('FORBIDDEN', 'Restoring this version would change a field you may not see or change');
-    const refusal = caller.refusesWrite(resource, field, current);
-    if (refusal) throw new AppError('FORBIDDEN', `Restoring this version would change ${name}, which ${refusal}`);
-  }
 }
 
 /**
@@ -107,7 +87,7 @@ async function writeBack(engine: ResourceEngine, tx: Tx, resource: ResourceMeta,
     throw new AppError('PRECONDITION_REQUIRED', `Say which version you replace: send If-Match with the ETag of GET /${resource.name}/${id}, or the ${version} value you loaded`);
   }
   const fields = restorable(resource).filter((k) => canonical(current[k] ?? null) !== canonical(image[k] ?? null));
-  assertMaySet(resource, fields, caller, current);
+  assertMaySet(resource, fields, caller, current, 'Restoring this version');
   const patch: Image = Object.fromEntries(fields.map((k) => [k, serializeValue(resource.field.get(k)!, image[k] ?? null)]));
   if (versioned) patch[version!] = body[version!];
   const { after, changed } = await engine.updateIn(tx, resource, id, patch, caller, precondition.ifMatch);
@@ -119,7 +99,7 @@ async function writeBack(engine: ResourceEngine, tx: Tx, resource: ResourceMeta,
 async function putBack(engine: ResourceEngine, tx: Tx, resource: ResourceMeta, image: Image, caller: Caller, rows: RowEvent[]) {
   if (!caller.can(`${resource.name}.create`)) throw new AppError('FORBIDDEN', `Restoring a deleted ${resource.singular.toLowerCase()} needs the ${resource.name}.create permission`);
   if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
-  assertMaySet(resource, Object.keys(image), caller, null);
+  assertMaySet(resource, Object.keys(image), caller, null, 'Restoring this version');
   // The value rules of a create, on what an edit could set (the stamps and keys go back as they were).
   validatePayload(resource, Object.fromEntries(restorable(resource).filter((k) => k in image).map((k) => [k, serializeValue(resource.field.get(k)!, image[k] ?? null)])), 'create', caller, null);
   await engine.checkReferences(tx, resource, image, caller);

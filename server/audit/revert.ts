@@ -8,26 +8,8 @@ import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
 import { stampedOnUpdate } from '../engine/metadata/stamps.js';
-
-
-export interface Conflict {
-  field: string;
-  before: unknown;
-  after: unknown;
-  now: unknown;
-}
-
-/** A field an undo sets back: from what the record holds now to what it held before the event. */
-export interface UndoChange {
-  field: string;
-  now: unknown;
-  to: unknown;
-}
-
-export interface RevertResult {
-  reverted: number[];
-  records: { resource: string; id: number; action: 'updated' | 'deleted' | 'restored' | 'unchanged'; changes?: UndoChange[] }[];
-}
+import type { Conflict, RevertResult, UndoChange } from '../../contract/audit.js';
+import { assertMaySet } from './write-back.js';
 
 function conflict(message: string, conflicts: Conflict[] = []): AppError {
   const errors = Object.fromEntries(conflicts.map((c) => [c.field, 'changed since this event']));
@@ -83,7 +65,7 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
     // Server-managed fields are the server's to write: an undo leaves them as they are.
     const writable = delta.filter((k) => !resource.field.get(k)?.readOnly);
     if (writable.length === 0) return { resource: resource.name, id, action: 'unchanged' };
-    assertMaySet(resource, writable, caller, current);
+    assertMaySet(resource, writable, caller, current, 'Undoing this event');
     const { changed } = await engine.updateIn(tx, resource, id, Object.fromEntries(writable.map((k) => [k, before[k] ?? null])), caller);
     // What the undo set back, as far as the caller may see it (the preview shows it).
     const changes = writable.filter((k) => caller.sees(resource, resource.field.get(k)!)).map((k) => ({ field: k, now: current[k] ?? null, to: before[k] ?? null }));
@@ -96,7 +78,7 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
       .filter((k) => !stampedOnUpdate(resource, k) && canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: null, after: after[k] ?? null, now: current[k] ?? null }));
     if (changed.length) throw visibleConflict(resource, `${label} changed since it was created`, changed, caller);
-    assertMaySet(resource, Object.keys(after), caller, current);
+    assertMaySet(resource, Object.keys(after), caller, current, 'Undoing this event');
     const { image } = await engine.deleteIn(tx, resource, id, caller);
     rows.push({ resource: resource.name, action: 'deleted', row: image });
     return { resource: resource.name, id, action: 'deleted' };
@@ -104,22 +86,11 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
 
   if (current) throw conflict(`${label} exists again; nothing to restore`);
   if ((resource.options.secret ?? []).length) throw new AppError('BAD_REQUEST', `${resource.label} hold secrets the log does not keep; they cannot be restored`);
-  assertMaySet(resource, Object.keys(before), caller, null);
+  assertMaySet(resource, Object.keys(before), caller, null, 'Undoing this event');
   await engine.checkReferences(tx, resource, before, caller);
   await engine.query(tx, `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(before)]);
   rows.push({ resource: resource.name, action: 'restored', row: before });
   return { resource: resource.name, id, action: 'restored' };
-}
-
-/** Undoing may not let a user set what they could not set by editing. */
-function assertMaySet(resource: ResourceMeta, fields: string[], caller: Caller, current: Record<string, unknown> | null): void {
-  for (const name of fields) {
-    const field = resource.field.get(name);
-    if (!field || field.readOnly) continue;
-    if (!caller.sees(resource, field)) throw new AppError('FORBIDDEN', 'Undoing this event would change a field you may not see or change');
-    const refusal = caller.refusesWrite(resource, field, current);
-    if (refusal) throw new AppError('FORBIDDEN', `Undoing this event would change ${name}, which ${refusal}`);
-  }
 }
 
 function reasonFor(what: string, reason: string | null | undefined): string {

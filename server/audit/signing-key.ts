@@ -10,7 +10,7 @@ export interface SigningKey {
   keyId: string;
 }
 
-export const KEY_FILE = 'audit-signing-key.pem';
+const KEY_FILE = 'audit-signing-key.pem';
 export const PUBLIC_KEY_FILE = 'audit-signing-key.pub.pem';
 
 export function keyIdOf(publicKey: KeyObject): string {

@@ -7,7 +7,7 @@ import type { PermissionCache } from './permission-cache.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 /** `kcsos_<id>_<43 characters>`: the id finds the row, the random part is checked against its hash. */
-export const API_KEY_PATTERN = /^kcsos_(\d{1,9})_([\w-]{43})$/;
+const API_KEY_PATTERN = /^kcsos_(\d{1,9})_([\w-]{43})$/;
 const MAX_DAYS = 366;
 /** Live (unrevoked, unexpired) keys one user may hold. */
 const MAX_LIVE_KEYS = 20;

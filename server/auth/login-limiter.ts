@@ -14,7 +14,7 @@ export interface LoginLimits {
   windowSeconds: number;
 }
 
-export const DEFAULT_LIMITS: LoginLimits = { perAccount: 5, perAccountTotal: 50, perAddress: 30, windowSeconds: 15 * 60 };
+const DEFAULT_LIMITS: LoginLimits = { perAccount: 5, perAccountTotal: 50, perAddress: 30, windowSeconds: 15 * 60 };
 
 /** What a caller holds after `attempt`: hand it back to `succeeded` so the attempt is refunded. */
 export interface Attempt {

@@ -12,7 +12,7 @@ const FLOW_MINUTES = 10;
 const TICKET_SECONDS = 120;
 const digest = (value: string) => createHash('sha256').update(value).digest('hex');
 /** The cookie that binds a flow to the browser that started it (no login CSRF, no forwarded tickets). */
-export const BINDING_COOKIE = 'kcsos_sso';
+const BINDING_COOKIE = 'kcsos_sso';
 
 function bindingOf(req: FastifyRequest): string {
   const header = String(req.headers.cookie ?? '');
@@ -22,13 +22,6 @@ function bindingOf(req: FastifyRequest): string {
 
 /** Where the browser goes after the provider: the console, with a one-time ticket or a reason. */
 export type CallbackOutcome = { ticket: string } | { error: string };
-
-/** A ticket's holder once the provider has vouched for them: completed by AuthService.completeSso. */
-export interface SsoTicket {
-  userId: number;
-  email: string;
-  strongAmr: boolean;
-}
 
 /**
  * Single sign-on with OpenID Connect (openid-client): authorization code flow with PKCE, state and

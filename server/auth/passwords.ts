@@ -2,7 +2,7 @@ import argon2 from 'argon2';
 
 /** Longer inputs are refused before hashing: argon2 would happily spend its time on a megabyte. */
 export const MAX_PASSWORD = 256;
-export const MIN_PASSWORD = 10;
+const MIN_PASSWORD = 10;
 
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 

@@ -3,8 +3,8 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 
 /** The name authenticator apps show above the code. */
-export const TOTP_ISSUER = 'KCSOS admin';
-export const RECOVERY_CODES = 10;
+const TOTP_ISSUER = 'KCSOS admin';
+const RECOVERY_CODES = 10;
 
 export function newTotpSecret(): string {
   return generateSecret({ length: 20 });

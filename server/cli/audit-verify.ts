@@ -10,7 +10,7 @@ import { trustedPublicKey } from '../audit/checkpoints.js';
  * changed, removed or inserted out of order, or a chain that no longer reaches its newest signed
  * head (its newest rows removed); rows not sealed yet are reported with their age.
  */
-export function describeReport(r: ChainReport): string[] {
+function describeReport(r: ChainReport): string[] {
   const lines = [`${r.chain}: ${r.checked} sealed rows checked (${r.archived} from archives), chain head ${r.lastSeq ?? '-'} ${r.lastHash.slice(0, 16)}…`];
   if (r.checkpoint) lines.push(`${r.chain}: reaches its head signed at ${r.checkpoint.signed_at} (position ${r.checkpoint.seq})`);
   if (r.note) lines.push(r.note);

@@ -19,7 +19,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-export const ERROR_STATUS: Record<ErrorCode, number> = {
+const ERROR_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   // Sign-in's second step: the password was right, the one-time code is missing or wrong.

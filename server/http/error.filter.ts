@@ -31,7 +31,7 @@ const logger = new Logger('http');
  * the current record of a lock conflict). Framework and parser errors get a fixed message, database
  * errors a translated one; anything unexpected is logged and answered as a bare 500.
  */
-export function toAppError(error: unknown): AppError {
+function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const translated = translateDbError(error);
   if (translated) return translated;
@@ -47,7 +47,7 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL', 'Internal error');
 }
 
-export function sendError(reply: FastifyReply, error: unknown): void {
+function sendError(reply: FastifyReply, error: unknown): void {
   const e = toAppError(error);
   if (e.headers) for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
   const body: Record<string, unknown> = { ...(e.details ?? {}), code: e.code, message: e.message };

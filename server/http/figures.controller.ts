@@ -1,16 +1,15 @@
-import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { allowed } from '../auth/authorize.js';
-import type { CallerResolver } from '../auth/caller-resolver.js';
 import { parseAggregateQuery, planAggregate } from '../engine/aggregate/plan-aggregate.js';
 import type { Caller } from '../engine/caller.js';
-import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { DASHBOARD, type FigureDeclaration } from '../schema/dashboard.js';
 import { authorizedFor } from './authorized.js';
 import type { FigurePools } from './figure-pools.js';
-import { CALLER, ENGINE, FIGURES } from './tokens.js';
+import { FIGURES } from './tokens.js';
+import { EngineRoutes } from './engine-routes.js';
 
 /** A caller who sees every field and row: what the declarations are checked against at boot. */
 const EVERYTHING: Caller = { userId: null, can: () => true, sees: () => true, refusesWrite: () => null, scope: () => null };
@@ -39,15 +38,13 @@ function figureFor(figure: FigureDeclaration, resources: Map<string, ResourceMet
  * `/claim/aggregate`.
  */
 @Controller('api')
-export class FiguresController {
-  constructor(
-    @Inject(ENGINE) private readonly engine: ResourceEngine,
-    @Inject(CALLER) private readonly callers: CallerResolver,
-    @Inject(FIGURES) private readonly figures: FigurePools,
-  ) {
-    // A figure naming an unknown resource, field or filter stops the server at boot.
+export class FiguresController extends EngineRoutes implements OnModuleInit {
+  @Inject(FIGURES) private readonly figures!: FigurePools;
+
+  /** A figure naming an unknown resource, field or filter stops the server at boot. */
+  onModuleInit() {
     for (const figure of DASHBOARD.flatMap((s) => s.figures)) {
-      if (!figureFor(figure, engine.resources, EVERYTHING, '2026-01-01')) throw new Error(`dashboard: figure "${figure.id}" does not plan on ${figure.resource}`);
+      if (!figureFor(figure, this.engine.resources, EVERYTHING, '2026-01-01')) throw new Error(`dashboard: figure "${figure.id}" does not plan on ${figure.resource}`);
     }
   }
 

@@ -6,7 +6,7 @@ import { DISTRICTS, FEE_SCHEDULE_CODES } from './reference-data.js';
  * a fixed seed. Ids are explicit and derived from the row's index, so the same seed and scale give
  * the same rows, and a second run collides with the first instead of adding to it.
  */
-export const FAKER_SEED = 20261125;
+const FAKER_SEED = 20261125;
 
 export interface Practitioner {
   id: number;

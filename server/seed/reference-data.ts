@@ -6,8 +6,6 @@
  */
 export const SAMPLE = 'sample (unverified; replace from the DHCS CYBHI fee schedule)';
 
-export const SERVICE_CATEGORIES = ['Psychoeducation', 'Screenings/Assessments', 'Treatment', 'Case Mgmt/Care Coordination'] as const;
-
 export const MODIFIERS = [
   { code: 'HA', description: 'Child/adolescent program', required: false, notes: 'HCPCS Level II modifier.' },
   { code: 'HQ', description: 'Group setting', required: false, notes: 'HCPCS Level II modifier; use on group codes.' },

@@ -14,7 +14,7 @@ export const DEFAULT_SCALE = 10_000;
 const CHUNK = 5_000;
 
 /** Demo sign-ins, one per role. The passwords are public demo values, printed by `npm start`. */
-export const DEMO_USERS = [
+const DEMO_USERS = [
   { email: 'admin@demo.kcsos.invalid', role: 'Admin', department: 'Platform', permission_level: 'Full' },
   { email: 'support@demo.kcsos.invalid', role: 'Support', department: 'Help desk', permission_level: 'Advanced' },
   { email: 'supervisor@demo.kcsos.invalid', role: 'Supervisor', department: 'Behavioral Health', permission_level: 'Advanced' },

@@ -3,7 +3,7 @@ import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
 import { elementOf, isOrdered, isTextual, parseValue, sqlCast, toParam } from '../types/column-types.js';
 
-export const OPERATORS = ['gte', 'lte', 'gt', 'lt', 'neq', 'like', 'null'] as const;
+const OPERATORS = ['gte', 'lte', 'gt', 'lt', 'neq', 'like', 'null'] as const;
 type Operator = (typeof OPERATORS)[number] | 'eq';
 
 const MAX_IN = 1000;

@@ -28,7 +28,7 @@ export interface SearchAnswer {
 }
 
 /** At most this many hits per resource: the box is for finding one record, the list for browsing. */
-export const HITS_PER_RESOURCE = 5;
+const HITS_PER_RESOURCE = 5;
 /** This many resources are searched at once (each on its own connection of the search pool). */
 const AT_ONCE = 3;
 /** Three characters: the trigram indexes find nothing shorter, and a scan of every row would. */

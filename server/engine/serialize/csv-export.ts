@@ -5,7 +5,7 @@ import { Readable, pipeline } from 'node:stream';
  * A cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return) gets a leading
  * apostrophe: an exported claim must never execute in the reader's Excel.
  */
-export function safeCell(value: unknown): string {
+function safeCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   // A number (-5) is data, not a formula: only text is escaped.
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

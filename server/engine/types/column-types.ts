@@ -60,7 +60,7 @@ const same = (value: unknown) => value;
  * PostgreSQL's `2026-11-25 06:18:53.123456+00` (or jsonb's `...T06:18:53.123456+00:00`) as ISO 8601
  * in UTC, microseconds kept (the lock compares them).
  */
-export function isoTimestamp(pg: string): string {
+function isoTimestamp(pg: string): string {
   const s = pg.replace(' ', 'T');
   if (s.endsWith('+00')) return s.slice(0, -3) + 'Z';
   if (s.endsWith('+00:00')) return s.slice(0, -6) + 'Z';

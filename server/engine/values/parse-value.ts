@@ -60,7 +60,7 @@ export function boolean(v: unknown, mode: Mode): Parsed {
 }
 
 /** A real calendar date: 2025-02-30 is refused rather than rolled over into March. */
-export function isCalendarDate(y: number, m: number, d: number): boolean {
+function isCalendarDate(y: number, m: number, d: number): boolean {
   if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
   const date = new Date(Date.UTC(2000, m - 1, d));
   date.setUTCFullYear(y);
