@@ -7,10 +7,10 @@ import { ident, Params } from '../engine/plan/sql.js';
 import { createHash } from 'node:crypto';
 import type { ACCESS_ACTIONS } from './access-log.sql.js';
 
-export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 /** One row of access_log: one person's read of some records of one table. */
-export interface AccessEntry {
+interface AccessEntry {
   userId: number;
   table: string;
   ids: number[];

@@ -10,7 +10,7 @@ import { ident } from '../engine/plan/sql.js';
 import { manifestPath, type ArchiveManifest } from './chain-verify.js';
 import type { Chain } from './chain.sql.js';
 
-export interface ArchivedPartition {
+interface ArchivedPartition {
   partition: string;
   rows: number;
   file: string;
@@ -69,7 +69,7 @@ export function archiveOldAuditPartitions(pool: Pool, options: ArchiveOptions): 
   return archiveOldPartitions(pool, 'audit_log', options);
 }
 
-export interface ArchiveOptions {
+interface ArchiveOptions {
   keepMonths: number;
   dir: string;
   now?: Date;
@@ -154,7 +154,7 @@ async function chainManifest(client: PoolClient, log: Chain, table: string, rows
   return { chain: log, partition: table, rows, first: await seal('ASC'), last: await seal('DESC') };
 }
 
-export interface AuditMaintenanceOptions {
+interface AuditMaintenanceOptions {
   ahead: number;
   /** Months kept in the log besides the current one; null keeps every month. */
   keepMonths: number | null;

@@ -18,7 +18,7 @@ import { keyIdOf, PUBLIC_KEY_FILE, signBytes, verifyBytes, type SigningKey } fro
  * Without the private key nobody can sign a head for a shorter chain; a copy of the database
  * alone cannot remove the file's lines.
  */
-export interface Checkpoint {
+interface Checkpoint {
   /** The database the head is of (its cluster's system identifier and its name): a shared folder may hold others'. */
   database: string;
   chain: Chain;
@@ -124,7 +124,7 @@ async function tail(file: string, bytes = 256 * 1024): Promise<string> {
   }
 }
 
-export interface CheckpointCheck {
+interface CheckpointCheck {
   /** The newest validly signed head the chain was checked against, or null (none, or no key). */
   newest: Checkpoint | null;
   problems: ChainProblem[];

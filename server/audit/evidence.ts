@@ -13,7 +13,7 @@ const MAX_EVIDENCE_EVENTS = 50_000;
 export const MAX_EVIDENCE_BYTES = 4 * 1024 * 1024;
 
 /** One sealed event, with what it takes to recompute its link: sha256(prev_hash + "\n" + canonical). */
-export interface EvidenceEvent {
+interface EvidenceEvent {
   seq: string;
   event_id: string;
   prev_hash: string;
@@ -22,7 +22,7 @@ export interface EvidenceEvent {
   canonical: string;
 }
 
-export interface EvidenceSection {
+interface EvidenceSection {
   chain: Chain;
   events: EvidenceEvent[];
   /** Events in scope committed but not sealed yet (not in the file; export again shortly). */
@@ -92,7 +92,7 @@ export function rangeBound(raw: unknown, name: string, endOfDay: boolean): strin
   return at.toISOString();
 }
 
-export interface EvidenceRequest {
+interface EvidenceRequest {
   subject: EvidenceSubject;
   /** Row scope conditions of the caller on each log (null: every row), with their params. */
   scope: (chain: Chain, params: Params) => string | null;
@@ -151,7 +151,7 @@ export async function buildEvidence(pool: Pool, key: SigningKey, request: Eviden
   return { name, file, signature: signBytes(key, Buffer.from(file, 'utf8')), evidence };
 }
 
-export interface EvidenceCheck {
+interface EvidenceCheck {
   ok: boolean;
   lines: string[];
 }

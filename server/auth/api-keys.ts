@@ -14,7 +14,7 @@ const MAX_LIVE_KEYS = 20;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export interface KeyOwner {
+interface KeyOwner {
   id: number;
   role: string;
   districts: string[] | null;
@@ -22,7 +22,7 @@ export interface KeyOwner {
 }
 
 /** The service user a presented key acts as, with the scopes it is limited to (null: its role's). */
-export interface KeyHolder {
+interface KeyHolder {
   keyId: number;
   userId: number;
   scopes: string[] | null;

@@ -6,7 +6,7 @@ import { SignJWT, jwtVerify } from 'jose';
 export const TOKEN_HOURS = 8;
 const ISSUER = 'kcsos-admin';
 
-export interface TokenClaims {
+interface TokenClaims {
   sub: string;
   sid: string;
 }

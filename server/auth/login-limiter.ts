@@ -4,7 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
-export interface LoginLimits {
+interface LoginLimits {
   /** Sign-in attempts allowed per account from one client address in the window (the strict limit). */
   perAccount: number;
   /** Attempts allowed per account from all addresses together (loose: slows a distributed guesser). */

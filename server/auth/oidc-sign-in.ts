@@ -21,7 +21,7 @@ function bindingOf(req: FastifyRequest): string {
 }
 
 /** Where the browser goes after the provider: the console, with a one-time ticket or a reason. */
-export type CallbackOutcome = { ticket: string } | { error: string };
+type CallbackOutcome = { ticket: string } | { error: string };
 
 /**
  * Single sign-on with OpenID Connect (openid-client): authorization code flow with PKCE, state and

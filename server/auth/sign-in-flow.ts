@@ -16,7 +16,7 @@ import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 const WRONG = 'Wrong email or password';
 const ACTIVE = (status: string | null) => status === null || status === 'Active';
 
-export interface SignInDeps {
+interface SignInDeps {
   pool: Pool;
   limiter: LoginLimiter;
   permissions: PermissionCache;

@@ -10,7 +10,7 @@ import type { Applied, ChangeSetReport, RowReport } from '../../contract/change-
 /** Rows one bulk edit may change: each is locked, checked and written like a single edit. */
 const MAX_BULK_ROWS = 5_000;
 
-export interface BulkUpdateRequest {
+interface BulkUpdateRequest {
   /** The selected rows... */
   ids?: number[];
   /** ...or every row the list filter matches (within the caller's scope). */

@@ -20,7 +20,7 @@ const MAX_IMPORT_CELLS = 250_000;
 const SLICE_CHARS = 32 * 1024;
 const SLICE_CELLS = 5_000;
 
-export interface ImportRequest {
+interface ImportRequest {
   csv: string;
   /** CSV header -> field name, or null to ignore the column. Headers not named are matched by name. */
   mapping: Record<string, string | null>;

@@ -21,7 +21,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface OpenOptions extends Omit<OrmOptions, 'url'> {
+interface OpenOptions extends Omit<OrmOptions, 'url'> {
   log?: (line: string) => void;
   /** After a user writes, their reads stay on the primary this long (replicas only). */
   readYourWritesMs?: number;

@@ -9,7 +9,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export interface EmbeddedOptions {
+interface EmbeddedOptions {
   /** The cluster lives in `<dataDir>/pg`; the folder is kept, so data survives restarts. */
   dataDir: string;
   /** 0 picks a free port. */

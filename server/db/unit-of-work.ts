@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 
 /** Who is writing and why: copied into every audit row the transaction produces. */
-export interface Actor {
+interface Actor {
   userId: number | null;
   reason?: string | null;
 }

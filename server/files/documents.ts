@@ -30,7 +30,7 @@ async function measure(stream: Readable): Promise<{ sha256: string; size: number
   return { sha256: hash.digest('hex'), size };
 }
 
-export interface OpenedDocument {
+interface OpenedDocument {
   row: Record<string, unknown>;
   stream: Readable;
   /** The length of the stored bytes, as read from the store (not the row's recorded size). */

@@ -16,7 +16,7 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
-export interface UploadLimits {
+interface UploadLimits {
   maxBytes: number;
   allowedTypes: string[];
   /** Folder for uploads in progress (on the local store's file system, so storing is a rename). */

@@ -12,7 +12,7 @@ import { AppError } from '../errors/app-error.js';
 type Row = Record<string, unknown>;
 
 /** What one save did to one join table's rows. */
-export interface LinkReport {
+interface LinkReport {
   created: number[];
   updated: number[];
   deleted: number[];

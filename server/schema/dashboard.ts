@@ -7,7 +7,7 @@ import { SYSTEM_EMAIL } from '../db/system-user.js';
  * console draws them generically and links each to the filtered list behind it. Nothing else in the
  * server or the console names these tables.
  */
-export type Chart = 'bars' | 'stacked-bars' | 'lines' | 'number' | 'recent';
+type Chart = 'bars' | 'stacked-bars' | 'lines' | 'number' | 'recent';
 
 export interface FigureDeclaration {
   id: string;
@@ -24,7 +24,7 @@ export interface FigureDeclaration {
   sum?: string[];
 }
 
-export interface SectionDeclaration {
+interface SectionDeclaration {
   title: string;
   /** A permission the section needs beyond listing its figures' resources. */
   needs?: string;

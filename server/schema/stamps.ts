@@ -10,7 +10,7 @@ export interface StampColumns {
   updated_by?: Rel<AppUser>;
 }
 
-export interface StampOptions {
+interface StampOptions {
   /**
    * Whether each writer column gets an index of its own. Big tables say false and declare
    * `(created_by, id)` instead, which serves "records this user created, newest first" too.

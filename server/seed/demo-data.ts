@@ -15,7 +15,7 @@ export interface Practitioner {
   districts: string[];
 }
 
-export interface Scale {
+interface Scale {
   claims: number;
   students: number;
   services: number;

@@ -118,7 +118,7 @@ async function demoUsers(tx: Tx, f: Faker): Promise<Practitioner[]> {
   return found;
 }
 
-export interface SeedReport {
+interface SeedReport {
   scale: number;
   inserted: Record<string, number>;
   ms: number;

@@ -2,7 +2,7 @@ import { Dialog, DialogActions, DialogContent, DialogTitle } from '@mui/material
 import { Button, Form, PasswordInput, SaveButton, required, useNotify, type HttpError } from 'react-admin';
 import { refusalMessage } from '../data/http';
 
-export interface PasswordValues {
+interface PasswordValues {
   current?: string;
   password: string;
   confirm: string;

@@ -57,7 +57,7 @@ export function groupFilter(figure: Figure, aggregate: Aggregate, keys: unknown[
   return filter;
 }
 
-export interface ChartModel {
+interface ChartModel {
   /** The x axis: the first key's values (days, months, statuses). */
   x: unknown[];
   /** One series per second key value, or per summed field, or the counts. */

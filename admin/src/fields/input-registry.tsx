@@ -120,7 +120,7 @@ function ElementsInput({ field }: { field: FieldMeta }) {
  * practitioner's own id, a district admin's districts), and `offered`, the target's rows offered
  * as references (active users only).
  */
-export interface Reach {
+interface Reach {
   allowed?: unknown[];
   offered?: Record<string, unknown> | null;
 }

@@ -4,7 +4,7 @@ import { API, httpClient } from '../data/http';
 /** One link as the form edits it: the linked record's id under the join table's field, and its own fields. */
 export type LinkRow = Record<string, unknown>;
 
-export interface LinksSaved {
+interface LinksSaved {
   txid: number | null;
   links: Record<string, { created: number[]; updated: number[]; deleted: number[] }>;
 }

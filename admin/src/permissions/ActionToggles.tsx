@@ -1,5 +1,5 @@
 import { TableCell, TableRow } from '@mui/material';
-import type { MatrixItem, MatrixRole } from './matrix-api';
+import type { MatrixItem, MatrixRole } from '../../../contract/permission-matrix';
 import { groupState, toggleGroup, type Pending, type Update } from './matrix-model';
 import { GroupToggle } from './GroupToggle';
 import { MatrixSection } from './MatrixSection';

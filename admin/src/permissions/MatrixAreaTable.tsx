@@ -1,6 +1,6 @@
 import { Checkbox, TableCell, TableRow, Typography } from '@mui/material';
 import { Fragment, memo } from 'react';
-import type { MatrixItem, MatrixRole } from './matrix-api';
+import type { MatrixItem, MatrixRole } from '../../../contract/permission-matrix';
 import { byTable, cellKey, effective, groupState, sameCells, toggleGroup, withCells, type Pending, type Update } from './matrix-model';
 import { GroupToggle } from './GroupToggle';
 import { MatrixSection } from './MatrixSection';

@@ -1,6 +1,7 @@
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { previewMatrix, saveMatrix, type CellChange, type MatrixDiff } from './matrix-api';
+import { previewMatrix, saveMatrix, type MatrixDiff } from './matrix-api';
+import type { CellChange } from '../../../contract/permission-matrix';
 import { refusalMessage } from '../data/http';
 
 

@@ -1,6 +1,6 @@
 import { Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
-import type { MatrixRole } from './matrix-api';
+import type { MatrixRole } from '../../../contract/permission-matrix';
 
 /** A titled table of the matrix with one column per role; its rows are the children. */
 export function MatrixSection({ id, title, first, roles, testId, children }: { id: string; title: string; first: string; roles: MatrixRole[]; testId?: string; children: ReactNode }) {

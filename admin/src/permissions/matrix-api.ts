@@ -1,7 +1,6 @@
 import { API, httpClient } from '../data/http';
 import type { CellChange, Matrix, MatrixEffect } from '../../../contract/permission-matrix';
 
-export type { CellChange, Matrix, MatrixItem, MatrixRole } from '../../../contract/permission-matrix';
 export type MatrixDiff = MatrixEffect;
 
 const MATRIX = `${API}/permission-matrix`;

@@ -1,4 +1,4 @@
-import type { CellChange, Matrix, MatrixItem } from './matrix-api';
+import type { CellChange, Matrix, MatrixItem } from '../../../contract/permission-matrix';
 
 /** Cells the editor changed and not saved yet: `<permission>|<role>` -> the wanted value. */
 export type Pending = Map<string, boolean>;

@@ -6,7 +6,7 @@ import type { ResourceMeta } from '../data/meta';
 import { useAsOf } from './as-of';
 import { refusalMessage } from '../data/http';
 
-export interface AsOfLink {
+interface AsOfLink {
   label: string;
   resource: string;
   match: Record<string, string>;

@@ -3,13 +3,13 @@ import { translateDbError } from '../../errors/db-error.js';
 import type { AggregatePlan } from './plan-aggregate.js';
 import { MAX_GROUPS } from './plan-aggregate.js';
 
-export interface AggregateRow {
+interface AggregateRow {
   keys: unknown[];
   count: number;
   sums: Record<string, string>;
 }
 
-export interface AggregateResult {
+interface AggregateResult {
   group: AggregatePlan['group'];
   sum: AggregatePlan['sum'];
   rows: AggregateRow[];

@@ -7,7 +7,7 @@ import { ident } from '../plan/sql.js';
 /** A date or timestamp is grouped by the day or the month it falls in. */
 export type Bucket = 'day' | 'month';
 
-export interface AggregateQuery {
+interface AggregateQuery {
   filter: Record<string, unknown>;
   /** At most two keys: `status`, `service_date:month`, a derived key (`denial_code`). */
   group: { key: string; bucket: Bucket | null }[];

@@ -6,7 +6,7 @@ import type { ListQuery } from '../params/parse-simple-rest.js';
 import { ident, Params } from './sql.js';
 
 /** A list's SQL, planned from the metadata, the query and the caller's reach alone (no database): plain data to log or test. */
-export interface ListPlan {
+interface ListPlan {
   /** Which fields the caller may see (and so filter and sort on). */
   visible: Visible;
   params: Params;

@@ -21,7 +21,7 @@ export interface ListResult {
   approximate: boolean;
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   /** Totals up to this many rows are counted exactly; above, the planner's estimate is answered. */
   exactCountBelow: number;
   /** Read replicas for list and show reads; without it every read is on the primary pool. */

@@ -5,7 +5,7 @@ import { ident, type Params } from '../plan/sql.js';
 import { sqlCast, toParam } from '../types/column-types.js';
 
 /** Who a scope is about: the values its conditions compare with. */
-export interface ScopeSubject {
+interface ScopeSubject {
   user: number;
   districts: string[];
   role: string;

@@ -7,12 +7,12 @@ import { fillTemplate, templateFields } from '../metadata/template.js';
 import { planList } from '../plan/plan-list.js';
 import { ident } from '../plan/sql.js';
 
-export interface SearchHit {
+interface SearchHit {
   id: number;
   label: string;
 }
 
-export interface SearchGroup {
+interface SearchGroup {
   resource: string;
   label: string;
   hits: SearchHit[];

@@ -11,7 +11,7 @@ type Row = Record<string, unknown>;
 const BATCH = 500;
 
 /** An export's columns: the field's name, and the header a person reads (its label, or the name for a raw export). */
-export interface ExportColumn {
+interface ExportColumn {
   name: string;
   header: string;
 }
@@ -40,7 +40,7 @@ function referenceFields(reader: ResourceReader, resource: ResourceMeta, caller:
 }
 
 /** Told which records of a target were named (a claim's students are read when their names are written). */
-export type OnLabelsRead = (target: ResourceMeta, ids: unknown[]) => Promise<void>;
+type OnLabelsRead = (target: ResourceMeta, ids: unknown[]) => Promise<void>;
 
 async function labelsOf(reader: ResourceReader, target: ResourceMeta, key: string, values: unknown[], caller: Caller, onRead: OnLabelsRead): Promise<Map<string, unknown>> {
   const plan = planList(target, { filter: { [key]: values }, sort: null, range: null }, labelsCaller(caller, target));
