@@ -4,7 +4,7 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, report, runChangeSet } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet, type ChangeSetOptions } from './change-set.js';
 import type { Applied, ChangeSetReport, RowReport } from '../../contract/change-set.js';
 
 /** Rows one bulk edit may change: each is locked, checked and written like a single edit. */
@@ -43,13 +43,7 @@ export function parseBulkUpdateRequest(body: unknown): BulkUpdateRequest {
  * (row lock, write scope, field rules, references), so a bulk edit refuses exactly what the same
  * edit of one record would; a preview reports the count and each row's diff or errors.
  */
-export async function bulkUpdate(
-  engine: ResourceEngine,
-  resource: ResourceMeta,
-  request: BulkUpdateRequest,
-  caller: Caller,
-  options: { apply: boolean; reason: string | null },
-): Promise<ChangeSetReport & Applied> {
+export async function bulkUpdate(engine: ResourceEngine, resource: ResourceMeta, request: BulkUpdateRequest, caller: Caller, options: ChangeSetOptions): Promise<ChangeSetReport & Applied> {
   // The fields themselves are checked once, up front: a typo is one clear 400, not N row errors.
   validatePayload(resource, request.data, 'update', caller, null);
   const ids = request.ids ?? await engine.matchingIds(resource, parseListQuery({ filter: JSON.stringify(request.filter) }), caller, MAX_BULK_ROWS);

@@ -5,6 +5,12 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { AppError } from '../errors/app-error.js';
 import type { Applied, ChangeSetReport, FieldErrors, RowReport } from '../../contract/change-set.js';
 
+/** Whether to write the change set (else preview it and roll back), and the reason it is recorded with. */
+export interface ChangeSetOptions {
+  apply: boolean;
+  reason: string | null;
+}
+
 /** Errors not about one field (a missing record, a lock) are reported under this key. */
 const RECORD = '_record';
 
@@ -48,7 +54,7 @@ export async function runChangeSet<R extends ChangeSetReport>(
   engine: ResourceEngine,
   resource: ResourceMeta,
   caller: Caller,
-  options: { apply: boolean; reason: string | null },
+  options: ChangeSetOptions,
   work: (tx: Tx, step: Step) => Promise<R>,
 ): Promise<R & Applied> {
   if (options.apply && !options.reason) throw new AppError('BAD_REQUEST', 'A bulk change needs a reason (X-Change-Reason)');

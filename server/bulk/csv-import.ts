@@ -7,7 +7,7 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { cellToValue } from '../engine/types/column-types.js';
 import { isPlainObject, validatePayload } from '../engine/validate/validate-payload.js';
 import { AppError } from '../errors/app-error.js';
-import { changesOf, countRows, report, runChangeSet } from './change-set.js';
+import { changesOf, countRows, report, runChangeSet, type ChangeSetOptions } from './change-set.js';
 import type { Applied, FieldErrors, ImportReport, RowReport } from '../../contract/change-set.js';
 
 /** Rows one import may hold: every row is checked and written like a single create or edit. */
@@ -173,13 +173,7 @@ function readRow(resource: ResourceMeta, caller: Caller, request: ImportRequest,
  * or with `upsert` an edit of the record whose key fields equal the row's, through the engine's own
  * validation and write path.
  */
-export async function importCsv(
-  engine: ResourceEngine,
-  resource: ResourceMeta,
-  request: ImportRequest,
-  caller: Caller,
-  options: { apply: boolean; reason: string | null },
-): Promise<ImportReport & Applied> {
+export async function importCsv(engine: ResourceEngine, resource: ResourceMeta, request: ImportRequest, caller: Caller, options: ChangeSetOptions): Promise<ImportReport & Applied> {
   const [head, ...records] = await readCsv(request.csv);
   const headers = head?.record ?? [];
   if (records.length === 0) throw new AppError('BAD_REQUEST', 'The file has a header row but no records');
