@@ -3,6 +3,7 @@
  * from. Both sides import these types (server/engine/metadata/describe-meta.ts is typed against
  * them), so a shape cannot change on one side alone. Types only: nothing here runs.
  */
+import type { Operator } from './filters.js';
 
 /** Column kinds, one descriptor each on the server (server/engine/types/column-types.ts). */
 export type FieldType = 'text' | 'text[]' | 'bigint[]' | 'json' | 'integer' | 'smallint' | 'bigint' | 'decimal' | 'boolean' | 'date' | 'time' | 'timestamp';
@@ -54,8 +55,8 @@ export interface FieldDescription {
   choices: readonly string[] | null;
   reference: { resource: string; field: string; representation: string | null } | null;
   elementsReference: { resource: string; field: string } | null;
-  /** The filter operators it takes (`eq` is the bare field name; the others are `_<op>` suffixes). */
-  operators: string[];
+  /** The filter operators it takes (contract/filters.ts: `eq` is the bare field name, the others `_<op>` suffixes). */
+  operators: Operator[];
   searchable: boolean;
   sortable: boolean;
   multiline: boolean;

@@ -3,6 +3,7 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { SUFFIXED } from '../../contract/filters.js';
 
 /** JSON Schema of one column, from the same metadata the engine validates with. */
 function fieldSchema(field: FieldMeta): Record<string, unknown> {
@@ -11,7 +12,7 @@ function fieldSchema(field: FieldMeta): Record<string, unknown> {
 }
 
 const listParams = [
-  { name: 'filter', in: 'query', schema: { type: 'string' }, description: 'JSON object: field equality, arrays as IN, q for search, suffixes _gte _lte _gt _lt _neq _like _null' },
+  { name: 'filter', in: 'query', schema: { type: 'string' }, description: `JSON object: field equality, arrays as IN, q for search, suffixes ${SUFFIXED.map((op) => `_${op}`).join(' ')}` },
   { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'JSON ["field","ASC|DESC"]' },
   { name: 'range', in: 'query', schema: { type: 'string' }, description: 'JSON [start,end], at most 1000 rows' },
 ];

@@ -26,6 +26,7 @@ import { changesOf, RecordLink, type Row } from './audit-rows';
 import { DiffTable } from './DiffTable';
 import { HistoryPanel } from './HistoryPanel';
 import { useActors, useFeature } from '../data/features';
+import { filterKey } from '../../../contract/filters';
 
 /** Choices by their label, as people look for them (the metadata lists them in declaration order). */
 const byName = <T extends { name: string }>(choices: T[]) => [...choices].sort((a, b) => a.name.localeCompare(b.name));
@@ -47,11 +48,11 @@ export function AuditBrowser() {
     ) : (
       <NumberInput key="u" source="user_id" label="User id" />
     ),
-    <DateInput key="from" source="occurred_at_gte" label="From" alwaysOn />,
-    <DateInput key="to" source="occurred_at_lte" label="To" />,
+    <DateInput key="from" source={filterKey('occurred_at', 'gte')} label="From" alwaysOn />,
+    <DateInput key="to" source={filterKey('occurred_at', 'lte')} label="To" />,
     <NumberInput key="rid" source="record_pk" label="Record id" parse={(v: number | null) => (v ? { id: v } : undefined)} format={(v: { id?: number } | undefined) => v?.id ?? ''} />,
     <NumberInput key="tx" source="txid" label="Change set" />,
-    <TextInput key="r" source="reason_like" label="Reason" />,
+    <TextInput key="r" source={filterKey('reason', 'like')} label="Reason" />,
   ];
   return (
     <>

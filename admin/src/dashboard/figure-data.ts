@@ -1,3 +1,4 @@
+import { filterKey } from '../../../contract/filters';
 /** `GET /api/dashboard` and `GET /api/<resource>/aggregate`, as the console reads them. */
 export interface Figure {
   id: string;
@@ -47,11 +48,11 @@ export function groupFilter(figure: Figure, aggregate: Aggregate, keys: unknown[
   aggregate.group.forEach((g, i) => {
     const value = keys[i];
     if (!isField(g.key)) return;
-    if (value === null || value === undefined) filter[`${g.key}_null`] = true;
+    if (value === null || value === undefined) filter[filterKey(g.key, 'null')] = true;
     else if (g.bucket === 'month') {
       // From and to, as the list's own date filters say it (a date without a time is a whole day).
-      filter[`${g.key}_gte`] = value;
-      filter[`${g.key}_lte`] = lastOfMonth(String(value));
+      filter[filterKey(g.key, 'gte')] = value;
+      filter[filterKey(g.key, 'lte')] = lastOfMonth(String(value));
     } else filter[g.key] = value;
   });
   return filter;

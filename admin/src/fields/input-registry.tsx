@@ -21,6 +21,7 @@ import type { Input } from '../../../contract/meta';
 import { represent, type FieldMeta } from '../data/meta';
 import { KeyReferenceInput } from './KeyReference';
 import { NOT_RECORDED_FILTER, yesNoFilterChoices } from './values';
+import { filterKey } from '../../../contract/filters';
 
 /** A select whose empty choice is shown by its name ("Not recorded", "Any") rather than as a blank. */
 const SHOW_EMPTY = { select: { displayEmpty: true }, inputLabel: { shrink: true } };
@@ -196,13 +197,13 @@ export function filtersFor(fields: FieldMeta[], readable?: Set<string>) {
       out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={[...f.choices.map((c) => ({ id: c, name: c })), ...notRecorded]} emptyText="Any" />);
     } else if (f.input === 'yes-no') out.push(<SelectInput key={f.name} source={f.name} label={f.label} choices={yesNoFilterChoices(f)} emptyText="Any" />);
     else if ((f.input === 'date' || f.input === 'date-time') && f.operators.includes('gte')) {
-      out.push(<DateInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} from`} />);
-      out.push(<DateInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} to`} />);
+      out.push(<DateInput key={filterKey(f.name, 'gte')} source={filterKey(f.name, 'gte')} label={`${f.label} from`} />);
+      out.push(<DateInput key={filterKey(f.name, 'lte')} source={filterKey(f.name, 'lte')} label={`${f.label} to`} />);
     } else if (f.input === 'chips') out.push(<TextInput key={f.name} source={f.name} label={`${f.label} contains`} />);
-    else if (f.operators.includes('like')) out.push(<TextInput key={`${f.name}_like`} source={`${f.name}_like`} label={f.label} />);
+    else if (f.operators.includes('like')) out.push(<TextInput key={filterKey(f.name, 'like')} source={filterKey(f.name, 'like')} label={f.label} />);
     else if ((f.input === 'number' || f.input === 'decimal') && f.operators.includes('gte')) {
-      out.push(<NumberInput key={`${f.name}_gte`} source={`${f.name}_gte`} label={`${f.label} ≥`} />);
-      out.push(<NumberInput key={`${f.name}_lte`} source={`${f.name}_lte`} label={`${f.label} ≤`} />);
+      out.push(<NumberInput key={filterKey(f.name, 'gte')} source={filterKey(f.name, 'gte')} label={`${f.label} ≥`} />);
+      out.push(<NumberInput key={filterKey(f.name, 'lte')} source={filterKey(f.name, 'lte')} label={`${f.label} ≤`} />);
     }
   }
   return out;

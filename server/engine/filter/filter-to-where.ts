@@ -2,9 +2,8 @@ import { badRequest } from '../../errors/app-error.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
 import { elementOf, isOrdered, isTextual, parseValue, sqlCast, toParam } from '../types/column-types.js';
+import { operatorKey, type Operator } from '../../../contract/filters.js';
 
-const OPERATORS = ['gte', 'lte', 'gt', 'lt', 'neq', 'like', 'null'] as const;
-type Operator = (typeof OPERATORS)[number] | 'eq';
 
 const MAX_IN = 1000;
 
@@ -24,10 +23,10 @@ function value(field: FieldMeta, raw: unknown, key: string): unknown {
 function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { field: FieldMeta; op: Operator } {
   const direct = resource.field.get(key);
   if (direct && visible(direct)) return { field: direct, op: 'eq' };
-  const m = /^(.+)_(gte|lte|gt|lt|neq|like|null)$/.exec(key);
-  const field = m ? resource.field.get(m[1]) : undefined;
-  if (!m || !field || !visible(field)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
-  return { field, op: m[2] as Operator };
+  const named = operatorKey(key);
+  const field = named ? resource.field.get(named.field) : undefined;
+  if (!named || !field || !visible(field)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
+  return { field, op: named.op };
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

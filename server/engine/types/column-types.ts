@@ -2,6 +2,7 @@ import type { FieldMeta } from '../metadata/resource-meta.js';
 import * as v from '../values/parse-value.js';
 import type { Mode, Parsed } from '../values/parse-value.js';
 import type { Display, FieldType, Input } from '../../../contract/meta.js';
+import { EQUALITY, ORDERING, TEXT_MATCH, type Operator } from '../../../contract/filters.js';
 
 export type { FieldType };
 
@@ -267,9 +268,9 @@ export function schemaOf(field: FieldMeta): Record<string, unknown> {
 }
 
 /** Filter suffixes a field takes (besides equality, which every field takes). */
-export function operatorsOf(field: FieldMeta): string[] {
+export function operatorsOf(field: FieldMeta): Operator[] {
   const type = descriptor(field);
-  return ['eq', 'neq', 'null', ...(type.ordered ? ['gte', 'lte', 'gt', 'lt'] : []), ...(type.textual ? ['like'] : [])];
+  return [...EQUALITY, ...(type.ordered ? ORDERING : []), ...(type.textual ? TEXT_MATCH : [])];
 }
 
 export const isOrdered = (field: FieldMeta) => descriptor(field).ordered;
