@@ -9,8 +9,8 @@ import { ident, Params, statementName } from './plan/sql.js';
 import { ResourceReader, type Queryable } from './read/resource-reader.js';
 import { RowEvents } from './row-events.js';
 import { isPlainObject, validatePayload } from './validate/validate-payload.js';
-import { canonical, micros, sameValue } from './values/equality.js';
-import { parseValue, sqlCast, toParam } from './types/column-types.js';
+import { canonical, micros } from './values/equality.js';
+import { parseValue, sqlCast, toParam, sameValue } from './types/column-types.js';
 
 
 type Row = Record<string, unknown>;

@@ -4,7 +4,8 @@ import type { App } from '../../server/app.js';
 import { migrate } from '../../server/db/database.js';
 import { Resource } from '../../server/schema/resource.js';
 import { declareRole } from '../../server/schema/roles.js';
-import { declareColumnType, type ColumnType } from '../../server/engine/types/column-types.js';
+import { declareColumnType } from '../../server/engine/types/column-types.js';
+import type { ColumnType } from '../../server/engine/types/column-type.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { client, signIn, startServer } from '../support/server.js';
 
@@ -26,6 +27,8 @@ const uuid: ColumnType = {
   schema: () => ({ type: 'string', format: 'uuid' }),
   display: 'text',
   input: 'text',
+  groups: null,
+  summed: false,
 };
 declareColumnType('uuid', uuid);
 

@@ -1,11 +1,9 @@
 import { Checkbox, MenuItem, TextField } from '@mui/material';
 import type { FieldMeta } from '../data/meta';
 
-const NUMERIC = new Set(['integer', 'smallint', 'bigint', 'decimal']);
-
 /** A join table's own field (is_required, context_note, a membership's status) beside one link. */
 export function LinkFieldInput({ field, value, label, disabled, onChange }: { field: FieldMeta; value: unknown; label: string; disabled: boolean; onChange: (value: unknown) => void }) {
-  if (field.type === 'boolean') {
+  if (field.input === 'yes-no') {
     return <Checkbox checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} slotProps={{ input: { 'aria-label': label } }} />;
   }
   const text = value === null || value === undefined ? '' : String(value);
@@ -22,7 +20,8 @@ export function LinkFieldInput({ field, value, label, disabled, onChange }: { fi
       </TextField>
     );
   }
-  const type = field.type === 'date' ? 'date' : NUMERIC.has(field.type) ? 'number' : 'text';
+  // The browser's own inputs for the kinds it has; everything else is typed as text.
+  const type = field.input === 'date' ? 'date' : field.input === 'number' || field.input === 'decimal' ? 'number' : 'text';
   return (
     <TextField
       {...common}

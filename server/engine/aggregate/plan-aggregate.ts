@@ -3,6 +3,7 @@ import type { Caller } from '../caller.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { planList } from '../plan/plan-list.js';
 import { ident } from '../plan/sql.js';
+import { groupsBy, isSummed } from '../types/column-types.js';
 
 /** A date or timestamp is grouped by the day or the month it falls in. */
 export type Bucket = 'day' | 'month';
@@ -28,16 +29,15 @@ export interface AggregatePlan {
 export const MAX_GROUPS = 1_000;
 const MAX_KEYS = 2;
 const MAX_SUMS = 4;
-const DEFAULT_GROUPED = new Set(['boolean', 'date', 'timestamp']);
 
 /** The fields (and derived keys) a caller may group a resource by, and those they may sum. */
 function aggregatable(resource: ResourceMeta, caller: Caller) {
   const declared = resource.options.aggregate;
   const sees = (f: FieldMeta | undefined): f is FieldMeta => !!f && caller.sees(resource, f);
-  const groupBy = (declared?.groupBy ?? resource.fields.filter((f) => DEFAULT_GROUPED.has(f.type) || f.choices || f.reference).map((f) => f.name))
+  const groupBy = (declared?.groupBy ?? resource.fields.filter((f) => groupsBy(f) || f.choices || f.reference).map((f) => f.name))
     .map((name) => resource.field.get(name))
     .filter(sees);
-  const sum = (declared?.sum ?? resource.fields.filter((f) => f.type === 'decimal').map((f) => f.name)).map((name) => resource.field.get(name)).filter(sees);
+  const sum = (declared?.sum ?? resource.fields.filter(isSummed).map((f) => f.name)).map((name) => resource.field.get(name)).filter(sees);
   const derived = Object.entries(declared?.derived ?? {}).filter(([, d]) => sees(resource.field.get(d.field)));
   return { groupBy, sum, derived };
 }
@@ -52,7 +52,7 @@ function keyExpression(resource: ResourceMeta, caller: Caller, key: string, buck
   const field = groupBy.find((f) => f.name === key);
   if (!field) throw badRequest(`Cannot group by "${key}"`, { group: `${key} is not a field you may group by` });
   const col = ident(field.name);
-  const dated = field.type === 'date' || field.type === 'timestamp';
+  const dated = groupsBy(field) === 'calendar';
   if (bucket && !dated) throw badRequest(`"${key}" cannot be grouped by ${bucket}`, { group: `${key} is not a date` });
   // Days and months as text (YYYY-MM-DD), in the database's time zone like the list filters' whole days.
   if (dated) return { sql: `to_char(date_trunc(${bucket === 'month' ? "'month'" : "'day'"}, ${col}), 'YYYY-MM-DD')`, label: field.label };

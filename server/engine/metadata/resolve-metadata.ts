@@ -2,7 +2,8 @@ import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-
 import { resourceOptions, type ResourceOptions } from '../../schema/resource.js';
 import type { Area } from '../../schema/matrix-terms.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
-import { columnType, fieldTypeOf, type ColumnType } from '../types/column-types.js';
+import { columnType, fieldTypeOf } from '../types/column-types.js';
+import type { ColumnType } from '../types/column-type.js';
 import { templateFields } from './template.js';
 import { attachLinks, joinPairOf } from './join-tables.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FieldMeta } from '../metadata/resource-meta.js';
 import { field as fieldOf } from '../../../test/support/field-meta.js';
-import { cellToValue, COLUMN_TYPES, fieldTypeOf, operatorsOf, parseValue, serializeValue, sqlCast, type FieldType } from './column-types.js';
+import { cellToValue, COLUMN_TYPES, fieldTypeOf, groupsBy, isSummed, operatorsOf, parseValue, sameValue, serializeValue, sqlCast } from './column-types.js';
+import type { FieldType } from '../../../contract/meta.js';
 
 const field = (type: FieldType, extra: Partial<FieldMeta> = {}) => fieldOf('f', type, { sortable: true, ...extra });
 
@@ -45,6 +46,19 @@ describe('one descriptor per column type', () => {
     expect(operatorsOf(field('boolean'))).toEqual(['eq', 'neq', 'null']);
     expect(operatorsOf(field('text[]'))).toEqual(['eq', 'neq', 'null', 'like']);
     expect(operatorsOf(field('date'))).toEqual(['eq', 'neq', 'null', 'gte', 'lte', 'gt', 'lt']);
+  });
+
+  it('says how figures group and sum it, and when two spellings are one value', () => {
+    expect(groupsBy(field('timestamp'))).toBe('calendar');
+    expect(groupsBy(field('date'))).toBe('calendar');
+    expect(groupsBy(field('boolean'))).toBe('values');
+    expect(groupsBy(field('text'))).toBeNull();
+    expect(isSummed(field('decimal'))).toBe(true);
+    expect(isSummed(field('integer'))).toBe(false);
+    expect(sameValue(field('timestamp'), '2026-12-01T18:37:03.892988Z', '2026-12-01 18:37:03.892988+00')).toBe(true);
+    expect(sameValue(field('timestamp'), '2026-12-01T18:37:03.892988Z', '2026-12-01T18:37:03.892989Z')).toBe(false);
+    expect(sameValue(field('text'), '2026-12-01T18:37:03Z', '2026-12-01 18:37:03+00')).toBe(false);
+    expect(sameValue(field('json'), { a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
   });
 
   it('refuses what a type does not take, with a reason', () => {

@@ -1,44 +1,10 @@
 import type { FieldMeta } from '../metadata/resource-meta.js';
 import * as v from '../values/parse-value.js';
 import type { Mode, Parsed } from '../values/parse-value.js';
-import type { Display, FieldType, Input } from '../../../contract/meta.js';
+import { canonical, micros } from '../values/equality.js';
+import type { FieldType } from '../../../contract/meta.js';
+import type { ColumnType } from './column-type.js';
 import { EQUALITY, ORDERING, TEXT_MATCH, type Operator } from '../../../contract/filters.js';
-
-export type { FieldType };
-
-/**
- * One descriptor per column type: everything the engine, the CSV reader, the API description and
- * the console need to know about a kind of column, in one place. `COLUMN_TYPES` is typed against
- * `ColumnType` for every `FieldType` of the wire contract, so a new type that leaves a part out, or
- * a type without a descriptor, does not compile.
- */
-export interface ColumnType {
-  /** PostgreSQL column types (as declared on the entity) of this kind. */
-  columns: RegExp;
-  /** A JSON value as the column takes it (writes), or a filter value (URLs: `"7"` for 7). */
-  parse(field: FieldMeta, value: unknown, mode: Mode): Parsed;
-  /** The SQL type a parameter is cast to, so PostgreSQL never guesses. */
-  cast: string;
-  /** A value as node-postgres reads it, as the API answers it. */
-  serialize(value: unknown): unknown;
-  /** A CSV cell (trimmed, and as written) as the JSON value a write takes; never guesses. */
-  fromCell(trimmed: string, cell: string): Parsed;
-  /** A value as a query parameter (node-postgres sends JS arrays as arrays; jsonb goes as text). */
-  toParam?(value: unknown): unknown;
-  /** Compared with `_gte _lte _gt _lt`. */
-  ordered: boolean;
-  /** A list may be sorted by it (PostgreSQL orders booleans and text lists too, not JSON or id lists). */
-  sortable: boolean;
-  /** Searched by `q` and `_like` (text). */
-  textual: boolean;
-  /** For a list column: the element's type (a single filter value means "contains"). */
-  element: 'text' | 'bigint' | null;
-  /** Its JSON Schema in the OpenAPI description. */
-  schema(field: FieldMeta): Record<string, unknown>;
-  /** How the console draws it and which input edits it (a declaration may refine: money, a year). */
-  display: Display;
-  input: Input;
-}
 
 const ok = (value: unknown): Parsed => ({ ok: true, value });
 const no = (why: string): Parsed => ({ ok: false, why });
@@ -87,12 +53,14 @@ const whole = (cast: 'integer' | 'smallint' | 'bigint', columns: RegExp): Column
   schema: () => ({ type: 'integer' }),
   display: 'number',
   input: 'number',
+  groups: null,
+  summed: false,
 });
 
 /** Dates, times and timestamps: ordered, read from a cell as written, text in JSON. */
-function moment(spec: Pick<ColumnType, 'columns' | 'parse' | 'cast' | 'display' | 'input'> & { serialize?: ColumnType['serialize']; schema: Record<string, unknown> }): ColumnType {
+function moment(spec: Pick<ColumnType, 'columns' | 'parse' | 'cast' | 'display' | 'input' | 'groups' | 'same'> & { serialize?: ColumnType['serialize']; schema: Record<string, unknown> }): ColumnType {
   const { schema, serialize = same, ...rest } = spec;
-  return { ...rest, serialize, fromCell: ok, ordered: true, sortable: true, textual: false, element: null, schema: () => schema };
+  return { ...rest, serialize, fromCell: ok, ordered: true, sortable: true, textual: false, element: null, schema: () => schema, summed: false };
 }
 
 export const COLUMN_TYPES = {
@@ -113,6 +81,8 @@ export const COLUMN_TYPES = {
     schema: (field) => (field.choices ? { type: 'string', enum: field.choices } : { type: 'string' }),
     display: 'text',
     input: 'text',
+    groups: null,
+    summed: false,
   },
   'text[]': {
     columns: /^text\[\]$/,
@@ -128,6 +98,8 @@ export const COLUMN_TYPES = {
     schema: () => ({ type: 'array', items: { type: 'string' } }),
     display: 'chips',
     input: 'chips',
+    groups: null,
+    summed: false,
   },
   /** A list of whole numbers (access_log.record_ids): shown and filtered, never written by the API. */
   'bigint[]': {
@@ -144,6 +116,8 @@ export const COLUMN_TYPES = {
     schema: () => ({ type: 'array', items: { type: 'integer' } }),
     display: 'chips',
     input: 'chips',
+    groups: null,
+    summed: false,
   },
   json: {
     columns: /^jsonb?$/,
@@ -159,6 +133,8 @@ export const COLUMN_TYPES = {
     schema: () => ({}),
     display: 'json',
     input: 'json',
+    groups: null,
+    summed: false,
   },
   integer: whole('integer', /^(int|integer|serial|int4)$/),
   smallint: whole('smallint', /^(smallint|int2)$/),
@@ -176,6 +152,8 @@ export const COLUMN_TYPES = {
     schema: (field) => ({ type: 'number', ...(field.scale !== null ? { multipleOf: 10 ** -field.scale } : {}) }),
     display: 'number',
     input: 'decimal',
+    groups: null,
+    summed: true,
   },
   boolean: {
     columns: /^(boolean|bool)$/,
@@ -193,9 +171,11 @@ export const COLUMN_TYPES = {
     schema: () => ({ type: 'boolean' }),
     display: 'yes-no',
     input: 'yes-no',
+    groups: 'values',
+    summed: false,
   },
-  date: moment({ columns: /^date$/, parse: (_field, value) => v.date(value), cast: 'date', schema: { type: 'string', format: 'date' }, display: 'date', input: 'date' }),
-  time: moment({ columns: /^time(?!stamp)/, parse: (_field, value) => v.time(value), cast: 'time', schema: { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' }, display: 'time', input: 'time' }),
+  date: moment({ columns: /^date$/, parse: (_field, value) => v.date(value), cast: 'date', schema: { type: 'string', format: 'date' }, display: 'date', input: 'date', groups: 'calendar' }),
+  time: moment({ columns: /^time(?!stamp)/, parse: (_field, value) => v.time(value), cast: 'time', schema: { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2})?$' }, display: 'time', input: 'time', groups: null }),
   timestamp: moment({
     columns: /^timestamp/,
     parse: (_field, value, mode) => v.timestamp(value, mode),
@@ -204,6 +184,8 @@ export const COLUMN_TYPES = {
     schema: { type: 'string', format: 'date-time' },
     display: 'date-time',
     input: 'date-time',
+    groups: 'calendar',
+    same: (a, b) => typeof a === 'string' && typeof b === 'string' && micros(a) === micros(b),
   }),
 } satisfies Record<FieldType, ColumnType>;
 
@@ -274,5 +256,9 @@ export function operatorsOf(field: FieldMeta): Operator[] {
 }
 
 export const isOrdered = (field: FieldMeta) => descriptor(field).ordered;
+export const groupsBy = (field: FieldMeta) => descriptor(field).groups;
+export const isSummed = (field: FieldMeta) => descriptor(field).summed;
+/** Whether two values of a field are the same value (a timestamp in another spelling is). */
+export const sameValue = (field: FieldMeta, a: unknown, b: unknown): boolean => descriptor(field).same?.(a, b) || canonical(a) === canonical(b);
 export const isTextual = (field: FieldMeta) => descriptor(field).textual;
 export const elementOf = (field: FieldMeta) => descriptor(field).element;

@@ -1,5 +1,3 @@
-import type { FieldMeta } from '../metadata/resource-meta.js';
-
 /** Stable JSON for comparing values (jsonb does not keep key order). */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
@@ -15,10 +13,4 @@ export function micros(iso: string): number {
   if (!m) return NaN;
   const zone = m[3] === 'Z' || m[3].length > 3 ? m[3] : `${m[3]}:00`;
   return Date.parse(m[1] + zone) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
-}
-
-/** Whether two values of a field are the same value (a timestamp in another spelling is). */
-export function sameValue(field: FieldMeta, a: unknown, b: unknown): boolean {
-  if (field.type === 'timestamp' && typeof a === 'string' && typeof b === 'string') return micros(a) === micros(b);
-  return canonical(a) === canonical(b);
 }
