@@ -8,6 +8,7 @@ import { ident } from '../engine/plan/sql.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './history.query.js';
 import { stampedOnUpdate } from '../engine/metadata/stamps.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 
 export interface Conflict {
@@ -122,6 +123,14 @@ function assertMaySet(resource: ResourceMeta, fields: string[], caller: Caller, 
   }
 }
 
+/**
+ * Names what this undo undid (audit_undo), in the undo's transaction: whether an event was undone
+ * is read from this link, not from the undo's reason (which still says it, for people).
+ */
+async function linkUndo(engine: ResourceEngine, tx: Tx, undid: { event?: number; changeSet?: number }): Promise<void> {
+  await engine.query(tx, `INSERT INTO ${T.undoLinks} (undone_event, undone_change_set) VALUES ($1, $2)`, [undid.event ?? null, undid.changeSet ?? null]);
+}
+
 function reasonFor(what: string, reason: string | null | undefined): string {
   return reason ? `${what}: ${reason}` : what;
 }
@@ -149,10 +158,11 @@ export async function revertEvent(engine: ResourceEngine, eventId: number, calle
   const rows: RowEvent[] = [];
   const result = await asNotFound(
     () =>
-      engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
-        reverted: [eventId],
-        records: [await revertOne(engine, tx, event, caller, rows)],
-      })),
+      engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => {
+        const records = [await revertOne(engine, tx, event, caller, rows)];
+        await linkUndo(engine, tx, { event: eventId });
+        return { reverted: [eventId], records };
+      }),
     missing,
   );
   await engine.rows.committed(rows);
@@ -197,6 +207,7 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
       if (blocked.length === pending.length) throw lastError;
       pending = blocked;
     }
+    await linkUndo(engine, tx, { changeSet: txid });
     return { reverted: events.map((e) => Number(e.id)), records };
   }), missing);
   await engine.rows.committed(rows);

@@ -31,7 +31,7 @@ const MAX_SUMS = 4;
 const DEFAULT_GROUPED = new Set(['boolean', 'date', 'timestamp']);
 
 /** The fields (and derived keys) a caller may group a resource by, and those they may sum. */
-export function aggregatable(resource: ResourceMeta, caller: Caller) {
+export function aggregatable(resource: ResourceMeta, caller: Pick<Caller, 'sees'>) {
   const declared = resource.options.aggregate;
   const sees = (f: FieldMeta | undefined): f is FieldMeta => !!f && caller.sees(resource, f);
   const groupBy = (declared?.groupBy ?? resource.fields.filter((f) => DEFAULT_GROUPED.has(f.type) || f.choices || f.reference).map((f) => f.name))
