@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../data/data-provider';
 import { featureName } from '../data/features';
 /** What an undo is about: one event, or a whole change set (one transaction's events). */
 export type UndoTarget = { kind: 'event'; id: number } | { kind: 'change-set'; id: number };
@@ -22,9 +23,6 @@ export interface UndoPreview {
   undone_by: { change_set: number; occurred_at: string } | null;
 }
 
-/** Marks the undo writes in their reason (server/audit/revert.ts): what they undid. */
-export const undoneMarks = (eventId: number, changeSet: number | null) => [`Revert of event #${eventId}`, ...(changeSet ? [`Revert of change set #${changeSet}`] : [])];
-
-/** Whether a reason says its write undid this event (or its change set). */
-export const undoes = (reason: string | null | undefined, eventId: number, changeSet: number | null) =>
-  !!reason && undoneMarks(eventId, changeSet).some((m) => reason === m || reason.startsWith(`${m}: `));
+/** Whether `later` is an event of the undo of `event` (its own, or its change set's), by the link the server recorded. */
+export const undoes = (later: Pick<AuditEvent, 'undoes'>, event: Pick<AuditEvent, 'id' | 'change_set'>) =>
+  !!later.undoes && (later.undoes.event === event.id || (event.change_set !== null && later.undoes.change_set === event.change_set));

@@ -94,6 +94,8 @@ export interface AuditEvent {
   change_set: number | null;
   reason: string | null;
   changes: { field: string; before: unknown; after: unknown }[];
+  /** For an undo's event: the event or change set it undid (recorded by the server, not read from the reason). */
+  undoes?: { event: number | null; change_set: number | null } | null;
 }
 
 export interface ImportBody {
