@@ -21,6 +21,8 @@ export interface AuditEvent {
   occurred_at: string;
   change_set: number | null;
   reason: string | null;
+  /** For an undo's event: the event or change set it undid (recorded by the server, not read from the reason). */
+  undoes: { event: number | null; change_set: number | null } | null;
   changes: FieldChange[];
 }
 

@@ -17,8 +17,12 @@ export const SYSTEM_TABLES = {
   permissionAreas: 'permission_category',
   auditLog: 'audit_log',
   accessLog: 'access_log',
+  /** Which undo undid which event or change set (server/audit/audit-undo.sql.ts). */
+  undoLinks: 'audit_undo',
   /** Sign-ins and sign-outs (append-only, chained like the logs). */
   authEvents: 'auth_event',
+  /** Writes refused because the record changed since it was read (append-only, chained). */
+  writeConflicts: 'write_conflict',
   /** The documents module's file records (server/files). */
   documents: 'file_metadata',
 } as const;

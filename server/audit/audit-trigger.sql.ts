@@ -83,4 +83,4 @@ export function attachAuditTriggerSql(table: string, maskedColumns: string[] = [
 }
 
 /** Tables that hold the log itself are never audited (the trigger would recurse). */
-export const UNAUDITED_TABLES = new Set(['audit_log', 'access_log', 'auth_event', 'audit_seal', 'audit_archive', 'audit_checkpoint', 'mikro_orm_migrations']);
+export const UNAUDITED_TABLES = new Set(['audit_log', 'access_log', 'auth_event', 'write_conflict', 'audit_undo', 'audit_seal', 'audit_archive', 'audit_checkpoint', 'mikro_orm_migrations']);

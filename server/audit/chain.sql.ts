@@ -1,5 +1,5 @@
 /**
- * Tamper evidence for the append-only logs (audit_log, access_log, auth_event). Each committed row gets a
+ * Tamper evidence for the append-only logs (audit_log, access_log, auth_event, write_conflict). Each committed row gets a
  * seal in `audit_seal`: its position in its log's chain (`seq`, 1, 2, 3, ... without gaps) and
  * `hash = sha256(previous hash || '\n' || canonical content)`, hex. Rows are sealed in id order by
  * the sealer (server/audit/sealer.ts) once no transaction that could still add a lower id is open,
@@ -13,7 +13,7 @@
  * DateStyle: a JSON array of the columns in a fixed order, timestamps in UTC with microseconds.
  */
 
-export const CHAINS = ['audit_log', 'access_log', 'auth_event'] as const;
+export const CHAINS = ['audit_log', 'access_log', 'auth_event', 'write_conflict'] as const;
 export type Chain = (typeof CHAINS)[number];
 /** The logs that name records (a record's evidence file holds these; sign-ins name none). */
 export const RECORD_CHAINS: Chain[] = ['audit_log', 'access_log'];
@@ -27,6 +27,9 @@ export function canonicalSql(chain: Chain, alias = 't'): string {
   const c = (name: string) => `${alias}.${name}`;
   if (chain === 'audit_log') {
     return `jsonb_build_array(${c('id')}, ${c('table_name')}, ${c('record_pk')}, ${c('action')}, ${c('changed_data')}, ${c('old_data')}, ${c('user_id')}, ${utc(c('occurred_at'))}, ${c('txid')}, ${c('reason')})::text`;
+  }
+  if (chain === 'write_conflict') {
+    return `jsonb_build_array(${c('id')}, ${utc(c('occurred_at'))}, ${c('user_id')}, ${c('action')}, ${c('checked')}, ${c('table_name')}, ${c('record_pk')}, ${c('client_address')})::text`;
   }
   if (chain === 'auth_event') {
     return `jsonb_build_array(${c('id')}, ${utc(c('occurred_at'))}, ${c('event')}, ${c('outcome')}, ${c('method')}, ${c('provider')}, ${c('second_factor')}, ${c('user_id')}, ${c('email')}, ${c('client_address')}, ${c('detail')})::text`;

@@ -47,6 +47,7 @@ const CANONICAL_COLUMNS: Record<Chain, string[]> = {
   audit_log: ['id', 'table_name', 'record_pk', 'action', 'changed_data', 'old_data', 'user_id', 'occurred_at', 'txid', 'reason'],
   access_log: ['id', 'user_id', 'table_name', 'record_ids', 'action', 'occurred_at', 'client_address', 'filter'],
   auth_event: ['id', 'occurred_at', 'event', 'outcome', 'method', 'provider', 'second_factor', 'user_id', 'email', 'client_address', 'detail'],
+  write_conflict: ['id', 'occurred_at', 'user_id', 'action', 'checked', 'table_name', 'record_pk', 'client_address'],
 };
 
 /** The sealed events of `chain` (read from `source`: the log, with its archived months when needed) matching `where` (on alias t), in chain order. */

@@ -20,11 +20,14 @@ export interface AuditRow {
   occurred_at: string;
   txid: string | null;
   reason: string | null;
+  undone_event?: string | null;
+  undone_change_set?: string | null;
 }
 
 export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.changed_data, a.old_data, a.user_id,
-  a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name`;
-export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id`;
+  a.occurred_at, a.txid, a.reason, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name, r.undone_event, r.undone_change_set`;
+// An undo's events name what it undid (audit_undo: one row per undo, by its transaction).
+export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id LEFT JOIN audit_undo r ON r.undo_txid = a.txid`;
 
 /** The per-field delta of one audit row, limited to what the caller may see. */
 export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller): FieldChange[] {
@@ -62,6 +65,7 @@ function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEv
     occurred_at: serializeValue({ type: 'timestamp' } as never, row.occurred_at) as string,
     change_set: row.txid === null ? null : Number(row.txid),
     reason: row.reason,
+    undoes: row.undone_event || row.undone_change_set ? { event: row.undone_event ? Number(row.undone_event) : null, change_set: row.undone_change_set ? Number(row.undone_change_set) : null } : null,
     changes: diff(engine.resources.get(row.table_name), row, caller),
   };
 }

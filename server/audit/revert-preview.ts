@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors/app-error.js';
 import type { AuditRow } from './history.query.js';
 import { asNotFound, loadEvents, revertOne, unseen } from './revert.js';
 import type { Conflict, RevertResult, UndoPreview, UndoProblem } from '../../contract/audit.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -56,16 +57,17 @@ async function tryUndo(engine: ResourceEngine, tx: Tx, events: AuditRow[], calle
   return { changes, problems };
 }
 
-/** The change set that undid this event (its own undo, or its change set's), found on the event's record. */
+/**
+ * The change set that undid this event: an undo linked to it or to its change set (audit_undo)
+ * that wrote the event's record.
+ */
 async function undoneBy(engine: ResourceEngine, event: AuditRow): Promise<UndoPreview['undone_by']> {
-  const marks = [`Revert of event #${event.id}`, ...(event.txid ? [`Revert of change set #${event.txid}`] : [])];
   const rows = await engine.query(
     engine.pool,
-    `SELECT txid, occurred_at FROM audit_log
-      WHERE table_name = $1 AND record_pk = $2::jsonb AND id > $3
-        AND EXISTS (SELECT 1 FROM unnest($4::text[]) m WHERE reason = m OR starts_with(reason, m || ': '))
-      ORDER BY id LIMIT 1`,
-    [event.table_name, JSON.stringify(event.record_pk), event.id, marks],
+    `SELECT a.txid, a.occurred_at FROM ${T.undoLinks} r JOIN ${T.auditLog} a ON a.txid = r.undo_txid
+      WHERE (r.undone_event = $3 OR r.undone_change_set = $4) AND a.table_name = $1 AND a.record_pk = $2::jsonb AND a.id > $3
+      ORDER BY a.id LIMIT 1`,
+    [event.table_name, JSON.stringify(event.record_pk), event.id, event.txid],
   );
   return rows[0] ? { change_set: Number(rows[0].txid), occurred_at: new Date(rows[0].occurred_at as string).toISOString() } : null;
 }

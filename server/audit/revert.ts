@@ -10,6 +10,7 @@ import { AUDIT_COLUMNS, AUDIT_FROM, assertReachable, type AuditRow } from './his
 import { stampedOnUpdate } from '../engine/metadata/stamps.js';
 import type { Conflict, RevertResult, UndoChange } from '../../contract/audit.js';
 import { assertMaySet } from './write-back.js';
+import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 
 function conflict(message: string, conflicts: Conflict[] = []): AppError {
   const errors = Object.fromEntries(conflicts.map((c) => [c.field, 'changed since this event']));
@@ -93,6 +94,14 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
   return { resource: resource.name, id, action: 'restored' };
 }
 
+/**
+ * Names what this undo undid (audit_undo), in the undo's transaction: whether an event was undone
+ * is read from this link, not from the undo's reason (which still says it, for people).
+ */
+async function linkUndo(engine: ResourceEngine, tx: Tx, undid: { event?: number; changeSet?: number }): Promise<void> {
+  await engine.query(tx, `INSERT INTO ${T.undoLinks} (undone_event, undone_change_set) VALUES ($1, $2)`, [undid.event ?? null, undid.changeSet ?? null]);
+}
+
 function reasonFor(what: string, reason: string | null | undefined): string {
   return reason ? `${what}: ${reason}` : what;
 }
@@ -120,10 +129,11 @@ export async function revertEvent(engine: ResourceEngine, eventId: number, calle
   const rows: RowEvent[] = [];
   const result = await asNotFound(
     () =>
-      engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => ({
-        reverted: [eventId],
-        records: [await revertOne(engine, tx, event, caller, rows)],
-      })),
+      engine.write(caller, reasonFor(`Revert of event #${eventId}`, reason), async (tx) => {
+        const records = [await revertOne(engine, tx, event, caller, rows)];
+        await linkUndo(engine, tx, { event: eventId });
+        return { reverted: [eventId], records };
+      }),
     missing,
   );
   await engine.rows.committed(rows);
@@ -168,6 +178,7 @@ export async function revertChangeSet(engine: ResourceEngine, txid: number, call
       if (blocked.length === pending.length) throw lastError;
       pending = blocked;
     }
+    await linkUndo(engine, tx, { changeSet: txid });
     return { reverted: events.map((e) => Number(e.id)), records };
   }), missing);
   await engine.rows.committed(rows);

@@ -106,7 +106,7 @@ export class ResourceEngine extends ResourceReader {
    * A PUT changes only the fields it carries. When it carries the version field (updated_at), the
    * row must still hold that value: otherwise someone else changed it since the client loaded it.
    */
-  async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null, precondition: Precondition = { required: false }): Promise<Row> {
+  async update(resource: ResourceMeta, id: number, body: unknown, caller: Caller, reason?: string | null, precondition: Precondition = { required: false }, within?: ServerWrite['within']): Promise<Row> {
     this.writable(resource);
     const sent = isPlainObject(body) ? body.id : undefined;
     // Only a number or its text can name a record (String() of a deeply nested array would recurse).
@@ -121,7 +121,12 @@ export class ResourceEngine extends ResourceReader {
         `Say which version you change: send If-Match with the ETag of GET /${resource.name}/${id}, or the ${version} value you loaded (If-Match: * to overwrite whatever is there)`,
       );
     }
-    return this.write(caller, reason, async (tx) => (await this.updateIn(tx, resource, id, body, caller, precondition.ifMatch)).after);
+    // `within`: work of the same save in the same transaction (the record's links), after the checks of the version.
+    return this.write(caller, reason, async (tx) => {
+      const { after } = await this.updateIn(tx, resource, id, body, caller, precondition.ifMatch);
+      if (within) await within(tx, after);
+      return after;
+    });
   }
 
   /**

@@ -1,5 +1,7 @@
 import { CHAINS } from '../audit/chain.sql.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
+import { aggregatable } from '../engine/aggregate/plan-aggregate.js';
+import { LINKS_KEY } from '../links/record-links.js';
 import { schemaOf } from '../engine/types/column-types.js';
 import { DOCUMENTS } from '../files/documents.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
@@ -23,6 +25,17 @@ const error = { description: 'Error', content: { 'application/json': { schema: {
 /** Every route answers these when it is not allowed. */
 const denied = { 401: { ...error, description: 'No valid token' }, 403: { ...error, description: 'Not permitted' } };
 const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+
+/** What a resource's aggregate may group by and sum, for whoever sees every field that leaves the server. */
+function aggregateParams(r: ResourceMeta) {
+  const { groupBy, sum, derived } = aggregatable(r, { sees: (_resource, field) => !field.secret });
+  const keys = [...groupBy.map((f) => (f.type === 'date' || f.type === 'timestamp' ? `${f.name}[:day|:month]` : f.name)), ...derived.map(([name]) => name)];
+  return [
+    listParams[0],
+    { name: 'group', in: 'query', schema: { type: 'string' }, description: `JSON list of at most two keys of: ${keys.join(', ') || 'none'}` },
+    { name: 'sum', in: 'query', schema: { type: 'string' }, description: `JSON list of fields summed per group, of: ${sum.map((f) => f.name).join(', ') || 'none'}` },
+  ];
+}
 
 /** OpenAPI 3 document generated from the resource metadata (served at /api/docs-json). */
 export function openApiDocument(resources: Iterable<ResourceMeta>) {
@@ -53,6 +66,9 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
     paths[`/api/${r.name}/export`] = {
       get: { tags, summary: `Every ${r.singular.toLowerCase()} matching the filter, as CSV (streamed)`, parameters: listParams.slice(0, 2), responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, 400: error, ...denied } },
     };
+    paths[`/api/${r.name}/aggregate`] = {
+      get: { tags, summary: `Counts (and sums) of the filtered ${r.label.toLowerCase()} by at most two keys, within the caller's reach (the dashboard's figures)`, parameters: aggregateParams(r), responses: { 200: { description: '{group: [{key, label, bucket}], sum: [{field, label}], rows: [{keys, count, sums}], truncated, counted_at}' }, 400: error, ...denied } },
+    };
     paths[`/api/${r.name}/labels`] = {
       get: { tags, summary: `Labels of ${r.label.toLowerCase()} (id and the fields they are shown by), for callers who may show a record referring to them`, parameters: listParams, responses: { 200: { description: 'Rows of label fields; total in Content-Range', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } }, 400: error, ...denied } },
     };
@@ -61,7 +77,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
       ...(r.readOnly
         ? {}
         : {
-            put: { tags, summary: `Update a ${r.singular} (send updated_at for the optimistic lock)`, parameters: [idParam, reason], requestBody: one, responses: { 200: { description: 'Updated', ...one }, 400: error, ...denied, 404: error, 409: { ...error, description: 'Changed since loaded (body.current), or a unique/reference conflict' } } },
+            put: { tags, summary: `Update a ${r.singular} (send updated_at for the optimistic lock)${r.links.length ? `; its linked records may come along under "${LINKS_KEY}" (as PUT …/links takes them), saved in the same change set` : ''}`, parameters: [idParam, reason], requestBody: one, responses: { 200: { description: 'Updated', ...one }, 400: error, ...denied, 404: error, 409: { ...error, description: 'Changed since loaded (body.current), or a unique/reference conflict' } } },
             delete: { tags, summary: `Delete a ${r.singular}`, parameters: [idParam, reason], responses: { 200: { description: 'The deleted record', ...one }, ...denied, 404: error, 409: { ...error, description: 'Other records still refer to it' } } },
           }),
     };
@@ -134,7 +150,7 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/evidence/{log}'] = {
     get: {
       tags: ['Audit'],
-      summary: 'A date range of a log (audit_log, access_log, auth_event) as a signed evidence file (audit.browse)',
+      summary: `A date range of a log (${CHAINS.join(', ')}) as a signed evidence file (audit.browse)`,
       parameters: [
         { name: 'log', in: 'path', required: true, schema: { type: 'string', enum: [...CHAINS] } },
         { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a date (whole UTC day) or an ISO timestamp' },
@@ -179,6 +195,8 @@ export function openApiDocument(resources: Iterable<ResourceMeta>) {
   paths['/api/auth/oidc/{provider}/start'] = { get: { tags: auth, security: [], summary: 'Start single sign-on (302 to the provider)', parameters: providerParam, responses: { 302: { description: 'To the provider' }, 404: error, 503: error } } };
   paths['/api/auth/oidc/{provider}/callback'] = { get: { tags: auth, security: [], summary: 'The provider\'s redirect back (302 to the console with a one-time ticket or the reason)', parameters: providerParam, responses: { 302: { description: 'To the console' } } } };
   paths['/api/auth/oidc/complete'] = { post: { tags: auth, security: [], summary: 'Trade a single sign-on ticket for a session (answers as /auth/login)', requestBody: json({ type: 'object', properties: { ticket: { type: 'string' }, code: { type: 'string' } }, required: ['ticket'] }), responses: { 200: { description: '{token, expires_at, user, permissions}' }, 400: error, 401: error, 429: error } } };
+  paths['/api/dashboard'] = { get: { tags: ['Dashboards'], summary: 'The declared figures this caller gets, by section, each an aggregate of one resource (or its newest rows) and the filter of the list behind it', responses: { 200: { description: '{sections: [{title, figures: [{id, title, description, resource, chart, filter, group, sum}]}]}' }, ...denied } } };
+  paths['/api/search'] = { get: { tags: ['Dashboards'], summary: 'Search across every resource the caller may list (its search fields, within its reach), a few hits each, grouped by resource', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 3 } }], responses: { 200: { description: '{q, groups: [{resource, label, hits: [{id, label}], more}], incomplete}' }, 400: error, ...denied, 429: error } } };
   paths['/api/meta'] = { get: { tags: ['Metadata'], summary: 'The resources, fields and actions the caller may use', responses: { 200: { description: '{resources}' }, 401: error } } };
   paths['/api/health'] = { get: { tags: ['Metadata'], security: [], summary: 'Liveness: the process answers (no database check)', responses: { 200: { description: '{status: "ok"}' } } } };
   paths['/api/ready'] = { get: { tags: ['Metadata'], security: [], summary: 'Readiness: the database answers and every migration is applied', responses: { 200: { description: '{status: "ready", db, migrations}' }, 503: { description: 'Database down or migrations pending' } } } };

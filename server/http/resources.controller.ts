@@ -25,6 +25,8 @@ import { historyArchivedUntil } from '../audit/archive-horizon.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
+import { recordingConflicts } from '../audit/write-conflicts.js';
+import { recordEdit } from '../links/record-links.js';
 
 /** A preview is for who may undo, or browse the trail (it then names audit.revert as missing). */
 function mayPreviewUndo(caller: Caller): void {
@@ -190,7 +192,10 @@ export class ResourcesController extends EngineRoutes {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     const ifMatch = req.headers['if-match'];
     const precondition = { ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, required: this.config.requirePrecondition };
-    const result = await restoreVersion(this.engine, resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, { reason: changeReason(req) ?? null, precondition, preview });
+    const recordId = this.engine.parseId(resource, id);
+    const restore = () => restoreVersion(this.engine, resource, recordId, jsonBody(req, body), caller, { reason: changeReason(req) ?? null, precondition, preview });
+    // A preview writes nothing, so it refuses no write.
+    const result = preview ? await restore() : await recordingConflicts(this.engine.pool, { caller, resource, id: recordId, action: 'edit', address: req.ip ?? null }, restore);
     if (!preview) reply.header('ETag', this.engine.etag(resource, result.record));
     return result;
   }
@@ -220,7 +225,12 @@ export class ResourcesController extends EngineRoutes {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     const ifMatch = req.headers['if-match'];
     const precondition = { ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, required: this.config.requirePrecondition };
-    const row = await this.engine.update(resource, this.engine.parseId(resource, id), jsonBody(req, body), caller, changeReason(req), precondition);
+    const recordId = this.engine.parseId(resource, id);
+    const attempt = { caller, resource, id: recordId, action: 'edit' as const, address: req.ip ?? null };
+    // The record's links may come with its fields (`_links`): one save, one change set.
+    const edit = recordEdit(this.engine, resource, recordId, jsonBody(req, body), caller);
+    const row = await recordingConflicts(this.engine.pool, attempt, () => this.engine.update(resource, recordId, edit.fields, caller, changeReason(req), precondition, edit.within));
+    await edit.committed();
     reply.header('ETag', this.engine.etag(resource, row));
     return row;
   }

@@ -98,38 +98,49 @@ export async function replaceLinks(engine: ResourceEngine, parent: ResourceMeta,
   await engine.getOne(parent, id, caller);
   const gone: RowEvent[] = [];
   const result = await engine.write(caller, reason, async (tx) => {
-    const links: Record<string, LinkReport> = {};
-    for (const [link, rows] of request) {
-      const through = engine.resource(link.through);
-      const report: LinkReport = { created: [], updated: [], deleted: [] };
-      const current = await currentLinks(engine, tx, through, link, id, caller);
-      for (const [i, row] of rows.entries()) {
-        const existing = current.get(String(row[link.itemField]));
-        current.delete(String(row[link.itemField]));
-        try {
-          if (existing === undefined) {
-            need(caller, through, 'create');
-            report.created.push(Number((await engine.insertIn(tx, through, { ...row, [link.parentField]: id }, caller)).id));
-          } else {
-            const { [link.itemField]: _item, ...fields } = row;
-            const { changed } = await engine.updateIn(tx, through, existing, fields, caller);
-            if (changed.length) need(caller, through, 'edit');
-            if (changed.length) report.updated.push(existing);
-          }
-        } catch (error) {
-          throw ofLink(engine, error, through, i);
-        }
-      }
-      for (const rowId of current.values()) {
-        need(caller, through, 'delete');
-        gone.push({ resource: through.name, action: 'deleted', row: (await engine.deleteIn(tx, through, rowId, caller)).image });
-        report.deleted.push(rowId);
-      }
-      links[link.through] = report;
-    }
-    const written = Object.values(links).some((r) => r.created.length + r.updated.length + r.deleted.length > 0);
-    return { txid: written ? await engine.txid(tx) : null, links };
+    const links = await replaceLinksIn(engine, tx, id, request, caller, gone);
+    return { txid: linksWritten(links) ? await engine.txid(tx) : null, links };
   });
   await engine.rows.committed(gone);
   return result;
+}
+
+export const linksWritten = (links: Record<string, LinkReport>) => Object.values(links).some((r) => r.created.length + r.updated.length + r.deleted.length > 0);
+
+/**
+ * The links' writes inside a caller's transaction (the links route's own, or the record's edit
+ * that carries them: one change set for both). Deleted rows are added to `gone`, to be told once
+ * the transaction has committed.
+ */
+export async function replaceLinksIn(engine: ResourceEngine, tx: Tx, id: number, request: Map<LinkMeta, Row[]>, caller: Caller, gone: RowEvent[]): Promise<Record<string, LinkReport>> {
+  const links: Record<string, LinkReport> = {};
+  for (const [link, rows] of request) {
+    const through = engine.resource(link.through);
+    const report: LinkReport = { created: [], updated: [], deleted: [] };
+    const current = await currentLinks(engine, tx, through, link, id, caller);
+    for (const [i, row] of rows.entries()) {
+      const existing = current.get(String(row[link.itemField]));
+      current.delete(String(row[link.itemField]));
+      try {
+        if (existing === undefined) {
+          need(caller, through, 'create');
+          report.created.push(Number((await engine.insertIn(tx, through, { ...row, [link.parentField]: id }, caller)).id));
+        } else {
+          const { [link.itemField]: _item, ...fields } = row;
+          const { changed } = await engine.updateIn(tx, through, existing, fields, caller);
+          if (changed.length) need(caller, through, 'edit');
+          if (changed.length) report.updated.push(existing);
+        }
+      } catch (error) {
+        throw ofLink(engine, error, through, i);
+      }
+    }
+    for (const rowId of current.values()) {
+      need(caller, through, 'delete');
+      gone.push({ resource: through.name, action: 'deleted', row: (await engine.deleteIn(tx, through, rowId, caller)).image });
+      report.deleted.push(rowId);
+    }
+    links[link.through] = report;
+  }
+  return links;
 }

@@ -16,8 +16,8 @@ import { Resource } from './resource.js';
   recordImages: { table: 'table_name', pk: 'record_pk', images: ['changed_data', 'old_data'] },
   listFields: ['occurred_at', 'table_name', 'record_pk', 'action', 'user_id', 'reason'],
   commonFilters: [['table_name'], ['table_name', 'occurred_at'], ['action'], ['txid']],
-  // An undo (revert.ts) records its events with a reason that starts so.
-  namedFilters: { undo: { label: 'Undos', where: "reason LIKE 'Revert of %'" } },
+  // An undo's events: those of a transaction that names what it undid (audit_undo, written by revert.ts).
+  namedFilters: { undo: { label: 'Undos', where: 'txid IN (SELECT undo_txid FROM audit_undo)' } },
   aggregate: { groupBy: ['occurred_at', 'table_name', 'action', 'user_id'] },
   // Two million rows and its own browser: not in the search across tables.
   crossSearch: false,
@@ -32,8 +32,8 @@ import { Resource } from './resource.js';
 // Time travel (server/audit/as-of.query.ts): a table's events since a moment, and its deletions since.
 @Index({ name: 'audit_log_table_name_occurred_at_index', properties: ['table_name', 'occurred_at'] })
 @Index({ name: 'audit_log_deletions_index', expression: `create index "audit_log_deletions_index" on "audit_log" ("table_name", "occurred_at") where "action" = 'DELETE'` })
-// The dashboard's activity figures: the last days by table, user and undo, read from this index alone.
-@Index({ name: 'audit_log_occurred_at_figures_index', expression: 'create index "audit_log_occurred_at_figures_index" on "audit_log" ("occurred_at") include ("table_name", "user_id", "reason")' })
+// The dashboard's activity figures: the last days by table, user and undo (its transaction), read from this index alone.
+@Index({ name: 'audit_log_occurred_at_figures_index', expression: 'create index "audit_log_occurred_at_figures_index" on "audit_log" ("occurred_at") include ("table_name", "user_id", "reason", "txid")' })
 export class AuditLog {
   /** Unique audit entry ID (from one sequence across every partition). */
   @PrimaryKey({ type: 'bigint', autoincrement: true })

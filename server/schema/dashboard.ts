@@ -54,7 +54,8 @@ export const DASHBOARD: SectionDeclaration[] = [
     figures: [
       { id: 'changes-by-table', title: 'Changes per day by table', description: 'Recorded changes of the last 30 days, by the table changed.', resource: 'audit_log', chart: 'stacked-bars', filter: last30Days, group: ['occurred_at:day', 'table_name'] },
       { id: 'changes-by-user', title: 'Changes per day by user', description: 'Recorded changes of the last 30 days, by the person who made them.', resource: 'audit_log', chart: 'stacked-bars', filter: last30Days, group: ['occurred_at:day', 'user_id'] },
-      { id: 'undos', title: 'Undone changes', description: 'Changes undone in the last 30 days (each undo is itself a recorded change).', resource: 'audit_log', chart: 'number', filter: (today) => ({ ...last30Days(today), undo: true }) },
+      { id: 'undos', title: 'Undone changes per day', description: 'Changes undone in the last 30 days, per day (each undo is itself a recorded change).', resource: 'audit_log', chart: 'bars', filter: (today) => ({ ...last30Days(today), undo: true }), group: ['occurred_at:day'] },
+      { id: 'conflicts', title: 'Write conflicts per day', description: 'Saves refused in the last 30 days because someone else had changed the record since it was opened.', resource: 'write_conflict', chart: 'bars', filter: last30Days, group: ['occurred_at:day'] },
       { id: 'recent-actions', title: 'Recent actions', description: 'The newest recorded changes.', resource: 'audit_log', chart: 'recent' },
     ],
   },

@@ -31,6 +31,7 @@ import { OidcLogin } from './oidc-login.entity.js';
 import { LoginRateLimit } from './login-rate-limit.entity.js';
 import { AccessLog } from './access-log.entity.js';
 import { AuthEvent } from './auth-event.entity.js';
+import { WriteConflict } from './write-conflict.entity.js';
 
 export const entities = [
   AuditLog,
@@ -57,6 +58,7 @@ export const entities = [
   SavedView,
   AccessLog,
   AuthEvent,
+  WriteConflict,
   // Sign-in: not served by the engine (see their @Resource declarations).
   UserCredential,
   AuthSession,

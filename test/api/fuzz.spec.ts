@@ -67,6 +67,7 @@ const hostileText = fc.oneof(
     '__proto__',
     'constructor',
     'prototype',
+    '_links',
     '\uD800',
     '\uFFFF',
     '=1+1',
@@ -252,6 +253,30 @@ describe('fuzzing every route, resource and role', () => {
         async (who, [r, params, rawId, kind]) => {
           const path = kind === 'list' ? `/api/${r.name}?${qs(params)}` : kind === 'export' ? `/api/${r.name}/export?${qs(params)}` : `/api/${r.name}/${rawId}${kind === 'history' ? '/history' : ''}`;
           await probe(`GET ${path}`, who, kind === 'history' || kind === 'export' ? null : r.name, () => send(who, 'GET', path));
+        },
+      ),
+      settings,
+    );
+    expect(successes()).toBeGreaterThanOrEqual(Math.ceil(RUNS / 20));
+  });
+
+  it('figures and search: aggregates, the dashboard and the search box with hostile group, sum, filter and q', async () => {
+    /** Group and sum lists of real fields (dates bucketed or not, now and then a bad bucket), or anything at all. */
+    const keys = (fields: FieldInfo[]) =>
+      fc.oneof(
+        fc.subarray(fields.map((f) => f.name), { maxLength: 3 }).chain((names) => fc.tuple(...names.map((n) => fc.constantFrom(n, `${n}:day`, `${n}:month`, `${n}:year`)))).map(toJson),
+        hostileValue.map(toJson),
+        hostileText,
+      );
+    const aggregateParams = (fields: FieldInfo[]) => fc.record({ group: keys(fields), sum: keys(fields), filter: listParams(fields).map((p) => p.filter ?? '{}') }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(
+        role,
+        resource().chain((r) => fc.tuple(fc.constant(r), aggregateParams(r.fields), fc.oneof(hostileText, fc.constantFrom('Ortiz', '9000000130', 'Paid', 'ab'), fc.array(hostileText, { maxLength: 2 })), fc.constantFrom('aggregate', 'aggregate', 'search', 'dashboard'))),
+        async (who, [r, params, q, kind]) => {
+          const search = Array.isArray(q) ? q.map((t) => `q=${pct(t)}`).join('&') : `q=${pct(q)}`;
+          const path = kind === 'aggregate' ? `/api/${r.name}/aggregate?${qs(params)}` : kind === 'search' ? `/api/search?${search}` : '/api/dashboard';
+          await probe(`GET ${path}`, who, null, () => send(who, 'GET', path));
         },
       ),
       settings,

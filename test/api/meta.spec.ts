@@ -62,7 +62,13 @@ describe('OpenAPI', () => {
       expect(doc.paths[`/api/${name}`].get).toBeDefined();
       expect(doc.paths[`/api/${name}/{id}`].get).toBeDefined();
       expect(doc.components.schemas[name]).toBeDefined();
+      expect(doc.paths[`/api/${name}/aggregate`].get.parameters.map((p: { name: string }) => p.name)).toEqual(['filter', 'group', 'sum']);
     }
+    // The dashboard's routes and the search box; a record's edit that carries its links.
+    expect(doc.paths['/api/claim/aggregate'].get.parameters[1].description).toMatch(/status, .*service_date\[:day\|:month\].*denial_code/);
+    expect(doc.paths['/api/dashboard'].get.responses[200]).toBeDefined();
+    expect(doc.paths['/api/search'].get.parameters).toEqual([expect.objectContaining({ name: 'q', required: true })]);
+    expect(doc.paths['/api/fee_schedule_code/{id}'].put.summary).toMatch(/_links/);
     expect(doc.paths['/api/audit_log'].post).toBeUndefined();
     expect(doc.components.schemas.claim.properties.status.enum).toContain('Paid');
     expect(doc.components.schemas.student.required).toEqual(expect.arrayContaining(['ssid', 'first_name', 'last_name', 'birthdate', 'district']));

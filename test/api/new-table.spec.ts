@@ -131,7 +131,7 @@ describe('a role added later needs only its declaration', () => {
     const { rows } = await db.pool.query(`SELECT name FROM permission_item WHERE auditor ORDER BY name`);
     // The Audit area's reads and audit.browse, as declared; saved views and sensitive fields, as every role starts.
     const savedViews = ['create', 'delete', 'edit', 'export', 'list', 'show'].map((a) => `saved_view.${a}`);
-    expect(rows.map((r) => r.name)).toEqual(['audit.browse', 'audit_log.list', 'audit_log.show', 'auth_event.list', 'auth_event.show', ...savedViews, 'student.sensitive']);
+    expect(rows.map((r) => r.name)).toEqual(['audit.browse', 'audit_log.list', 'audit_log.show', 'auth_event.list', 'auth_event.show', ...savedViews, 'student.sensitive', 'write_conflict.list', 'write_conflict.show']);
     const user = await api('POST', '/app_user', { first_name: 'Avery', last_name: 'Auditor', email: 'avery.auditor@test.invalid', role: 'Auditor', status: 'Active' });
     expect(user.status).toBe(201);
     expect((await api('POST', `/app_user/${user.body.id}/password`, { password: 'auditor-test-pass-1' })).status).toBe(204);

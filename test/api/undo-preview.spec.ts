@@ -111,5 +111,30 @@ describe('undo preview', () => {
     const res = await ctx.api('POST', `/audit_log/${edit.id}/revert/preview`);
     expect(res.body.can_undo).toBe(false);
     expect(res.body.undone_by).toEqual({ change_set: undoEvent.change_set, occurred_at: expect.any(String) });
+    // The history says so by the link the undo recorded: its event names what it undid.
+    expect(undoEvent.undoes).toEqual({ event: edit.id, change_set: null });
+    expect(edit.undoes).toBeNull();
+  });
+
+  it('"already undone" is a recorded link, not the wording of a reason', async () => {
+    const created = (await ctx.api('POST', '/modifier', { code: 'P5', description: 'a' })).body;
+    await ctx.api('PUT', `/modifier/${created.id}`, { description: 'b' });
+    const [edit] = await history('modifier', created.id);
+    // An edit whose own reason imitates an undo's mark undoes nothing.
+    const imitation = await ctx.api('PUT', `/modifier/${created.id}`, { description: 'c' }, { 'x-change-reason': `Revert of event #${edit.id}` });
+    expect(imitation.status).toBe(200);
+    expect((await history('modifier', created.id))[0].undoes).toBeNull();
+    const undos = await ctx.api('GET', `/audit_log?filter=${encodeURIComponent(JSON.stringify({ undo: true, table_name: 'modifier' }))}&range=%5B0%2C999%5D`);
+    expect(undos.body.map((e: { id: string }) => Number(e.id))).not.toContain((await history('modifier', created.id))[0].id);
+    // The first edit is not undone by it: its undo is still offered (and conflicts, the record having changed since).
+    expect((await ctx.api('POST', `/audit_log/${edit.id}/revert/preview`)).body.undone_by).toBeNull();
+    // The last edit's change set undone, with a reason of the user's own: linked, whatever the words.
+    const [last] = await history('modifier', created.id);
+    expect((await ctx.api('POST', `/audit_log/revert-change-set/${last.change_set}`, undefined, { 'x-change-reason': 'typo' })).status).toBe(200);
+    const [undoEvent] = await history('modifier', created.id);
+    expect(undoEvent.undoes).toEqual({ event: null, change_set: last.change_set });
+    expect((await ctx.api('POST', `/audit_log/${last.id}/revert/preview`)).body.undone_by).toEqual({ change_set: undoEvent.change_set, occurred_at: expect.any(String) });
+    const listed = await ctx.api('GET', `/audit_log?filter=${encodeURIComponent(JSON.stringify({ undo: true, table_name: 'modifier' }))}&range=%5B0%2C999%5D`);
+    expect(listed.body.map((e: { id: string }) => Number(e.id))).toContain(undoEvent.id);
   });
 });

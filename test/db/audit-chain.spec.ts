@@ -58,11 +58,12 @@ async function cli(archiveDir?: string, url = db.url, env: Record<string, string
   }
 }
 
-describe('the hash chains of audit_log, access_log and auth_event', () => {
+describe('the hash chains of audit_log, access_log, auth_event and write_conflict', () => {
   it('seals every committed row in id order, and verify finds the chain intact (exit 0)', async () => {
     await write('sealed one');
     await db.pool.query(`INSERT INTO access_log (user_id, table_name, record_ids, action) VALUES (1, 'student', '{1,2}', 'list')`);
     await db.pool.query(`INSERT INTO auth_event (event, outcome, method, user_id) VALUES ('sign-in', 'success', 'password', 1)`);
+    await db.pool.query(`INSERT INTO write_conflict (user_id, action, checked, table_name, record_pk) VALUES (1, 'edit', 'version', 'student', '{"id": 1}')`);
     await sealer.catchUp();
     const unsealed = await db.pool.query(`SELECT count(*)::int AS n FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.chain = 'audit_log' AND s.event_id = a.id)`);
     expect(unsealed.rows[0].n).toBe(0);

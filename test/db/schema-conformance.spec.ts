@@ -24,8 +24,8 @@ const SIGN_IN_TABLES = ['api_key', 'auth_session', 'login_rate_limit', 'mfa_reco
 const PRODUCT_TABLES = ['saved_view'];
 /** State shared by app replicas: read-your-writes (server/db/read-router.ts), the matrix version. */
 const REPLICA_TABLES = ['permission_matrix_version', 'recent_write'];
-/** The record of access, of sign-ins, the seals chaining the logs, the archived months and the signed chain heads (server/audit/access-log.sql.ts, auth-event.sql.ts, chain.sql.ts, archives.sql.ts). */
-const AUDIT_TABLES = ['access_log', 'audit_seal', 'auth_event', 'audit_archive', 'audit_checkpoint'];
+/** The record of access, of sign-ins, of write conflicts and of what each undo undid, the seals chaining the logs, the archived months and the signed chain heads (server/audit/access-log.sql.ts, auth-event.sql.ts, write-conflict.sql.ts, audit-undo.sql.ts, chain.sql.ts, archives.sql.ts). */
+const AUDIT_TABLES = ['access_log', 'audit_seal', 'auth_event', 'audit_archive', 'audit_checkpoint', 'write_conflict', 'audit_undo'];
 const FILTERED = ['status', 'district', 'service_date', 'last_name', 'ssid', 'claim_number', 'batch_number'];
 
 let db: TestDatabase;

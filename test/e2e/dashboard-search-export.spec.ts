@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { consoleForTests, signInAs } from './browser.js';
+import { client, signIn } from '../support/server.js';
 
 const ctx = consoleForTests();
 // The machine is shared and often loaded: every wait is for a condition, given time to come true.
@@ -80,19 +81,46 @@ describe('dashboards per role (Chromium)', () => {
     await s.close();
   }, 300_000);
 
-  it("a supervisor's activity: changes per day by table and by user, undos, and recent actions linked to records", async () => {
+  it("a supervisor's activity: changes per day by table and by user, undos and conflicts, and recent actions linked to records", async () => {
+    // Today: an undo, and a save refused because someone else saved first.
+    const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));
+    const loaded = (await api('GET', '/student/7')).body;
+    expect((await api('PUT', '/student/7', { ...loaded, comments: 'first save' })).status).toBe(200);
+    expect((await api('PUT', '/student/7', { ...loaded, comments: 'too late' })).status).toBe(409);
+    const [event] = (await ctx.db.pool.query(`SELECT id FROM audit_log WHERE table_name = 'student' AND record_pk = '{"id": 7}' ORDER BY id DESC LIMIT 1`)).rows;
+    expect((await api('POST', `/audit_log/${event.id}/revert`)).status).toBe(200);
     const s = await signedIn('supervisor');
     const { page } = s;
     await page.getByRole('heading', { name: 'Activity', level: 2 }).waitFor();
-    for (const title of ['Changes per day by table', 'Changes per day by user']) {
+    for (const title of ['Changes per day by table', 'Changes per day by user', 'Undone changes per day', 'Write conflicts per day']) {
       const card = await figure(page, title);
       await card.locator('svg').first().waitFor();
       expect(await tableTotal(card)).toBeGreaterThan(0);
     }
-    await figure(page, 'Undone changes');
     const recent = await figure(page, 'Recent actions');
     await recent.locator('li').first().waitFor();
     expect(await recent.locator('li').count()).toBeGreaterThan(0);
+    // A day's count opens the list behind it: that day's conflicts, the student's among them.
+    const conflicts = await figure(page, 'Write conflicts per day');
+    const day = conflicts.locator('tbody tr').last();
+    const count = Number((await day.locator('a').textContent())!.replace(/,/g, ''));
+    await day.locator('a').click();
+    await page.waitForURL(/#\/write_conflict\?/);
+    await page.locator('table tbody tr').first().waitFor();
+    expect(await page.locator('table tbody tr').count()).toBe(count);
+    // The day it counted has no input in the filter bar: it is shown beside it, and can be removed.
+    const applied = page.getByRole('group', { name: 'Other filters applied' });
+    const dayChip = applied.locator('[data-filter="occurred_at"]');
+    expect(await dayChip.textContent()).toMatch(/: \d{4}-\d{2}-\d{2}$/);
+    await dayChip.locator('.MuiChip-deleteIcon').click();
+    await dayChip.waitFor({ state: 'detached' });
+    // The undos' list (the audit trail) shows the named condition it was opened with.
+    await page.goto(`${ctx.app.url}/#/`);
+    const undos = await figure(page, 'Undone changes per day');
+    await undos.getByRole('link', { name: 'Open the list' }).click();
+    await page.waitForURL(/#\/audit_log\?/);
+    await page.getByRole('group', { name: 'Other filters applied' }).getByText('Undos: yes').waitFor();
+    expect(s.errors).toEqual([]);
     await s.close();
   }, 300_000);
 

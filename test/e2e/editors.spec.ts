@@ -114,16 +114,16 @@ describe('the permission editor and linked records in the console (Chromium)', (
     expect(await axeViolations(page)).toEqual([]);
     await s.shot('editors-2-linked-records');
 
-    await panel.getByLabel('Why these links change (optional)').fill('2026 modifier rules');
-    await panel.getByRole('button', { name: 'Update linked records' }).click();
-    await page.getByText(/^Linked records saved as change set \d+/).waitFor();
+    // One Save for the fields and the links: one change set, which one undo reverts.
+    await page.getByLabel('Notes', { exact: true }).fill('2026 modifier rules');
+    const last = (await ctx.db.pool.query(`SELECT max(id) AS id FROM audit_log`)).rows[0].id;
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(new RegExp(`#/fee_schedule_code/${code}/show`));
     expect(await modifiers()).toEqual([...beforeModifiers, { code: m1.code, is_required: true, context_note: null }, { code: m2.code, is_required: false, context_note: 'Group only' }]);
     expect(await types()).toEqual([...beforeTypes, type.code]);
-    const sets = (await ctx.db.pool.query(`SELECT txid, count(*)::int AS n FROM audit_log WHERE reason = '2026 modifier rules' GROUP BY txid`)).rows;
-    expect(sets).toEqual([{ txid: expect.anything(), n: 3 }]);
-    // After the save the panel shows the links as stored, nothing left to save.
-    await modifierSection.locator(`tr[data-linked]`).nth(beforeModifiers.length + 1).waitFor();
-    expect(await panel.getByRole('button', { name: 'Update linked records' }).isDisabled()).toBe(true);
+    const sets = (await ctx.db.pool.query(`SELECT txid, array_agg(DISTINCT table_name ORDER BY table_name) AS tables, count(*)::int AS n FROM audit_log WHERE id > $1 GROUP BY txid`, [last])).rows;
+    expect(sets).toEqual([{ txid: expect.anything(), tables: ['fee_code_modifier', 'fee_code_practitioner_type', 'fee_schedule_code'], n: 4 }]);
+    expect((await ctx.db.pool.query(`SELECT notes FROM fee_schedule_code WHERE id = $1`, [code])).rows[0].notes).toBe('2026 modifier rules');
     expect(s.errors).toEqual([]);
     await s.close();
   }, 180_000);

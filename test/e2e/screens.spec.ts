@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('every screen renders', () => {
-  it('covers all 21 resources, saved views, the access log and the sign-ins', () => expect(resources).toHaveLength(24));
+  it('covers all 21 resources, saved views, the access log, the sign-ins and the write conflicts', () => expect(resources).toHaveLength(25));
 
   it.each(['list', 'show', 'edit', 'create'])('%s screens of every resource', async (screen) => {
     const { page } = session;

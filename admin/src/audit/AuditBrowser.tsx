@@ -1,3 +1,4 @@
+import { AppliedFilters, filterSources } from '../resources/AppliedFilters';
 import { Box, Link as MuiLink, Typography } from '@mui/material';
 import {
   AutocompleteInput,
@@ -58,6 +59,7 @@ export function AuditBrowser() {
     <>
       <AuditTabs />
       <List resource={trail?.name} filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
+        <AppliedFilters meta={trail} shown={filterSources(filters)} />
         <Datagrid
           bulkActionButtons={false}
           rowClick="expand"

@@ -36,8 +36,8 @@ export function HistoryPanel({ resource, id, asOf = null }: { resource: string; 
   const mayUndo = (e: AuditEvent) => canRevert && !!meta?.actions.includes({ UPDATE: 'edit', INSERT: 'delete', DELETE: 'create' }[e.action]);
   const [pending, setPending] = useState<AuditEvent | null>(null);
   const { data: events, isPending, error } = useQuery({ queryKey: ['history', resource, String(id)], queryFn: () => dataProvider.getHistory(resource, id) as Promise<Linked[]> });
-  // An event a later one undid (its reason says so) offers no Undo: it says which change set undid it.
-  const undoneBy = (e: AuditEvent) => events?.find((later) => later.id > e.id && undoes(later.reason, e.id, e.change_set));
+  // An event a later one undid (the server links each undo to what it undid) offers no Undo: it says which change set undid it.
+  const undoneBy = (e: AuditEvent) => events?.find((later) => later.id > e.id && undoes(later, e));
 
   if (isPending) return <Typography>Loading history…</Typography>;
   if (error) return <Alert severity="error">{(error as Error).message}</Alert>;

@@ -1,67 +1,40 @@
-import { Alert, Box, Button, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
-import { useNotify, useRecordContext, useRefresh } from 'react-admin';
+import { Box, Button, Typography } from '@mui/material';
+import { useRecordContext } from 'react-admin';
+import { useFormContext, useWatch } from 'react-hook-form';
 import type { ResourceMeta } from '../data/meta';
 import { usePerms } from '../data/use-meta';
-import { saveLinks, type LinkRow } from './links-api';
+import { LINKS_KEY, type LinkRow } from './links-api';
 import { LinkSection } from './LinkSection';
-import { refusalMessage } from '../data/http';
-
 
 /**
- * The record's linked records (its join tables, from /api/meta `links`) on its edit page: several
- * picked at once, each with the join table's own fields, saved together as one change set.
+ * The record's linked records (its join tables, from /api/meta `links`) on its edit form: several
+ * picked at once, each with the join table's own fields. They are part of the form: its Save sends
+ * them with the fields, so one save is one change set (and one undo), under the record's version.
  */
 export function LinkedRecords({ meta }: { meta: ResourceMeta }) {
   const record = useRecordContext();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [edited, setEdited] = useState<Record<string, LinkRow[]>>({});
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { setValue } = useFormContext();
+  const edited = (useWatch({ name: LINKS_KEY }) ?? {}) as Record<string, LinkRow[]>;
   const perms = usePerms();
   if (!record || !meta.links?.length) return null;
-  // Whoever may only read the links sees them without a way to save.
+  // Whoever may only read the links sees them without a way to change them.
   const mayChange = meta.links.some((l) => perms?.resources.find((r) => r.name === l.through)?.actions.some((a) => a === 'create' || a === 'edit' || a === 'delete'));
   const dirty = Object.keys(edited).length > 0;
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      const saved = await saveLinks(meta.name, record.id, edited, reason.trim() || null);
-      setEdited({});
-      setReason('');
-      notify(saved.txid ? `Linked records saved as change set ${saved.txid}` : 'The links were already so: nothing changed', { type: 'info' });
-      refresh();
-    } catch (e) {
-      setError(refusalMessage(e, 'The links were not saved'));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const edit = (through: string, rows: LinkRow[]) => setValue(LINKS_KEY, { ...edited, [through]: rows }, { shouldDirty: true });
   return (
-    <Box component="section" aria-labelledby="linked-records" data-testid="linked-records" sx={{ p: 2, borderTop: 1, borderColor: 'divider' }}>
+    <Box component="section" aria-labelledby="linked-records" data-testid="linked-records" sx={{ width: '100%', pt: 2, mb: 2, borderTop: 1, borderColor: 'divider' }}>
       <Typography variant="h6" component="h2" id="linked-records" sx={{ mb: 1 }}>
         Linked records
       </Typography>
       {meta.links.map((link) => (
-        <LinkSection key={`${link.through}.${link.parentField}`} link={link} parentId={record.id} edited={edited[link.through]} onEdit={(rows) => setEdited({ ...edited, [link.through]: rows })} />
+        <LinkSection key={`${link.through}.${link.parentField}`} link={link} parentId={record.id} edited={edited[link.through]} onEdit={(rows) => edit(link.through, rows)} />
       ))}
-      {error && (
-        <Alert severity="error" sx={{ mb: 2 }}>
-          {error}
-        </Alert>
-      )}
       {mayChange && (
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'center' }}>
-          {/* Not "Reason for this change": that is the form's own reason (askReason), on the same page. */}
-          <TextField size="small" label="Why these links change (optional)" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { maxLength: 500 } }} />
-          {/* Not named "Save…": the form's own Save is the page's one button of that name. */}
-          <Button variant="contained" disabled={!dirty || saving} onClick={save}>
-            Update linked records
-          </Button>
-          <Button disabled={!dirty || saving} onClick={() => setEdited({})}>
+          <Typography variant="body2" color="text.secondary" aria-live="polite">
+            {dirty ? 'Changed links are saved with the form (Save), in the same change set.' : 'Links are saved with the form.'}
+          </Typography>
+          <Button disabled={!dirty} onClick={() => setValue(LINKS_KEY, undefined, { shouldDirty: true })}>
             Discard link changes
           </Button>
         </Box>

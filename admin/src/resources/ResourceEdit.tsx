@@ -60,8 +60,7 @@ export function ResourceEdit() {
       title={<Title template={meta.representation} label={`Edit ${meta.singular.toLowerCase()}`} />}
       redirect="show"
     >
-      <ResourceForm meta={meta} resetOptions={KEEP_TYPING} header={conflict && <ConflictPanel meta={meta} conflict={conflict} />} />
-      <LinkedRecords meta={meta} />
+      <ResourceForm meta={meta} resetOptions={KEEP_TYPING} header={conflict && <ConflictPanel meta={meta} conflict={conflict} />} footer={<LinkedRecords meta={meta} />} />
     </Edit>
   );
 }

@@ -13,7 +13,7 @@ import { ReasonInput } from './ReasonInput';
  * unsaved changes asks first. The toolbar's Delete is react-admin's, shown only when the
  * authProvider's canAccess allows `<resource>.delete`.
  */
-export function ResourceForm({ meta, header, ...props }: { meta: ResourceMeta; header?: ReactNode } & Omit<SimpleFormProps, 'children'>) {
+export function ResourceForm({ meta, header, footer, ...props }: { meta: ResourceMeta; header?: ReactNode; footer?: ReactNode } & Omit<SimpleFormProps, 'children'>) {
   const readable = useReadable();
   const perms = usePerms();
   const record = useRecordContext();
@@ -53,6 +53,8 @@ export function ResourceForm({ meta, header, ...props }: { meta: ResourceMeta; h
         </Box>
       ))}
       <FillFromReference meta={meta} />
+      {/* Saved with the fields (the record's linked records, on the edit form). */}
+      {footer}
       {meta.askReason && <ReasonInput />}
     </SimpleForm>
   );

@@ -21,6 +21,7 @@ import { filtersFor } from '../fields/input-registry';
 import { BulkEditButton, ImportButton } from '../bulk/BulkButtons';
 import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { namedFilterInputs } from './named-filters';
+import { AppliedFilters, filterSources } from './AppliedFilters';
 import { ExportCsvButton } from './ExportCsvButton';
 import { ListPagination } from './ListPagination';
 import { represent, type FieldMeta } from '../data/meta';
@@ -100,6 +101,7 @@ export function ResourceList() {
       </FirstColumn>
     );
   });
+  const filterInputs = [...filtersFor(filterable, readable), ...namedFilterInputs(meta)];
   const keyFields = meta.listFields.slice(1, 4).map((n) => meta.fields.find((f) => f.name === n)).filter((f): f is FieldMeta => !!f && !f.reference);
   return (
     <>
@@ -107,7 +109,8 @@ export function ResourceList() {
     <AsOfBar resource={meta.name} label={meta.label} />
     {/* empty={false}: an empty list is the list with "No results" and its toolbar (Create, Import),
         not react-admin's half-transparent empty page (2.3:1 contrast). */}
-    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={[...filtersFor(filterable, readable), ...namedFilterInputs(meta)]} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+    <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filterInputs} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
+      <AppliedFilters meta={meta} shown={filterSources(filterInputs)} />
       {small ? (
         <SimpleList
           className="record-cards"

@@ -31,7 +31,7 @@ const MAX_KEYS = 2;
 const MAX_SUMS = 4;
 
 /** The fields (and derived keys) a caller may group a resource by, and those they may sum. */
-function aggregatable(resource: ResourceMeta, caller: Caller) {
+export function aggregatable(resource: ResourceMeta, caller: Pick<Caller, 'sees'>) {
   const declared = resource.options.aggregate;
   const sees = (f: FieldMeta | undefined): f is FieldMeta => !!f && caller.sees(resource, f);
   const groupBy = (declared?.groupBy ?? resource.fields.filter((f) => groupsBy(f) || f.choices || f.reference).map((f) => f.name))
