@@ -31,11 +31,7 @@ export interface ServerWrite {
   within?: (tx: Tx, row: Row) => Promise<void>;
 }
 
-
 /**
- * The generic engine: every resource is served by these few methods, planned from its metadata.
- * Reads run on the pool; every write runs in the unit of work so its audit rows share its fate.
- *//**
  * The generic engine: every resource is served by these few methods, planned from its metadata.
  * Reads (read/resource-reader.ts) run on the pool or a replica; every write runs in the unit of
  * work, is checked there (check/: what the database must judge, then the reach of every row the

@@ -25,7 +25,7 @@ import { historyArchivedUntil } from '../audit/archive-horizon.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
-import { recordingConflicts } from '../audit/write-conflicts.js';
+import { recordingConflicts, type ConflictAttempt } from '../audit/write-conflicts.js';
 import { recordEdit } from '../links/record-links.js';
 
 /** A preview is for who may undo, or browse the trail (it then names audit.revert as missing). */
@@ -195,9 +195,23 @@ export class ResourcesController extends EngineRoutes {
     const recordId = this.engine.parseId(resource, id);
     const restore = () => restoreVersion(this.engine, resource, recordId, jsonBody(req, body), caller, { reason: changeReason(req) ?? null, precondition, preview });
     // A preview writes nothing, so it refuses no write.
-    const result = preview ? await restore() : await recordingConflicts(this.engine.pool, { caller, resource, id: recordId, action: 'edit', address: req.ip ?? null }, restore);
+    const result = preview ? await restore() : await this.refusalsRecorded(req, { caller, resource, id: recordId, action: 'edit', address: req.ip ?? null }, restore);
     if (!preview) reply.header('ETag', this.engine.etag(resource, result.record));
     return result;
+  }
+
+  /**
+   * A write refused because the record changed since it was read (409/412) is recorded in the
+   * conflict log, and it answers with the record as it stands now: that answer is a read of the
+   * record, recorded like a show (or not answered, 503, when it cannot be recorded).
+   */
+  private async refusalsRecorded<R>(req: FastifyRequest, attempt: ConflictAttempt, work: () => Promise<R>): Promise<R> {
+    try {
+      return await recordingConflicts(this.engine.pool, attempt, work);
+    } catch (error) {
+      if (error instanceof AppError && error.details?.current !== undefined) await this.access.recordRead(req, attempt.caller, attempt.resource, 'show', [attempt.id]);
+      throw error;
+    }
   }
 
   @Get(':resource/:id')
@@ -229,7 +243,7 @@ export class ResourcesController extends EngineRoutes {
     const attempt = { caller, resource, id: recordId, action: 'edit' as const, address: req.ip ?? null };
     // The record's links may come with its fields (`_links`): one save, one change set.
     const edit = recordEdit(this.engine, resource, recordId, jsonBody(req, body), caller);
-    const row = await recordingConflicts(this.engine.pool, attempt, () => this.engine.update(resource, recordId, edit.fields, caller, changeReason(req), precondition, edit.within));
+    const row = await this.refusalsRecorded(req, attempt, () => this.engine.update(resource, recordId, edit.fields, caller, changeReason(req), precondition, edit.within));
     await edit.committed();
     reply.header('ETag', this.engine.etag(resource, row));
     return row;
