@@ -97,7 +97,10 @@ export interface ResourceOptions {
    * declaration: choices, yes/no, references and dates are grouped, decimals summed.
    */
   aggregate?: { groupBy?: string[]; sum?: string[]; derived?: Record<string, { label: string; field: string; sql: string }> };
-  /** Left out of the console's search across tables (logs, which have their own browser): false. */
+  /**
+   * In the console's search across tables (default: yes, but not the append-only logs, which have
+   * their own browser); false leaves a resource out (services: free text without a trigram index).
+   */
   crossSearch?: boolean;
   /** Fields edited as long text (defaults: notes, descriptions, comments). */
   multiline?: string[];

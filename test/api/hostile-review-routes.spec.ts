@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import { client, q, serverForTests, signIn, type DemoRole } from '../support/server.js';
+
+/**
+ * The third hostile review, of the routes added with the dashboards, the search box, linked records
+ * and the permission editor: one named test per finding, and oracles that hold each route's answers
+ * to what the same caller's list answers.
+ */
+// Figures counted afresh (not kept 30 s): the logs grow with each sign-in the test makes.
+const ctx = serverForTests({ env: { AGGREGATE_CACHE_MS: '1' } });
+const REASON = { 'x-change-reason': 'hostile review' };
+const ROLES: DemoRole[] = ['admin', 'support', 'supervisor', 'districtAdmin', 'practitioner'];
+const as = async (role: DemoRole) => client(`${ctx.app.url}/api`, await signIn(ctx.app.url, role));
+const cell = async (name: string, role: string) => (await ctx.db.pool.query(`SELECT ${role} AS granted FROM permission_item WHERE name = $1`, [name])).rows[0].granted;
+const total = (res: { headers: Headers }) => Number(res.headers.get('content-range')?.split('/')[1]);
+
+describe('the permission matrix', () => {
+  it('cannot be used to grant oneself permission.manage by a role holding only permission_item.edit', async () => {
+    const grant = { changes: [{ permission: 'permission_item.edit', role: 'support', granted: true }, { permission: 'permission_item.list', role: 'support', granted: true }] };
+    expect((await ctx.api('POST', '/permission-matrix', grant, REASON)).status).toBe(200);
+    try {
+      const support = await as('support');
+      const escalate = { changes: [{ permission: 'permission.manage', role: 'support', granted: true }] };
+      for (const route of ['/permission-matrix/preview', '/permission-matrix']) {
+        const res = await support('POST', route, escalate, REASON);
+        expect([route, res.status]).toEqual([route, 403]);
+      }
+      // Nor through the generic edit of the item: the cell is a field only a permission manager sets.
+      const [item] = (await support('GET', `/permission_item?filter=${q({ name: 'permission.manage' })}`)).body;
+      const put = await support('PUT', `/permission_item/${item.id}`, { support: true }, REASON);
+      expect([put.status, put.body.errors?.support]).toEqual([400, 'can only be changed with the permission.manage permission']);
+      expect(await cell('permission.manage', 'support')).toBe(false);
+    } finally {
+      const back = { changes: grant.changes.map((c) => ({ ...c, granted: false })) };
+      expect((await ctx.api('POST', '/permission-matrix', back, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+
+  it('stays editable by a permission manager who took the matrix items\' own permissions from their role', async () => {
+    const items = ['permission_item.edit', 'permission_item.list'];
+    const off = { changes: items.map((permission) => ({ permission, role: 'system_admin', granted: false })) };
+    expect((await ctx.api('POST', '/permission-matrix', off, REASON)).status).toBe(200);
+    const admin = await as('admin');
+    const read = await admin('GET', '/permission-matrix');
+    expect(read.status).toBe(200);
+    const on = { version: read.body.version, changes: off.changes.map((c) => ({ ...c, granted: true })) };
+    expect((await admin('POST', '/permission-matrix', on, REASON)).status).toBe(200);
+    for (const name of items) expect(await cell(name, 'system_admin')).toBe(true);
+  }, 60_000);
+});
+
+describe('the search box', () => {
+  it('leaves the append-only logs out, the sign-in log too (a scan of every event)', async () => {
+    // Sign-in events exist for the demo e-mails; the sign-in log's own list finds them by q.
+    const events = await ctx.api('GET', `/auth_event?filter=${q({ q: 'demo.kcsos' })}&range=[0,0]`);
+    expect(events.status).toBe(200);
+    expect(total(events)).toBeGreaterThan(0);
+    for (const role of ['admin', 'support', 'supervisor'] as const) {
+      const res = await (await as(role))('GET', `/search?q=${encodeURIComponent('demo.kcsos')}`);
+      expect(res.status).toBe(200);
+      expect(res.body.groups.map((g: { resource: string }) => g.resource)).not.toContain('auth_event');
+    }
+  }, 60_000);
+
+  it('answers, for every role, only records that role\'s own list and getOne answer', async () => {
+    const terms = ['Kern', 'demo', '900', 'ann', 'Paid', 'Bakersfield'];
+    for (const role of ROLES) {
+      const api = await as(role);
+      for (const term of terms) {
+        const res = await api('GET', `/search?q=${encodeURIComponent(term)}`);
+        expect(res.status).toBe(200);
+        for (const group of res.body.groups as { resource: string; hits: { id: number }[] }[]) {
+          const list = await api('GET', `/${group.resource}?filter=${q({ q: term, id: group.hits.map((h) => h.id) })}&range=[0,99]`);
+          expect([role, term, group.resource, list.status]).toEqual([role, term, group.resource, 200]);
+          expect(list.body.map((r: { id: number }) => Number(r.id)).sort()).toEqual(group.hits.map((h) => h.id).sort());
+        }
+      }
+    }
+  }, 180_000);
+});
+
+interface FieldMeta {
+  name: string;
+  type: string;
+  choices?: unknown[] | null;
+  reference?: unknown;
+}
+
+describe('figures', () => {
+  it('count, for every role, resource and group key, exactly what that role\'s filtered list totals', async () => {
+    for (const role of ROLES) {
+      const api = await as(role);
+      const meta = await api('GET', '/meta');
+      for (const resource of meta.body.resources as { name: string; fields: FieldMeta[] }[]) {
+        const whole = await api('GET', `/${resource.name}/aggregate`);
+        if (whole.status === 403) continue;
+        expect([role, resource.name, whole.status]).toEqual([role, resource.name, 200]);
+        const list = await api('GET', `/${resource.name}?range=[0,0]`);
+        expect([role, resource.name, whole.body.rows[0].count]).toEqual([role, resource.name, total(list)]);
+        const keys = resource.fields.filter((f) => f.choices || f.type === 'boolean' || f.reference).slice(0, 3);
+        for (const key of keys) {
+          const grouped = await api('GET', `/${resource.name}/aggregate?group=${q([key.name])}`);
+          if (grouped.status === 400) continue; // not a declared key of this resource
+          expect([role, resource.name, key.name, grouped.status]).toEqual([role, resource.name, key.name, 200]);
+          for (const row of (grouped.body.rows as { keys: unknown[]; count: number }[]).slice(0, 4)) {
+            const filter = row.keys[0] === null ? { [`${key.name}_null`]: true } : { [key.name]: row.keys[0] };
+            const rows = await api('GET', `/${resource.name}?filter=${q(filter)}&range=[0,0]`);
+            expect([role, resource.name, key.name, row.keys[0], row.count]).toEqual([role, resource.name, key.name, row.keys[0], total(rows)]);
+          }
+        }
+      }
+    }
+  }, 300_000);
+});
