@@ -84,6 +84,7 @@ interface FieldMeta {
   type: string;
   choices?: unknown[] | null;
   reference?: unknown;
+  operators?: string[];
 }
 
 describe('figures', () => {
@@ -111,4 +112,41 @@ describe('figures', () => {
       }
     }
   }, 300_000);
+});
+
+describe('the logs\' copies of other tables\' rows and filters', () => {
+  it('cannot be filtered by their stored value, which would test a hidden field\'s value (list, figures, export)', async () => {
+    const grantSensitive = (granted: boolean) => ctx.api('POST', '/permission-matrix', { changes: ['district_admin', 'supervisor'].map((role) => ({ permission: 'student.sensitive', role, granted })) }, REASON);
+    const districts = (await ctx.db.pool.query(`SELECT districts FROM app_user WHERE email = 'district.admin@demo.kcsos.invalid'`)).rows[0].districts;
+    const student = (await ctx.db.pool.query(`SELECT id FROM student WHERE district = ANY($1) ORDER BY id LIMIT 1`, [districts])).rows[0];
+    const policy = 'HOSTILE-POLICY-7';
+    expect((await ctx.api('PUT', `/student/${student.id}`, { insurance_policy_number: policy }, REASON)).status).toBe(200);
+    // The admin's read by the policy number is in the access log, its filter and the student's image in the audit log.
+    expect((await ctx.api('GET', `/student?filter=${q({ insurance_policy_number: policy })}`)).body.map((s: { id: number }) => s.id)).toEqual([student.id]);
+    const [event] = (await ctx.api('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: student.id }, action: 'UPDATE' })}&sort=${q(['id', 'DESC'])}&range=[0,0]`)).body;
+    expect((await grantSensitive(false)).status).toBe(200);
+    try {
+      const guesses = (right: unknown, wrong: unknown) => [right, wrong];
+      const probes: [DemoRole, string, unknown[]][] = [
+        ['districtAdmin', 'access_log', guesses({ filter: { insurance_policy_number: policy } }, { filter: { insurance_policy_number: 'WRONG' } })],
+        ['supervisor', 'audit_log', guesses({ changed_data: event.changed_data }, { changed_data: { ...event.changed_data, insurance_policy_number: 'WRONG' } })],
+      ];
+      for (const [role, resource, filters] of probes) {
+        const api = await as(role);
+        const field = Object.keys(filters[0] as object)[0];
+        const meta = (await api('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === resource);
+        expect(meta.fields.find((f: FieldMeta) => f.name === field).operators).toEqual(['null']);
+        for (const route of [`/${resource}`, `/${resource}/aggregate`, `/${resource}/export`]) {
+          const answers = await Promise.all(filters.map((filter) => api('GET', `${route}?filter=${q(filter)}`)));
+          for (const answer of answers) expect([role, route, answer.status]).toEqual([role, route, 400]);
+          expect(answers[0].body).toEqual(answers[1].body);
+          expect(JSON.stringify(answers[0].body)).not.toContain(policy);
+        }
+        // Whether it is empty still filters.
+        expect((await api('GET', `/${resource}?filter=${q({ [`${field}_null`]: false })}&range=[0,0]`)).status).toBe(200);
+      }
+    } finally {
+      expect((await grantSensitive(true)).status).toBe(200);
+    }
+  }, 60_000);
 });

@@ -29,6 +29,12 @@ function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { fi
   return { field, op: named.op };
 }
 
+/** A field answered cut to what the caller may see is filtered only by whether it is empty. */
+function checkOperator(field: FieldMeta, op: Operator, key: string): void {
+  if (!field.cutPerCaller || op === 'null') return;
+  throw badRequest(`Filter "${key}": ${field.name} can be filtered only by whether it is empty (${field.name}_null)`, { [key]: 'filtered only by whether it is empty' });
+}
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -136,6 +142,7 @@ export function filterToWhere(resource: ResourceMeta, filter: Record<string, unk
       continue;
     }
     const { field, op } = resolveKey(resource, key, visible);
+    checkOperator(field, op, key);
     where.push(condition(field, op, raw, key, params));
   }
   return where;

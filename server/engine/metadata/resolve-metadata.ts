@@ -95,6 +95,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         sortable: columnType(type).sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
+        cutPerCaller: !!(options.recordImages?.images.includes(column) || options.recordFilters?.columns.includes(column)),
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
         rule: options.rules?.[column] ?? null,
         ...looks(columnType(type), options, column, !!prop.primary),
