@@ -150,3 +150,29 @@ describe('the logs\' copies of other tables\' rows and filters', () => {
     }
   }, 60_000);
 });
+
+describe('the sign-in log', () => {
+  it('shows a scoped role granted it only the sign-ins of its own staff, as the access log does (list, figures)', async () => {
+    const cells = ['audit.browse', 'auth_event.list'].flatMap((permission) => ['district_admin', 'practitioner'].map((role) => ({ permission, role })));
+    expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: true })) }, REASON)).status).toBe(200);
+    try {
+      const reached: [DemoRole, string][] = [
+        ['districtAdmin', `user_id IN (SELECT id FROM app_user WHERE districts && (SELECT districts FROM app_user WHERE email = $1))`],
+        ['practitioner', `user_id = (SELECT id FROM app_user WHERE email = $1)`],
+      ];
+      for (const [role, where] of reached) {
+        const api = await as(role);
+        const email = `${role === 'districtAdmin' ? 'district.admin' : 'practitioner'}@demo.kcsos.invalid`;
+        const list = await api('GET', '/auth_event?range=[0,999]');
+        expect([role, list.status]).toEqual([role, 200]);
+        const ids = (await ctx.db.pool.query(`SELECT id FROM auth_event WHERE ${where} ORDER BY id`, [email])).rows.map((r) => String(r.id));
+        expect(ids.length).toBeGreaterThan(0);
+        expect(list.body.map((e: { id: string }) => String(e.id)).sort()).toEqual(ids.sort());
+        const figure = await api('GET', '/auth_event/aggregate');
+        expect([role, figure.body.rows[0].count]).toEqual([role, ids.length]);
+      }
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: false })) }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});
