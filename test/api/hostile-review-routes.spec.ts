@@ -176,3 +176,20 @@ describe('the sign-in log', () => {
     }
   }, 60_000);
 });
+
+describe('linked records', () => {
+  it('are saved only by a caller who may list the join table: otherwise the refusal told whether an item was linked', async () => {
+    const [linked] = (await ctx.db.pool.query(`SELECT fee_schedule_code_id AS code, modifier_id FROM fee_code_modifier ORDER BY id LIMIT 1`)).rows;
+    const [unlinked] = (await ctx.db.pool.query(`SELECT id FROM modifier WHERE id NOT IN (SELECT modifier_id FROM fee_code_modifier WHERE fee_schedule_code_id = $1) ORDER BY id LIMIT 1`, [linked.code])).rows;
+    const cells = ['list', 'show'].map((action) => ({ permission: `fee_code_modifier.${action}`, role: 'district_admin' }));
+    expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: false })) }, REASON)).status).toBe(200);
+    try {
+      const admin = await as('districtAdmin');
+      const answers = await Promise.all([linked.modifier_id, unlinked.id].map((modifier) => admin('PUT', `/fee_schedule_code/${linked.code}/links`, { fee_code_modifier: [{ modifier_id: modifier }] })));
+      expect(answers.map((a) => a.status)).toEqual([403, 403]);
+      expect(answers[0].body).toEqual(answers[1].body);
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: true })) }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});
