@@ -193,3 +193,41 @@ describe('linked records', () => {
     }
   }, 60_000);
 });
+
+describe('undo previews', () => {
+  it('name no value of a field the caller may not see: changes, conflicts, refusals, of an event and of its change set', async () => {
+    const student = (await ctx.db.pool.query(`SELECT id, insurance_policy_number AS was FROM student WHERE insurance_policy_number IS NOT NULL ORDER BY id LIMIT 1`)).rows[0];
+    const secrets = [student.was, 'UNDO-SECRET-A', 'UNDO-SECRET-B'];
+    // One event changes a visible and a hidden field; a later one changes the hidden field again (a conflict for the first's undo).
+    expect((await ctx.api('PUT', `/student/${student.id}`, { comments: 'undo review', insurance_policy_number: secrets[1] }, REASON)).status).toBe(200);
+    const [first] = (await ctx.api('GET', `/student/${student.id}/history`)).body;
+    expect((await ctx.api('PUT', `/student/${student.id}`, { insurance_policy_number: secrets[2] }, REASON)).status).toBe(200);
+    const [second] = (await ctx.api('GET', `/student/${student.id}/history`)).body;
+    const cells = ['support', 'supervisor'].map((role) => ({ permission: 'student.sensitive', role }));
+    expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: false })) }, REASON)).status).toBe(200);
+    try {
+      for (const role of ['support', 'supervisor'] as const) {
+        const api = await as(role);
+        for (const event of [first, second]) {
+          const answers = [
+            await api('POST', `/audit_log/${event.id}/revert/preview`),
+            await api('POST', `/audit_log/revert-change-set/${event.change_set}/preview`),
+            await api('POST', `/audit_log/${event.id}/revert`, undefined, REASON),
+            await api('GET', `/student/${student.id}/history`),
+            await api('GET', `/audit_log?filter=${q({ table_name: 'student', record_pk: { id: student.id } })}`),
+          ];
+          for (const answer of answers) {
+            expect(answer.status).toBeLessThan(500);
+            const text = JSON.stringify(answer.body);
+            for (const secret of secrets) expect([role, event.id, text.includes(secret)]).toEqual([role, event.id, false]);
+          }
+          expect(answers[0].body.can_undo).toBe(false);
+        }
+      }
+      const unchanged = (await ctx.db.pool.query(`SELECT insurance_policy_number AS now FROM student WHERE id = $1`, [student.id])).rows[0].now;
+      expect(unchanged).toBe(secrets[2]);
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: cells.map((c) => ({ ...c, granted: true })) }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});
