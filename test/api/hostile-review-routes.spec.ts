@@ -231,3 +231,26 @@ describe('undo previews', () => {
     }
   }, 60_000);
 });
+
+describe('saved views shared with a role', () => {
+  it('show each reader the filter cut to the fields they may see (list, getOne, export)', async () => {
+    const view = await ctx.api('POST', '/saved_view', { name: 'By policy', resource: 'student', filter: { insurance_policy_number: 'VIEW-SECRET-9', grade: 3 }, shared_with_role: 'District Admin' });
+    expect(view.status).toBe(201);
+    const cell = { permission: 'student.sensitive', role: 'district_admin' };
+    expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: false }] }, REASON)).status).toBe(200);
+    try {
+      const admin = await as('districtAdmin');
+      const one = await admin('GET', `/saved_view/${view.body.id}`);
+      expect([one.status, one.body.filter]).toEqual([200, { grade: 3 }]);
+      for (const path of ['/saved_view', '/saved_view/export', `/saved_view/export?raw=1`]) {
+        const res = await admin('GET', path);
+        expect([path, res.status]).toEqual([path, 200]);
+        expect([path, JSON.stringify(res.body).includes('VIEW-SECRET-9')]).toEqual([path, false]);
+      }
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: true }] }, REASON)).status).toBe(200);
+    }
+    // Whoever sees the field is shown it whole.
+    expect((await ctx.api('GET', `/saved_view/${view.body.id}`)).body.filter).toEqual({ insurance_policy_number: 'VIEW-SECRET-9', grade: 3 });
+  }, 60_000);
+});
