@@ -6,6 +6,7 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/types/column-types.js';
 import { notFound } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
+import { visibleFilters } from '../engine/filter/visible-filter.js';
 import type { AuditEvent, FieldChange } from '../../contract/audit.js';
 
 export interface AuditRow {
@@ -27,9 +28,9 @@ export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.chang
 export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id`;
 
 /** The per-field delta of one audit row, limited to what the caller may see. */
-export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller): FieldChange[] {
-  const before = row.old_data ?? {};
-  const after = row.changed_data ?? {};
+export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller, resources: Map<string, ResourceMeta>): FieldChange[] {
+  const before = visibleFilters(resources, resource, row.old_data ?? {}, caller);
+  const after = visibleFilters(resources, resource, row.changed_data ?? {}, caller);
   const changes: FieldChange[] = [];
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   // In the resource's own field order; the stamps every update sets are the event's who/when, not a change.
@@ -62,7 +63,7 @@ function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEv
     occurred_at: serializeValue({ type: 'timestamp' } as never, row.occurred_at) as string,
     change_set: row.txid === null ? null : Number(row.txid),
     reason: row.reason,
-    changes: diff(engine.resources.get(row.table_name), row, caller),
+    changes: diff(engine.resources.get(row.table_name), row, caller, engine.resources),
   };
 }
 

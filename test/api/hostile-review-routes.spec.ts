@@ -254,3 +254,28 @@ describe('saved views shared with a role', () => {
     expect((await ctx.api('GET', `/saved_view/${view.body.id}`)).body.filter).toEqual({ insurance_policy_number: 'VIEW-SECRET-9', grade: 3 });
   }, 60_000);
 });
+
+describe('a saved view\'s filter in the audit trail', () => {
+  it('is cut as the view is: its history and the audit log\'s images name no hidden field\'s value', async () => {
+    const view = await ctx.api('POST', '/saved_view', { name: 'Audited policy', resource: 'student', filter: { insurance_policy_number: 'TRAIL-SECRET-4' }, shared_with_role: 'Supervisor' });
+    expect(view.status).toBe(201);
+    expect((await ctx.api('PUT', `/saved_view/${view.body.id}`, { filter: { insurance_policy_number: 'TRAIL-SECRET-5', grade: 4 } }, REASON)).status).toBe(200);
+    const cell = { permission: 'student.sensitive', role: 'supervisor' };
+    expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: false }] }, REASON)).status).toBe(200);
+    try {
+      const supervisor = await as('supervisor');
+      const history = await supervisor('GET', `/saved_view/${view.body.id}/history`);
+      expect(history.status).toBe(200);
+      expect(history.body.map((e: { changes: { field: string; after: unknown }[] }) => e.changes.find((c) => c.field === 'filter')?.after ?? null)).toEqual([{ grade: 4 }, {}]);
+      const events = await supervisor('GET', `/audit_log?filter=${q({ table_name: 'saved_view', record_pk: { id: view.body.id } })}`);
+      expect(events.status).toBe(200);
+      expect(events.body).toHaveLength(2);
+      for (const path of [`/saved_view/${view.body.id}/history`, `/audit_log?filter=${q({ table_name: 'saved_view' })}`, `/audit_log/export?filter=${q({ table_name: 'saved_view' })}`]) {
+        const text = JSON.stringify((await supervisor('GET', path)).body);
+        expect([path, /TRAIL-SECRET/.test(text)]).toEqual([path, false]);
+      }
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: true }] }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});

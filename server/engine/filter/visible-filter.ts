@@ -22,3 +22,17 @@ export function visibleFilter(resource: ResourceMeta | undefined, filter: unknow
   }
   return out;
 }
+
+/**
+ * A stored row of `resource` (an audit image, a history's before or after) with each column that
+ * holds a list filter of another table (`recordFilters`) cut as above: the row's other values are
+ * the caller's business (its fields are cut by visibility where it is shown).
+ */
+export function visibleFilters(resources: Map<string, ResourceMeta>, resource: ResourceMeta | undefined, row: Record<string, unknown>, caller: Caller): Record<string, unknown> {
+  const filters = resource?.options.recordFilters;
+  if (!filters) return row;
+  const target = resources.get(String(row[filters.table]));
+  const out = { ...row };
+  for (const column of filters.columns) if (column in out) out[column] = visibleFilter(target, out[column], caller);
+  return out;
+}
