@@ -279,3 +279,26 @@ describe('a saved view\'s filter in the audit trail', () => {
     }
   }, 60_000);
 });
+
+describe('named filters', () => {
+  it('that read another resource are for callers who may list it: otherwise they counted its rows (list, figure, as of a moment, meta)', async () => {
+    const cell = { permission: 'user_practitioner_type.list', role: 'supervisor' };
+    const filter = q({ without_practitioner_type: true });
+    const supervisor = await as('supervisor');
+    expect((await supervisor('GET', `/app_user/aggregate?filter=${filter}`)).status).toBe(200);
+    expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: false }] }, REASON)).status).toBe(200);
+    try {
+      const api = await as('supervisor');
+      const unknown = await api('GET', `/app_user?filter=${q({ no_such_filter: true })}`);
+      for (const path of [`/app_user?filter=${filter}`, `/app_user/aggregate?filter=${filter}`, `/app_user?as_of=2030-01-01&filter=${filter}`]) {
+        const res = await api('GET', path);
+        expect([path, res.status]).toEqual([path, 400]);
+        expect(res.body.message).toBe(unknown.body.message.replace('no_such_filter', 'without_practitioner_type'));
+      }
+      const users = (await api('GET', '/meta')).body.resources.find((r: { name: string }) => r.name === 'app_user');
+      expect(users.namedFilters).toEqual([]);
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: true }] }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});

@@ -1,4 +1,5 @@
 import { badRequest } from '../../errors/app-error.js';
+import type { Caller } from '../caller.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
 import { elementOf, isOrdered, isTextual, parseValue, sqlCast, toParam } from '../types/column-types.js';
@@ -126,6 +127,22 @@ function namedCondition(key: string, where: string, raw: unknown): string {
   if (raw === true || raw === 'true') return `(${where})`;
   if (raw === false || raw === 'false') return `NOT (${where})`;
   throw badRequest(`Filter "${key}" must be true or false`, { [key]: 'must be true or false' });
+}
+
+/** Whether a caller may use a declared named filter: they may list every resource its condition reads. */
+export function mayUseNamedFilter(filter: { reads?: string[] }, caller: Pick<Caller, 'can'>): boolean {
+  return (filter.reads ?? []).every((name) => caller.can(`${name}.list`));
+}
+
+/**
+ * A named filter reading a resource the caller may not list is refused as an unknown key: it would
+ * count rows there (which users have a practitioner type) beyond what the caller may read.
+ */
+export function assertNamedFiltersUsable(resource: ResourceMeta, filter: Record<string, unknown>, caller: Pick<Caller, 'can'>): void {
+  for (const key of Object.keys(filter)) {
+    const named = resource.field.has(key) ? undefined : resource.options.namedFilters?.[key];
+    if (named && !mayUseNamedFilter(named, caller)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
+  }
 }
 
 /** Turns a ra-data-simple-rest filter object into a WHERE clause; unknown keys are refused. */

@@ -155,6 +155,9 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
     });
   }
   for (const resource of resources.values()) {
+    for (const [key, f] of Object.entries(resource.options.namedFilters ?? {})) {
+      for (const read of f.reads ?? []) if (!resources.has(read)) throw new Error(`${resource.name}: named filter "${key}" reads unknown resource "${read}"`);
+    }
     for (const f of resource.fields) {
       for (const ref of [f.reference, f.elementsReference]) {
         if (!ref) continue;
