@@ -333,3 +333,29 @@ describe('exports', () => {
     }
   }, 300_000);
 });
+
+describe('undo previews of a saved view', () => {
+  it('show its filter cut to the fields the caller sees now, in changes and conflicts', async () => {
+    const support = await as('support');
+    const view = await support('POST', '/saved_view', { name: 'Undo my view', resource: 'student', filter: { insurance_policy_number: 'UNDO-VIEW-1' } });
+    expect(view.status).toBe(201);
+    for (const policy of ['UNDO-VIEW-2', 'UNDO-VIEW-3']) {
+      expect((await support('PUT', `/saved_view/${view.body.id}`, { filter: { insurance_policy_number: policy, grade: 2 } })).status).toBe(200);
+    }
+    const [last, middle] = (await support('GET', `/saved_view/${view.body.id}/history`)).body;
+    const cell = { permission: 'student.sensitive', role: 'support' };
+    expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: false }] }, REASON)).status).toBe(200);
+    try {
+      const api = await as('support');
+      const conflict = await api('POST', `/audit_log/${middle.id}/revert/preview`);
+      expect(conflict.body.problems[0]).toMatchObject({ kind: 'conflict', conflicts: [{ field: 'filter', before: {}, after: { grade: 2 }, now: { grade: 2 } }] });
+      const clean = await api('POST', `/audit_log/${last.id}/revert/preview`);
+      expect(clean.body.changes[0].changes).toEqual([{ field: 'filter', now: { grade: 2 }, to: { grade: 2 } }]);
+      for (const answer of [conflict, clean, await api('POST', `/audit_log/${middle.id}/revert`, undefined, REASON)]) {
+        expect(JSON.stringify(answer.body)).not.toMatch(/UNDO-VIEW/);
+      }
+    } finally {
+      expect((await ctx.api('POST', '/permission-matrix', { changes: [{ ...cell, granted: true }] }, REASON)).status).toBe(200);
+    }
+  }, 60_000);
+});
