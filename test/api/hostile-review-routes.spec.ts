@@ -351,7 +351,11 @@ describe('undo previews of a saved view', () => {
       expect(conflict.body.problems[0]).toMatchObject({ kind: 'conflict', conflicts: [{ field: 'filter', before: {}, after: { grade: 2 }, now: { grade: 2 } }] });
       const clean = await api('POST', `/audit_log/${last.id}/revert/preview`);
       expect(clean.body.changes[0].changes).toEqual([{ field: 'filter', now: { grade: 2 }, to: { grade: 2 } }]);
-      for (const answer of [conflict, clean, await api('POST', `/audit_log/${middle.id}/revert`, undefined, REASON)]) {
+      const first = (await api('GET', `/saved_view/${view.body.id}/history`)).body.at(-1);
+      const restore = await api('POST', `/saved_view/${view.body.id}/restore/preview`, { event: first.id }, { 'if-match': '*' });
+      expect(restore.status).toBe(200);
+      expect(restore.body.changes.find((c: { field: string }) => c.field === 'filter')).toEqual({ field: 'filter', before: { grade: 2 }, after: {} });
+      for (const answer of [conflict, clean, restore, await api('POST', `/audit_log/${middle.id}/revert`, undefined, REASON)]) {
         expect(JSON.stringify(answer.body)).not.toMatch(/UNDO-VIEW/);
       }
     } finally {
