@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ListResult } from '../engine/read/resource-reader.js';
-import { filterToWhere } from '../engine/filter/filter-to-where.js';
+import { assertNamedFiltersUsable, filterToWhere } from '../engine/filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
@@ -165,6 +165,7 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
 /** A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's FROM. */
 export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f)) {
   const table = ident(resource.name);
+  assertNamedFiltersUsable(resource, query.filter, caller);
   const byId = (!query.sort || query.sort.field === 'id') && kind(resource) === 'audited';
   const order = orderBy(resource, query.sort, visible);
   const start = query.range?.start ?? 0;

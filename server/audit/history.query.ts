@@ -6,6 +6,7 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { serializeValue } from '../engine/types/column-types.js';
 import { notFound } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
+import { visibleFilters } from '../engine/filter/visible-filter.js';
 import type { AuditEvent, FieldChange } from '../../contract/audit.js';
 
 export interface AuditRow {
@@ -30,9 +31,9 @@ export const AUDIT_COLUMNS = `a.id, a.table_name, a.record_pk, a.action, a.chang
 export const AUDIT_FROM = `audit_log a LEFT JOIN app_user u ON u.id = a.user_id LEFT JOIN audit_undo r ON r.undo_txid = a.txid`;
 
 /** The per-field delta of one audit row, limited to what the caller may see. */
-export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller): FieldChange[] {
-  const before = row.old_data ?? {};
-  const after = row.changed_data ?? {};
+export function diff(resource: ResourceMeta | undefined, row: AuditRow, caller: Caller, resources: Map<string, ResourceMeta>): FieldChange[] {
+  const before = visibleFilters(resources, resource, row.old_data ?? {}, caller);
+  const after = visibleFilters(resources, resource, row.changed_data ?? {}, caller);
   const changes: FieldChange[] = [];
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   // In the resource's own field order; the stamps every update sets are the event's who/when, not a change.
@@ -66,7 +67,7 @@ function toEvent(engine: ResourceEngine, row: AuditRow, caller: Caller): AuditEv
     change_set: row.txid === null ? null : Number(row.txid),
     reason: row.reason,
     undoes: row.undone_event || row.undone_change_set ? { event: row.undone_event ? Number(row.undone_event) : null, change_set: row.undone_change_set ? Number(row.undone_change_set) : null } : null,
-    changes: diff(engine.resources.get(row.table_name), row, caller),
+    changes: diff(engine.resources.get(row.table_name), row, caller, engine.resources),
   };
 }
 

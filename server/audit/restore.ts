@@ -12,6 +12,7 @@ import { AppError } from '../errors/app-error.js';
 import { assertReaches, imageAsOf, parseMoment } from './as-of.query.js';
 import { eventOf } from './versions.js';
 import type { RestoreResult } from '../../contract/audit.js';
+import { visibleFilters } from '../engine/filter/visible-filter.js';
 import { assertMaySet } from './write-back.js';
 
 type Image = Record<string, unknown>;
@@ -66,9 +67,11 @@ export async function restoreVersion(
     const [stored] = await engine.query(tx, `SELECT to_jsonb(t) AS j FROM ${ident(resource.name)} t WHERE id = $1 FOR UPDATE`, [id]);
     const current = (stored?.j ?? null) as Image | null;
     const out = current ? await writeBack(engine, tx, resource, id, image, current, body, caller, options.precondition) : await putBack(engine, tx, resource, image, caller, rows);
+    // Values as the caller is shown them (a stored filter cut to the fields they see).
+    const [now, then] = [current ?? {}, out.image].map((row) => visibleFilters(engine.resources, resource, row, caller));
     const changes = shown
       .filter((f) => f.name !== 'id' && !stampedOnUpdate(resource, f.name) && canonical(current?.[f.name] ?? null) !== canonical(out.image[f.name] ?? null))
-      .map((f) => ({ field: f.name, before: current ? serializeValue(f, current[f.name] ?? null) : null, after: serializeValue(f, out.image[f.name] ?? null) }));
+      .map((f) => ({ field: f.name, before: current ? serializeValue(f, now[f.name] ?? null) : null, after: serializeValue(f, then[f.name] ?? null) }));
     if (options.preview) {
       await engine.checkReach(tx, caller);
       await tx.query('ROLLBACK TO SAVEPOINT restore');

@@ -11,6 +11,7 @@ import { stampedOnUpdate } from '../engine/metadata/stamps.js';
 import type { Conflict, RevertResult, UndoChange } from '../../contract/audit.js';
 import { assertMaySet } from './write-back.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
+import { visibleFilters } from '../engine/filter/visible-filter.js';
 
 function conflict(message: string, conflicts: Conflict[] = []): AppError {
   const errors = Object.fromEntries(conflicts.map((c) => [c.field, 'changed since this event']));
@@ -25,14 +26,23 @@ export async function loadEvents(engine: ResourceEngine, where: string, value: n
  * A conflict report holds values only of fields the caller may see; a changed field they may not
  * see still blocks the undo, and is counted without its name or values.
  */
-function visibleConflict(resource: ResourceMeta, label: string, conflicts: Conflict[], caller: Caller): AppError {
-  const shown = conflicts.filter((c) => {
-    const field = resource.field.get(c.field);
-    return !!field && caller.sees(resource, field);
-  });
+function visibleConflict(resource: ResourceMeta, label: string, conflicts: Conflict[], caller: Caller, shownAs: Shown): AppError {
+  const shown = conflicts
+    .filter((c) => {
+      const field = resource.field.get(c.field);
+      return !!field && caller.sees(resource, field);
+    })
+    .map((c) => ({ field: c.field, before: shownAs.before[c.field] ?? null, after: shownAs.after[c.field] ?? null, now: shownAs.now[c.field] ?? null }));
   const hidden = conflicts.length - shown.length;
   const names = [...shown.map((c) => c.field), ...(hidden ? [`${hidden} field${hidden === 1 ? '' : 's'} you cannot see`] : [])];
   return conflict(`${label}: ${names.join(', ')}`, shown);
+}
+
+/** The images an undo reports values from, as the caller is shown them (a stored filter cut to the fields they see). */
+interface Shown {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  now: Record<string, unknown>;
 }
 
 /**
@@ -55,6 +65,8 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
   const before = event.old_data ?? {};
   const after = event.changed_data ?? {};
   const label = `${resource.singular} ${id}`;
+  const shownAs = (image: Record<string, unknown> | null) => visibleFilters(engine.resources, resource, image ?? {}, caller);
+  const shown: Shown = { before: shownAs(before), after: shownAs(after), now: shownAs(current) };
 
   if (event.action === 'UPDATE') {
     if (!current) throw conflict(`${label} was deleted after this change; undo the deletion first`);
@@ -62,14 +74,14 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
     const conflicts = delta
       .filter((k) => canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null, now: current[k] ?? null }));
-    if (conflicts.length) throw visibleConflict(resource, `${label} changed since this event`, conflicts, caller);
+    if (conflicts.length) throw visibleConflict(resource, `${label} changed since this event`, conflicts, caller, shown);
     // Server-managed fields are the server's to write: an undo leaves them as they are.
     const writable = delta.filter((k) => !resource.field.get(k)?.readOnly);
     if (writable.length === 0) return { resource: resource.name, id, action: 'unchanged' };
     assertMaySet(resource, writable, caller, current, 'Undoing this event');
     const { changed } = await engine.updateIn(tx, resource, id, Object.fromEntries(writable.map((k) => [k, before[k] ?? null])), caller);
     // What the undo set back, as far as the caller may see it (the preview shows it).
-    const changes = writable.filter((k) => caller.sees(resource, resource.field.get(k)!)).map((k) => ({ field: k, now: current[k] ?? null, to: before[k] ?? null }));
+    const changes = writable.filter((k) => caller.sees(resource, resource.field.get(k)!)).map((k) => ({ field: k, now: shown.now[k] ?? null, to: shown.before[k] ?? null }));
     return { resource: resource.name, id, action: changed.length ? 'updated' : 'unchanged', changes };
   }
 
@@ -78,7 +90,7 @@ export async function revertOne(engine: ResourceEngine, tx: Tx, event: AuditRow,
     const changed = Object.keys(after)
       .filter((k) => !stampedOnUpdate(resource, k) && canonical(current[k]) !== canonical(after[k]))
       .map((k) => ({ field: k, before: null, after: after[k] ?? null, now: current[k] ?? null }));
-    if (changed.length) throw visibleConflict(resource, `${label} changed since it was created`, changed, caller);
+    if (changed.length) throw visibleConflict(resource, `${label} changed since it was created`, changed, caller, shown);
     assertMaySet(resource, Object.keys(after), caller, current, 'Undoing this event');
     const { image } = await engine.deleteIn(tx, resource, id, caller);
     rows.push({ resource: resource.name, action: 'deleted', row: image });

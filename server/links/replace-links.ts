@@ -96,6 +96,9 @@ function ofLink(engine: ResourceEngine, error: unknown, through: ResourceMeta, i
  */
 export async function replaceLinks(engine: ResourceEngine, parent: ResourceMeta, id: number, request: Map<LinkMeta, Row[]>, caller: Caller, reason: string | null) {
   await engine.getOne(parent, id, caller);
+  // Links are saved whole against what the caller sees of them: without the join table's list, which
+  // of its create or delete a save needs would tell whether an item is linked.
+  for (const link of request.keys()) need(caller, engine.resource(link.through), 'list');
   const gone: RowEvent[] = [];
   const result = await engine.write(caller, reason, async (tx) => {
     const links = await replaceLinksIn(engine, tx, id, request, caller, gone);

@@ -20,7 +20,11 @@ import { Stamped, type StampColumns } from './stamps.js';
   offered: { status: 'Active', email_neq: SYSTEM_EMAIL },
   // The admins' dashboard counts these, and links to the list they make.
   namedFilters: {
-    without_practitioner_type: { label: 'Without a practitioner type', where: 'NOT EXISTS (SELECT 1 FROM user_practitioner_type t WHERE t.user_id = app_user.id)' },
+    without_practitioner_type: {
+      label: 'Without a practitioner type',
+      where: 'NOT EXISTS (SELECT 1 FROM user_practitioner_type t WHERE t.user_id = app_user.id)',
+      reads: ['user_practitioner_type'],
+    },
   },
   label: 'Users',
   area: 'Users & access',

@@ -19,6 +19,11 @@ import { Resource } from './resource.js';
   references: { user_id: 'app_user' },
   labels: { user_id: 'User', client_address: 'Client address', second_factor: 'Second factor', email: 'E-mail given' },
   listFields: ['occurred_at', 'event', 'outcome', 'user_id', 'method', 'second_factor', 'detail', 'client_address'],
+  // As the access log: a scoped role granted it sees the sign-ins of its districts' staff, or its own.
+  scopes: {
+    own: { field: 'user_id', is: 'user' },
+    district: { field: 'user_id', via: 'app_user', where: { field: 'districts', overlaps: 'districts' } },
+  },
 })
 @Entity({ tableName: 'auth_event' })
 @Index({ properties: ['occurred_at'] })

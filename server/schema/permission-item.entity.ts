@@ -8,6 +8,13 @@ import { Stamped, type StampColumns } from './stamps.js';
 /** The matrix's list shows each role's column (filled in below, a role at a time). */
 const listFields = ['name', 'category_id'];
 const labels: Record<string, string> = {};
+/**
+ * The matrix decides who holds `permission.manage`, so whoever writes it must hold that already, as
+ * whoever writes a user's role must: `permission_item.edit` alone would let a role grant itself
+ * everything (each role's column is added below).
+ */
+const MANAGE = 'permission.manage';
+const fieldPermissions: Record<string, string> = { name: MANAGE, category_id: MANAGE };
 
 /** Atomic permissions mapped to roles (Practitioner, Supervisor, etc.). */
 @Resource({
@@ -17,6 +24,7 @@ const labels: Record<string, string> = {};
   representation: '{name}',
   listFields,
   labels,
+  fieldPermissions,
 })
 @Entity({ tableName: 'permission_item' })
 @Stamped()
@@ -43,6 +51,7 @@ forEachRole((role) => {
   Property({ type: 'boolean', columnType: 'boolean', nullable: true, default: false })(PermissionItem.prototype, role.key);
   listFields.push(role.key);
   labels[role.key] = role.label;
+  fieldPermissions[role.key] = MANAGE;
 });
 
 /** The columns `@Stamped()` declares, for the compiler. */

@@ -88,8 +88,10 @@ export interface ResourceOptions {
    * Conditions with a name, applied by a list filter `{"<name>": true}` (false: the rows outside it),
    * for what field filters cannot say: users without a practitioner type. The SQL is a condition on
    * the table's own row (`app_user.id`), like a scope; the console offers each as a filter.
+   * `reads` names the other resources its condition reads: it is offered and applied only to
+   * callers who may list each (it counts their rows whatever the caller's reach there).
    */
-  namedFilters?: Record<string, { label: string; where: string }>;
+  namedFilters?: Record<string, { label: string; where: string; reads?: string[] }>;
   /**
    * What `GET /api/<table>/aggregate` may group by and sum (engine/aggregate/): fields (dates by
    * day or month), and derived keys read from a field (a rejected claim's first denial code in its
@@ -97,7 +99,10 @@ export interface ResourceOptions {
    * declaration: choices, yes/no, references and dates are grouped, decimals summed.
    */
   aggregate?: { groupBy?: string[]; sum?: string[]; derived?: Record<string, { label: string; field: string; sql: string }> };
-  /** Left out of the console's search across tables (logs, which have their own browser): false. */
+  /**
+   * In the console's search across tables (default: yes, but not the append-only logs, which have
+   * their own browser); false leaves a resource out (services: free text without a trigram index).
+   */
   crossSearch?: boolean;
   /** Fields edited as long text (defaults: notes, descriptions, comments). */
   multiline?: string[];

@@ -21,6 +21,9 @@ import { Stamped, type StampColumns } from './stamps.js';
   // Read: one's own views and those shared with one's role; change: one's own only.
   scopes: { every: { any: [{ field: 'created_by', is: 'user' }, { field: 'shared_with_role', is: 'role' }] } },
   writeScope: { field: 'created_by', is: 'user' },
+  // A view shared with a role may filter on a field some of its members may not see (a policy
+  // number): each reader is shown the filter cut to the fields they see, as in the access log.
+  recordFilters: { table: 'resource', columns: ['filter'] },
   defaultGrants: { '*': ACTIONS },
 })
 @Entity({ tableName: 'saved_view' })

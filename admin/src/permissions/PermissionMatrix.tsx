@@ -17,11 +17,14 @@ import { refusalMessage } from '../data/http';
  * The permission matrix as people read it: areas and tables by label, actions in words, a search,
  * and toggles for a whole role, an action on every table, an area or a table. Toggles only mark
  * cells; "Review and save" previews their effect and saves them with a reason as one change set,
- * which "Undo change set" reverts. Whoever may read the matrix but not edit it sees it disabled.
+ * which "Undo change set" reverts. Whoever may read the matrix but not edit it (or not manage
+ * permissions) sees it disabled.
  */
 export function PermissionMatrix() {
   const notify = useNotify();
-  const mayEdit = !!useFeature('permissions')?.actions.includes('edit');
+  const items = useFeature('permissions');
+  // Editing needs the item's edit, and its cells are fields only a permission manager sets (locked otherwise).
+  const mayEdit = !!items?.actions.includes('edit') && !items.fields.some((f) => f.locked);
   const matrix = useQuery({ queryKey: ['permission-matrix'], queryFn: loadMatrix });
   const [pending, setPending] = useState<Pending>(new Map());
   const [search, setSearch] = useState('');

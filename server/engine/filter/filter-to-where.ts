@@ -1,4 +1,5 @@
 import { badRequest } from '../../errors/app-error.js';
+import type { Caller } from '../caller.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { ident, type Params } from '../plan/sql.js';
 import { elementOf, isOrdered, isTextual, parseValue, sqlCast, toParam } from '../types/column-types.js';
@@ -27,6 +28,12 @@ function resolveKey(resource: ResourceMeta, key: string, visible: Visible): { fi
   const field = named ? resource.field.get(named.field) : undefined;
   if (!named || !field || !visible(field)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
   return { field, op: named.op };
+}
+
+/** A field answered cut to what the caller may see is filtered only by whether it is empty. */
+function checkOperator(field: FieldMeta, op: Operator, key: string): void {
+  if (!field.cutPerCaller || op === 'null') return;
+  throw badRequest(`Filter "${key}": ${field.name} can be filtered only by whether it is empty (${field.name}_null)`, { [key]: 'filtered only by whether it is empty' });
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -122,6 +129,22 @@ function namedCondition(key: string, where: string, raw: unknown): string {
   throw badRequest(`Filter "${key}" must be true or false`, { [key]: 'must be true or false' });
 }
 
+/** Whether a caller may use a declared named filter: they may list every resource its condition reads. */
+export function mayUseNamedFilter(filter: { reads?: string[] }, caller: Pick<Caller, 'can'>): boolean {
+  return (filter.reads ?? []).every((name) => caller.can(`${name}.list`));
+}
+
+/**
+ * A named filter reading a resource the caller may not list is refused as an unknown key: it would
+ * count rows there (which users have a practitioner type) beyond what the caller may read.
+ */
+export function assertNamedFiltersUsable(resource: ResourceMeta, filter: Record<string, unknown>, caller: Pick<Caller, 'can'>): void {
+  for (const key of Object.keys(filter)) {
+    const named = resource.field.has(key) ? undefined : resource.options.namedFilters?.[key];
+    if (named && !mayUseNamedFilter(named, caller)) throw badRequest(`Unknown filter field "${key}"`, { [key]: 'unknown filter field' });
+  }
+}
+
 /** Turns a ra-data-simple-rest filter object into a WHERE clause; unknown keys are refused. */
 export function filterToWhere(resource: ResourceMeta, filter: Record<string, unknown>, visible: Visible, params: Params): string[] {
   const where: string[] = [];
@@ -136,6 +159,7 @@ export function filterToWhere(resource: ResourceMeta, filter: Record<string, unk
       continue;
     }
     const { field, op } = resolveKey(resource, key, visible);
+    checkOperator(field, op, key);
     where.push(condition(field, op, raw, key, params));
   }
   return where;

@@ -1,6 +1,7 @@
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from './resource-meta.js';
 import { operatorsOf } from '../types/column-types.js';
+import { mayUseNamedFilter } from '../filter/filter-to-where.js';
 import type { ResourceDescription } from '../../../contract/meta.js';
 
 /** The public description of a resource, as `GET /api/meta` sends it to the console. */
@@ -63,7 +64,7 @@ export function describeResource(resource: ResourceMeta, all: Map<string, Resour
       lockedOnOwnRecord: caller.userId === null ? null : caller.refusesWrite(resource, f, { id: caller.userId }),
     })),
     /** Declared conditions a list filter applies by name (`{"<name>": true}`), offered as filters. */
-    namedFilters: Object.entries(resource.options.namedFilters ?? {}).map(([name, f]) => ({ name, label: f.label })),
+    namedFilters: Object.entries(resource.options.namedFilters ?? {}).filter(([, f]) => mayUseNamedFilter(f, caller)).map(([name, f]) => ({ name, label: f.label })),
     /** Combinations of fields no two records may share. */
     uniqueTogether: resource.options.uniqueTogether ?? [],
     /** Links to other records as of a moment this record names (only to resources the caller may show). */

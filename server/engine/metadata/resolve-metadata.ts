@@ -95,6 +95,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         sortable: columnType(type).sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
+        cutPerCaller: !!(options.recordImages?.images.includes(column) || options.recordFilters?.columns.includes(column)),
         multiline: options.multiline?.includes(column) ?? (type === 'text' && MULTILINE_HINT.test(column)),
         rule: options.rules?.[column] ?? null,
         ...looks(columnType(type), options, column, !!prop.primary),
@@ -154,6 +155,9 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
     });
   }
   for (const resource of resources.values()) {
+    for (const [key, f] of Object.entries(resource.options.namedFilters ?? {})) {
+      for (const read of f.reads ?? []) if (!resources.has(read)) throw new Error(`${resource.name}: named filter "${key}" reads unknown resource "${read}"`);
+    }
     for (const f of resource.fields) {
       for (const ref of [f.reference, f.elementsReference]) {
         if (!ref) continue;

@@ -39,6 +39,12 @@ export interface FieldMeta {
   sensitive: boolean;
   /** Never leaves the server. */
   secret: boolean;
+  /**
+   * Answered cut to what the caller may see of it (the logs' images of other tables' rows and the
+   * filters reads were made with): filtered only by whether it is empty, since a filter on its
+   * stored value would test values the caller is not shown (`{"filter": {"<hidden field>": guess}}`).
+   */
+  cutPerCaller: boolean;
   multiline: boolean;
   /** Value rules beyond the type (bounds, format), or null. */
   rule: FieldRule | null;

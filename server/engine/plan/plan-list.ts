@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/app-error.js';
 import type { Caller } from '../caller.js';
-import { filterToWhere, type Visible } from '../filter/filter-to-where.js';
+import { assertNamedFiltersUsable, filterToWhere, type Visible } from '../filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import type { ListQuery } from '../params/parse-simple-rest.js';
 import { ident, Params } from './sql.js';
@@ -46,6 +46,7 @@ export function orderBy(resource: ResourceMeta, sort: ListQuery['sort'], visible
 export function planList(resource: ResourceMeta, query: ListQuery, caller: Caller): ListPlan {
   const visible: Visible = (field) => caller.sees(resource, field);
   const params = new Params();
+  assertNamedFiltersUsable(resource, query.filter, caller);
   const where = filterToWhere(resource, query.filter, visible, params);
   const scope = caller.scope(resource, params, 'read');
   if (scope) where.push(`(${scope})`);

@@ -11,7 +11,7 @@ import { ident, Params, statementName } from '../plan/sql.js';
 import { serializeRecord } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
 import { Totals } from './totals.js';
-import { visibleFilter } from '../filter/visible-filter.js';
+import { visibleFilter, visibleFilters } from '../filter/visible-filter.js';
 
 export interface ListResult {
   rows: Record<string, unknown>[];
@@ -83,12 +83,14 @@ export class ResourceReader {
     for (const column of images.images) {
       const image = out[column] as Row | null | undefined;
       if (!image || typeof image !== 'object') continue;
-      out[column] = Object.fromEntries(
+      const seen = Object.fromEntries(
         Object.entries(image).filter(([name]) => {
           const field = target?.field.get(name);
           return target ? !!field && caller.sees(target, field) : false;
         }),
       );
+      // An image of a row that holds a filter (a saved view's) is cut as that row is.
+      out[column] = visibleFilters(this.resources, target, seen, caller);
     }
     return out;
   }

@@ -34,11 +34,16 @@ const AT_ONCE = 3;
 /** Three characters: the trigram indexes find nothing shorter, and a scan of every row would. */
 const MIN_LENGTH = 3;
 
+/**
+ * Whether a resource is in the search across tables: as it declares, else every resource but the
+ * append-only logs (`appendOnlyAt`), which grow with every request or sign-in, have their own
+ * browser and no trigram index (the sign-in log was searched by a scan of every event).
+ */
+const crossSearched = (r: ResourceMeta) => r.options.crossSearch ?? !r.options.appendOnlyAt;
+
 /** The resources a caller's search goes over: those they may list, with a field their `q` searches. */
 export function searchable(resources: Iterable<ResourceMeta>, caller: Caller): ResourceMeta[] {
-  return [...resources].filter(
-    (r) => r.options.crossSearch !== false && allowed(caller, r, 'list') && r.fields.some((f) => f.searchable && caller.sees(r, f)),
-  );
+  return [...resources].filter((r) => crossSearched(r) && allowed(caller, r, 'list') && r.fields.some((f) => f.searchable && caller.sees(r, f)));
 }
 
 /** The search text, checked as a list's `q` is, and at least MIN_LENGTH characters. */

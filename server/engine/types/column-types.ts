@@ -251,6 +251,7 @@ export function schemaOf(field: FieldMeta): Record<string, unknown> {
 
 /** Filter suffixes a field takes (besides equality, which every field takes). */
 export function operatorsOf(field: FieldMeta): Operator[] {
+  if (field.cutPerCaller) return ['null'];
   const type = descriptor(field);
   return [...EQUALITY, ...(type.ordered ? ORDERING : []), ...(type.textual ? TEXT_MATCH : [])];
 }
