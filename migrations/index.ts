@@ -23,6 +23,7 @@ import { Migration20261202000000AuthEvents } from './Migration20261202000000Auth
 import { Migration20261202100000ArchivesAndCheckpoints } from './Migration20261202100000ArchivesAndCheckpoints.js';
 import { Migration20261202000000FigureIndexes } from './Migration20261202000000FigureIndexes.js';
 import { Migration20261202010000SearchIndexes } from './Migration20261202010000SearchIndexes.js';
+import { Migration20261202300000SearchByPrefix } from './Migration20261202300000SearchByPrefix.js';
 import { Migration20261202200000CheckpointEveryChain } from './Migration20261202200000CheckpointEveryChain.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
@@ -54,4 +55,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261202000000FigureIndexes', class: Migration20261202000000FigureIndexes },
   { name: 'Migration20261202010000SearchIndexes', class: Migration20261202010000SearchIndexes },
   { name: 'Migration20261202200000CheckpointEveryChain', class: Migration20261202200000CheckpointEveryChain },
+  { name: 'Migration20261202300000SearchByPrefix', class: Migration20261202300000SearchByPrefix },
 ];

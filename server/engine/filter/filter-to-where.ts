@@ -101,6 +101,15 @@ function condition(field: FieldMeta, op: Operator, raw: unknown, key: string, pa
   return `${col} ${symbol} ${params.add(value(field, raw, key), cast)}`;
 }
 
+/** Trigrams are three characters: a shorter term cannot be found through a trigram index. */
+const TRIGRAM = 3;
+
+/**
+ * `q`: any searched field, or the id. Identifiers (codes and numbers) match by their start,
+ * `lower(field) LIKE 'term%'`, a range of their btree on `lower(field) text_pattern_ops`; other
+ * fields anywhere (`ILIKE '%term%'`, through their trigram index), or by their start for a term
+ * shorter than a trigram, which no trigram index finds.
+ */
 function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: Params): string {
   if (typeof raw !== 'string') throw badRequest('Filter "q" must be text', { q: 'must be text' });
   const term = raw.trim();
@@ -108,10 +117,17 @@ function search(resource: ResourceMeta, raw: unknown, visible: Visible, params: 
   if (term.length > 200) throw badRequest('Filter "q" must be at most 200 characters', { q: 'too long' });
   if (term.includes('\u0000')) throw badRequest('Filter "q" must not contain NUL characters', { q: 'invalid search text' });
   const fields = resource.fields.filter((f) => f.searchable && visible(f));
-  // The pattern is a parameter only when some field uses it: PostgreSQL refuses a bind of an unused one.
-  const pattern = fields.length ? params.add('%' + escapeLike(term) + '%', 'text') : '';
-  const parts = fields
-    .map((f) => (elementOf(f) ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${pattern}` : `${ident(f.name)} ILIKE ${pattern}`));
+  // Each pattern is a parameter only when some field uses it: PostgreSQL refuses a bind of an unused one.
+  const once = (make: () => string) => {
+    let p: string | undefined;
+    return () => (p ??= make());
+  };
+  const prefix = once(() => params.add(escapeLike(term.toLowerCase()) + '%', 'text'));
+  const anywhere = once(() => params.add((term.length >= TRIGRAM ? '%' : '') + escapeLike(term) + '%', 'text'));
+  const parts = fields.map((f) => {
+    if (f.identifier) return `lower(${ident(f.name)}) LIKE ${prefix()}`;
+    return elementOf(f) ? `array_to_string(${ident(f.name)}, ' ') ILIKE ${anywhere()}` : `${ident(f.name)} ILIKE ${anywhere()}`;
+  });
   if (/^\d{1,9}$/.test(term)) parts.push(`"id" = ${params.add(Number(term), 'integer')}`);
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }

@@ -42,10 +42,12 @@ export function orderBy(resource: ResourceMeta, sort: ListQuery['sort'], visible
   return total ? `${ident(field.name)} ${sort.order}` : `${ident(field.name)} ${sort.order}, "id" ${sort.order}`;
 }
 
-/** The SELECT of a list (filter, the caller's row scope, sort), shared by pages, totals and exports. */
-export function planList(resource: ResourceMeta, query: ListQuery, caller: Caller): ListPlan {
+/**
+ * The SELECT of a list (filter, the caller's row scope, sort), shared by pages, totals and exports;
+ * its placeholders continue `params` when given (several lists in one statement: the search box).
+ */
+export function planList(resource: ResourceMeta, query: ListQuery, caller: Caller, params = new Params()): ListPlan {
   const visible: Visible = (field) => caller.sees(resource, field);
-  const params = new Params();
   const where = filterToWhere(resource, query.filter, visible, params);
   const scope = caller.scope(resource, params, 'read');
   if (scope) where.push(`(${scope})`);
