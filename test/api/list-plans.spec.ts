@@ -12,13 +12,14 @@ import { countsExactly, planList, planPage } from '../../server/engine/plan/plan
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { growDatabase } from './list-plans-data.js';
 import { planListAsOf } from '../../server/audit/as-of.query.js';
+import { planSearch, searchable } from '../../server/engine/search/search-all.js';
 
 /**
  * Every list a user can open is served by an index at production size, newest first as well as
  * oldest first, for every role. The cases are generated from the metadata: each resource's default
  * list (the console's: newest id first), each of its fields sorted both ways where a btree index
  * starts with it, each declared common filter (`commonFilters`) with the default and every indexed
- * sort, and each scoped role's lists with their totals. Each page is planned by the engine's own
+ * sort, each scoped role's lists with their totals, and each resource's `q` with the search box. Each page is planned by the engine's own
  * planner (server/engine/plan/plan-list.ts) for a real caller of that role, and EXPLAINed: a plan
  * that sorts more than a page's worth of rows, or reads a large table sequentially, fails.
  *
@@ -268,6 +269,46 @@ describe('list plans at production size', () => {
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(10);
     for (const list of ['Practitioner: claim', 'Practitioner: student', 'District Admin: claim', 'District Admin: student']) expect(lists).toContain(list);
+  });
+
+  it("serve each resource's search (`q`) and the search box, for every role, from indexes", async () => {
+    // The resources the search box covers (logs and services, free text without an index, declare
+    // `crossSearch: false`). A term from the data for each searched field: a code's start
+    // (identifiers match by their start), four letters of a name (anywhere, by trigrams). Each list by `q`, newest first and
+    // by each indexed sort, with its total; and the search box's one statement over every resource
+    // the caller may search (server/engine/search/search-all.ts), judged as a page.
+    const failures: string[] = [];
+    const terms = new Map<ResourceMeta, string[]>();
+    for (const resource of [...resources.values()].filter((r) => r.options.crossSearch !== false)) {
+      const own: string[] = [];
+      for (const f of resource.fields.filter((x) => x.searchable && x.type === 'text')) {
+        const { rows } = await client.query(`SELECT "${f.name}" AS v FROM "${resource.name}" WHERE length("${f.name}") >= 6 ORDER BY id DESC LIMIT 1`);
+        if (rows[0]) own.push(f.identifier ? rows[0].v.slice(0, -2) : rows[0].v.slice(0, 4));
+      }
+      terms.set(resource, own);
+    }
+    let checked = 0;
+    for (const [role, { caller, granted }] of callers) {
+      for (const [resource, own] of terms) {
+        if (!granted.has(`${resource.name}.list`)) continue;
+        for (const q of own) {
+          for (const sort of [DEFAULT_SORT, ...sortsOf(resource, caller)]) {
+            await check(`${role}: ${resource.name} q=${q} by ${sort!.field} ${sort!.order}`, resource, { filter: { q }, sort, range: null }, caller, failures);
+            checked++;
+          }
+        }
+      }
+      const box = searchable(resources.values(), caller);
+      for (const q of new Set([...terms.values()].flat())) {
+        if (q.length < 3) continue;
+        const { text, values } = planSearch(box, q, caller);
+        const wrong = judge(await explain(text, values));
+        if (wrong) failures.push(`${role}: search box q=${q}: ${wrong}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    expect([...terms].filter(([r, t]) => ['claim', 'student'].includes(r.name) && t.length >= 5)).toHaveLength(2);
   });
 
   it('serve each list as of a day in the last month, sorted by id both ways, for every role, from indexes', async () => {

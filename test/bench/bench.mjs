@@ -144,7 +144,8 @@ try {
     practitioner: { resource: 'claim', filter: {}, sort: ['id', 'DESC'], role: 'practitioner' },
     practitionerByDate: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], role: 'practitioner' },
     deep: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], start: 399 * 25 },
-    audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['id', 'DESC'] },
+    // As the audit trail lists it: newest first by time (admin/src/audit/AuditBrowser.tsx).
+    audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['occurred_at', 'DESC'] },
     search: { resource: 'student', filter: { q: student.last_name.slice(0, 4) }, sort: ['id', 'DESC'] },
     many: { resource: 'claim', filter: { id: many }, sort: ['id', 'ASC'] },
     // Time travel: lists as they stood on a day in the last month (the default order, newest first).
