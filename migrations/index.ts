@@ -24,6 +24,8 @@ import { Migration20261202100000ArchivesAndCheckpoints } from './Migration202612
 import { Migration20261202000000FigureIndexes } from './Migration20261202000000FigureIndexes.js';
 import { Migration20261202010000SearchIndexes } from './Migration20261202010000SearchIndexes.js';
 import { Migration20261202300000WriteConflictsAndUndoLinks } from './Migration20261202300000WriteConflictsAndUndoLinks.js';
+import { Migration20261202310000AuditTrailByTime } from './Migration20261202310000AuditTrailByTime.js';
+import { Migration20261202300000SearchByPrefix } from './Migration20261202300000SearchByPrefix.js';
 import { Migration20261202200000CheckpointEveryChain } from './Migration20261202200000CheckpointEveryChain.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
@@ -56,4 +58,6 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261202010000SearchIndexes', class: Migration20261202010000SearchIndexes },
   { name: 'Migration20261202200000CheckpointEveryChain', class: Migration20261202200000CheckpointEveryChain },
   { name: 'Migration20261202300000WriteConflictsAndUndoLinks', class: Migration20261202300000WriteConflictsAndUndoLinks },
+  { name: 'Migration20261202300000SearchByPrefix', class: Migration20261202300000SearchByPrefix },
+  { name: 'Migration20261202310000AuditTrailByTime', class: Migration20261202310000AuditTrailByTime },
 ];

@@ -24,6 +24,8 @@ import { Resource } from './resource.js';
     own: { field: 'user_id', is: 'user' },
     district: { field: 'user_id', via: 'app_user', where: { field: 'districts', overlaps: 'districts' } },
   },
+  // A log with a browser of its own, growing with every sign-in: not in the search across tables.
+  crossSearch: false,
 })
 @Entity({ tableName: 'auth_event' })
 @Index({ properties: ['occurred_at'] })

@@ -14,6 +14,7 @@ import { Stamped, type StampColumns } from './stamps.js';
   // As billed: changing the claim's student copies that student's name and birthdate.
   copiedFrom: { student_ssid: { student_name: '{last_name}, {first_name}', student_dob: '{birthdate}' } },
   rules: { billed_amount: { min: 0 }, paid_amount: { min: 0 }, quantity: { min: 0 }, modifiers: { distinct: true }, student_dob: { notFuture: true } },
+  identifiers: ['claim_number', 'student_ssid', 'batch_number', 'service_code'],
   search: ['claim_number', 'student_name', 'student_ssid', 'batch_number', 'service_code'],
   scopes: {
     own: { field: 'student_ssid', via: 'student' },
@@ -55,14 +56,14 @@ import { Stamped, type StampColumns } from './stamps.js';
 @Index({ name: 'claim_student_ssid_id_index', properties: ['student_ssid', 'id'] })
 @Index({ name: 'claim_created_by_id_index', properties: ['created_by', 'id'] })
 @Index({ name: 'claim_updated_by_id_index', properties: ['updated_by', 'id'] })
-// Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
+// `q` stays an index scan at scale: identifiers by their start (a btree on lower(field)), names anywhere (trigrams, ILIKE '%term%').
 // The list people open most (a district's claims of one status, by date) is one index range scan.
 @Index({ name: 'claim_status_district_service_date_index', properties: ['status', 'district', 'service_date', 'id'] })
-@Index({ name: 'claim_claim_number_trgm', expression: 'create index "claim_claim_number_trgm" on "claim" using gin ("claim_number" gin_trgm_ops)' })
+@Index({ name: 'claim_claim_number_prefix', expression: 'create index "claim_claim_number_prefix" on "claim" (lower("claim_number") text_pattern_ops)' })
 @Index({ name: 'claim_student_name_trgm', expression: 'create index "claim_student_name_trgm" on "claim" using gin ("student_name" gin_trgm_ops)' })
-@Index({ name: 'claim_student_ssid_trgm', expression: 'create index "claim_student_ssid_trgm" on "claim" using gin ("student_ssid" gin_trgm_ops)' })
-@Index({ name: 'claim_batch_number_trgm', expression: 'create index "claim_batch_number_trgm" on "claim" using gin ("batch_number" gin_trgm_ops)' })
-@Index({ name: 'claim_service_code_trgm', expression: 'create index "claim_service_code_trgm" on "claim" using gin ("service_code" gin_trgm_ops)' })
+@Index({ name: 'claim_student_ssid_prefix', expression: 'create index "claim_student_ssid_prefix" on "claim" (lower("student_ssid") text_pattern_ops)' })
+@Index({ name: 'claim_batch_number_prefix', expression: 'create index "claim_batch_number_prefix" on "claim" (lower("batch_number") text_pattern_ops)' })
+@Index({ name: 'claim_service_code_prefix', expression: 'create index "claim_service_code_prefix" on "claim" (lower("service_code") text_pattern_ops)' })
 // The billing figures (claims by month, status and amounts, within a district or a practitioner's students), read from this index alone.
 @Index({ name: 'claim_service_date_figures_index', expression: 'create index "claim_service_date_figures_index" on "claim" ("service_date") include ("status", "district", "student_ssid", "billed_amount", "paid_amount")' })
 @Stamped({ index: false })

@@ -21,6 +21,9 @@ import { Stamped, type StampColumns } from './stamps.js';
   editedFrom: ['group_id', 'student_id'],
   listFields: ['group_id', 'student_id', 'join_date', 'status', 'exit_date'],
   commonFilters: [['group_id'], ['student_id'], ['status']],
+  // Named "#id" and found from its group or its student: its one text, an exit reason, would make
+  // every search read all memberships for hits labelled by number.
+  crossSearch: false,
 })
 @Entity({ tableName: 'group_membership' })
 @Index({ name: 'group_membership_group_id_id_index', properties: ['group_id', 'id'] })

@@ -76,6 +76,13 @@ export interface ResourceOptions {
    * a trigram index, so a search stays an index scan at a million rows.
    */
   search?: string[];
+  /**
+   * Search fields that are codes and numbers (a claim number, an SSID): `q` matches them by their
+   * start, case-insensitively, through a btree on `lower(field) text_pattern_ops`. A trigram index
+   * is no use there: every claim number holds `CLM`, `000` and `00…`, and a run of digits is in
+   * most SSIDs, so `%term%` hands most of the table back to be rechecked.
+   */
+  identifiers?: string[];
   /** Columns a person wants first in a list. */
   listFields?: string[];
   /**

@@ -14,6 +14,9 @@ import { AppUser } from './app-user.entity.js';
   label: 'Service groups',
   area: 'Students & services',
   representation: '{name}',
+  // Its name and description; type, place, frequency and duration are a few values each, found by
+  // the list's filters. Each searched field has a trigram index (the groups grow with use).
+  search: ['name', 'description'],
   choices: { status: ['Active', 'Inactive', 'Completed'] },
   listFields: ['name', 'practitioner_id', 'service_type', 'meeting_frequency', 'status'],
 })
@@ -23,6 +26,8 @@ import { AppUser } from './app-user.entity.js';
 @Index({ name: 'service_group_status_id_index', properties: ['status', 'id'] })
 @Index({ name: 'service_group_created_by_id_index', properties: ['created_by', 'id'] })
 @Index({ name: 'service_group_updated_by_id_index', properties: ['updated_by', 'id'] })
+@Index({ name: 'service_group_name_trgm', expression: 'create index "service_group_name_trgm" on "service_group" using gin ("name" gin_trgm_ops)' })
+@Index({ name: 'service_group_description_trgm', expression: 'create index "service_group_description_trgm" on "service_group" using gin ("description" gin_trgm_ops)' })
 export class ServiceGroup {
   /** Group ID. */
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -10,6 +10,7 @@ import { Stamped, type StampColumns } from './stamps.js';
   defaultGrants: CASEWORK_GRANTS,
   accessLogged: true,
   rules: { birthdate: { notFuture: true }, grade: { min: -1, max: 12 }, first_name: { maxLength: 100 }, last_name: { maxLength: 100 }, preferred_name: { maxLength: 100 } },
+  identifiers: ['ssid', 'local_id'],
   search: ['last_name', 'first_name', 'preferred_name', 'ssid', 'local_id'],
   scopes: {
     own: { field: 'practitioner_id', is: 'user' },
@@ -42,12 +43,12 @@ import { Stamped, type StampColumns } from './stamps.js';
 @Index({ name: 'student_created_by_id_index', properties: ['created_by', 'id'] })
 @Index({ name: 'student_updated_by_id_index', properties: ['updated_by', 'id'] })
 @Index({ name: 'student_practitioner_id_id_index', expression: 'create index "student_practitioner_id_id_index" on "student" ("practitioner_id", "id") include ("ssid")' })
-// Trigram indexes keep `q` an index scan at scale (ILIKE '%term%').
+// `q` stays an index scan at scale: names anywhere (trigrams, ILIKE '%term%'), identifiers by their start (a btree on lower(field)).
 @Index({ name: 'student_last_name_trgm', expression: 'create index "student_last_name_trgm" on "student" using gin ("last_name" gin_trgm_ops)' })
 @Index({ name: 'student_first_name_trgm', expression: 'create index "student_first_name_trgm" on "student" using gin ("first_name" gin_trgm_ops)' })
 @Index({ name: 'student_preferred_name_trgm', expression: 'create index "student_preferred_name_trgm" on "student" using gin ("preferred_name" gin_trgm_ops)' })
-@Index({ name: 'student_ssid_trgm', expression: 'create index "student_ssid_trgm" on "student" using gin ("ssid" gin_trgm_ops)' })
-@Index({ name: 'student_local_id_trgm', expression: 'create index "student_local_id_trgm" on "student" using gin ("local_id" gin_trgm_ops)' })
+@Index({ name: 'student_ssid_prefix', expression: 'create index "student_ssid_prefix" on "student" (lower("ssid") text_pattern_ops)' })
+@Index({ name: 'student_local_id_prefix', expression: 'create index "student_local_id_prefix" on "student" (lower("local_id") text_pattern_ops)' })
 @Stamped({ index: false })
 export class Student {
   /** Student ID. */

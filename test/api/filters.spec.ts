@@ -92,9 +92,20 @@ describe('filters match the equivalent SQL', () => {
   it('q searches the declared search fields case-insensitively, and ids', async () => {
     const student = (await ctx.db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
     const term = student.last_name.slice(1, 4).toUpperCase();
-    const expected = await sqlIds('student', `concat_ws(' ', last_name, first_name, preferred_name, ssid, local_id) ILIKE $1`, [`%${term}%`]);
+    // Names anywhere; identifiers (ssid, local_id) by their start.
+    const expected = await sqlIds('student', `concat_ws(' ', last_name, first_name, preferred_name) ILIKE $1 OR lower(ssid) LIKE $2 OR lower(local_id) LIKE $2`, [`%${term}%`, `${term.toLowerCase()}%`]);
     expect(await ids('student', { q: term })).toMatchObject(expected);
     expect((await ids('student', { q: String(student.id) })).ids).toContain(student.id);
+  });
+
+  it('q finds an identifier by its start, in any case, not by its middle', async () => {
+    const student = (await ctx.db.pool.query(`SELECT id, ssid, local_id FROM student ORDER BY id LIMIT 1`)).rows[0];
+    const start = student.local_id.slice(0, -1).toLowerCase();
+    expect(await ids('student', { q: start })).toMatchObject(await sqlIds('student', `lower(ssid) LIKE $1 OR lower(local_id) LIKE $1`, [`${start}%`]));
+    const middle = student.ssid.slice(1);
+    expect(Number(middle)).not.toBe(student.id);
+    expect(await ids('student', { q: middle })).toMatchObject(await sqlIds('student', `concat_ws(' ', last_name, first_name, preferred_name) ILIKE $1 OR lower(ssid) LIKE $2 OR lower(local_id) LIKE $2 OR id = $3`, [`%${middle}%`, `${middle.toLowerCase()}%`, /^\d{1,9}$/.test(middle) ? Number(middle) : -1]));
+    expect((await ids('student', { q: middle })).ids).not.toContain(student.id);
   });
 
   it('q searches every text field of a resource that declares none', async () => {

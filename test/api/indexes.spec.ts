@@ -61,10 +61,20 @@ describe('indexes', () => {
     expect(await plan(`SELECT * FROM audit_log WHERE table_name = 'claim' AND record_pk = '{"id": 5}' ORDER BY id DESC LIMIT 1000`)).toMatch(/audit_log_p\d{4}_\d\d_table_name_record_pk_idx/);
   });
 
-  it('serve q on students through trigram indexes', async () => {
-    const p = await plan(`SELECT * FROM student WHERE last_name ILIKE $1 OR first_name ILIKE $1 OR ssid ILIKE $1`, ['%mith%']);
+  it('serve q on students through trigram indexes (names) and prefix btrees (identifiers)', async () => {
+    const p = await plan(`SELECT * FROM student WHERE last_name ILIKE $1 OR first_name ILIKE $1 OR lower(ssid) LIKE $2 OR lower(local_id) LIKE $2`, ['%mith%', '9000%']);
     expect(p).toMatch(/student_last_name_trgm/);
     expect(p).toMatch(/student_first_name_trgm/);
+    expect(p).toMatch(/student_ssid_prefix/);
+    expect(p).toMatch(/student_local_id_prefix/);
+  });
+
+  it('serve q on claims: every identifier by its prefix btree, the student name by trigrams', async () => {
+    const p = await plan(
+      `SELECT id FROM claim WHERE lower(claim_number) LIKE $1 OR lower(batch_number) LIKE $1 OR lower(service_code) LIKE $1 OR lower(student_ssid) LIKE $1 OR student_name ILIKE $2`,
+      ['clm-0001%', '%clm-0001%'],
+    );
+    for (const index of ['claim_claim_number_prefix', 'claim_batch_number_prefix', 'claim_service_code_prefix', 'claim_student_ssid_prefix', 'claim_student_name_trgm']) expect(p).toContain(index);
   });
 
   it('serve getManyReference on every foreign key', async () => {

@@ -9,8 +9,8 @@ import type { ResourceMeta } from '../../server/engine/metadata/resource-meta.js
  * suffixes unique text (`CLM-00000001~k`, an SSID) and shifts references to copied tables alike,
  * so every copied claim still names a copied student. Triggers (audit, foreign keys) are off while
  * copying (session_replication_role = replica), and the indexes are dropped first and rebuilt
- * after, as a bulk load does; then ANALYZE. Trigram indexes are not rebuilt: searches are checked
- * by indexes.spec.ts, and rebuilding them costs most of the load.
+ * after, as a bulk load does; then ANALYZE. The trigram indexes too: the searches (`q`, the search
+ * box) are planned here at size (identifiers use btrees now, so only names' trigrams remain).
  */
 export interface GrowPlan {
   /** table -> copies of each row (1 = as seeded). */
@@ -86,7 +86,7 @@ export async function growDatabase(db: Client, resources: Map<string, ResourceMe
     await db.query(`INSERT INTO "${table}" (${names}) SELECT ${cols.map((c) => expr(c.attname)).join(', ')} FROM "${table}" t, generate_series(1::bigint, ${copies - 1}) AS k WHERE t.id <= ${max.get(table)}`);
     if (table !== 'audit_log') await db.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), ${max.get(table)! * copies})`);
   }
-  for (const ix of indexes) if (ix.amname !== 'gin') await db.query(ix.def.replace(' ON ONLY ', ' ON '));
+  for (const ix of indexes) await db.query(ix.def.replace(' ON ONLY ', ' ON '));
   await db.query(`RESET session_replication_role`);
   await db.query(`VACUUM ANALYZE`);
 }

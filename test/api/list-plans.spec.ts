@@ -8,17 +8,18 @@ import type { Caller } from '../../server/engine/caller.js';
 import { resolveResources } from '../../server/engine/metadata/resolve-metadata.js';
 import type { ResourceMeta } from '../../server/engine/metadata/resource-meta.js';
 import type { ListQuery } from '../../server/engine/params/parse-simple-rest.js';
-import { countsExactly, planList, planPage } from '../../server/engine/plan/plan-list.js';
+import { countsExactly, FEW_MATCHES, planList, planMatchesPage, planPage } from '../../server/engine/plan/plan-list.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { growDatabase } from './list-plans-data.js';
 import { planListAsOf } from '../../server/audit/as-of.query.js';
+import { planSearch, searchable } from '../../server/engine/search/search-all.js';
 
 /**
  * Every list a user can open is served by an index at production size, newest first as well as
  * oldest first, for every role. The cases are generated from the metadata: each resource's default
  * list (the console's: newest id first), each of its fields sorted both ways where a btree index
  * starts with it, each declared common filter (`commonFilters`) with the default and every indexed
- * sort, and each scoped role's lists with their totals. Each page is planned by the engine's own
+ * sort, each scoped role's lists with their totals, and each resource's `q` with the search box. Each page is planned by the engine's own
  * planner (server/engine/plan/plan-list.ts) for a real caller of that role, and EXPLAINed: a plan
  * that sorts more than a page's worth of rows, or reads a large table sequentially, fails.
  *
@@ -269,6 +270,68 @@ describe('list plans at production size', () => {
     expect(checked).toBeGreaterThan(10);
     for (const list of ['Practitioner: claim', 'Practitioner: student', 'District Admin: claim', 'District Admin: student']) expect(lists).toContain(list);
   });
+
+  it("serve each resource's search (`q`) and the search box, for every role, from indexes", async () => {
+    // The resources the search box covers (logs and services, free text without an index, declare
+    // `crossSearch: false`). A term from the data for each searched field: a code's start
+    // (identifiers match by their start), four letters of a name (anywhere, by trigrams). Each list by `q`, newest first and
+    // by each listed field's indexed sort, with its total; and the search box's one statement over every resource
+    // the caller may search (server/engine/search/search-all.ts), judged as a page.
+    const failures: string[] = [];
+    const terms = new Map<ResourceMeta, string[]>();
+    for (const resource of [...resources.values()].filter((r) => r.options.crossSearch !== false)) {
+      const own: string[] = [];
+      for (const f of resource.fields.filter((x) => x.searchable && x.type === 'text')) {
+        const { rows } = await client.query(`SELECT "${f.name}" AS v FROM "${resource.name}" WHERE length("${f.name}") >= 6 ORDER BY id DESC LIMIT 1`);
+        if (rows[0]) own.push(f.identifier ? rows[0].v.slice(0, -2) : rows[0].v.slice(0, 4));
+      }
+      terms.set(resource, own);
+    }
+    let checked = 0;
+    let matchesFirst = 0;
+    for (const [role, { caller, granted }] of callers) {
+      for (const [resource, own] of terms) {
+        if (!granted.has(`${resource.name}.list`)) continue;
+        for (const q of own) {
+          const listed = new Set(resource.listFields);
+          for (const sort of [DEFAULT_SORT, ...sortsOf(resource, caller).filter((x) => listed.has(x!.field))]) {
+            const name = `${role}: ${resource.name} q=${q} by ${sort!.field} ${sort!.order}`;
+            await check(name, resource, { filter: { q }, sort, range: null }, caller, failures);
+            checked++;
+            // A search expected to match few rows is read as its matches first (resource-reader.ts):
+            // that page is judged too, and must hold the same rows in the same order.
+            const plan = planList(resource, { filter: { q }, sort, range: null }, caller);
+            if ((await explain(`SELECT 1 ${plan.from}`, plan.params.values))['Plan Rows'] >= FEW_MATCHES) continue;
+            const few = planMatchesPage(plan, 0, PAGE);
+            const wrong = judge(await explain(few.text, few.values));
+            if (wrong) failures.push(`${name}, matches first: ${wrong}`);
+            matchesFirst++;
+            if (sort !== DEFAULT_SORT) continue;
+            const usual = planPage(plan, 0, PAGE);
+            const [a, b] = [await client.query(few.text, few.values), await client.query(usual.text, usual.values)];
+            if (JSON.stringify(a.rows.map((r) => r.id)) !== JSON.stringify(b.rows.map((r) => r.id))) failures.push(`${name}, matches first: other rows`);
+          }
+        }
+      }
+      const box = searchable(resources.values(), caller);
+      for (const q of new Set([...terms.values()].flat())) {
+        if (q.length < 3) continue;
+        const { text, values } = planSearch(box, q, caller);
+        // Each part is read only up to its 6th row: a sequential scan of a part that matches a
+        // hundredth of its table or more (a code's common start) meets them in a few hundred rows.
+        const plan = await explain(text, values);
+        const dense = (n: PlanNode) => n['Node Type'] === 'Seq Scan' && n['Plan Rows'] * 100 >= (sizes.get(n['Relation Name']!) ?? Infinity);
+        const scans = [...nodes(plan)].filter((n) => n['Node Type'].endsWith('Seq Scan') && large.has(n['Relation Name']!) && !dense(n));
+        const sorts = judge(plan).split('; ').filter((w) => / Sort of /.test(` ${w}`));
+        const wrong = [...scans.map((n) => `Seq Scan on ${n['Relation Name']}`), ...sorts].join('; ');
+        if (wrong) failures.push(`${role}: search box q=${q}: ${wrong}\n    ${summary(plan)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    expect(matchesFirst).toBeGreaterThan(5);
+    expect([...terms].filter(([r, t]) => ['claim', 'student'].includes(r.name) && t.length >= 3)).toHaveLength(2);
+  }, 240_000);
 
   it('serve each list as of a day in the last month, sorted by id both ways, for every role, from indexes', async () => {
     // Time travel (server/audit/as-of.query.ts): each row now is mapped to its state then by its

@@ -49,6 +49,25 @@ describe('GET /api/search', () => {
     expect(group((await as.practitioner('GET', `/search?q=${mine.ssid}`)).body, 'claim')).toBeUndefined();
   });
 
+  it('finds a code or number by its start, in any case, and a name anywhere in it', async () => {
+    const claim = (await ctx.db.pool.query(`SELECT id, claim_number, student_name FROM claim ORDER BY id LIMIT 1`)).rows[0];
+    const start = claim.claim_number.slice(0, -1).toLowerCase();
+    const byStart = (await ctx.api('GET', `/search?q=${encodeURIComponent(start)}`)).body;
+    expect(group(byStart, 'claim')!.hits.map((h) => h.label)).toContain(claim.claim_number);
+    for (const hit of group(byStart, 'claim')!.hits) expect(hit.label.toLowerCase().startsWith(start)).toBe(true);
+    // An identifier is not matched in its middle: the digits of a claim number find no claim by it.
+    const middle = claim.claim_number.slice(-6, -1);
+    const byMiddle = (await ctx.db.pool.query(`SELECT count(*)::int AS n FROM claim WHERE claim_number LIKE $1 OR batch_number LIKE $1 OR service_code LIKE $1 OR student_ssid LIKE $1 OR student_name ILIKE $2`, [`${middle}%`, `%${middle}%`])).rows[0].n;
+    expect(byMiddle).toBe(0);
+    expect(group((await ctx.api('GET', `/search?q=${middle}`)).body, 'claim')).toBeUndefined();
+    // A name is: the middle of the claim's student's name finds the claim.
+    const inName = claim.student_name.slice(2, 6);
+    expect(group((await ctx.api('GET', `/search?q=${encodeURIComponent(inName)}`)).body, 'claim')!.hits.length).toBeGreaterThan(0);
+    // The list's `q` is the same search.
+    const list = await ctx.api('GET', `/claim?filter=${encodeURIComponent(JSON.stringify({ q: start.toUpperCase() }))}`);
+    expect(list.body.map((c: { claim_number: string }) => c.claim_number)).toContain(claim.claim_number);
+  });
+
   it('refuses bad input with a 4xx', async () => {
     for (const [path, status] of [['/search', 400], ['/search?q=', 400], ['/search?q=a', 400], ['/search?q=ab', 400], [`/search?q=${'x'.repeat(201)}`, 400], ['/search?q=%00abc', 400], ['/search?q=a&q=b', 400]] as const) {
       const res = await ctx.api('GET', path);

@@ -13,7 +13,7 @@ import { inUnitOfWork } from '../../dist/server/db/unit-of-work.js';
 import { seed } from '../../dist/server/seed/seed.js';
 import { ensureSystemUser } from '../../dist/server/db/system-user.js';
 import { resolveResources } from '../../dist/server/engine/metadata/resolve-metadata.js';
-import { planList, planPage } from '../../dist/server/engine/plan/plan-list.js';
+import { FEW_MATCHES, planList, planMatchesPage, planPage } from '../../dist/server/engine/plan/plan-list.js';
 import { planListAsOf } from '../../dist/server/audit/as-of.query.js';
 import { userCaller } from '../../dist/server/auth/policy.js';
 import { PermissionCache } from '../../dist/server/auth/permission-cache.js';
@@ -144,7 +144,8 @@ try {
     practitioner: { resource: 'claim', filter: {}, sort: ['id', 'DESC'], role: 'practitioner' },
     practitionerByDate: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], role: 'practitioner' },
     deep: { resource: 'claim', filter: {}, sort: ['service_date', 'DESC'], start: 399 * 25 },
-    audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['id', 'DESC'] },
+    // As the audit trail lists it: newest first by time (admin/src/audit/AuditBrowser.tsx).
+    audit: { resource: 'audit_log', filter: { table_name: 'claim', occurred_at: day }, sort: ['occurred_at', 'DESC'] },
     search: { resource: 'student', filter: { q: student.last_name.slice(0, 4) }, sort: ['id', 'DESC'] },
     many: { resource: 'claim', filter: { id: many }, sort: ['id', 'ASC'] },
     // Time travel: lists as they stood on a day in the last month (the default order, newest first).
@@ -164,7 +165,9 @@ try {
       continue;
     }
     const plan = planList(resources.get(l.resource), { filter: l.filter, sort, range: null }, roles[l.role ?? 'admin']);
-    queries[name] = { page: planPage(plan, l.start ?? 0, 25), from: plan.from, values: plan.params.values };
+    // A search the planner expects to match few rows is read as its matches first, as the product does.
+    const few = 'q' in l.filter && (await db.pool.query(`EXPLAIN (FORMAT JSON) SELECT 1 ${plan.from}`, plan.params.values)).rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] < FEW_MATCHES;
+    queries[name] = { page: (few ? planMatchesPage : planPage)(plan, l.start ?? 0, 25), from: plan.from, values: plan.params.values };
   }
   // The dashboard's figures (admin, supervisor, district admin) and the search box's fan-out.
   roles.supervisor = await callerOf('supervisor@demo.kcsos.invalid');

@@ -2,7 +2,7 @@
 // planners for a caller of a role (so the baseline runs exactly the product's SQL), with the
 // product's request for it.
 import { parseAggregateQuery, planAggregate } from '../../dist/server/engine/aggregate/plan-aggregate.js';
-import { planSearch, searchable } from '../../dist/server/engine/search/search-all.js';
+import { searchable, searchStatements } from '../../dist/server/engine/search/search-all.js';
 import { DASHBOARD } from '../../dist/server/schema/dashboard.js';
 
 const enc = (v) => encodeURIComponent(JSON.stringify(v));
@@ -30,7 +30,7 @@ export function figureQueries(resources, callers) {
   return out;
 }
 
-/** A search's parts (one statement per searchable resource), as the product runs them for this caller. */
+/** A search's statements (each over a share of the searchable resources), as the product runs them for this caller. */
 export function searchQueries(resources, caller, term) {
-  return searchable(resources.values(), caller).map((r) => ({ resource: r.name, ...planSearch(r, term, caller) }));
+  return searchStatements(searchable(resources.values(), caller), term, caller).map((s) => ({ resources: s.resources.map((r) => r.name), text: s.text, values: s.values }));
 }

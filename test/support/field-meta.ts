@@ -7,7 +7,7 @@ export function field(name: string, type: FieldType, extra: Partial<FieldMeta> =
   return {
     name, label: name, type, columnType: type, precision: null, scale: null, nullable: true, default: null, readOnly: false, stamp: null,
     required: false, unique: false, primaryKey: false, choices: null, reference: null, elementsReference: null, namesResource: false,
-    searchable: false, sortable: type !== 'json', sensitive: false, secret: false, cutPerCaller: false, multiline: false, rule: null,
+    searchable: false, identifier: false, sortable: type !== 'json', sensitive: false, secret: false, cutPerCaller: false, multiline: false, rule: null,
     display: COLUMN_TYPES[type].display, input: COLUMN_TYPES[type].input, currency: null, ...extra,
   };
 }

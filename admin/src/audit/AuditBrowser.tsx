@@ -58,7 +58,8 @@ export function AuditBrowser() {
   return (
     <>
       <AuditTabs />
-      <List resource={trail?.name} filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
+      {/* Newest first by time, as the "When" column reads (ties by id): index-served with a table and day filter, which id order is not. */}
+      <List resource={trail?.name} filters={filters} sort={{ field: 'occurred_at', order: 'DESC' }} perPage={25} exporter={false} title="Audit trail">
         <AppliedFilters meta={trail} shown={filterSources(filters)} />
         <Datagrid
           bulkActionButtons={false}

@@ -2,7 +2,7 @@ import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-
 import { resourceOptions, type ResourceOptions } from '../../schema/resource.js';
 import type { Area } from '../../schema/matrix-terms.js';
 import type { FieldMeta, ResourceMeta } from './resource-meta.js';
-import { columnType, fieldTypeOf } from '../types/column-types.js';
+import { columnType, elementOf, fieldTypeOf } from '../types/column-types.js';
 import type { ColumnType } from '../types/column-type.js';
 import { templateFields } from './template.js';
 import { attachLinks, joinPairOf } from './join-tables.js';
@@ -92,6 +92,7 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
         searchable: options.search
           ? options.search.includes(column)
           : columnType(type).textual && !options.choices?.[column] && !options.secret?.includes(column),
+        identifier: options.identifiers?.includes(column) ?? false,
         sortable: columnType(type).sortable && !options.secret?.includes(column),
         sensitive: options.sensitive?.includes(column) ?? false,
         secret: options.secret?.includes(column) ?? false,
@@ -127,6 +128,9 @@ export function resolveResources(all: Iterable<EntityMetadata>): Map<string, Res
       ...Object.entries(options.copiedFrom ?? {}).flatMap(([key, copies]) => [key, ...Object.keys(copies)]),
     ];
     for (const f of named) if (!field.has(f)) throw new Error(`${name}: declaration names unknown field "${f}"`);
+    for (const f of options.identifiers ?? []) {
+      if (!field.get(f)?.searchable || elementOf(field.get(f)!)) throw new Error(`${name}: identifier "${f}" must be a searched text field`);
+    }
     for (const key of [...Object.keys(options.namedFilters ?? {}), ...Object.keys(options.aggregate?.derived ?? {})]) {
       if (field.has(key)) throw new Error(`${name}: the named filter or derived key "${key}" is also a field`);
     }

@@ -34,6 +34,8 @@ export interface FieldMeta {
   /** The value must name a served resource (file_metadata.entity_table). */
   namesResource: boolean;
   searchable: boolean;
+  /** A searched code or number (`identifiers`): `q` matches its start, not anywhere in it. */
+  identifier: boolean;
   sortable: boolean;
   /** Visible only with `<resource>.sensitive`. */
   sensitive: boolean;

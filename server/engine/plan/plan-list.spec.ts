@@ -3,7 +3,7 @@ import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { field } from '../../../test/support/field-meta.js';
 import type { Params } from './sql.js';
-import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, orderBy, planList, planPage } from './plan-list.js';
+import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, orderBy, planList, planMatchesPage, planPage } from './plan-list.js';
 
 const fields = [
   field('id', 'integer', { primaryKey: true, unique: true, nullable: false }),
@@ -65,6 +65,17 @@ describe('list planning', () => {
     );
     expect(page.values).toEqual(['Paid', 25, DEFERRED_FROM + 975]);
     expect(planPage(plan, DEFERRED_FROM - 25, 25).text).toBe(`${plan.select} LIMIT $2::integer OFFSET $3::integer`);
+  });
+
+  it('reads a search of few matches as its matching ids first, then their rows in the order, with the same values', () => {
+    const plan = planList(resource, { filter: { status: 'Paid' }, sort: { field: 'service_date', order: 'DESC' }, range: null }, caller());
+    const page = planMatchesPage(plan, 50, 25);
+    expect(page.text).toBe(
+      'SELECT "id", "number", "code", "status", "service_date", "data", "at" FROM "thing" WHERE "id" = ANY (ARRAY(SELECT "id" FROM "thing" WHERE "status" = $1::text)) ' +
+        'ORDER BY "service_date" DESC, "id" DESC LIMIT $2::integer OFFSET $3::integer',
+    );
+    expect(page.values).toEqual(['Paid', 25, 50]);
+    expect(plan.params.values).toEqual(['Paid']);
   });
 
   it('plans an unfiltered, unscoped list without a WHERE', () => {

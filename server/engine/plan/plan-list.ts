@@ -42,10 +42,12 @@ export function orderBy(resource: ResourceMeta, sort: ListQuery['sort'], visible
   return total ? `${ident(field.name)} ${sort.order}` : `${ident(field.name)} ${sort.order}, "id" ${sort.order}`;
 }
 
-/** The SELECT of a list (filter, the caller's row scope, sort), shared by pages, totals and exports. */
-export function planList(resource: ResourceMeta, query: ListQuery, caller: Caller): ListPlan {
+/**
+ * The SELECT of a list (filter, the caller's row scope, sort), shared by pages, totals and exports;
+ * its placeholders continue `params` when given (several lists in one statement: the search box).
+ */
+export function planList(resource: ResourceMeta, query: ListQuery, caller: Caller, params = new Params()): ListPlan {
   const visible: Visible = (field) => caller.sees(resource, field);
-  const params = new Params();
   assertNamedFiltersUsable(resource, query.filter, caller);
   const where = filterToWhere(resource, query.filter, visible, params);
   const scope = caller.scope(resource, params, 'read');
@@ -72,6 +74,28 @@ export function planPage(plan: ListPlan, start: number, limit: number): { text: 
   if (start < DEFERRED_FROM) return { text: `${plan.select} ${page}`, values: params.values };
   // The same rows in the same order (the order is total: the id breaks ties).
   const text = `SELECT ${plan.columns} FROM ${plan.table} WHERE "id" IN (SELECT "id" ${plan.from} ORDER BY ${plan.order} ${page}) ORDER BY ${plan.order}`;
+  return { text, values: params.values };
+}
+
+/**
+ * A search expected to match fewer rows than this is read as its matches first (`FEW_MATCHES`).
+ * Far fewer than a page-sized scan would meet, and few enough to sort.
+ */
+export const FEW_MATCHES = 1_000;
+
+/**
+ * One page of a list whose matches are few (a search): the matching ids found first, apart from
+ * the order and limit, then their rows sorted. With the LIMIT in view PostgreSQL walks the id index
+ * backwards, testing every row's ILIKEs until 25 match, expecting matches spread evenly: 5 patterns
+ * on some 12,000 students for a last name's 243 matches (7 to 95 ms). Its matches from the search
+ * indexes (a bitmap) and their 25 first rows take about a millisecond.
+ */
+export function planMatchesPage(plan: ListPlan, start: number, limit: number): { text: string; values: unknown[] } {
+  const params = new Params();
+  params.values.push(...plan.params.values);
+  const page = `LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
+  // An ARRAY() subquery is planned on its own, never with the outer LIMIT in view.
+  const text = `SELECT ${plan.columns} FROM ${plan.table} WHERE "id" = ANY (ARRAY(SELECT "id" ${plan.from})) ORDER BY ${plan.order} ${page}`;
   return { text, values: params.values };
 }
 

@@ -6,7 +6,7 @@ import type { Reader, ReadRouter } from '../../db/read-router.js';
 import type { Caller, ScopePurpose } from '../caller.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../params/parse-simple-rest.js';
-import { planList, planPage } from '../plan/plan-list.js';
+import { FEW_MATCHES, planList, planMatchesPage, planPage } from '../plan/plan-list.js';
 import { ident, Params, statementName } from '../plan/sql.js';
 import { serializeRecord } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
@@ -114,14 +114,18 @@ export class ResourceReader {
     const plan = planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
-    const page = planPage(plan, start, limit);
     // Named by its text: a list's shape (filter keys, sort, page size) recurs with other values,
     // so each connection plans it once...
     // ...except searches: a generic plan cannot see the ILIKE pattern, and would give up the trigram index.
     const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
-    const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
     const db = this.reader(caller);
-    const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total((sql, v) => this.query(this.pool, sql, v), (sql, v) => this.query(db, sql, v), resource.name, plan.from, plan.params.values)]);
+    const sizeQuery = (sql: string, v: unknown[]) => this.query(this.pool, sql, v);
+    const listQuery = (sql: string, v: unknown[]) => this.query(db, sql, v);
+    // A search asks first how many rows it matches: a few are read as matches first (planMatchesPage).
+    const estimate = searching ? await this.totals.estimate(sizeQuery, listQuery, resource.name, plan.from, plan.params.values) : undefined;
+    const page = estimate && estimate.rows < FEW_MATCHES ? planMatchesPage(plan, start, limit) : planPage(plan, start, limit);
+    const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
+    const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
     const fields = this.shown(resource, caller);
     return { rows: rows.map((r) => this.present(resource, r, caller, fields)), start, ...count };
   }

@@ -3,6 +3,10 @@ import { ident } from '../plan/sql.js';
 
 type Row = Record<string, unknown>;
 type Query = (sql: string, values: unknown[]) => Promise<Row[]>;
+export interface Estimate {
+  rows: number;
+  cost: number;
+}
 
 /**
  * The count strategy of list totals, chosen per request: an exact count while the table is small,
@@ -25,15 +29,18 @@ export class Totals {
     return rows;
   }
 
-  /** `sizeQuery` reads the catalogue (the primary); `query` runs where the list is read. */
-  async total(sizeQuery: Query, query: Query, table: string, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
-    const limit = this.exactCountBelow;
-    if ((await this.tableSize(sizeQuery, table)) >= limit) {
-      const [plan] = await query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
-      const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
-      const estimate = Math.round(Number(top['Plan Rows']));
-      if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, limit)) return { total: estimate, approximate: true };
-    }
+  /** The planner's view of a list's matching rows, for a table large enough to ask (else null). */
+  async estimate(sizeQuery: Query, query: Query, table: string, from: string, values: unknown[]): Promise<Estimate | null> {
+    if ((await this.tableSize(sizeQuery, table)) < this.exactCountBelow) return null;
+    const [plan] = await query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+    const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+    return { rows: Math.round(Number(top['Plan Rows'])), cost: Number(top['Total Cost']) };
+  }
+
+  /** `sizeQuery` reads the catalogue (the primary); `query` runs where the list is read; `known`, an estimate already made. */
+  async total(sizeQuery: Query, query: Query, table: string, from: string, values: unknown[], known?: Estimate | null): Promise<{ total: number; approximate: boolean }> {
+    const estimate = known !== undefined ? known : await this.estimate(sizeQuery, query, table, from, values);
+    if (estimate && !countsExactly(estimate, this.exactCountBelow)) return { total: estimate.rows, approximate: true };
     const [count] = await query(`SELECT count(*)::bigint AS total ${from}`, values);
     return { total: Number(count.total), approximate: false };
   }

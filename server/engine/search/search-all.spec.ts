@@ -18,11 +18,27 @@ const caller = (seesSensitive: boolean, lists = true): Caller => ({ userId: 1, c
 
 describe('search and aggregates follow field visibility', () => {
   it('searches a sensitive field only for a caller who sees it, and never selects it for the label otherwise', () => {
-    const hidden = planSearch(resource, 'abc', caller(false));
+    const hidden = planSearch([resource], 'abc', caller(false));
     expect(hidden.text).not.toContain('"policy"');
     expect(hidden.text).toContain('"name" ILIKE');
     expect(hidden.text).toContain('owner = 1');
-    expect(planSearch(resource, 'abc', caller(true)).text).toContain('"policy" ILIKE');
+    expect(planSearch([resource], 'abc', caller(true)).text).toContain('"policy" ILIKE');
+  });
+
+  it('searches identifiers by their start, case-insensitively, and names anywhere, in one statement over every resource', () => {
+    const coded = [fields[0], field('code', 'text', { searchable: true, identifier: true }), field('title', 'text', { searchable: true })];
+    const other = { ...resource, name: 'coded', representation: '{code}', fields: coded, field: new Map(coded.map((f) => [f.name, f])) } as ResourceMeta;
+    const { text, values } = planSearch([resource, other], 'AB_c', caller(false));
+    expect(text).toContain('lower("code") LIKE $');
+    expect(text).toContain('"title" ILIKE $');
+    expect(values).toEqual(expect.arrayContaining(['%AB\\_c%', 'ab\\_c%']));
+    // One statement: each resource a part tagged by its position, the caller's scope in each.
+    expect(text.match(/AS MATERIALIZED/g)).toHaveLength(2);
+    expect(text).toMatch(/SELECT 0 AS "part".* UNION ALL \(SELECT 1 AS "part"/);
+    expect(text.match(/owner = 1/g)).toHaveLength(2);
+    // A term shorter than a trigram matches names by their start (no trigram index finds it anywhere).
+    expect(planSearch([other], '7x', caller(false)).values).toEqual(expect.arrayContaining(['7x%']));
+    expect(planSearch([other], '7x', caller(false)).values).not.toContain('%7x%');
   });
 
   it('leaves out resources the caller may not list, or whose searched fields they cannot see', () => {
