@@ -26,6 +26,10 @@ beforeAll(async () => {
   admin = client(`${app.url}/api`, await signIn(app.url, 'admin'));
   const resources = (await admin('GET', '/meta')).body.resources as MetaResource[];
   meta = new Map(resources.map((r) => [r.name, r]));
+  // Every read-only log needs a row to show: the seed records no write conflict, so one stale save makes one.
+  const loaded = (await admin('GET', '/modifier/1')).body;
+  await admin('PUT', '/modifier/1', { ...loaded, notes: 'first' });
+  expect((await admin('PUT', '/modifier/1', { ...loaded, notes: 'second' })).status).toBe(409);
 });
 afterAll(async () => {
   await app?.close();
