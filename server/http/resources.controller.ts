@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
 import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-preview.js';
 import type { Caller } from '../engine/caller.js';
-import type { ListResult } from '../engine/read/resource-reader.js';
+import type { Alongside, ListResult, Queryable } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
@@ -204,7 +204,10 @@ export class ResourcesController extends EngineRoutes {
       const moment = parseMoment(query.as_of);
       return this.access.aroundRead(req, caller, resource, 'show', recordId, () => getOneAsOf(this.engine, resource, recordId, moment, caller));
     }
-    const row = await this.access.aroundRead(req, caller, resource, 'show', recordId, () => this.engine.getOne(resource, recordId, caller, this.engine.reader(caller)));
+    const db = this.engine.reader(caller);
+    // On the primary anyway: the access record rides in the read's own statement (access-log.ts).
+    const withRecord = db === this.engine.pool ? (primary: Queryable, alongside: Alongside) => this.engine.getOne(resource, recordId, caller, primary, false, alongside) : undefined;
+    const row = await this.access.aroundRead(req, caller, resource, 'show', recordId, () => this.engine.getOne(resource, recordId, caller, db), withRecord);
     reply.header('ETag', this.engine.etag(resource, row));
     return row;
   }

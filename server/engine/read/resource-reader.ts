@@ -32,6 +32,9 @@ export interface EngineOptions {
 
 type Row = Record<string, unknown>;
 
+/** CTEs to run in a read's own statement: `answered` names the CTE of the row(s) read. */
+export type Alongside = (params: Params, answered: string) => string;
+
 /** The pool, a transaction's client or a replica reader: anything that runs a query. */
 export type Queryable = Pick<Reader, 'query'>;
 
@@ -180,14 +183,22 @@ export class ResourceReader {
     }
   }
 
-  async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {
+  /**
+   * A record by id as this caller may see it. `alongside` adds a data-modifying CTE to the same
+   * statement (the read's access record, server/audit/access-log.ts): given the name of the CTE
+   * holding the answered row, it returns its own CTEs, which run in the read's snapshot and commit
+   * or fail with it.
+   */
+  async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false, alongside?: Alongside): Promise<Row> {
     const params = new Params();
     // A locked read is the first step of a change: it takes the write scope.
     const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`], lock ? 'write' : 'read');
-    const text = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    const select = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    const text = alongside ? `WITH answered AS (${select}), ${alongside(params, 'answered')} SELECT * FROM answered` : select;
     // Unscoped reads by id are the same few statements again and again: prepare them once per
-    // connection (a scoped one differs per caller, so it stays unnamed).
-    const named = params.values.length === 1 ? { name: `one:${statementName(text)}`, text } : text;
+    // connection (a scoped one differs per caller, so it stays unnamed). A read with its access
+    // record differs only by the caller's scope text, a handful per resource: prepared too.
+    const named = params.values.length === 1 || alongside ? { name: `one:${statementName(text)}`, text } : text;
     const rows = await this.query(db, named, params.values);
     if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
     return this.present(resource, rows[0], caller);
