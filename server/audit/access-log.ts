@@ -93,7 +93,7 @@ export class AccessLog {
     const userId = caller.userId;
     if (readWith) {
       const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
-      return readWith(db, (params, answered) => `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${this.insertOne(params, req, userId, resource, action, id)} WHERE EXISTS (SELECT 1 FROM ${answered}))`);
+      return readWith(db, (params, answered) => ({ after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${this.insertOne(params, req, userId, resource, action, id)} WHERE EXISTS (SELECT 1 FROM ${answered}))` }));
     }
     const params = new Params();
     const insert = this.insertOne(params, req, userId, resource, action, id);
