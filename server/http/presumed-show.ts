@@ -7,8 +7,8 @@ import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 
 /**
  * A show of an access-logged record in one statement: the session check, the read and its access
- * record together (auth/presumed-caller.ts, audit/access-log.ts), where the read runs on the
- * primary anyway. Null when the request takes the ordinary path instead: no presumed caller (first
+ * record together (auth/presumed-caller.ts, audit/access-log.ts), where every read runs on the
+ * primary (no replicas). Null when the request takes the ordinary path instead: no presumed caller (first
  * request of a session, API key), a request the presumed caller may not make or names badly (the
  * ordinary path answers it after a check of its own), a caller who changed since, or a statement
  * that failed before its session was checked.
@@ -26,7 +26,8 @@ export async function presumedShow(callers: CallerResolver, engine: ResourceEngi
   } catch {
     return null;
   }
-  if (!resource.options.accessLogged || engine.reader(caller) !== engine.pool) return null;
+  // With replicas, where a read goes depends on the check (a recent write): the ordinary path.
+  if (!resource.options.accessLogged || !engine.primaryOnly) return null;
   const read = () => Promise.reject(new Error('presumedShow reads with its access record only'));
   try {
     const row = await access.aroundRead(req, caller, resource, 'show', recordId, read, (primary, record) =>

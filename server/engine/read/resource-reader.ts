@@ -73,6 +73,11 @@ export class ResourceReader {
     return this.options.reads ? this.options.reads.for(caller.recentWriter) : this.pool;
   }
 
+  /** Every read goes to the primary (no replicas): a read may then write beside it in its statement. */
+  get primaryOnly(): boolean {
+    return !this.options.reads || this.options.reads.replicas === 0;
+  }
+
   resource(name: string): ResourceMeta {
     const resource = this.resources.get(name);
     if (!resource) throw notFound(`Unknown resource "${name}"`);
