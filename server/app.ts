@@ -113,6 +113,8 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     connectionTimeoutMillis: config.db.acquireTimeoutMs,
     statement_timeout: config.db.statementTimeoutMs,
     options: config.accessLogSynchronousCommit ? undefined : '-c synchronous_commit=off',
+    // The ORM pool's type parsers: a show read on this pool (access-log.ts) answers values as every other read does.
+    types: (db.pool as unknown as { options: { types?: pg.CustomTypesConfig } }).options.types,
   });
   accessPool.on('error', (error) => warn(`access_log pool: ${error.message}`));
   const sealer = new AuditSealer(db.pool, { everyMs: config.auditSealIntervalMs, batch: 20_000, warn });

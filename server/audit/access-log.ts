@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
 import { createHash } from 'node:crypto';
 import type { ACCESS_ACTIONS } from './access-log.sql.js';
+import type { Alongside, Queryable } from '../engine/read/resource-reader.js';
 
 type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
@@ -67,34 +68,51 @@ export class AccessLog {
 
   /**
    * A read of one record known by its id (a show, a history): the access record is written while
-   * the read runs, not after it, so the read costs no extra round trip in sequence. The INSERT
-   * writes its row only if the record exists within the caller's row scope on the primary, so a
-   * read answered 404 leaves no record; if the record appeared between the two (the INSERT found
-   * nothing, the read did), it is recorded again in sequence before the answer. A failed INSERT
-   * refuses the read (503) whatever the read gave.
+   * the read runs, not after it, so the read costs no extra round trip in sequence.
+   *
+   * Where the read runs on the primary anyway (no replicas, or a caller who just wrote), `readWith`
+   * folds the record into the read's own statement (a data-modifying CTE, on this pool): written if
+   * and only if the row is answered, in the read's snapshot, and a failure of either fails both (503).
+   * One statement instead of two.
+   *
+   * Otherwise the INSERT runs beside the read and writes its row only if the record exists within
+   * the caller's row scope on the primary, so a read answered 404 leaves no record; if the record
+   * appeared between the two (the INSERT found nothing, the read did), it is recorded again in
+   * sequence before the answer. A failed INSERT refuses the read (503) whatever the read gave.
    */
-  async aroundRead<T>(req: FastifyRequest, caller: Caller, resource: ResourceMeta, action: AccessAction, id: number, read: () => Promise<T>): Promise<T> {
+  async aroundRead<T>(
+    req: FastifyRequest,
+    caller: Caller,
+    resource: ResourceMeta,
+    action: AccessAction,
+    id: number,
+    read: () => Promise<T>,
+    readWith?: (db: Queryable, alongside: Alongside) => Promise<T>,
+  ): Promise<T> {
     if (!resource.options.accessLogged || caller.userId === null) return read();
+    const userId = caller.userId;
+    if (readWith) {
+      const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
+      return readWith(db, (params, answered) => ({ after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${this.insertOne(params, req, userId, resource, action, id)} WHERE EXISTS (SELECT 1 FROM ${answered}))` }));
+    }
     const params = new Params();
-    const values = [
-      params.add(caller.userId, 'integer'),
-      params.add(resource.name, 'text'),
-      `ARRAY[${params.add(id, 'bigint')}]`,
-      params.add(action, 'text'),
-      params.add(req.ip ?? null, 'text'),
-    ];
+    const insert = this.insertOne(params, req, userId, resource, action, id);
     const where = [`"id" = ${params.add(id, 'bigint')}`];
     const scope = caller.scope(resource, params);
     if (scope) where.push(`(${scope})`);
-    const text = `WITH tx AS MATERIALIZED (SELECT txid_current())
-      INSERT INTO access_log (user_id, table_name, record_ids, action, client_address)
-      SELECT ${values.join(', ')} FROM tx WHERE EXISTS (SELECT 1 FROM ${ident(resource.name)} WHERE ${where.join(' AND ')})`;
+    const text = `WITH tx AS MATERIALIZED (SELECT txid_current()) ${insert} WHERE EXISTS (SELECT 1 FROM ${ident(resource.name)} WHERE ${where.join(' AND ')})`;
     const name = `access-one:${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     const [answer, written] = await Promise.allSettled([read(), this.pool.query({ name, text, values: params.values })]);
     if (written.status === 'rejected') throw this.refused(written.reason, 1);
     if (answer.status === 'rejected') throw answer.reason;
     if (written.value.rowCount === 0) await this.recordRead(req, caller, resource, action, [id]);
     return answer.value;
+  }
+
+  /** The INSERT of one read's record, up to its WHERE (which says when the row is written). */
+  private insertOne(params: Params, req: FastifyRequest, userId: number, resource: ResourceMeta, action: AccessAction, id: number): string {
+    const values = [params.add(userId, 'integer'), params.add(resource.name, 'text'), `ARRAY[${params.add(id, 'bigint')}]`, params.add(action, 'text'), params.add(req.ip ?? null, 'text')];
+    return `INSERT INTO access_log (user_id, table_name, record_ids, action, client_address) SELECT ${values.join(', ')} FROM tx`;
   }
 
   /** Several tables at once (a document download is a read of the document and of its record). */

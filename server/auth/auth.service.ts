@@ -22,6 +22,8 @@ import { SecretBox } from './secret-box.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { describeSignedIn, ENROLMENT_ROUTES, NOT_FOR_KEYS, type Authenticated, type SessionOptions } from './authenticated.js';
 import { SignInEvents } from './sign-in-events.js';
+import { sessionCheck } from './session-check.sql.js';
+import { PresumedCaller } from './presumed-caller.js';
 import { SignInFlow } from './sign-in-flow.js';
 
 
@@ -37,6 +39,8 @@ export class AuthService implements CallerResolver {
   private readonly cache = new WeakMap<FastifyRequest, Promise<Authenticated>>();
   /** Signature checks are pure (token + key): each token's is done once, then remembered until it expires. */
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
+  /** What each session's last check found: the caller a request of it presumably is (presumed-caller.ts). */
+  readonly lastChecked = new Map<string, Authenticated>();
   readonly secondFactor: SecondFactor;
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
@@ -161,29 +165,40 @@ export class AuthService implements CallerResolver {
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
-    const { rows } = await this.pool.query({
-      // Run on every request: prepared once per pooled connection.
-      name: 'session-check',
-      // Automatic logoff: a session last seen longer than the idle time ago is no longer valid. A
-      // valid one is marked seen, at most every `touch` seconds (not a write per request); the
-      // SELECT sees the row as it was before this statement's UPDATE.
-      text: `WITH touched AS (
-               UPDATE ${T.sessions} SET last_seen_at = now()
-                WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
-                  AND last_seen_at > now() - make_interval(secs => $3) AND last_seen_at < now() - make_interval(secs => $4)
-               RETURNING id)
-             SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
-              (s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $3)
-               AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,
-              EXISTS (SELECT 1 FROM recent_write w WHERE w.user_id = u.id AND w.until > now()) AS recent_writer,
-              (SELECT version FROM permission_matrix_version) AS matrix_version
-         FROM ${T.sessions} s JOIN ${T.users} u ON u.id = s.user_id LEFT JOIN ${T.credentials} c ON c.user_id = u.id
-        WHERE s.id = $1 AND s.user_id = $2`,
-      values: [sessionId, userId, this.options.idleSeconds, this.touchSeconds],
+    // Run on every request: prepared once per pooled connection.
+    const { rows } = await this.pool.query(sessionCheck(sessionId, userId, this.options.idleSeconds, this.touchSeconds));
+    return this.settle(rows[0], sessionId);
+  }
+
+  /**
+   * The caller a request presumably is: what its session's last check found, for a read that
+   * carries the check in its own statement (presumed-caller.ts). None for API keys, sessions not
+   * checked yet or enrolment-only, and requests already checked. Its settled check counts as this
+   * request's (authenticate answers it).
+   */
+  async presume(request: FastifyRequest): Promise<PresumedCaller | null> {
+    if (this.cache.has(request)) return null;
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i.exec(header) : null;
+    const claims = match ? await this.verify(match[1]).catch(() => null) : null;
+    if (!claims || !/^[0-9a-f-]{36}$/.test(claims.sid) || !/^\d{1,9}$/.test(claims.sub)) return null;
+    const last = this.lastChecked.get(claims.sid);
+    if (!last || last.enrolmentOnly || last.apiKeyId !== null || last.user.id !== Number(claims.sub)) return null;
+    const check = { sessionId: claims.sid, userId: last.user.id, idleSeconds: this.options.idleSeconds, touchSeconds: this.touchSeconds };
+    return new PresumedCaller(last, check, (row) => {
+      const pending = this.settle(row, claims.sid);
+      this.cache.set(request, pending);
+      return pending;
     });
-    const row = rows[0];
+  }
+
+  /** A session check's row (session-check.sql.ts): the signed-in user, or 401. */
+  async settle(row: Record<string, any> | undefined, sessionId: string): Promise<Authenticated> {
     if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
-    return this.authenticated(row, sessionId, null, null);
+    const auth = await this.authenticated(row, sessionId, null, null);
+    if (this.lastChecked.size >= 10_000) this.lastChecked.delete(this.lastChecked.keys().next().value!);
+    this.lastChecked.set(sessionId, auth);
+    return auth;
   }
 
   /** The caller from the user's row: the role's permissions as stored (within a key's scopes). */

@@ -8,6 +8,7 @@ import pg from 'pg';
 const queries = process.env.BENCH_QUERIES ? JSON.parse(readFileSync(process.env.BENCH_QUERIES, 'utf8')) : {};
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
+const accessPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4, options: '-c synchronous_commit=off' });
 pg.types.setTypeParser(1184, (s) => s);
 pg.types.setTypeParser(1082, (s) => s);
 const CLAIM = `"id", "claim_number", "batch_number", "status", "service_date", "billed_amount", "paid_amount", "finalized_date", "service_code", "service_description", "quantity", "quantity_type", "location", "frequency_type", "rendering_provider", "rendering_provider_npi", "referring_provider", "referring_provider_npi", "district", "student_ssid", "student_name", "student_dob", "insurance_type", "insurance_carrier", "medi_cal_eligible", "carelon_id", "consent_to_treat", "consent_to_bill", "modifiers", "remittance_data", "created_at", "updated_at", "created_by", "updated_by"`;
@@ -47,6 +48,16 @@ const routes = {
   },
   async one(u) {
     return (await pool.query(`SELECT ${CLAIM} FROM "claim" WHERE "id" = $1`, [Number(u.searchParams.get('id'))])).rows[0];
+  },
+  /**
+   * A show with its access record, as the product sends it for an access-logged resource read on
+   * the primary (server/audit/access-log.ts): one statement, on a pool that commits without waiting
+   * for the WAL flush, like the product's access-log pool.
+   */
+  async oneLogged(u) {
+    const values = [Number(u.searchParams.get('id')), Number(u.searchParams.get('user')), 'claim', Number(u.searchParams.get('id')), 'show', '127.0.0.1'];
+    const text = `WITH answered AS (SELECT ${CLAIM} FROM "claim" WHERE "id" = $1), tx AS MATERIALIZED (SELECT txid_current()), logged AS (INSERT INTO access_log (user_id, table_name, record_ids, action, client_address) SELECT $2::integer, $3::text, ARRAY[$4::bigint], $5::text, $6::text FROM tx WHERE EXISTS (SELECT 1 FROM answered)) SELECT * FROM answered`;
+    return (await accessPool.query({ name: 'one-logged', text, values })).rows[0];
   },
   async history(u) {
     return (
@@ -110,4 +121,4 @@ const server = http.createServer(async (req, res) => {
   }
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('baseline listening'));
-process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => Promise.all([pool.end(), accessPool.end()]).then(() => process.exit(0))));

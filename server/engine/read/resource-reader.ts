@@ -32,6 +32,23 @@ interface EngineOptions {
 
 type Row = Record<string, unknown>;
 
+/** What rides in a read's own statement (a session check, an access record). */
+export interface AlongsideParts {
+  /** CTEs before the read's. */
+  before?: string;
+  /** A condition the read's row must meet too. */
+  gate?: string;
+  /** CTEs after it (given the name of the read's CTE). */
+  after?: string;
+  /** Columns added to the answer, which then always has one row (`__answered` says if the read's is in it). */
+  output?: string;
+  /** Called with the answer's row before the record is presented (or found missing). */
+  seen?: (row: Row | undefined) => Promise<void>;
+}
+
+/** `answered` names the CTE of the row(s) read. */
+export type Alongside = (params: Params, answered: string) => AlongsideParts;
+
 /** The pool, a transaction's client or a replica reader: anything that runs a query. */
 export type Queryable = Pick<Reader, 'query'>;
 
@@ -54,6 +71,11 @@ export class ResourceReader {
   /** Where this caller's list and show reads go (a replica, unless they just wrote). */
   reader(caller: Caller): Reader {
     return this.options.reads ? this.options.reads.for(caller.recentWriter) : this.pool;
+  }
+
+  /** Every read goes to the primary (no replicas): a read may then write beside it in its statement. */
+  get primaryOnly(): boolean {
+    return !this.options.reads || this.options.reads.replicas === 0;
   }
 
   resource(name: string): ResourceMeta {
@@ -186,16 +208,26 @@ export class ResourceReader {
     }
   }
 
-  async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false): Promise<Row> {
+  /**
+   * A record by id as this caller may see it. `alongside` adds a data-modifying CTE to the same
+   * statement (the read's access record, server/audit/access-log.ts): given the name of the CTE
+   * holding the answered row, it returns its own CTEs, which run in the read's snapshot and commit
+   * or fail with it.
+   */
+  async getOne(resource: ResourceMeta, id: number, caller: Caller, db: Queryable = this.pool, lock = false, alongside?: Alongside): Promise<Row> {
     const params = new Params();
+    const parts = alongside?.(params, 'answered');
     // A locked read is the first step of a change: it takes the write scope.
-    const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`], lock ? 'write' : 'read');
-    const text = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    const where = this.scoped(resource, caller, params, [`"id" = ${params.add(id)}`, ...(parts?.gate ? [parts.gate] : [])], lock ? 'write' : 'read');
+    const select = `SELECT ${this.columns(resource, caller)} FROM ${ident(resource.name)} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    const text = parts ? withAlongside(select, parts) : select;
     // Unscoped reads by id are the same few statements again and again: prepare them once per
-    // connection (a scoped one differs per caller, so it stays unnamed).
-    const named = params.values.length === 1 ? { name: `one:${statementName(text)}`, text } : text;
+    // connection (a scoped one differs per caller, so it stays unnamed). A read with its access
+    // record differs only by the caller's scope text, a handful per resource: prepared too.
+    const named = params.values.length === 1 || alongside ? { name: `one:${statementName(text)}`, text } : text;
     const rows = await this.query(db, named, params.values);
-    if (rows.length === 0) throw notFound(`${resource.singular} ${id} not found`);
+    await parts?.seen?.(rows[0]);
+    if (rows.length === 0 || (parts?.output && rows[0].__answered !== true)) throw notFound(`${resource.singular} ${id} not found`);
     return this.present(resource, rows[0], caller);
   }
 
@@ -212,4 +244,11 @@ export class ResourceReader {
       throw this.translate(error);
     }
   }
+}
+
+/** A read's statement with what rides in it: its CTE `answered` between the others' CTEs. */
+function withAlongside(select: string, parts: AlongsideParts): string {
+  const ctes = [parts.before, `answered AS (${select})`, parts.after].filter(Boolean).join(', ');
+  if (!parts.output) return `WITH ${ctes} SELECT * FROM answered`;
+  return `WITH ${ctes} SELECT answered.*, EXISTS (SELECT 1 FROM answered) AS "__answered", ${parts.output} FROM (SELECT 1) AS one LEFT JOIN answered ON true`;
 }
