@@ -30,6 +30,10 @@ describe('the browser the tests drive', () => {
     expect((await findBrowser({ CHROMIUM_PATH: '/opt/some/chrome' })).executablePath).toBe('/opt/some/chrome');
     const fake = process.execPath; // any executable stands for an installed browser
     expect(await findBrowser({ PATH: path.dirname(fake) }, [path.basename(fake)])).toMatchObject({ source: 'system', executablePath: fake });
+    // A path that exists but cannot run (a device bound over it, a folder, a file without x bit) is passed over.
+    for (const unrunnable of ['/dev/null', tmpdir(), path.join(import.meta.dirname, 'browser.ts')]) {
+      expect((await findBrowser({ PATH: '' }, [unrunnable])).source).toBe('npm');
+    }
     const packaged = await findBrowser({ PATH: '' }, []);
     expect(packaged.source).toBe('npm');
     expect(existsSync(packaged.executablePath)).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
@@ -26,18 +26,18 @@ export interface FoundBrowser {
   env: Record<string, string>;
 }
 
-function onPath(name: string, PATH = ''): string | undefined {
-  for (const dir of PATH.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
+/** A file this user can run: a path that exists but is not one (a device, a folder, no x bit) is no browser. */
+function runnable(candidate: string): boolean {
+  try {
+    accessSync(candidate, constants.X_OK);
+    return statSync(candidate).isFile();
+  } catch {
+    return false;
   }
-  return undefined;
+}
+
+function onPath(name: string, PATH = ''): string | undefined {
+  return PATH.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name)).find(runnable);
 }
 
 /**
@@ -89,7 +89,7 @@ async function unpackPackaged(): Promise<string> {
 export async function findBrowser(env: NodeJS.ProcessEnv = process.env, system = [SYSTEM_CHROMIUM, 'chromium', 'chromium-browser']): Promise<FoundBrowser> {
   const common = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
   if (env.CHROMIUM_PATH) return { executablePath: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH', args: ['--no-sandbox', ...common], env: {} };
-  const installed = system.map((p) => (path.isAbsolute(p) ? p : onPath(p, env.PATH))).find((p) => p && existsSync(p));
+  const installed = system.map((p) => (path.isAbsolute(p) ? p : onPath(p, env.PATH))).find((p) => p && runnable(p));
   if (installed) return { executablePath: installed, source: 'system', args: ['--no-sandbox', ...common], env: {} };
   const packaged = (await import(PACKAGED)).default as { args: string[] };
   // The package's flags for running without a sandbox or zygote, less the two that would switch
