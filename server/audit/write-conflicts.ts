@@ -14,6 +14,11 @@ const INSERT = `WITH tx AS MATERIALIZED (SELECT txid_current())
   INSERT INTO ${T.writeConflicts} (user_id, action, checked, table_name, record_pk, client_address)
   SELECT $1, $2, $3, $4, jsonb_build_object('id', $5::bigint), $6 FROM tx`;
 
+/** A refusal of the optimistic lock: it answers with the record as it stands (`details.current`). */
+export function answersWithRecord(error: unknown): error is AppError {
+  return error instanceof AppError && error.details?.current !== undefined;
+}
+
 export interface ConflictAttempt {
   caller: Caller;
   resource: ResourceMeta;
@@ -33,7 +38,7 @@ export async function recordingConflicts<T>(pool: Pool, attempt: ConflictAttempt
   try {
     return await work();
   } catch (error) {
-    const checked = error instanceof AppError && error.details?.current !== undefined ? CHECKED[error.code] : undefined;
+    const checked = answersWithRecord(error) ? CHECKED[error.code] : undefined;
     if (checked) {
       const { caller, resource, id, action, address } = attempt;
       await pool

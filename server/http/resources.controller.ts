@@ -26,7 +26,7 @@ import { historyArchivedUntil } from '../audit/archive-horizon.js';
 import { restoreVersion } from '../audit/restore.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { EngineRoutes } from './engine-routes.js';
-import { recordingConflicts, type ConflictAttempt } from '../audit/write-conflicts.js';
+import { answersWithRecord, recordingConflicts, type ConflictAttempt } from '../audit/write-conflicts.js';
 import { recordEdit } from '../links/record-links.js';
 
 /** A preview is for who may undo, or browse the trail (it then names audit.revert as missing). */
@@ -210,7 +210,7 @@ export class ResourcesController extends EngineRoutes {
     try {
       return await recordingConflicts(this.engine.pool, attempt, work);
     } catch (error) {
-      if (error instanceof AppError && error.details?.current !== undefined) await this.access.recordRead(req, attempt.caller, attempt.resource, 'show', [attempt.id]);
+      if (answersWithRecord(error)) await this.access.recordRead(req, attempt.caller, attempt.resource, 'show', [attempt.id]);
       throw error;
     }
   }
