@@ -7,6 +7,7 @@ import { ident, Params } from '../engine/plan/sql.js';
 import { createHash } from 'node:crypto';
 import type { ACCESS_ACTIONS } from './access-log.sql.js';
 import type { Alongside, Queryable } from '../engine/read/resource-reader.js';
+import { SharedStatements } from '../db/shared-statements.js';
 
 type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
@@ -18,12 +19,6 @@ interface AccessEntry {
   action: AccessAction;
   clientAddress: string | null;
   filter: unknown;
-}
-
-interface Waiting {
-  entries: AccessEntry[];
-  resolve: () => void;
-  reject: (error: AppError) => void;
 }
 
 // The transaction takes its xid (txid_current, materialized first) before the rows take their ids
@@ -42,19 +37,23 @@ const INSERT = {
  * answer, and answer only once it resolves. A read whose record cannot be written is refused
  * (503), never answered with a gap in the log.
  *
- * Concurrent requests share INSERTs: while `maxInFlight` of them are being written, new entries
- * queue and go together in the next one (one statement, one commit for many requests), so the
- * cost per read falls as the load rises. Reads go to replicas; these writes go to the primary.
+ * Concurrent requests share INSERTs (server/db/shared-statements.ts): one statement and one commit
+ * for many reads' records. Reads go to replicas; these writes go to the primary.
  */
 export class AccessLog {
-  private queue: Waiting[] = [];
-  private inFlight = 0;
   private failureLogged = 0;
+  private readonly writes: SharedStatements<AccessEntry[], void>;
 
   constructor(
     private readonly pool: Pool,
-    private readonly options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 2, maxBatch: 500 },
-  ) {}
+    options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 1, maxBatch: 500 },
+  ) {
+    this.writes = new SharedStatements((batch) => this.write(batch), {
+      ...options,
+      size: (entries) => entries.length,
+      refused: (error, batch) => this.refused(error, batch.flat().length),
+    });
+  }
 
   /**
    * Records that the caller is about to receive these records of `resource`. Nothing is recorded
@@ -92,8 +91,8 @@ export class AccessLog {
     if (!resource.options.accessLogged || caller.userId === null) return read();
     const userId = caller.userId;
     if (readWith) {
-      const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
-      return readWith(db, (params, answered) => ({ after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${this.insertOne(params, req, userId, resource, action, id)} WHERE EXISTS (SELECT 1 FROM ${answered}))` }));
+      const within = this.within(req, caller, resource, action)!;
+      return readWith(within.db, within.alongside);
     }
     const params = new Params();
     const insert = this.insertOne(params, req, userId, resource, action, id);
@@ -107,6 +106,24 @@ export class AccessLog {
     if (answer.status === 'rejected') throw answer.reason;
     if (written.value.rowCount === 0) await this.recordRead(req, caller, resource, action, [id]);
     return answer.value;
+  }
+
+  /**
+   * The access record of a read that runs in one statement with it (a data-modifying CTE after the
+   * read's, on this log's pool, where such reads go): written if and only if rows are answered,
+   * naming each of them, in the read's snapshot; a failure of either fails both (503). Null where
+   * nothing is recorded (a resource not access-logged, a caller who is no person).
+   */
+  within(req: FastifyRequest, caller: Caller, resource: ResourceMeta, action: AccessAction): { db: Queryable; alongside: Alongside } | null {
+    if (!resource.options.accessLogged || caller.userId === null) return null;
+    const userId = caller.userId;
+    const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
+    const alongside: Alongside = (params, answered) => {
+      const values = [params.add(userId, 'integer'), params.add(resource.name, 'text'), `(SELECT array_agg("id"::bigint) FROM ${answered})`, params.add(action, 'text'), params.add(req.ip ?? null, 'text')];
+      const insert = `INSERT INTO access_log (user_id, table_name, record_ids, action, client_address) SELECT ${values.join(', ')} FROM tx WHERE EXISTS (SELECT 1 FROM ${answered})`;
+      return { after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${insert})` };
+    };
+    return { db, alongside };
   }
 
   /** The INSERT of one read's record, up to its WHERE (which says when the row is written). */
@@ -125,41 +142,14 @@ export class AccessLog {
       entries.push({ userId: caller.userId, table: read.table, ids, action: read.action, clientAddress: req.ip ?? null, filter: emptyToNull(read.filter) });
     }
     if (entries.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ entries, resolve, reject });
-      this.pump();
-    });
+    return this.writes.add(entries);
   }
 
-  private pump(): void {
-    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const batch: Waiting[] = [];
-      let rows = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0].entries.length <= this.options.maxBatch)) {
-        const next = this.queue.shift()!;
-        rows += next.entries.length;
-        batch.push(next);
-      }
-      this.inFlight++;
-      void this.write(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  private async write(batch: Waiting[]): Promise<void> {
-    const rows = batch.flatMap((w) =>
-      w.entries.map((e) => ({ user_id: e.userId, table_name: e.table, record_ids: e.ids, action: e.action, client_address: e.clientAddress, filter: e.filter })),
-    );
-    try {
-      await this.pool.query({ ...INSERT, values: [JSON.stringify(rows)] });
-    } catch (error) {
-      const refused = this.refused(error, rows.length);
-      for (const w of batch) w.reject(refused);
-      return;
-    }
-    for (const w of batch) w.resolve();
+  /** One INSERT for the entries of many reads. */
+  private async write(batch: AccessEntry[][]): Promise<void[]> {
+    const rows = batch.flat().map((e) => ({ user_id: e.userId, table_name: e.table, record_ids: e.ids, action: e.action, client_address: e.clientAddress, filter: e.filter }));
+    await this.pool.query({ ...INSERT, values: [JSON.stringify(rows)] });
+    return batch.map(() => undefined);
   }
 
   private refused(error: unknown, rows: number): AppError {

@@ -22,7 +22,8 @@ import { SecretBox } from './secret-box.js';
 import { SYSTEM_TABLES as T } from '../../contract/system-tables.js';
 import { describeSignedIn, ENROLMENT_ROUTES, NOT_FOR_KEYS, type Authenticated, type SessionOptions } from './authenticated.js';
 import { SignInEvents } from './sign-in-events.js';
-import { sessionCheck } from './session-check.sql.js';
+import { sessionCheck, type AskedSession } from './session-check.sql.js';
+import { SharedStatements } from '../db/shared-statements.js';
 import { PresumedCaller } from './presumed-caller.js';
 import { SignInFlow } from './sign-in-flow.js';
 
@@ -41,12 +42,15 @@ export class AuthService implements CallerResolver {
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
   /** What each session's last check found: the caller a request of it presumably is (presumed-caller.ts). */
   readonly lastChecked = new Map<string, Authenticated>();
+  /** The user's row each of those was made from. */
+  private readonly foundBy = new WeakMap<Authenticated, string>();
   readonly secondFactor: SecondFactor;
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
   readonly oidc: OidcSignIn;
   readonly signIns: SignInEvents;
   private readonly flow: SignInFlow;
+  private readonly checks: SharedStatements<AskedSession, Record<string, any> | undefined>;
 
   constructor(
     private readonly pool: Pool,
@@ -61,6 +65,15 @@ export class AuthService implements CallerResolver {
     this.keys = new ApiKeys(pool, permissions);
     this.oidc = new OidcSignIn(pool, options.oidcProviders ?? []);
     this.signIns = new SignInEvents(pool);
+    // Every request's check, shared by the requests that arrive while one is running: under load a
+    // statement checks many sessions, on one of the pool's connections however many requests wait.
+    this.checks = new SharedStatements(
+      async (asked) => {
+        const { rows } = await this.pool.query(sessionCheck(asked, options.idleSeconds, this.touchSeconds));
+        return asked.map((a) => rows.find((r) => r.session_id === a.sessionId && r.id === a.userId));
+      },
+      { maxInFlight: 1, maxBatch: 100 },
+    );
     const open = (userId: number, enrolmentOnly: boolean) => this.open(userId, enrolmentOnly);
     this.flow = new SignInFlow({ pool, limiter, permissions, secondFactor: this.secondFactor, oidc: this.oidc, signIns: this.signIns, mfaPolicy: options.mfaPolicy, open });
   }
@@ -165,9 +178,7 @@ export class AuthService implements CallerResolver {
   }
 
   private async load(sessionId: string, userId: number): Promise<Authenticated> {
-    // Run on every request: prepared once per pooled connection.
-    const { rows } = await this.pool.query(sessionCheck(sessionId, userId, this.options.idleSeconds, this.touchSeconds));
-    return this.settle(rows[0], sessionId);
+    return this.settle(await this.checks.add({ sessionId, userId }), sessionId);
   }
 
   /**
@@ -185,17 +196,31 @@ export class AuthService implements CallerResolver {
     const last = this.lastChecked.get(claims.sid);
     if (!last || last.enrolmentOnly || last.apiKeyId !== null || last.user.id !== Number(claims.sub)) return null;
     const check = { sessionId: claims.sid, userId: last.user.id, idleSeconds: this.options.idleSeconds, touchSeconds: this.touchSeconds };
-    return new PresumedCaller(last, check, (row) => {
-      const pending = this.settle(row, claims.sid);
-      this.cache.set(request, pending);
-      return pending;
-    });
+    return new PresumedCaller(
+      last,
+      check,
+      (row) => {
+        const pending = this.settle(row, claims.sid);
+        this.cache.set(request, pending);
+        return pending;
+      },
+      () => this.authenticate(request),
+    );
   }
 
   /** A session check's row (session-check.sql.ts): the signed-in user, or 401. */
   async settle(row: Record<string, any> | undefined, sessionId: string): Promise<Authenticated> {
-    if (!row || !row.valid || !ACTIVE(row.status)) throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
+    if (!row || !row.valid || !ACTIVE(row.status)) {
+      // Nothing is presumed of a session found invalid: its next request is checked before anything runs.
+      this.lastChecked.delete(sessionId);
+      throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
+    }
+    // The caller is made from the row alone: a row like the last check's gives the caller it gave.
+    const last = this.lastChecked.get(sessionId);
+    const found = JSON.stringify([row.id, row.first_name, row.last_name, row.email, row.role, row.districts, row.recent_writer, row.enrolment_only, row.matrix_version]);
+    if (last && this.foundBy.get(last) === found) return last;
     const auth = await this.authenticated(row, sessionId, null, null);
+    this.foundBy.set(auth, found);
     if (this.lastChecked.size >= 10_000) this.lastChecked.delete(this.lastChecked.keys().next().value!);
     this.lastChecked.set(sessionId, auth);
     return auth;

@@ -5,8 +5,9 @@ import { sessionCheckCtes } from './session-check.sql.js';
 
 /**
  * A request's caller as its session's last check found them, for a read that carries this
- * request's session check in its own statement instead of sending it first: one round trip less,
- * and the check is as strict as ever, since it runs in the same statement as the read.
+ * request's session check in its own statement instead of sending it first (`parts`), or that runs
+ * beside it (`confirm`): one round trip less in a row, and the check is as strict as ever, since it
+ * starts after the request arrived and the read is answered only once it passed.
  *
  * The read's row is answered (and its access record written) only if the session is valid now and
  * its user still has the role, districts and permission matrix version the read was planned for
@@ -24,7 +25,19 @@ export class PresumedCaller {
     readonly auth: Authenticated,
     private readonly check: { sessionId: string; userId: number; idleSeconds: number; touchSeconds: number },
     private readonly settle: (row: Record<string, any> | undefined) => Promise<Authenticated>,
+    private readonly authenticate: () => Promise<Authenticated>,
   ) {}
+
+  /**
+   * This request's own session check, sent beside a read made as the caller presumed: the caller
+   * it finds, and whether that is the one presumed (so the read stands, or is made again as the
+   * caller found). A session no longer valid is its 401.
+   */
+  async confirm(): Promise<{ caller: Authenticated['caller']; same: boolean }> {
+    const fresh = await this.authenticate();
+    // With replicas a read goes where the caller's recent writes say: that must not have changed either.
+    return { caller: fresh.caller, same: sameCaller(fresh, this.auth) && !!fresh.caller.recentWriter === !!this.auth.caller.recentWriter };
+  }
 
   get caller() {
     return this.auth.caller;
@@ -43,7 +56,7 @@ export class PresumedCaller {
       `matrix_version::text = ${params.add(matrixVersion, 'text')}`,
     ];
     return {
-      before: sessionCheckCtes(params, sessionId, userId, idleSeconds, touchSeconds),
+      before: sessionCheckCtes(params, [{ sessionId, userId }], idleSeconds, touchSeconds),
       gate: `EXISTS (SELECT 1 FROM session WHERE ${same.join(' AND ')})`,
       output: `(SELECT to_jsonb(session) FROM session) AS "__session"`,
       seen: async (row) => {

@@ -15,7 +15,7 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { presumedShow } from './presumed-show.js';
+import { presumedShow, readBesideCheck } from './presumed-read.js';
 import { ACCESS_LOG, BUDGETS, CONFIG } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
@@ -85,11 +85,15 @@ export class ResourcesController extends EngineRoutes {
 
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
     const { as_of: asOf, ...rest } = query;
-    const parsed = parseListQuery(rest);
-    // Time travel (server/audit/as-of.query.ts): the same list as it stood at a moment.
-    const result = asOf === undefined ? await this.engine.list(resource, parsed, caller) : await listAsOf(this.engine, resource, parsed, parseMoment(asOf), caller);
+    // The page and its total are read beside the session check (presumed-read.ts).
+    const { caller, resource, answer } = await readBesideCheck(this.callers, this.engine, req, name, 'list', async (caller, resource) => {
+      const parsed = parseListQuery(rest);
+      // Time travel (server/audit/as-of.query.ts): the same list as it stood at a moment.
+      const result = asOf === undefined ? await this.engine.list(resource, parsed, caller) : await listAsOf(this.engine, resource, parsed, parseMoment(asOf), caller);
+      return { parsed, result };
+    });
+    const { parsed, result } = answer;
     await this.access.recordRead(req, caller, resource, 'list', result.rows.map((r) => r.id), parsed.filter);
     return this.page(reply, resource, result);
   }
@@ -217,7 +221,7 @@ export class ResourcesController extends EngineRoutes {
 
   @Get(':resource/:id')
   async getOne(@Param('resource') name: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    // The session check, the read and its access record in one statement where it can (presumed-show.ts).
+    // The session check, the read and its access record in one statement where it can (presumed-read.ts).
     const shown = query.as_of === undefined ? await presumedShow(this.callers, this.engine, this.access, req, name, id) : null;
     if (shown) {
       reply.header('ETag', this.engine.etag(shown.resource, shown.row));

@@ -1,0 +1,107 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccessLog } from '../audit/access-log.js';
+import { authorize } from '../auth/authorize.js';
+import type { Action } from '../schema/matrix-terms.js';
+import { authorizedFor } from './authorized.js';
+import type { CallerResolver } from '../auth/caller-resolver.js';
+import type { PresumedCaller } from '../auth/presumed-caller.js';
+import type { Caller } from '../engine/caller.js';
+import type { ResourceEngine } from '../engine/execute.js';
+import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
+import type { Alongside } from '../engine/read/resource-reader.js';
+
+/**
+ * Reads in one statement with the request's session check (auth/presumed-caller.ts) and, for an
+ * access-logged resource, its access record (audit/access-log.ts): one round trip where the
+ * ordinary path sends two or three in a row. Only where every read runs on the primary (no
+ * replicas): with replicas, where a read goes depends on the check (a recent write).
+ *
+ * Null when the request takes the ordinary path instead: no presumed caller (first request of a
+ * session, API key), a request the presumed caller may not make or names badly (the ordinary path
+ * answers it after a check of its own), a caller who changed since, or a statement that failed
+ * before its session was checked.
+ */
+async function presumedRead<T>(
+  callers: CallerResolver,
+  engine: ResourceEngine,
+  req: FastifyRequest,
+  name: string,
+  action: Action,
+  prepare: (resource: ResourceMeta, caller: Caller) => (presumed: PresumedCaller) => Promise<T>,
+): Promise<{ resource: ResourceMeta; answer: T } | null> {
+  if (!engine.primaryOnly) return null;
+  const presumed = await callers.presume?.(req);
+  if (!presumed) return null;
+  let resource: ResourceMeta;
+  let read: (presumed: PresumedCaller) => Promise<T>;
+  try {
+    resource = engine.resource(name);
+    authorize(presumed.caller, resource, action);
+    read = prepare(resource, presumed.caller);
+  } catch {
+    return null;
+  }
+  try {
+    const answer = await read(presumed);
+    // A page answered empty because the caller changed since (the gate held its rows back).
+    return presumed.passed ? { resource, answer } : null;
+  } catch (error) {
+    // The answer of a check that passed (a 404, a 503) or failed (a 401) stands.
+    if (presumed.checked && presumed.passed) throw error;
+    return null;
+  }
+}
+
+/** The session check's parts and the access record's (if any) in one read's statement. */
+function checkedAndRecorded(presumed: PresumedCaller, record: Alongside | undefined): Alongside {
+  return (params, answered) => ({ ...presumed.parts(params), ...record?.(params, answered) });
+}
+
+/** A show: the record, and its access record where the resource keeps them. */
+export async function presumedShow(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, id: string) {
+  const shown = await presumedRead(callers, engine, req, name, 'show', (resource, caller) => {
+    const recordId = engine.parseId(resource, id);
+    return (presumed) => {
+      const within = access.within(req, caller, resource, 'show');
+      return engine.getOne(resource, recordId, caller, within?.db ?? engine.pool, false, checkedAndRecorded(presumed, within?.alongside));
+    };
+  });
+  return shown && { resource: shown.resource, row: shown.answer };
+}
+
+/**
+ * A read sent beside the request's own session check instead of after it, as the caller the
+ * session's last check found; the ordinary way (check, then read) where nothing is presumed or the
+ * presumed caller may not make it. Its answer waits for the check: a session no longer valid is a
+ * 401 and the read is dropped unanswered; a caller who changed since (role, districts, permissions)
+ * has it made again as they are now. The check is the one every request gets, its own statement,
+ * started after the request arrived: one round trip less in a row, nothing less checked.
+ */
+export async function readBesideCheck<T>(
+  callers: CallerResolver,
+  engine: ResourceEngine,
+  req: FastifyRequest,
+  name: string,
+  action: Action,
+  read: (caller: Caller, resource: ResourceMeta) => Promise<T>,
+): Promise<{ caller: Caller; resource: ResourceMeta; answer: T }> {
+  const ordinary = async () => {
+    const { caller, resource } = await authorizedFor(callers, engine, req, name, action);
+    return { caller, resource, answer: await read(caller, resource) };
+  };
+  const presumed = await callers.presume?.(req);
+  if (!presumed) return ordinary();
+  let resource: ResourceMeta;
+  try {
+    resource = engine.resource(name);
+    authorize(presumed.caller, resource, action);
+  } catch {
+    return ordinary();
+  }
+  const [checked, answered] = await Promise.allSettled([presumed.confirm(), read(presumed.caller, resource)]);
+  if (checked.status === 'rejected') throw checked.reason;
+  // This request's check is done (and kept for it): the ordinary way does not send it again.
+  if (!checked.value.same) return ordinary();
+  if (answered.status === 'rejected') throw answered.reason;
+  return { caller: checked.value.caller, resource, answer: answered.value };
+}
