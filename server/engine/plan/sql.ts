@@ -18,5 +18,14 @@ export function ident(name: string): string {
 
 /** A short stable name for a statement's text (a prepared statement's name, an entity tag). */
 export function statementName(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
+  let name = names.get(text);
+  if (name === undefined) {
+    name = createHash('sha1').update(text).digest('base64url').slice(0, 16);
+    // A few shapes recur (each list's, each read's): kept, up to a bound, not hashed on every request.
+    if (names.size >= 2_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
+
+const names = new Map<string, string>();

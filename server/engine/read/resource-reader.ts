@@ -8,7 +8,7 @@ import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../params/parse-simple-rest.js';
 import { FEW_MATCHES, planList, planMatchesPage, planPage } from '../plan/plan-list.js';
 import { ident, Params, statementName } from '../plan/sql.js';
-import { serializeRecord } from '../serialize/serialize-record.js';
+import { recordSerializer } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
 import { Totals } from './totals.js';
 import { visibleFilter, visibleFilters } from '../filter/visible-filter.js';
@@ -92,8 +92,17 @@ export class ResourceReader {
   }
 
   /** A row as this caller may see it: visible fields, and row images cut to what they may see. */
-  present(resource: ResourceMeta, row: Row, caller: Caller, fields = this.shown(resource, caller)): Row {
-    const out = serializeRecord(fields, row);
+  present(resource: ResourceMeta, row: Row, caller: Caller): Row {
+    return this.presenter(resource, caller)(row);
+  }
+
+  /** `present` for the rows of one answer: the fields and their conversions chosen once. */
+  presenter(resource: ResourceMeta, caller: Caller): (row: Row) => Row {
+    const serialize = recordSerializer(this.shown(resource, caller));
+    return (row) => this.cut(resource, row, serialize(row), caller);
+  }
+
+  private cut(resource: ResourceMeta, row: Row, out: Row, caller: Caller): Row {
     const filters = resource.options.recordFilters;
     if (filters) {
       const target = this.resources.get(String(row[filters.table]));
@@ -148,8 +157,7 @@ export class ResourceReader {
     const page = estimate && estimate.rows < FEW_MATCHES ? planMatchesPage(plan, start, limit) : planPage(plan, start, limit);
     const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
     const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
-    const fields = this.shown(resource, caller);
-    return { rows: rows.map((r) => this.present(resource, r, caller, fields)), start, ...count };
+    return { rows: rows.map(this.presenter(resource, caller)), start, ...count };
   }
 
   /**
@@ -193,14 +201,14 @@ export class ResourceReader {
       throw this.translate(e);
     });
     const cursor = client.query(new Cursor(select, values));
-    const fields = this.shown(resource, caller);
+    const present = this.presenter(resource, caller);
     try {
       for (;;) {
         const rows: Row[] = await cursor.read(1000).catch((e: unknown) => {
           throw this.translate(e);
         });
         if (rows.length === 0) break;
-        for (const row of rows) yield this.present(resource, row, caller, fields);
+        for (const row of rows) yield present(row);
       }
     } finally {
       await cursor.close().catch(() => undefined);

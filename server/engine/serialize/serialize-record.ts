@@ -1,17 +1,21 @@
 import type { FieldMeta } from '../metadata/resource-meta.js';
-import { serializeValue } from '../types/column-types.js';
+import { valueSerializer } from '../types/column-types.js';
 
 /**
- * A database row as the API shows it: the given (visible) fields only, JSON-friendly values. The
- * fields are chosen once per answer by the caller, not once per row.
+ * A database row as the API shows it: the given (visible) fields only, JSON-friendly values. Made
+ * once per answer (the fields chosen by the caller, each one's conversion looked up), not per row.
  */
-export function serializeRecord(fields: readonly FieldMeta[], row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (!(field.name in row)) continue;
-    out[field.name] = serializeValue(field, row[field.name]);
-  }
-  return out;
+export function recordSerializer(fields: readonly FieldMeta[]): (row: Record<string, unknown>) => Record<string, unknown> {
+  const convert = fields.map((f) => [f.name, valueSerializer(f)] as const);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, serialize] of convert) {
+      if (!(name in row)) continue;
+      const value = row[name];
+      out[name] = value === null || value === undefined ? null : serialize(value);
+    }
+    return out;
+  };
 }
 
 /** `Content-Range: claim 0-24/319`: what ra-data-simple-rest reads the total from. */

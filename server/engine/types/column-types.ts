@@ -229,6 +229,11 @@ export function serializeValue(field: Pick<FieldMeta, 'type'>, value: unknown): 
   return descriptor(field).serialize(value);
 }
 
+/** The field's conversion for non-null values (`serializeValue` without the lookup, for many rows). */
+export function valueSerializer(field: Pick<FieldMeta, 'type'>): (value: unknown) => unknown {
+  return descriptor(field).serialize;
+}
+
 export function toParam(field: FieldMeta, value: unknown): unknown {
   const convert = descriptor(field).toParam;
   return convert ? convert(value) : value;
