@@ -199,9 +199,10 @@ try {
   const start = (script, env, preload = []) =>
     new Promise((resolve, reject) => {
       const t0 = performance.now();
-      // BENCH_PROFILE=<dir>: the product writes a V8 CPU profile there when it stops (profile-summary.mjs reads it).
-      const profile = process.env.BENCH_PROFILE && script.includes('main.js') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...profile, ...preload] : []), script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // BENCH_PROFILE=<dir>: the product and the baseline write V8 CPU profiles there when they stop
+      // (profile-summary.mjs reads one; profile-compare.mjs sets them side by side, per request).
+      const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...preload] : []), ...profile, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       stopAll.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
       const poll = async () => {
         try {
