@@ -91,8 +91,8 @@ export class AccessLog {
     if (!resource.options.accessLogged || caller.userId === null) return read();
     const userId = caller.userId;
     if (readWith) {
-      const within = this.within(req, caller, resource, action)!;
-      return readWith(within.db, within.alongside);
+      const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
+      return readWith(db, (params, answered) => ({ after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${this.insertOne(params, req, userId, resource, action, id)} WHERE EXISTS (SELECT 1 FROM ${answered}))` }));
     }
     const params = new Params();
     const insert = this.insertOne(params, req, userId, resource, action, id);
@@ -106,24 +106,6 @@ export class AccessLog {
     if (answer.status === 'rejected') throw answer.reason;
     if (written.value.rowCount === 0) await this.recordRead(req, caller, resource, action, [id]);
     return answer.value;
-  }
-
-  /**
-   * The access record of a read that runs in one statement with it (a data-modifying CTE after the
-   * read's, on this log's pool, where such reads go): written if and only if rows are answered,
-   * naming each of them, in the read's snapshot; a failure of either fails both (503). Null where
-   * nothing is recorded (a resource not access-logged, a caller who is no person).
-   */
-  within(req: FastifyRequest, caller: Caller, resource: ResourceMeta, action: AccessAction): { db: Queryable; alongside: Alongside } | null {
-    if (!resource.options.accessLogged || caller.userId === null) return null;
-    const userId = caller.userId;
-    const db: Queryable = { query: (sql, values) => this.pool.query(sql as string, values).catch((error: unknown) => Promise.reject(this.refused(error, 1))) };
-    const alongside: Alongside = (params, answered) => {
-      const values = [params.add(userId, 'integer'), params.add(resource.name, 'text'), `(SELECT array_agg("id"::bigint) FROM ${answered})`, params.add(action, 'text'), params.add(req.ip ?? null, 'text')];
-      const insert = `INSERT INTO access_log (user_id, table_name, record_ids, action, client_address) SELECT ${values.join(', ')} FROM tx WHERE EXISTS (SELECT 1 FROM ${answered})`;
-      return { after: `tx AS MATERIALIZED (SELECT txid_current()), logged AS (${insert})` };
-    };
-    return { db, alongside };
   }
 
   /** The INSERT of one read's record, up to its WHERE (which says when the row is written). */

@@ -42,8 +42,6 @@ export class AuthService implements CallerResolver {
   private readonly verified = new Map<string, { claims: { sub: string; sid: string }; until: number }>();
   /** What each session's last check found: the caller a request of it presumably is (presumed-caller.ts). */
   readonly lastChecked = new Map<string, Authenticated>();
-  /** The user's row each of those was made from. */
-  private readonly foundBy = new WeakMap<Authenticated, string>();
   readonly secondFactor: SecondFactor;
   readonly mfa: MfaFlows;
   readonly keys: ApiKeys;
@@ -215,12 +213,7 @@ export class AuthService implements CallerResolver {
       this.lastChecked.delete(sessionId);
       throw new AppError('UNAUTHORIZED', SIGN_IN_AGAIN);
     }
-    // The caller is made from the row alone: a row like the last check's gives the caller it gave.
-    const last = this.lastChecked.get(sessionId);
-    const found = JSON.stringify([row.id, row.first_name, row.last_name, row.email, row.role, row.districts, row.recent_writer, row.enrolment_only, row.matrix_version]);
-    if (last && this.foundBy.get(last) === found) return last;
     const auth = await this.authenticated(row, sessionId, null, null);
-    this.foundBy.set(auth, found);
     if (this.lastChecked.size >= 10_000) this.lastChecked.delete(this.lastChecked.keys().next().value!);
     this.lastChecked.set(sessionId, auth);
     return auth;

@@ -4,69 +4,44 @@ import { authorize } from '../auth/authorize.js';
 import type { Action } from '../schema/matrix-terms.js';
 import { authorizedFor } from './authorized.js';
 import type { CallerResolver } from '../auth/caller-resolver.js';
-import type { PresumedCaller } from '../auth/presumed-caller.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import type { Alongside } from '../engine/read/resource-reader.js';
 
 /**
- * Reads in one statement with the request's session check (auth/presumed-caller.ts) and, for an
- * access-logged resource, its access record (audit/access-log.ts): one round trip where the
- * ordinary path sends two or three in a row. Only where every read runs on the primary (no
- * replicas): with replicas, where a read goes depends on the check (a recent write).
- *
- * Null when the request takes the ordinary path instead: no presumed caller (first request of a
- * session, API key), a request the presumed caller may not make or names badly (the ordinary path
- * answers it after a check of its own), a caller who changed since, or a statement that failed
- * before its session was checked.
+ * A show of an access-logged record in one statement: the session check, the read and its access
+ * record together (auth/presumed-caller.ts, audit/access-log.ts), where every read runs on the
+ * primary (no replicas). Null when the request takes the ordinary path instead: no presumed caller (first
+ * request of a session, API key), a request the presumed caller may not make or names badly (the
+ * ordinary path answers it after a check of its own), a caller who changed since, or a statement
+ * that failed before its session was checked.
  */
-async function presumedRead<T>(
-  callers: CallerResolver,
-  engine: ResourceEngine,
-  req: FastifyRequest,
-  name: string,
-  action: Action,
-  prepare: (resource: ResourceMeta, caller: Caller) => (presumed: PresumedCaller) => Promise<T>,
-): Promise<{ resource: ResourceMeta; answer: T } | null> {
-  if (!engine.primaryOnly) return null;
+export async function presumedShow(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, id: string): Promise<{ resource: ResourceMeta; row: Record<string, unknown> } | null> {
   const presumed = await callers.presume?.(req);
   if (!presumed) return null;
+  const caller = presumed.caller;
   let resource: ResourceMeta;
-  let read: (presumed: PresumedCaller) => Promise<T>;
+  let recordId: number;
   try {
     resource = engine.resource(name);
-    authorize(presumed.caller, resource, action);
-    read = prepare(resource, presumed.caller);
+    authorize(caller, resource, 'show');
+    recordId = engine.parseId(resource, id);
   } catch {
     return null;
   }
+  // With replicas, where a read goes depends on the check (a recent write): the ordinary path.
+  if (!resource.options.accessLogged || !engine.primaryOnly) return null;
+  const read = () => Promise.reject(new Error('presumedShow reads with its access record only'));
   try {
-    const answer = await read(presumed);
-    // A page answered empty because the caller changed since (the gate held its rows back).
-    return presumed.passed ? { resource, answer } : null;
+    const row = await access.aroundRead(req, caller, resource, 'show', recordId, read, (primary, record) =>
+      engine.getOne(resource, recordId, caller, primary, false, (params, answered) => ({ ...presumed.parts(params), ...record(params, answered) })),
+    );
+    return { resource, row };
   } catch (error) {
     // The answer of a check that passed (a 404, a 503) or failed (a 401) stands.
     if (presumed.checked && presumed.passed) throw error;
     return null;
   }
-}
-
-/** The session check's parts and the access record's (if any) in one read's statement. */
-function checkedAndRecorded(presumed: PresumedCaller, record: Alongside | undefined): Alongside {
-  return (params, answered) => ({ ...presumed.parts(params), ...record?.(params, answered) });
-}
-
-/** A show: the record, and its access record where the resource keeps them. */
-export async function presumedShow(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, id: string) {
-  const shown = await presumedRead(callers, engine, req, name, 'show', (resource, caller) => {
-    const recordId = engine.parseId(resource, id);
-    return (presumed) => {
-      const within = access.within(req, caller, resource, 'show');
-      return engine.getOne(resource, recordId, caller, within?.db ?? engine.pool, false, checkedAndRecorded(presumed, within?.alongside));
-    };
-  });
-  return shown && { resource: shown.resource, row: shown.answer };
 }
 
 /**
