@@ -17,7 +17,7 @@ const filtersSince = async (id: number) => (await ctx.db.pool.query(`SELECT filt
 const q = (v: unknown) => encodeURIComponent(JSON.stringify(v));
 const sessionOf = (auth: Record<string, string>) => JSON.parse(Buffer.from(auth.authorization.split('.')[1], 'base64url').toString()).sid as string;
 
-describe('a show in one statement', () => {
+describe('a show in one statement (and a list page, where they are checked alike)', () => {
   it('answers and records a show once, as the ordinary path does', async () => {
     const supervisor = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'supervisor'));
     const student = (await ctx.db.pool.query(`SELECT id, last_name FROM student ORDER BY id LIMIT 1`)).rows[0];
@@ -32,13 +32,17 @@ describe('a show in one statement', () => {
     expect(await shownSince(before)).toEqual([['student', 'show', [student.id]]]);
   });
 
-  it('refuses the next show of a session ended since (401), and records nothing', async () => {
+  // Shows and list pages alike (the list's check runs beside its read, the show's inside it).
+  it.each([
+    ['show', '/student/1'],
+    ['list page', '/student'],
+  ])('refuses the next %s of a session ended since (401), and records nothing', async (_read, path) => {
     const auth = await signIn(ctx.app.url, 'supervisor');
     const supervisor = client(`${ctx.app.url}/api`, auth);
-    expect((await supervisor('GET', '/student/1')).status).toBe(200);
+    expect((await supervisor('GET', path)).status).toBe(200);
     await ctx.db.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1`, [sessionOf(auth)]);
     const before = await lastAccessId();
-    const refused = await supervisor('GET', '/student/1');
+    const refused = await supervisor('GET', path);
     expect(refused.status).toBe(401);
     expect(JSON.stringify(refused.body)).not.toMatch(/last_name/);
     expect(await shownSince(before)).toEqual([]);
@@ -63,16 +67,19 @@ describe('a show in one statement', () => {
     }
   });
 
-  it('refuses the next show once the role no longer holds the permission (403), and records nothing', async () => {
+  it.each([
+    ['show', '/student/1', 'student.show'],
+    ['list page', '/student', 'student.list'],
+  ])('refuses the next %s once the role no longer holds the permission (403), and records nothing', async (_read, path, permission) => {
     const supervisor = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'supervisor'));
-    expect((await supervisor('GET', '/student/1')).status).toBe(200);
-    await ctx.db.pool.query(`UPDATE permission_item SET supervisor = false WHERE name = 'student.show'`);
+    expect((await supervisor('GET', path)).status).toBe(200);
+    await ctx.db.pool.query(`UPDATE permission_item SET supervisor = false WHERE name = $1`, [permission]);
     try {
       const before = await lastAccessId();
-      expect((await supervisor('GET', '/student/1')).status).toBe(403);
+      expect((await supervisor('GET', path)).status).toBe(403);
       expect(await shownSince(before)).toEqual([]);
     } finally {
-      await ctx.db.pool.query(`UPDATE permission_item SET supervisor = true WHERE name = 'student.show'`);
+      await ctx.db.pool.query(`UPDATE permission_item SET supervisor = true WHERE name = $1`, [permission]);
     }
   });
 });
@@ -108,18 +115,6 @@ describe('a list page beside its session check', () => {
     expect(await shownSince(before)).toEqual([]);
   });
 
-  it('refuses the next page of a session ended since (401), and records nothing', async () => {
-    const auth = await signIn(ctx.app.url, 'supervisor');
-    const supervisor = client(`${ctx.app.url}/api`, auth);
-    expect((await supervisor('GET', '/student')).status).toBe(200);
-    await ctx.db.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1`, [sessionOf(auth)]);
-    const before = await lastAccessId();
-    const refused = await supervisor('GET', '/student');
-    expect(refused.status).toBe(401);
-    expect(JSON.stringify(refused.body)).not.toMatch(/last_name/);
-    expect(await shownSince(before)).toEqual([]);
-  });
-
   it('answers the next page under the districts the user holds now, and records what it answered', async () => {
     const email = 'district.admin@demo.kcsos.invalid';
     const districts: string[] = (await ctx.db.pool.query(`SELECT districts FROM app_user WHERE email = $1`, [email])).rows[0].districts;
@@ -139,19 +134,6 @@ describe('a list page beside its session check', () => {
       expect(await shownSince(before)).toEqual([['student', 'list', ids(now.body)]]);
     } finally {
       await ctx.db.pool.query(`UPDATE app_user SET districts = $2 WHERE email = $1`, [email, districts]);
-    }
-  });
-
-  it('refuses the next page once the role no longer holds the permission (403), and records nothing', async () => {
-    const supervisor = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'supervisor'));
-    expect((await supervisor('GET', '/student')).status).toBe(200);
-    await ctx.db.pool.query(`UPDATE permission_item SET supervisor = false WHERE name = 'student.list'`);
-    try {
-      const before = await lastAccessId();
-      expect((await supervisor('GET', '/student')).status).toBe(403);
-      expect(await shownSince(before)).toEqual([]);
-    } finally {
-      await ctx.db.pool.query(`UPDATE permission_item SET supervisor = true WHERE name = 'student.list'`);
     }
   });
 
