@@ -200,7 +200,7 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
   const ended = rows.length < limit && (rows.length > 0 || plan.start === 0);
   const total = ended ? { total: plan.start + rows.length, approximate: false } : await totalOf(engine, db, resource, query, caller, plan.from, plan.fromValues);
-  return { rows: rows.map((r) => engine.present(resource, r, caller)), start: plan.start, ...total };
+  return { rows: rows.map(engine.presenter(resource, caller)), start: plan.start, ...total };
 }
 
 /**

@@ -225,8 +225,7 @@ export function sqlCast(field: Pick<FieldMeta, 'type'>): string {
 }
 
 export function serializeValue(field: Pick<FieldMeta, 'type'>, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  return descriptor(field).serialize(value);
+  return value === null || value === undefined ? null : valueSerializer(field)(value);
 }
 
 /** The field's conversion for non-null values (`serializeValue` without the lookup, for many rows). */
