@@ -1,7 +1,6 @@
 import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
-
-const SUFFIX = /^(.+)_(gte|lte|gt|lt|neq|like|null)$/;
+import { operatorKey } from '../../../contract/filters.js';
 
 /**
  * A stored list filter (`{"insurance_policy_number": "…", "service_date_gte": "…", "q": "…"}`) cut
@@ -14,7 +13,7 @@ export function visibleFilter(resource: ResourceMeta | undefined, filter: unknow
   if (!resource) return {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filter as Record<string, unknown>)) {
-    const named = [resource.field.get(key), resource.field.get(SUFFIX.exec(key)?.[1] ?? '')];
+    const named = [resource.field.get(key), resource.field.get(operatorKey(key)?.field ?? '')];
     if (named.every((field) => !field || caller.sees(resource, field))) out[key] = value;
   }
   return out;
