@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { MAX_JSON_DEPTH, parseJsonText } from './engine/params/json-text.js';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
@@ -178,11 +179,9 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, text, done) => {
     const body = String(text);
     if (body.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(body));
-    } catch {
-      done(new AppError('BAD_REQUEST', 'The body is not valid JSON'), undefined);
-    }
+    const parsed = parseJsonText(body);
+    if (parsed) done(null, parsed.value);
+    else done(new AppError('BAD_REQUEST', `The body is not valid JSON, or nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
   });
   // Security headers on every answer. The console needs inline styles (MUI's emotion) and blob:
   // frames and images (document previews); everything else comes from this origin only.

@@ -1,4 +1,5 @@
 import { badRequest } from '../../errors/app-error.js';
+import { MAX_JSON_DEPTH, parseJsonText } from './json-text.js';
 
 /** A list request as ra-data-simple-rest sends it, parsed but not yet checked against a resource. */
 export interface ListQuery {
@@ -17,11 +18,9 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 }
 
 function json(name: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest(`"${name}" is not valid JSON`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed) throw badRequest(`"${name}" is not valid JSON, or nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return parsed.value;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
