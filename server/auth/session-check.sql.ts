@@ -15,7 +15,9 @@ export interface AskedSession {
  *
  * Automatic logoff: a session last seen longer than the idle time ago is no longer valid. A valid
  * one is marked seen, at most every `touch` seconds (not a write per request); `session` sees the
- * row as it was before this statement's UPDATE.
+ * row as it was before this statement's UPDATE. A session row another transaction holds (a logout,
+ * a deactivation ending its sessions) is not waited for: it is touched by a later check, so one
+ * locked row never holds up the other sessions checked in the same statement.
  */
 export function sessionCheckCtes(params: Params, asked: readonly AskedSession[], idleSeconds: number, touchSeconds: number): string {
   const sids = params.add(asked.map((a) => a.sessionId), 'uuid[]');
@@ -23,10 +25,11 @@ export function sessionCheckCtes(params: Params, asked: readonly AskedSession[],
   const [idle, touch] = [params.add(idleSeconds), params.add(touchSeconds)];
   return `asked AS (SELECT * FROM unnest(${sids}, ${uids}) AS a(sid, uid)),
              touched AS (
-               UPDATE ${T.sessions} AS t SET last_seen_at = now() FROM asked a
-                WHERE t.id = a.sid AND t.user_id = a.uid AND t.ended_at IS NULL
-                  AND t.last_seen_at > now() - make_interval(secs => ${idle}) AND t.last_seen_at < now() - make_interval(secs => ${touch})
-               RETURNING t.id),
+               UPDATE ${T.sessions} SET last_seen_at = now() WHERE id IN (
+                 SELECT t.id FROM ${T.sessions} t JOIN asked a ON t.id = a.sid AND t.user_id = a.uid
+                  WHERE t.ended_at IS NULL AND t.last_seen_at > now() - make_interval(secs => ${idle}) AND t.last_seen_at < now() - make_interval(secs => ${touch})
+                  FOR UPDATE OF t SKIP LOCKED)
+               RETURNING id),
              session AS (SELECT s.id AS session_id, u.id, u.first_name, u.last_name, u.email, u.role, u.status, u.districts,
               (s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => ${idle})
                AND (c.changed_at IS NULL OR c.changed_at <= s.created_at)) AS valid, s.enrolment_only,

@@ -159,4 +159,25 @@ describe('a list page beside its session check', () => {
     const ids = (await ctx.db.pool.query(`SELECT id FROM app_user WHERE email = ANY($1) ORDER BY email`, [['admin@demo.kcsos.invalid', 'supervisor@demo.kcsos.invalid']])).rows.map((r) => Number(r.id));
     expect(users.sort()).toEqual([...Array(10).fill(ids[0]), ...Array(10).fill(ids[1])].sort());
   });
+
+  it('answers while another transaction holds a session row whose touch is due: the shared check waits for no lock', async () => {
+    const [a, b] = [await signIn(ctx.app.url, 'supervisor'), await signIn(ctx.app.url, 'admin')];
+    const callers = [a, b].map((auth) => client(`${ctx.app.url}/api`, auth));
+    for (const call of callers) expect((await call('GET', '/student?range=[0,0]')).status).toBe(200);
+    const holder = await ctx.db.pool.connect();
+    try {
+      // Both sessions due a touch; one of them locked, as a logout or a deactivation would hold it.
+      await ctx.db.pool.query(`UPDATE auth_session SET last_seen_at = now() - interval '2 minutes' WHERE id = ANY($1)`, [[sessionOf(a), sessionOf(b)]]);
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM auth_session WHERE id = $1 FOR UPDATE`, [sessionOf(a)]);
+      const waited = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000));
+      const answers = Promise.all(Array.from({ length: 6 }, (_, i) => callers[i % 2]('GET', '/student?range=[0,4]'))).then((all) => all.map((r) => r.status).join(','));
+      expect(await Promise.race([answers, waited])).toBe('200,200,200,200,200,200');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    const touched = (await ctx.db.pool.query(`SELECT id FROM auth_session WHERE id = ANY($1) AND last_seen_at > now() - interval '1 minute'`, [[sessionOf(a), sessionOf(b)]])).rows.map((r) => r.id);
+    expect(touched).toEqual([sessionOf(b)]);
+  });
 });
