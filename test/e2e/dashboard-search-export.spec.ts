@@ -81,6 +81,25 @@ describe('dashboards per role (Chromium)', () => {
     await s.close();
   }, 300_000);
 
+  it('a chart whose card is too narrow to draw in is left out, and drawn once the card is wide again; the page logs no error', async () => {
+    const s = await signedIn('districtAdmin');
+    const { page } = s;
+    const card = await figure(page, 'Rejected claims by reason');
+    const chart = card.getByRole('img', { name: /chart/ });
+    await chart.locator('svg').first().waitFor();
+    // Narrower than the chart's axes: drawn at this width, its drawing area's clip path had a negative width.
+    const narrow = await page.addStyleTag({ content: '[data-figure] { width: 60px !important; min-width: 0 !important }' });
+    await page.waitForFunction((box) => box!.getBoundingClientRect().width < 60, await chart.elementHandle());
+    await chart.locator('svg').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    expect(s.errors).toEqual([]);
+    expect(await chart.locator('svg').count()).toBe(0);
+    await narrow.evaluate((tag) => tag.remove());
+    await chart.locator('svg').first().waitFor();
+    expect((await chart.boundingBox())!.width).toBeGreaterThan(160);
+    expect(s.errors).toEqual([]);
+    await s.close();
+  }, 300_000);
+
   it("a supervisor's activity: changes per day by table and by user, undos and conflicts, and recent actions linked to records", async () => {
     // Today: an undo, and a save refused because someone else saved first.
     const api = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'admin'));

@@ -2,6 +2,7 @@ import { Alert, Box, Card, CardContent, CircularProgress, Link, Table, TableBody
 import { BarChart } from '@mui/x-charts/BarChart';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { useQuery } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
 import { useGetMany } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
 import { represent } from '../data/meta';
@@ -30,10 +31,35 @@ function useKeyLabels(figure: Figure, aggregate: Aggregate | undefined) {
   };
 }
 
+/** Narrower than this, the axes leave no room to draw in (the chart's margins and its y axis). */
+const MIN_CHART_WIDTH = 160;
+
+/**
+ * The width a chart may draw at: its box's, measured, or null while the box is narrower than
+ * MIN_CHART_WIDTH. The chart is given this width rather than measuring its box itself: left to
+ * itself it drew at whatever width the box had while the page was still being laid out, and a box
+ * narrower than its margins gave the drawing area's clip path a negative width.
+ */
+function useChartWidth() {
+  const [width, setWidth] = useState<number | null>(null);
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((box: HTMLElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!box) return;
+    const measure = (w: number) => setWidth(w >= MIN_CHART_WIDTH ? Math.floor(w) : null);
+    measure(box.getBoundingClientRect().width);
+    observer.current = new ResizeObserver(([entry]) => measure(entry!.contentRect.width));
+    observer.current.observe(box);
+  }, []);
+  return [ref, width] as const;
+}
+
 function FigureBody({ figure, aggregate }: { figure: Figure; aggregate: Aggregate }) {
   const navigate = useNavigate();
   const meta = useMetaOf(figure.resource);
   const label = useKeyLabels(figure, aggregate);
+  const [chartBox, chartWidth] = useChartWidth();
   const isField = (name: string) => !!meta?.fields.some((f) => f.name === name);
   if (figure.chart === 'number') {
     const count = aggregate.rows[0]?.count ?? 0;
@@ -53,11 +79,11 @@ function FigureBody({ figure, aggregate }: { figure: Figure; aggregate: Aggregat
   const series = model.series.map((s) => ({ id: s.id, label: s.label, data: s.data, ...(figure.chart === 'stacked-bars' ? { stack: 'total' } : {}) }));
   return (
     <>
-      <Box role="img" aria-label={`${figure.title}: chart; the same figures are in the table below`}>
-        {figure.chart === 'lines' ? (
-          <LineChart height={260} xAxis={[{ scaleType: 'point', data: xLabels }]} series={series} />
+      <Box ref={chartBox} role="img" aria-label={`${figure.title}: chart; the same figures are in the table below`} sx={{ minHeight: 260 }}>
+        {chartWidth === null ? null : figure.chart === 'lines' ? (
+          <LineChart width={chartWidth} height={260} xAxis={[{ scaleType: 'point', data: xLabels }]} series={series} />
         ) : (
-          <BarChart height={260} xAxis={[{ scaleType: 'band', data: xLabels }]} series={series} onItemClick={(_e, item) => open(item.dataIndex, item.seriesId)} />
+          <BarChart width={chartWidth} height={260} xAxis={[{ scaleType: 'band', data: xLabels }]} series={series} onItemClick={(_e, item) => open(item.dataIndex, item.seriesId)} />
         )}
       </Box>
       <details>
