@@ -139,7 +139,8 @@ describe('refusals and the connection, at once (Chromium)', () => {
     await page.getByText(/You are offline: nothing can be loaded/).last().waitFor({ timeout: 3_000 });
     await page.context().setOffline(false);
     await page.getByTestId('back-online').getByText('The connection is back: the page has been reloaded from the server.').waitFor({ timeout: 3_000 });
-    await page.locator('tbody tr').first().waitFor();
+    // The rows come from the server: on a loaded machine that may take longer than the browser's own notice.
+    await page.locator('tbody tr').first().waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('offline').count()).toBe(0);
     await s.close();
   }, 60_000);
