@@ -151,7 +151,10 @@ export async function signInAs(browser: Browser, base: string, role: DemoRole, p
     page,
     errors,
     shot: async (name) => {
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+      // The viewport only: a full-page capture shrinks the viewport to 1 x 1 px for a moment, which
+      // redraws the page under test at phone width (a list's table becomes cards, and a bulk-edit
+      // dialog opened from its toolbar closes with it).
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
     },
     close: () => context.close(),
   };

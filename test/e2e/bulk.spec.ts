@@ -115,8 +115,6 @@ describe('bulk work in the console (Chromium)', () => {
     await dialog.getByText('3 rows: 0 to insert, 3 to update, 0 unchanged, 0 with errors').waitFor();
     await expect(dialog.locator('[data-diff-field="status"]').first().textContent()).resolves.toBe('status: Submitted → Rejected');
     await dialog.getByLabel('Reason for this change').fill('payer rejected these');
-    // After the fill: a full-page capture resizes the page, and under load the dialog's controls
-    // were seen out of reach for seconds afterwards.
     await s.shot('bulk-5-bulk-edit-preview');
     await dialog.getByRole('button', { name: 'Apply to 3 rows' }).click();
     await page.getByText(/Updated 3 claims \(change set \d+\)/).waitFor();
