@@ -143,7 +143,7 @@ describe('refusals and the connection, at once (Chromium)', () => {
     await page.locator('tbody tr').first().waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('offline').count()).toBe(0);
     await s.close();
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('permissions followed live (Chromium)', () => {

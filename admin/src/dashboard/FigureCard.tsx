@@ -2,7 +2,7 @@ import { Alert, Box, Card, CardContent, CircularProgress, Link, Table, TableBody
 import { BarChart } from '@mui/x-charts/BarChart';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useGetMany } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
 import { represent } from '../data/meta';
@@ -42,15 +42,13 @@ const MIN_CHART_WIDTH = 160;
  */
 function useChartWidth() {
   const [width, setWidth] = useState<number | null>(null);
-  const observer = useRef<ResizeObserver | null>(null);
-  const ref = useCallback((box: HTMLElement | null) => {
-    observer.current?.disconnect();
-    observer.current = null;
-    if (!box) return;
+  // A ref callback's returned function runs when the box goes (React 19): the observer ends with it.
+  const ref = useCallback((box: HTMLElement) => {
     const measure = (w: number) => setWidth(w >= MIN_CHART_WIDTH ? Math.floor(w) : null);
     measure(box.getBoundingClientRect().width);
-    observer.current = new ResizeObserver(([entry]) => measure(entry!.contentRect.width));
-    observer.current.observe(box);
+    const observer = new ResizeObserver(([entry]) => measure(entry!.contentRect.width));
+    observer.observe(box);
+    return () => observer.disconnect();
   }, []);
   return [ref, width] as const;
 }
