@@ -93,7 +93,7 @@ describe('dashboards per role (Chromium)', () => {
     await chart.locator('svg').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
     expect(s.errors).toEqual([]);
     expect(await chart.locator('svg').count()).toBe(0);
-    await narrow.evaluate((tag) => tag.remove());
+    await narrow.evaluate((tag) => (tag as Element).remove());
     await chart.locator('svg').first().waitFor();
     expect((await chart.boundingBox())!.width).toBeGreaterThan(160);
     expect(s.errors).toEqual([]);
