@@ -114,6 +114,16 @@ describe('bulk work in the console (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Preview' }).click();
     await dialog.getByText('3 rows: 0 to insert, 3 to update, 0 unchanged, 0 with errors').waitFor();
     await expect(dialog.locator('[data-diff-field="status"]').first().textContent()).resolves.toBe('status: Submitted → Rejected');
+    // Narrowed to phone width, the list swaps its table (and the selection toolbar the dialog was
+    // opened from) for cards: the dialog and its preview stay, and so does the selection. (Found by
+    // its text: the menu's drawer, opened over the page at this width, leaves it aria-hidden.)
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.locator('.record-cards').waitFor();
+    const kept = page.locator('.MuiDialog-root', { hasText: 'Bulk edit claims' });
+    await kept.getByText('3 rows: 0 to insert, 3 to update, 0 unchanged, 0 with errors').waitFor({ timeout: 5_000 });
+    await page.setViewportSize(size);
+    await rows.first().waitFor();
     await dialog.getByLabel('Reason for this change').fill('payer rejected these');
     await s.shot('bulk-5-bulk-edit-preview');
     await dialog.getByRole('button', { name: 'Apply to 3 rows' }).click();

@@ -1,6 +1,6 @@
 import EditIcon from '@mui/icons-material/EditNote';
 import UploadIcon from '@mui/icons-material/Upload';
-import { useState, type ComponentType, type ReactElement } from 'react';
+import { createContext, useContext, useState, type ComponentType, type ReactElement, type ReactNode } from 'react';
 import { Button } from 'react-admin';
 import type { ResourceMeta } from '../data/meta';
 import { BulkEditDialog } from './BulkEditDialog';
@@ -21,8 +21,35 @@ function DialogButton({ meta, label, icon, dialog: Opened }: { meta: ResourceMet
   );
 }
 
-/** In the list's selection toolbar, for users who may edit the resource. */
-export const BulkEditButton = ({ meta }: { meta: ResourceMeta }) => <DialogButton meta={meta} label="Bulk edit" icon={<EditIcon />} dialog={BulkEditDialog} />;
+/** Opens the bulk-edit dialog of the list around the button (`BulkEditHost`). */
+const OpenBulkEdit = createContext<(() => void) | null>(null);
+
+/**
+ * Where a list's bulk-edit dialog lives: above the list's table/cards switch, not in the table's
+ * selection toolbar. Narrowing the window to phone width swaps the table for cards and unmounts
+ * that toolbar; a dialog held there closed with it and lost its preview (the selection, kept in
+ * react-admin's store, stayed).
+ */
+export function BulkEditHost({ meta, children }: { meta: ResourceMeta; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <OpenBulkEdit.Provider value={() => setOpen(true)}>
+      {children}
+      {open && <BulkEditDialog meta={meta} open onClose={() => setOpen(false)} />}
+    </OpenBulkEdit.Provider>
+  );
+}
+
+/** In the list's selection toolbar, for users who may edit the resource; its dialog is the list's `BulkEditHost`'s. */
+export function BulkEditButton() {
+  const open = useContext(OpenBulkEdit);
+  if (!open) throw new Error('BulkEditButton is drawn inside a BulkEditHost');
+  return (
+    <Button label="Bulk edit" onClick={open}>
+      <EditIcon />
+    </Button>
+  );
+}
 
 /** On every list the user may create in (upsert also needs edit, offered inside). */
 export const ImportButton = ({ meta }: { meta: ResourceMeta }) => <DialogButton meta={meta} label="Import" icon={<UploadIcon />} dialog={ImportDialog} />;

@@ -18,7 +18,7 @@ import {
 import { useReadable, useResourceMeta } from '../data/use-meta';
 import { fieldFor } from '../fields/field-registry';
 import { filtersFor } from '../fields/input-registry';
-import { BulkEditButton, ImportButton } from '../bulk/BulkButtons';
+import { BulkEditButton, BulkEditHost, ImportButton } from '../bulk/BulkButtons';
 import { SavedViewsAside } from '../bulk/SavedViewsAside';
 import { namedFilterInputs } from './named-filters';
 import { AppliedFilters, filterSources } from './AppliedFilters';
@@ -87,7 +87,7 @@ export function ResourceList() {
   );
   const rowClick = meta.actions.includes('show') ? 'show' : false;
   const bulkActions = [
-    meta.actions.includes('edit') && <BulkEditButton key="edit" meta={meta} />,
+    meta.actions.includes('edit') && <BulkEditButton key="edit" />,
     meta.actions.includes('delete') && <BulkDeleteButton key="delete" mutationMode="pessimistic" />,
   ].filter(Boolean);
   const first = fields[0];
@@ -111,6 +111,7 @@ export function ResourceList() {
         not react-admin's half-transparent empty page (2.3:1 contrast). */}
     <List empty={false} queryOptions={asOf ? { meta: { asOf } } : undefined} filters={filterInputs} actions={actions} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false} title={meta.label} pagination={<ListPagination />}>
       <AppliedFilters meta={meta} shown={filterSources(filterInputs)} />
+      <BulkEditHost meta={meta}>
       {small ? (
         <SimpleList
           className="record-cards"
@@ -127,6 +128,7 @@ export function ResourceList() {
           {columns}
         </DatagridConfigurable>
       )}
+      </BulkEditHost>
     </List>
     </>
   );
