@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { loadSortIndexes } from './db/sort-indexes.js';
 import { MAX_JSON_DEPTH, parseJsonText } from './engine/params/json-text.js';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -97,7 +98,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   // An idle connection the database ends (a restart, pg_terminate_backend) must not crash the process.
   exportPool.on('error', (error) => console.warn(`exports pool: ${error.message}`));
   const figures = figurePools((options) => new PoolOf({ ...served, password: served.password, ...options }), config.budgets);
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool });
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool, sortIndexes: await loadSortIndexes(db.pool) });
   const budgets = requestBudgets(config.budgets);
   const systemUser = await ensureSystemUser(db.pool);
   await ensureAccessLogPermissionsAt(db.pool, systemUser);

@@ -7,6 +7,7 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
+import { tableRows } from '../engine/read/totals.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
 import { assertReachable } from './history.query.js';
@@ -216,25 +217,13 @@ async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['qu
     return { total: Number(row.total), approximate: false };
   };
   // A small table (reference data) is counted straight away, as a list's total is.
-  if ((await tableSize(engine, resource)) < engine.options.exactCountBelow) return count();
+  if ((await tableRows((sql, values) => engine.query(engine.pool, sql, values), resource.name)) < engine.options.exactCountBelow) return count();
   const now = planList(resource, { ...query, sort: null }, caller);
   const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
   const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
   const estimate = Math.round(Number(top['Plan Rows']));
   if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, engine.options.exactCountBelow)) return { total: estimate, approximate: true };
   return count();
-}
-
-/** Table sizes (pg_class.reltuples), looked up at most once a minute per table. */
-const sizes = new Map<string, { rows: number; at: number }>();
-
-async function tableSize(engine: ResourceEngine, resource: ResourceMeta): Promise<number> {
-  const known = sizes.get(resource.name);
-  if (known && Date.now() - known.at < 60_000) return known.rows;
-  const [row] = await engine.query(engine.pool, `SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)`, [ident(resource.name)]);
-  const rows = Number(row?.n ?? 0);
-  sizes.set(resource.name, { rows, at: Date.now() });
-  return rows;
 }
 
 /**

@@ -8,7 +8,10 @@ import type { Caller } from '../../server/engine/caller.js';
 import { resolveResources } from '../../server/engine/metadata/resolve-metadata.js';
 import type { ResourceMeta } from '../../server/engine/metadata/resource-meta.js';
 import type { ListQuery } from '../../server/engine/params/parse-simple-rest.js';
-import { countsExactly, FEW_MATCHES, planList, planMatchesPage, planPage } from '../../server/engine/plan/plan-list.js';
+import { countsExactly, FEW_MATCHES, planList, planMatchesPage, planPage, sortServed, UNINDEXED_SORT_MAX } from '../../server/engine/plan/plan-list.js';
+import { ResourceEngine } from '../../server/engine/execute.js';
+import { AppError } from '../../server/errors/app-error.js';
+import { loadSortIndexes, type SortIndexes } from '../../server/db/sort-indexes.js';
 import { testDatabase, type TestDatabase } from '../support/database.js';
 import { growDatabase } from './list-plans-data.js';
 import { planListAsOf } from '../../server/audit/as-of.query.js';
@@ -17,8 +20,8 @@ import { planSearch, searchable } from '../../server/engine/search/search-all.js
 /**
  * Every list a user can open is served by an index at production size, newest first as well as
  * oldest first, for every role. The cases are generated from the metadata: each resource's default
- * list (the console's: newest id first), each of its fields sorted both ways where a btree index
- * starts with it, each declared common filter (`commonFilters`) with the default and every indexed
+ * list (the console's: newest id first), each of its fields sorted both ways where an index serves
+ * it (and, on a large table, each sort none serves is refused), each declared common filter (`commonFilters`) with the default and every indexed
  * sort, each scoped role's lists with their totals, and each resource's `q` with the search box. Each page is planned by the engine's own
  * planner (server/engine/plan/plan-list.ts) for a real caller of that role, and EXPLAINed: a plan
  * that sorts more than a page's worth of rows, or reads a large table sequentially, fails.
@@ -43,8 +46,8 @@ let resources: Map<string, ResourceMeta>;
 let large: Set<string>;
 /** table -> rows (all partitions together). */
 let sizes: Map<string, number>;
-/** table -> columns that lead a btree index. */
-let leading: Map<string, Set<string>>;
+/** The tables' btree indexes, as the engine reads them (db/sort-indexes.ts). */
+let sortIndexes: SortIndexes;
 const callers = new Map<string, { caller: Caller; granted: Set<string> }>();
 
 interface PlanNode {
@@ -53,6 +56,7 @@ interface PlanNode {
   'Plan Rows': number;
   'Total Cost': number;
   'Sort Key'?: string[];
+  'Presorted Key'?: string[];
   Plans?: PlanNode[];
 }
 
@@ -71,12 +75,21 @@ function judge(plan: PlanNode): string {
   const wrong: string[] = [];
   for (const node of nodes(plan)) {
     if (node['Node Type'].endsWith('Seq Scan') && large.has(node['Relation Name']!)) wrong.push(`Seq Scan on ${node['Relation Name']}`);
+    // Ties of a time sorted by id as the index yields them: times are all but unique, the runs a few rows.
+    if (node['Node Type'] === 'Incremental Sort' && presortedOnTime(node)) continue;
     if (node['Node Type'] === 'Sort' || node['Node Type'] === 'Incremental Sort') {
       const input = node.Plans?.[0]?.['Plan Rows'] ?? 0;
       if (input > SORT_LIMIT) wrong.push(`${node['Node Type']} of ${Math.round(input)} rows by ${node['Sort Key']?.join(', ')}`);
     }
   }
   return wrong.join('; ');
+}
+
+/** An incremental sort whose rows come in order of a timestamp column (`audit_log.occurred_at`). */
+function presortedOnTime(node: PlanNode): boolean {
+  const [key] = node['Presorted Key'] ?? [];
+  const [table, column] = (key ?? '').replace(/"/g, '').split('.');
+  return !!column && resources.get(table)?.field.get(column.replace(/ DESC$/, ''))?.type === 'timestamp';
 }
 
 function summary(plan: PlanNode): string {
@@ -118,8 +131,9 @@ async function commonest(resource: ResourceMeta, fields: string[]): Promise<Reco
 }
 
 function sortsOf(resource: ResourceMeta, caller: Caller): ListQuery['sort'][] {
-  const indexed = leading.get(resource.name) ?? new Set();
-  const fields = resource.fields.filter((f) => f.sortable && caller.sees(resource, f) && indexed.has(f.name));
+  // The sorts the engine counts as index-served (plan/plan-list.ts, sortServed): the planner must agree.
+  const indexes = sortIndexes.get(resource.name) ?? [];
+  const fields = resource.fields.filter((f) => f.sortable && caller.sees(resource, f) && sortServed(indexes, f, new Set()));
   return fields.flatMap((f) => (['ASC', 'DESC'] as const).map((order) => ({ field: f.name, order })));
 }
 
@@ -153,13 +167,7 @@ beforeAll(async () => {
   sizes = new Map(relations.map((r) => [r.relname as string, Math.max(Number(r.reltuples), totals.get(r.relname) ?? 0)]));
   large = new Set([...sizes].filter(([, n]) => n >= LARGE).map(([t]) => t));
   for (const r of relations) if (r.parent !== r.relname && large.has(r.parent) && Number(r.reltuples) >= SORT_LIMIT) large.add(r.relname);
-  const { rows: ix } = await client.query(
-    `SELECT t.relname AS table, a.attname AS first FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_am am ON am.oid = c.relam JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
-      WHERE am.amname = 'btree' AND t.relnamespace = 'public'::regnamespace`,
-  );
-  leading = new Map();
-  for (const r of ix) leading.set(r.table, (leading.get(r.table) ?? new Set()).add(r.first));
+  sortIndexes = await loadSortIndexes(db.pool);
   // One caller per role, from the demo users and the permission matrix as stored.
   const { rows: version } = await client.query(`SELECT version FROM permission_matrix_version`);
   const cache = new PermissionCache(db.pool);
@@ -217,6 +225,44 @@ describe('list plans at production size', () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('refuse, on a large table, each sort no index serves (naming those that are), and the rule agrees with the planner', async () => {
+    // The engine decides from the indexes alone (plan/plan-list.ts, sortServed); the planner judges it.
+    const indexes = sortIndexes;
+    const engine = new ResourceEngine(db.pool, resources, { exactCountBelow: COUNTED_BELOW, sortIndexes });
+    const caller = admin().caller;
+    const failures: string[] = [];
+    let refused = 0;
+    for (const resource of resources.values()) {
+      if (!large.has(resource.name)) continue;
+      for (const field of resource.fields.filter((f) => f.sortable && caller.sees(resource, f))) {
+        const query: ListQuery = { filter: {}, sort: { field: field.name, order: 'DESC' }, range: { start: 0, end: PAGE - 1 } };
+        if (sortServed(indexes.get(resource.name) ?? [], field, new Set())) {
+          const page = planPage(planList(resource, query, caller), 0, PAGE);
+          const wrong = judge(await explain(page.text, page.values));
+          if (wrong) failures.push(`${resource.name} by ${field.name}: counted as index-served, but ${wrong}`);
+          continue;
+        }
+        const answer = await engine.list(resource, query, caller).then(() => null, (e: unknown) => e);
+        if (answer instanceof AppError && answer.code === 'BAD_REQUEST' && answer.errors?.sort) refused++;
+        else failures.push(`${resource.name} by ${field.name}: no index serves it, yet ${answer ? `it failed: ${String(answer)}` : 'it was answered'}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(refused).toBeGreaterThan(10);
+    // The refusal says why and what sorts instead.
+    const claim = resources.get('claim')!;
+    const byAmount = { field: 'billed_amount', order: 'DESC' } as const;
+    const refusal = await engine.list(claim, { filter: {}, sort: byAmount, range: { start: 0, end: PAGE - 1 } }, caller).then(() => null, (e: unknown) => e as AppError);
+    expect(refusal?.message).toMatch(/cannot be sorted by Billed amount across about [\d,]+ rows.*or sort by .*Service date/);
+    // A filter that leaves fewer rows than UNINDEXED_SORT_MAX: sorted and answered (one student's claims).
+    const { student_ssid: ssid } = await commonest(claim, ['student_ssid']);
+    const { rows: oracle } = await client.query(`SELECT id FROM claim WHERE student_ssid = $1 ORDER BY billed_amount DESC, id DESC LIMIT ${PAGE}`, [ssid]);
+    expect(oracle.length).toBeGreaterThan(1);
+    expect(oracle.length).toBeLessThan(UNINDEXED_SORT_MAX);
+    const few = await engine.list(claim, { filter: { student_ssid: ssid }, sort: byAmount, range: { start: 0, end: PAGE - 1 } }, caller);
+    expect(few.rows.map((r) => Number(r.id))).toEqual(oracle.map((r) => Number(r.id)));
   });
 
   it('serve the declared common filters with the default and every indexed sort', async () => {

@@ -3,7 +3,7 @@ import type { Caller } from '../caller.js';
 import type { ResourceMeta } from '../metadata/resource-meta.js';
 import { field } from '../../../test/support/field-meta.js';
 import type { Params } from './sql.js';
-import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, orderBy, planList, planMatchesPage, planPage } from './plan-list.js';
+import { countsExactly, DEFERRED_FROM, EXACT_COUNT_MAX_COST, heldColumns, orderBy, planList, planMatchesPage, planPage, sortServed } from './plan-list.js';
 
 const fields = [
   field('id', 'integer', { primaryKey: true, unique: true, nullable: false }),
@@ -90,5 +90,26 @@ describe('list planning', () => {
     // A small estimate behind a sequential scan of a large table: estimated, not counted.
     expect(countsExactly({ rows: 6849, cost: 84_931 }, 20_000)).toBe(false);
     expect(countsExactly({ rows: 1, cost: EXACT_COUNT_MAX_COST }, 20_000)).toBe(true);
+  });
+
+  it('counts a sort as index-served when an index holds the field, then the id, past the columns the filter holds', () => {
+    const f = (name: string) => resource.field.get(name)!;
+    const indexes = [['status', 'service_date', 'id'], ['code'], ['number', 'status']];
+    const none = new Set<string>();
+    expect(sortServed(indexes, f('service_date'), none)).toBe(false);
+    expect(sortServed(indexes, f('service_date'), heldColumns(resource, { status: 'Paid' }))).toBe(true);
+    // Several statuses, or a day of a timestamp, are ranges: they hold nothing to one value.
+    expect(sortServed(indexes, f('service_date'), heldColumns(resource, { status: ['Paid', 'Rejected'] }))).toBe(false);
+    expect(sortServed([['at', 'status', 'id']], f('status'), heldColumns(resource, { at: '2026-11-20' }))).toBe(false);
+    // The id breaks ties: (status, service_date, id) does not give status, id.
+    expect(sortServed(indexes, f('status'), none)).toBe(false);
+    // ...unless the filter holds the date to one day: within it the index is in status, id order.
+    expect(sortServed(indexes, f('status'), heldColumns(resource, { service_date: '2026-01-01' }))).toBe(true);
+    expect(sortServed([['status', 'service_date', 'id']], f('status'), heldColumns(resource, {}))).toBe(false);
+    expect(sortServed([['status', 'code', 'id']], f('status'), heldColumns(resource, {}))).toBe(false);
+    // A unique field that is never null orders alone; a nullable unique one (code) still needs the id.
+    expect(sortServed(indexes, f('number'), none)).toBe(true);
+    expect(sortServed(indexes, f('code'), none)).toBe(false);
+    expect(sortServed([['id']], f('id'), none)).toBe(true);
   });
 });

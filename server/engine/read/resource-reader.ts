@@ -6,7 +6,8 @@ import type { Reader, ReadRouter } from '../../db/read-router.js';
 import type { Caller, ScopePurpose } from '../caller.js';
 import type { FieldMeta, ResourceMeta } from '../metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../params/parse-simple-rest.js';
-import { FEW_MATCHES, planList, planMatchesPage, planPage } from '../plan/plan-list.js';
+import { FEW_MATCHES, heldColumns, indexSortedFields, planList, planMatchesPage, planPage, sortServed, UNINDEXED_SORT_MAX } from '../plan/plan-list.js';
+import type { SortIndexes } from '../../db/sort-indexes.js';
 import { ident, Params, statementName } from '../plan/sql.js';
 import { recordSerializer } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
@@ -28,6 +29,8 @@ interface EngineOptions {
   reads?: ReadRouter;
   /** The exports' own pool (their cursors outlive a page read by as long as the reader takes). */
   exportPool?: Pool;
+  /** The tables' btree indexes (db/sort-indexes.ts): a sort none serves is refused on many rows. Without it, every sort is run. */
+  sortIndexes?: SortIndexes;
 }
 
 type Row = Record<string, unknown>;
@@ -153,7 +156,12 @@ export class ResourceReader {
     const sizeQuery = (sql: string, v: unknown[]) => this.query(this.pool, sql, v);
     const listQuery = (sql: string, v: unknown[]) => this.query(db, sql, v);
     // A search asks first how many rows it matches: a few are read as matches first (planMatchesPage).
-    const estimate = searching ? await this.totals.estimate(sizeQuery, listQuery, resource.name, plan.from, plan.params.values) : undefined;
+    // So does a sort no index serves: it sorts every matching row, so it is refused on many.
+    const indexes = this.options.sortIndexes?.get(resource.name) ?? [];
+    const sorted = query.sort ? resource.field.get(query.sort.field) : undefined;
+    const unindexed = !!this.options.sortIndexes && !!sorted && !sortServed(indexes, sorted, heldColumns(resource, query.filter));
+    const estimate = searching || unindexed ? await this.totals.estimate(sizeQuery, listQuery, resource.name, plan.from, plan.params.values) : undefined;
+    if (unindexed && estimate && estimate.rows > UNINDEXED_SORT_MAX) throw unindexedSort(resource, query.sort!.field, estimate.rows, indexSortedFields(resource, indexes, plan.visible));
     const page = estimate && estimate.rows < FEW_MATCHES ? planMatchesPage(plan, start, limit) : planPage(plan, start, limit);
     const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
     const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
@@ -252,6 +260,18 @@ export class ResourceReader {
       throw this.translate(error);
     }
   }
+}
+
+function unindexedSort(resource: ResourceMeta, field: string, rows: number, instead: FieldMeta[]): AppError {
+  const label = resource.field.get(field)?.label ?? field;
+  const about = Math.round(rows / 1000) * 1000;
+  const others = instead.map((f) => f.label).join(', ');
+  return new AppError(
+    'BAD_REQUEST',
+    `${resource.label} cannot be sorted by ${label} across about ${about.toLocaleString('en-US')} rows: no index serves that order, so every page would sort them all. ` +
+      `Filter the list to fewer than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows first${others ? `, or sort by ${others}` : ''}.`,
+    { sort: `not index-served on more than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows` },
+  );
 }
 
 /** A read's statement with what rides in it: its CTE `answered` between the others' CTEs. */
