@@ -161,7 +161,7 @@ export class ResourceReader {
     const sorted = query.sort ? resource.field.get(query.sort.field) : undefined;
     const unindexed = !!this.options.sortIndexes && !!sorted && !sortServed(indexes, sorted, heldColumns(resource, query.filter));
     const estimate = searching || unindexed ? await this.totals.estimate(sizeQuery, listQuery, resource.name, plan.from, plan.params.values) : undefined;
-    if (unindexed && estimate && estimate.rows > UNINDEXED_SORT_MAX) throw unindexedSort(resource, query.sort!.field, estimate.rows, indexSortedFields(resource, indexes, plan.visible));
+    if (unindexed && estimate && estimate.rows > UNINDEXED_SORT_MAX) throw unindexedSort(resource, sorted, estimate.rows, indexSortedFields(resource, indexes, plan.visible));
     const page = estimate && estimate.rows < FEW_MATCHES ? planMatchesPage(plan, start, limit) : planPage(plan, start, limit);
     const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
     const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
@@ -262,13 +262,13 @@ export class ResourceReader {
   }
 }
 
-function unindexedSort(resource: ResourceMeta, field: string, rows: number, instead: FieldMeta[]): AppError {
-  const label = resource.field.get(field)?.label ?? field;
+/** The refusal of a sort no index serves, with the fields that do sort at any size. */
+function unindexedSort(resource: ResourceMeta, field: FieldMeta, rows: number, instead: FieldMeta[]): AppError {
   const about = Math.round(rows / 1000) * 1000;
   const others = instead.map((f) => f.label).join(', ');
   return new AppError(
     'BAD_REQUEST',
-    `${resource.label} cannot be sorted by ${label} across about ${about.toLocaleString('en-US')} rows: no index serves that order, so every page would sort them all. ` +
+    `${resource.label} cannot be sorted by ${field.label} across about ${about.toLocaleString('en-US')} rows: no index serves that order, so every page would sort them all. ` +
       `Filter the list to fewer than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows first${others ? `, or sort by ${others}` : ''}.`,
     { sort: `not index-served on more than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows` },
   );
