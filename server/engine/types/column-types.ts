@@ -21,7 +21,8 @@ function jsonCell(text: string, why: string): Parsed {
 }
 
 const wholeCell = (t: string) => (/^-?\d{1,16}$/.test(t) ? ok(Number(t)) : no('must be a whole number'));
-const same = (value: unknown) => value;
+/** The conversion of a value answered as node-postgres reads it (`serialize` of most types). */
+export const same = (value: unknown) => value;
 
 /**
  * PostgreSQL's `2026-11-25 06:18:53.123456+00` (or jsonb's `...T06:18:53.123456+00:00`) as ISO 8601
