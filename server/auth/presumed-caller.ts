@@ -45,7 +45,7 @@ export class PresumedCaller {
 
   /** The session check's CTEs before the read, its gate on the read's row, and its row in the answer. */
   parts(params: Params): AlongsideParts {
-    const { sessionId, userId, idleSeconds, touchSeconds } = this.check;
+    const checked = this.checkOnly(params);
     const { user, matrixVersion } = this.auth;
     const same = [
       'valid',
@@ -55,9 +55,17 @@ export class PresumedCaller {
       `districts IS NOT DISTINCT FROM ${params.add(user.districts ?? null, 'text[]')}`,
       `matrix_version::text = ${params.add(matrixVersion, 'text')}`,
     ];
+    return { ...checked, gate: `EXISTS (SELECT 1 FROM session WHERE ${same.join(' AND ')})` };
+  }
+
+  /**
+   * The session check's CTEs and its row, for a statement that answers no record of its own (a
+   * write's first, db/unit-of-work.ts): `passed` then says whether the caller is the one presumed.
+   */
+  checkOnly(params: Params): Required<Pick<AlongsideParts, 'before' | 'output' | 'seen'>> {
+    const { sessionId, userId, idleSeconds, touchSeconds } = this.check;
     return {
       before: sessionCheckCtes(params, [{ sessionId, userId }], idleSeconds, touchSeconds),
-      gate: `EXISTS (SELECT 1 FROM session WHERE ${same.join(' AND ')})`,
       output: `(SELECT to_jsonb(session) FROM session) AS "__session"`,
       seen: async (row) => {
         this.checked = true;

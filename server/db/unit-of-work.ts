@@ -1,10 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
+import { Params } from '../engine/plan/sql.js';
 
 /** Who is writing and why: copied into every audit row the transaction produces. */
 interface Actor {
   userId: number | null;
   reason?: string | null;
+  /** Rides in the statement that names the actor, before `work`: the request's session check. */
+  alongside?: SettingsAlongside;
 }
+
+/** CTEs before the statement that names the actor, columns after its settings, and what is done with its row (a throw rolls back). */
+export type SettingsAlongside = (params: Params) => { before?: string; output?: string; seen?: (row: Record<string, unknown> | undefined) => Promise<void> };
 
 export type Tx = PoolClient;
 
@@ -19,10 +25,13 @@ export async function inUnitOfWork<T>(pool: Pool, actor: Actor, work: (tx: Tx) =
   let broken: unknown;
   try {
     await client.query('BEGIN');
-    await client.query("SELECT set_config('app.user_id', $1, true), set_config('app.change_reason', $2, true)", [
-      actor.userId === null ? '' : String(actor.userId),
-      actor.reason ?? '',
-    ]);
+    const params = new Params();
+    const settings = `set_config('app.user_id', ${params.add(actor.userId === null ? '' : String(actor.userId), 'text')}, true), set_config('app.change_reason', ${params.add(actor.reason ?? '', 'text')}, true)`;
+    const alongside = actor.alongside?.(params);
+    const text = `${alongside?.before ? `WITH ${alongside.before} ` : ''}SELECT ${settings}${alongside?.output ? `, ${alongside.output}` : ''}`;
+    // Prepared once per connection: the text is one of two (with the session check or without).
+    const { rows } = await client.query({ name: `uow:${alongside ? 'checked' : 'plain'}`, text, values: params.values });
+    await alongside?.seen?.(rows[0]);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -1,5 +1,6 @@
 import type { FieldMeta, ResourceMeta } from './metadata/resource-meta.js';
 import type { Params } from './plan/sql.js';
+import type { SettingsAlongside } from '../db/unit-of-work.js';
 
 export type ScopePurpose = 'read' | 'write';
 
@@ -12,6 +13,11 @@ export interface Caller {
   userId: number | null;
   /** Wrote within the read-your-writes window: their reads go to the primary, not a replica. */
   recentWriter?: boolean;
+  /**
+   * This request's session check, carried by a write's transaction in the statement that names the
+   * actor (db/unit-of-work.ts, http/presumed-read.ts): before any row is read or changed.
+   */
+  sessionCheck?: SettingsAlongside;
   /** Holds a permission of the matrix (`claim.edit`, `audit.revert`, ...). */
   can(permission: string): boolean;
   /** Secret fields are never seen; sensitive ones only with `<resource>.sensitive`. */

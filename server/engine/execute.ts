@@ -213,7 +213,7 @@ export class ResourceEngine extends ResourceReader {
   /** Runs `work` in the unit of work, translating database errors into the product's error type. */
   async write<T>(caller: Caller, reason: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await inUnitOfWork(this.pool, { userId: caller.userId, reason }, async (tx) => {
+      return await inUnitOfWork(this.pool, { userId: caller.userId, reason, alongside: caller.sessionCheck }, async (tx) => {
         const result = await work(tx);
         await this.checkReach(tx, caller);
         await this.options.reads?.noteWrite(tx, caller.userId);

@@ -15,7 +15,7 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { presumedShow, readBesideCheck } from './presumed-read.js';
+import { presumedShow, readBesideCheck, writeBesideCheck } from './presumed-read.js';
 import { ACCESS_LOG, BUDGETS, CONFIG } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
@@ -244,28 +244,28 @@ export class ResourcesController extends EngineRoutes {
 
   @Post(':resource')
   async create(@Param('resource') name: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'create');
-    return this.engine.create(resource, jsonBody(req, body), caller, changeReason(req));
+    // The writes open their transaction beside the session check (presumed-read.ts).
+    return writeBesideCheck(this.callers, this.engine, req, name, 'create', (caller, resource) => this.engine.create(resource, jsonBody(req, body), caller, changeReason(req)));
   }
 
   @Put(':resource/:id')
   async update(@Param('resource') name: string, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'edit');
     const ifMatch = req.headers['if-match'];
     const precondition = { ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, required: this.config.requirePrecondition };
-    const recordId = this.engine.parseId(resource, id);
-    const attempt = { caller, resource, id: recordId, action: 'edit' as const, address: req.ip ?? null };
-    // The record's links may come with its fields (`_links`): one save, one change set.
-    const edit = recordEdit(this.engine, resource, recordId, jsonBody(req, body), caller);
-    const row = await this.refusalsRecorded(req, attempt, () => this.engine.update(resource, recordId, edit.fields, caller, changeReason(req), precondition, edit.within));
-    await edit.committed();
-    reply.header('ETag', this.engine.etag(resource, row));
-    return row;
+    return writeBesideCheck(this.callers, this.engine, req, name, 'edit', async (caller, resource) => {
+      const recordId = this.engine.parseId(resource, id);
+      const attempt = { caller, resource, id: recordId, action: 'edit' as const, address: req.ip ?? null };
+      // The record's links may come with its fields (`_links`): one save, one change set.
+      const edit = recordEdit(this.engine, resource, recordId, jsonBody(req, body), caller);
+      const row = await this.refusalsRecorded(req, attempt, () => this.engine.update(resource, recordId, edit.fields, caller, changeReason(req), precondition, edit.within));
+      await edit.committed();
+      reply.header('ETag', this.engine.etag(resource, row));
+      return row;
+    });
   }
 
   @Delete(':resource/:id')
   async remove(@Param('resource') name: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'delete');
-    return this.engine.remove(resource, this.engine.parseId(resource, id), caller, changeReason(req));
+    return writeBesideCheck(this.callers, this.engine, req, name, 'delete', (caller, resource) => this.engine.remove(resource, this.engine.parseId(resource, id), caller, changeReason(req)));
   }
 }
