@@ -4,6 +4,7 @@ import { authorize } from '../auth/authorize.js';
 import type { Action } from '../schema/matrix-terms.js';
 import { authorizedFor } from './authorized.js';
 import type { CallerResolver } from '../auth/caller-resolver.js';
+import type { PresumedCaller } from '../auth/presumed-caller.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
@@ -45,6 +46,19 @@ export async function presumedShow(callers: CallerResolver, engine: ResourceEngi
   }
 }
 
+/** The caller presumed for a request, if there is one and they may make it (else the ordinary way answers it, after a check of its own). */
+async function presumedFor(callers: CallerResolver, engine: ResourceEngine, req: FastifyRequest, name: string, action: Action): Promise<{ presumed: PresumedCaller; resource: ResourceMeta } | null> {
+  const presumed = await callers.presume?.(req);
+  if (!presumed) return null;
+  try {
+    const resource = engine.resource(name);
+    authorize(presumed.caller, resource, action);
+    return { presumed, resource };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A read sent beside the request's own session check instead of after it, as the caller the
  * session's last check found; the ordinary way (check, then read) where nothing is presumed or the
@@ -65,15 +79,9 @@ export async function readBesideCheck<T>(
     const { caller, resource } = await authorizedFor(callers, engine, req, name, action);
     return { caller, resource, answer: await read(caller, resource) };
   };
-  const presumed = await callers.presume?.(req);
-  if (!presumed) return ordinary();
-  let resource: ResourceMeta;
-  try {
-    resource = engine.resource(name);
-    authorize(presumed.caller, resource, action);
-  } catch {
-    return ordinary();
-  }
+  const found = await presumedFor(callers, engine, req, name, action);
+  if (!found) return ordinary();
+  const { presumed, resource } = found;
   const [checked, answered] = await Promise.allSettled([presumed.confirm(), read(presumed.caller, resource)]);
   if (checked.status === 'rejected') throw checked.reason;
   // This request's check is done (and kept for it): the ordinary way does not send it again.
@@ -106,15 +114,9 @@ export async function writeBesideCheck<T>(
     const { caller, resource } = await authorizedFor(callers, engine, req, name, action);
     return write(caller, resource);
   };
-  const presumed = await callers.presume?.(req);
-  if (!presumed) return ordinary();
-  let resource: ResourceMeta;
-  try {
-    resource = engine.resource(name);
-    authorize(presumed.caller, resource, action);
-  } catch {
-    return ordinary();
-  }
+  const found = await presumedFor(callers, engine, req, name, action);
+  if (!found) return ordinary();
+  const { presumed, resource } = found;
   const sessionCheck = (params: Params) => {
     const { before, output, seen } = presumed.checkOnly(params);
     return {
