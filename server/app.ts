@@ -103,7 +103,12 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   const systemUser = await ensureSystemUser(db.pool);
   await ensureAccessLogPermissionsAt(db.pool, systemUser);
   await syncPermissionMatrix(db.pool, engine.resources.values(), systemUser);
-  const permissions = new PermissionCache(db.pool);
+  // The matrix is read over a connection of its own: a write's transaction checks its session
+  // (and so may read a new matrix) while it holds a serving connection, and a full pool of such
+  // writes must not wait for a connection that only one of them could give back.
+  const matrixPool = new PoolOf({ ...served, password: served.password, max: 1, min: 0 });
+  matrixPool.on('error', (error) => console.warn(`permission matrix pool: ${error.message}`));
+  const permissions = new PermissionCache(matrixPool);
   const warn = (line: string) => console.warn(line);
   const listener = await listenForPermissionChanges(db.url, permissions, warn);
   const files = await createFileStore(config.files);
@@ -250,6 +255,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       await checkpoints.stop();
       await accessPool.end();
       await listener.close();
+      await matrixPool.end();
       await exportPool.end();
       await figures.close();
     },

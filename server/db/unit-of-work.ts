@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { Params } from '../engine/plan/sql.js';
+import { Params, statementName } from '../engine/plan/sql.js';
 
 /** Who is writing and why: copied into every audit row the transaction produces. */
 interface Actor {
@@ -29,8 +29,8 @@ export async function inUnitOfWork<T>(pool: Pool, actor: Actor, work: (tx: Tx) =
     const settings = `set_config('app.user_id', ${params.add(actor.userId === null ? '' : String(actor.userId), 'text')}, true), set_config('app.change_reason', ${params.add(actor.reason ?? '', 'text')}, true)`;
     const alongside = actor.alongside?.(params);
     const text = `${alongside?.before ? `WITH ${alongside.before} ` : ''}SELECT ${settings}${alongside?.output ? `, ${alongside.output}` : ''}`;
-    // Prepared once per connection: the text is one of two (with the session check or without).
-    const { rows } = await client.query({ name: `uow:${alongside ? 'checked' : 'plain'}`, text, values: params.values });
+    // Prepared once per connection, named by its text (a few: with the session check or without).
+    const { rows } = await client.query({ name: `uow:${statementName(text)}`, text, values: params.values });
     await alongside?.seen?.(rows[0]);
     const result = await work(client);
     await client.query('COMMIT');

@@ -82,7 +82,7 @@ export async function readBesideCheck<T>(
   const found = await presumedFor(callers, engine, req, name, action);
   if (!found) return ordinary();
   const { presumed, resource } = found;
-  const [checked, answered] = await Promise.allSettled([presumed.confirm(), read(presumed.caller, resource)]);
+  const [checked, answered] = await Promise.allSettled([presumed.confirm(), Promise.resolve().then(() => read(presumed.caller, resource))]);
   if (checked.status === 'rejected') throw checked.reason;
   // This request's check is done (and kept for it): the ordinary way does not send it again.
   if (!checked.value.same) return ordinary();
@@ -128,7 +128,11 @@ export async function writeBesideCheck<T>(
       },
     };
   };
-  const outcome = await write({ ...presumed.caller, sessionCheck }, resource).then(
+  // Started in a then: a refusal the write throws before its first await (a bad id, a body that is
+  // not JSON) is an outcome too, answered only once the session is checked below.
+  const outcome = await Promise.resolve()
+    .then(() => write({ ...presumed.caller, sessionCheck }, resource))
+    .then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );

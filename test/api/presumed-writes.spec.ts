@@ -58,12 +58,15 @@ describe('a write in a transaction that checks its session first', () => {
     ['delete', (id: number) => ['DELETE', `/claim/${id}`, undefined] as const],
     // A body the engine refuses before its transaction opens: the session's 401 is still the answer.
     ['refused body', (id: number) => ['PUT', `/claim/${id}`, { no_such_field: 1 }] as const],
+    // Refusals thrown before the write's first await (an unknown id, a body that is not JSON): the same.
+    ['delete of an id that names no record', () => ['DELETE', '/claim/not-a-number', undefined] as const],
+    ['create with a body that is not JSON', () => ['POST', '/claim', 'claim_number=X', { 'content-type': 'text/plain' }] as const],
   ])('refuses the next %s of a session ended since (401), and changes nothing', async (_write, request) => {
     const { auth, api, inside } = await signedIn('admin');
     await ctx.db.pool.query(`UPDATE auth_session SET ended_at = now() WHERE id = $1`, [sessionOf(auth)]);
     const [row, claims, audit] = [await claimRow(inside), await claimCount(), await lastAuditId()];
-    const [method, path, body] = request(inside);
-    const refused = await api(method, path, body);
+    const [method, path, body, headers] = request(inside) as readonly [string, string, unknown, Record<string, string>?];
+    const refused = await api(method, path, body, headers);
     expect(refused.status).toBe(401);
     expect(JSON.stringify(refused.body)).not.toMatch(/claim_number|carelon/);
     expect(await claimRow(inside)).toEqual(row);
