@@ -133,9 +133,9 @@ export async function writeBesideCheck<T>(
   const outcome = await Promise.resolve()
     .then(() => write({ ...presumed.caller, sessionCheck }, resource))
     .then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
   if (!presumed.checked) {
     // Refused before its transaction checked the session: checked now, and a 401 is the answer.
     if (!(await presumed.confirm()).same) return ordinary();
