@@ -27,6 +27,7 @@ import { Migration20261202300000WriteConflictsAndUndoLinks } from './Migration20
 import { Migration20261202310000AuditTrailByTime } from './Migration20261202310000AuditTrailByTime.js';
 import { Migration20261202300000SearchByPrefix } from './Migration20261202300000SearchByPrefix.js';
 import { Migration20261202200000CheckpointEveryChain } from './Migration20261202200000CheckpointEveryChain.js';
+import { Migration20261203200000AsOfExistence } from './Migration20261203200000AsOfExistence.js';
 
 // Migrations are listed here (not discovered by glob) so the compiled server and the tests run
 // exactly the same list. Add a new file's class at the end.
@@ -60,4 +61,5 @@ export const migrationsList: { name: string; class: new (...args: any[]) => any 
   { name: 'Migration20261202300000WriteConflictsAndUndoLinks', class: Migration20261202300000WriteConflictsAndUndoLinks },
   { name: 'Migration20261202300000SearchByPrefix', class: Migration20261202300000SearchByPrefix },
   { name: 'Migration20261202310000AuditTrailByTime', class: Migration20261202310000AuditTrailByTime },
+  { name: 'Migration20261203200000AsOfExistence', class: Migration20261203200000AsOfExistence },
 ];

@@ -110,42 +110,55 @@ function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, param
 
 /**
  * The same relation for a list sorted by id (the default, and "newest first"), shaped so that a page
- * costs a page: each row that exists now is read in id order from the table's primary key and
- * mapped to its state then by one look-up of its first event after the moment (none: as it stands;
- * an INSERT: it did not exist yet), and the rows deleted since (few) are added from the log's
- * deletions. The id never changes, so the order of the rows now is their order then, and a LIMIT
- * stops after a page instead of reading every event since the moment.
+ * costs a page plus one pass over the inserts and deletions since the moment, and nothing for the
+ * edits since:
+ * - **Born since**: the records whose first insert or deletion after the moment is an insert (a
+ *   deletion first means the record existed and was put back later), read from the log's index of
+ *   inserts and deletions alone (`audit_log_existence_index`), without the log's rows.
+ * - **Existing**: each row that exists now and was not born since, read in id order from the
+ *   table's primary key and mapped to its state then by one look-up of its first event after the
+ *   moment (none: as it stands). The id never changes, so the order of the rows now is their order
+ *   then, and a LIMIT stops after a page; the born ones are passed over by the set, not looked up.
+ * - **Deleted since**: the records that existed then (a deletion before any insert since), were
+ *   deleted since and are not back, each mapped by its first event after the moment.
  */
 function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, page?: { where: (params: Params) => string[]; order: string; rows: number }): string {
   if (kind(resource) === 'append-only') return tableAsOf(resource, moment, caller, params);
   const table = ident(resource.name);
   const at = momentSql(moment, params);
   const name = params.add(resource.name, 'text');
+  // One pass over the inserts and deletions since the moment: per record, the first of each.
+  const existence = `SELECT (c.record_pk->>'id')::bigint AS rid, min(c.id) FILTER (WHERE c.action = 'INSERT') AS born, min(c.id) FILTER (WHERE c.action = 'DELETE') AS gone
+    FROM audit_log c WHERE c.table_name = ${name} AND c.action IN ('INSERT', 'DELETE') AND c.occurred_at > ${at} GROUP BY 1`;
   const firstAfter = (rid: string) =>
     `(SELECT a.action, a.old_data FROM audit_log a WHERE a.table_name = ${name} AND a.record_pk = jsonb_build_object('id', ${rid}) AND a.occurred_at > ${at} ORDER BY a.id LIMIT 1)`;
   const scopeNow = caller.scope(resource, params, 'read');
   const columns = resource.fields.map((f) => (f.name === 'id' ? `t."id"` : `CASE WHEN e.action IS NULL THEN t.${ident(f.name)} ELSE r.${ident(f.name)} END AS ${ident(f.name)}`));
-  // Scoped on the record as it stands now (the derived table keeps the scope's column names unambiguous).
-  const existing = `SELECT ${columns.join(', ')} FROM (SELECT * FROM ${table}${scopeNow ? ` WHERE ${scopeNow}` : ''}) AS t
+  // Scoped on the record as it stands now (the derived table keeps the scope's column names
+  // unambiguous). The born are passed over by NOT IN, a hashed set each row is checked against as
+  // the key yields it in order (an anti-join is planned as a merge, sorting the set first); born
+  // has no NULL, so NOT IN is exact.
+  const existing = `SELECT ${columns.join(', ')} FROM (SELECT * FROM ${table} WHERE "id" NOT IN (SELECT rid FROM born)${scopeNow ? ` AND (${scopeNow})` : ''}) AS t
     LEFT JOIN LATERAL ${firstAfter('t."id"')} e ON true
     LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r ON true
     WHERE e.action IS DISTINCT FROM 'INSERT'`;
   const scopeGone = caller.scope(resource, params, 'read');
   const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', g.rid) ORDER BY l.id DESC LIMIT 1)`;
-  const deleted = `SELECT ${resource.fields.map((f) => `r.${ident(f.name)}`).join(', ')} FROM (SELECT DISTINCT (d.record_pk->>'id')::bigint AS rid FROM audit_log d WHERE d.table_name = ${name} AND d.action = 'DELETE' AND d.occurred_at > ${at}) g
+  // Existed then (deleted before any insert since), deleted since, and not put back.
+  const deleted = `SELECT ${resource.fields.map((f) => `r.${ident(f.name)}`).join(', ')} FROM (SELECT x.rid FROM existence x WHERE x.gone < coalesce(x.born, x.gone + 1) AND NOT EXISTS (SELECT 1 FROM ${table} WHERE ${table}."id" = x.rid)) g
     CROSS JOIN LATERAL ${firstAfter('g.rid')} e
     CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r
-    WHERE e.action <> 'INSERT' AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = g.rid)${
-      scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''
-    }`;
-  if (!page) return `(${existing} UNION ALL ${deleted})`;
+    WHERE e.action <> 'INSERT'${scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''}`;
   // Each side filtered, ordered by id and cut to the rows a page can need, so the planner reads the
   // primary key in order (a page of look-ups) instead of mapping every row and sorting.
   const cut = (side: string) => {
+    if (!page) return side;
     const where = page.where(params);
     return `(SELECT * FROM (${side}) AS ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${page.order} LIMIT ${params.add(page.rows, 'integer')})`;
   };
-  return `(${cut(existing)} UNION ALL ${cut(deleted)})`;
+  return `(WITH existence AS MATERIALIZED (${existence}),
+    born AS MATERIALIZED (SELECT rid FROM existence WHERE born < coalesce(gone, born + 1) AND rid IS NOT NULL)
+    ${cut(existing)} UNION ALL ${cut(deleted)})`;
 }
 
 function columns(resource: ResourceMeta, caller: Caller): string {

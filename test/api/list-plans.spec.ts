@@ -377,8 +377,9 @@ describe('list plans at production size', () => {
 
   it('serve each list as of a day in the last month, sorted by id both ways, for every role, from indexes', async () => {
     // Time travel (server/audit/as-of.query.ts): each row now is mapped to its state then by its
-    // first event since (audit_log's (table_name, record_pk)), the rows deleted since come from
-    // the deletions' partial index; a page reads a page of rows, not the events since the moment.
+    // first event since (audit_log's (table_name, record_pk)); the records born and deleted since
+    // come from the log's partial index of inserts and deletions; a page reads a page of rows, not
+    // the events since the moment.
     const day = new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10);
     const moment = { text: day, dateOnly: true };
     const failures: string[] = [];

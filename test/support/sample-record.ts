@@ -12,6 +12,7 @@ export interface MetaField {
   reference: { resource: string; field: string } | null;
   elementsReference: { resource: string; field: string } | null;
   rule: { min?: number; max?: number; format?: string } | null;
+  sortable?: boolean;
 }
 export interface MetaResource {
   name: string;
