@@ -20,10 +20,13 @@ import { SYSTEM_TABLES as T } from '../../../contract/system-tables.js';
  */
 
 type Row = Record<string, unknown>;
-type Query = (tx: Tx, sql: string, values: unknown[]) => Promise<Row[]>;
+type Query = (tx: Tx, sql: string | { name: string; text: string }, values: unknown[]) => Promise<Row[]>;
 
 /** This transaction's audit rows: `occurred_at` is the transaction's start (now()), one partition. */
 const TX_EVENTS = `${T.auditLog} WHERE txid = txid_current() AND occurred_at = now()`;
+
+/** Which records of which tables this transaction changed. */
+const SUMMARY = { name: 'reach-summary', text: `SELECT table_name, array_agg(DISTINCT (record_pk->>'id')::bigint) AS ids FROM ${TX_EVENTS} GROUP BY table_name` };
 
 /** The first event of each record of `table` in this transaction, with the image it started from. */
 function firstImages(table: string, params: Params): string {
@@ -46,11 +49,10 @@ function scopedResources(resources: Map<string, ResourceMeta>, caller: Caller): 
 export async function checkReach(query: Query, tx: Tx, resources: Map<string, ResourceMeta>, caller: Caller): Promise<void> {
   const scoped = scopedResources(resources, caller);
   if (scoped.length === 0) return; // this caller may change every row it may write at all
-  const summary = await query(
-    tx,
-    `SELECT table_name, array_agg(DISTINCT (record_pk->>'id')::bigint) AS ids FROM ${TX_EVENTS} GROUP BY table_name`,
-    [],
-  );
+  // Prepared (once per connection): planned anew, it planned a scan of every partition of the log
+  // on every write (about 0.3 ms, the partition known only when now() is run); a statement without
+  // parameters keeps its generic plan, whose partitions are pruned as it starts.
+  const summary = await query(tx, SUMMARY, []);
   if (summary.length === 0) return;
   const changed = new Map(summary.map((r) => [String(r.table_name), (r.ids as string[]).map(Number)]));
   const params = new Params();
