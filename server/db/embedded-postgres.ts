@@ -16,6 +16,8 @@ interface EmbeddedOptions {
   port?: number;
   /** Throwaway clusters (tests) may trade durability for speed. */
   durable?: boolean;
+  /** Server settings (`-c name=value`) for this run only: the benchmark's statement statistics. */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -79,6 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.log ?? (() => undefined);
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (options.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -23,6 +23,7 @@ import os from 'node:os';
 import { cpuMeter } from './cpu.mjs';
 import { measureAccessCost, printAccessCost } from './access-cost.mjs';
 import { figureQueries, searchQueries } from './figures.mjs';
+import { printStatements, statementMeter, statementSettings } from './statements.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +40,9 @@ const log = (...a) => console.error('[bench]', ...a);
 let url = process.env.BENCH_DATABASE_URL;
 let embedded;
 if (!url) {
-  embedded = await startEmbeddedPostgres({ dataDir: path.resolve(`.data/bench-${CLAIMS}`), port: await freePort(), log: () => undefined });
+  // BENCH_STATEMENTS=1: PostgreSQL's time per request by statement (statements.mjs).
+  const settings = process.env.BENCH_STATEMENTS ? statementSettings : undefined;
+  embedded = await startEmbeddedPostgres({ dataDir: path.resolve(`.data/bench-${CLAIMS}`), port: await freePort(), settings, log: () => undefined });
   url = embedded.url;
 }
 const stopAll = [];
@@ -313,6 +316,15 @@ try {
     return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
   };
 
+  // (A database of BENCH_DATABASE_URL needs pg_stat_statements in its shared_preload_libraries.)
+  const statements = process.env.BENCH_STATEMENTS ? await statementMeter(url) : null;
+  stopAll.push(async () => statements?.close());
+  const measured = async (go) => {
+    const meter = await statements?.start();
+    const result = await go();
+    if (meter) result.statements = await meter.read(result.rps * DURATION);
+    return result;
+  };
   const rows = [];
   for (const [name, product, baseline, counts, headers] of scenarios) {
     if (only && !only.test(name)) continue;
@@ -320,10 +332,10 @@ try {
       log(`${name} (${connections} connections)`);
       const pgDir = embedded ? path.resolve(`.data/bench-${CLAIMS}/pg`) : '/nonexistent';
       let meter = cpuMeter({ server: app.child.pid, dataDir: pgDir });
-      const p = await run(A, product, headers, connections);
+      const p = await measured(() => run(A, product, headers, connections));
       p.cpu = meter();
       meter = cpuMeter({ server: base.child.pid, dataDir: pgDir });
-      const b = await run(B, baseline, {}, connections);
+      const b = await measured(() => run(B, baseline, {}, connections));
       b.cpu = meter();
       // The machine is shared: the load average over the last minute says how much else ran.
       rows.push({ scenario: name, connections, product: p, baseline: b, ratio: p.rps / b.rps, load: os.loadavg()[0] });
@@ -365,6 +377,7 @@ try {
     console.log(`| ${r.scenario} | ${r.connections} | ${num(r.product.rps).trim()} | ${r.product.p50} | ${r.product.p99} | ${num(r.baseline.rps).trim()} | ${r.baseline.p50} | ${r.baseline.p99} | ${(r.ratio * 100).toFixed(0)} % | ${cpu(r.product.cpu)} | ${r.product.non2xx}/${r.baseline.non2xx} |`);
   }
   printAccessCost(accessRows);
+  printStatements(rows);
   console.log(`\nfigures counted once, uncached, in PostgreSQL (ms): ${Object.entries(cold).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}`);
   mkdirSync('bench', { recursive: true });
   console.log(`\nserver peak RSS ${peakRssMb.toFixed(0)} MB; start to first answer ${app.ms.toFixed(0)} ms; console JavaScript ${bundleKb.toFixed(0)} kB gzipped`);
