@@ -22,22 +22,26 @@ import { SYSTEM_TABLES as T } from '../../../contract/system-tables.js';
 type Row = Record<string, unknown>;
 type Query = (tx: Tx, sql: string | { name: string; text: string }, values: unknown[]) => Promise<Row[]>;
 
-/** This transaction's audit rows: `occurred_at` is the transaction's start (now()), one partition. */
-const TX_EVENTS = `${T.auditLog} WHERE txid = txid_current() AND occurred_at = now()`;
+/**
+ * This transaction's audit rows: `occurred_at` is the transaction's start, one partition. Where the
+ * start is a parameter (the summary's `at`), the partition is chosen as the statement is planned:
+ * `now()` is known only as it runs, so planning it considered every partition (0.36 against 0.09 ms).
+ */
+const txEvents = (start = 'now()') => `${T.auditLog} WHERE txid = txid_current() AND occurred_at = ${start}`;
 
-/** Which records of which tables this transaction changed. */
-const SUMMARY = { name: 'reach-summary', text: `SELECT table_name, array_agg(DISTINCT (record_pk->>'id')::bigint) AS ids FROM ${TX_EVENTS} GROUP BY table_name` };
+/** Which records of which tables this transaction changed, and the transaction's start (as text, to the microsecond). */
+const SUMMARY = { name: 'reach-summary', text: `SELECT table_name, array_agg(DISTINCT (record_pk->>'id')::bigint) AS ids, now()::text AS at FROM ${txEvents()} GROUP BY table_name` };
 
 /** The first event of each record of `table` in this transaction, with the image it started from. */
-function firstImages(table: string, params: Params): string {
-  return `(SELECT DISTINCT ON (record_pk) action, old_data FROM ${TX_EVENTS} AND table_name = ${params.add(table, 'text')} ORDER BY record_pk, id)`;
+function firstImages(table: string, params: Params, start: string): string {
+  return `(SELECT DISTINCT ON (record_pk) action, old_data FROM ${txEvents(start)} AND table_name = ${params.add(table, 'text')} ORDER BY record_pk, id)`;
 }
 
 /** `table` as it stood before this transaction, under its own name. */
-function tableBefore(table: string, changedIds: number[], params: Params): string {
+function tableBefore(table: string, changedIds: number[], params: Params, start: string): string {
   const t = ident(table);
   return `(SELECT * FROM ${t} WHERE id <> ALL(${params.add(changedIds, 'bigint[]')})
-    UNION ALL SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(table, params)} f WHERE f.action <> 'INSERT') AS ${t}`;
+    UNION ALL SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(table, params, start)} f WHERE f.action <> 'INSERT') AS ${t}`;
 }
 
 
@@ -56,6 +60,7 @@ export async function checkReach(query: Query, tx: Tx, resources: Map<string, Re
   if (summary.length === 0) return;
   const changed = new Map(summary.map((r) => [String(r.table_name), (r.ids as string[]).map(Number)]));
   const params = new Params();
+  const start = params.add(String(summary[0].at), 'timestamptz');
   const checks: string[] = [];
   for (const resource of scoped) {
     const ids = changed.get(resource.name);
@@ -65,10 +70,10 @@ export async function checkReach(query: Query, tx: Tx, resources: Map<string, Re
     const after = caller.scope(resource, params, 'write')!;
     checks.push(`(SELECT ${name} AS t, 'after' AS side FROM ${t} WHERE id = ANY(${params.add(ids, 'bigint[]')}) AND NOT COALESCE((${after}), false) LIMIT 1)`);
     // The scope's subqueries read each changed table as it stood.
-    const asItStood = (table: string) => (changed.has(table) ? tableBefore(table, changed.get(table)!, params) : ident(table));
+    const asItStood = (table: string) => (changed.has(table) ? tableBefore(table, changed.get(table)!, params, start) : ident(table));
     const before = caller.scope(resource, params, 'write', asItStood)!;
     checks.push(
-      `(SELECT ${name} AS t, 'before' AS side FROM (SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(resource.name, params)} f WHERE f.action <> 'INSERT') AS ${t} WHERE NOT COALESCE((${before}), false) LIMIT 1)`,
+      `(SELECT ${name} AS t, 'before' AS side FROM (SELECT (jsonb_populate_record(NULL::${t}, f.old_data)).* FROM ${firstImages(resource.name, params, start)} f WHERE f.action <> 'INSERT') AS ${t} WHERE NOT COALESCE((${before}), false) LIMIT 1)`,
     );
   }
   if (checks.length === 0) return;
