@@ -45,6 +45,7 @@ export function printStatements(rows, top = 8) {
   if (measured.length === 0) return;
   console.log('\nPostgreSQL time per request by statement (µs, execution + planning; calls per request), product | baseline:');
   const short = (q) => (q.length > 90 ? `${q.slice(0, 90)}…` : q);
+  const cell = (s) => (s ? `${(s.execUs + s.planUs).toFixed(1)} (${s.perRequest.toFixed(2)})` : '-').padStart(14);
   for (const r of measured) {
     const [p, b] = [r.product.statements, r.baseline.statements];
     console.log(`\n${r.scenario} (${r.connections} connections): ${p.totalUs.toFixed(0)} | ${b.totalUs.toFixed(0)}`);
@@ -52,12 +53,8 @@ export function printStatements(rows, top = 8) {
     const seen = new Set();
     for (const s of p.statements.slice(0, top)) {
       seen.add(s.query);
-      const o = base.get(s.query);
-      const mine = `${(s.execUs + s.planUs).toFixed(1)} (${s.perRequest.toFixed(2)})`;
-      console.log(`  ${mine.padStart(14)} | ${(o ? `${(o.execUs + o.planUs).toFixed(1)} (${o.perRequest.toFixed(2)})` : '-').padStart(14)}  ${short(s.query)}`);
+      console.log(`  ${cell(s)} | ${cell(base.get(s.query))}  ${short(s.query)}`);
     }
-    for (const s of b.statements.slice(0, top).filter((s) => !seen.has(s.query))) {
-      console.log(`  ${'-'.padStart(14)} | ${`${(s.execUs + s.planUs).toFixed(1)} (${s.perRequest.toFixed(2)})`.padStart(14)}  ${short(s.query)}`);
-    }
+    for (const s of b.statements.slice(0, top).filter((s) => !seen.has(s.query))) console.log(`  ${cell()} | ${cell(s)}  ${short(s.query)}`);
   }
 }

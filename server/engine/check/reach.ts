@@ -29,7 +29,11 @@ type Query = (tx: Tx, sql: string | { name: string; text: string }, values: unkn
  */
 const txEvents = (start = 'now()') => `${T.auditLog} WHERE txid = txid_current() AND occurred_at = ${start}`;
 
-/** Which records of which tables this transaction changed, and the transaction's start (as text, to the microsecond). */
+/**
+ * Which records of which tables this transaction changed, and the transaction's start (as text, to
+ * the microsecond). Prepared once per connection: without parameters it keeps its generic plan,
+ * whose partitions are pruned as it starts instead of all being planned on every write.
+ */
 const SUMMARY = { name: 'reach-summary', text: `SELECT table_name, array_agg(DISTINCT (record_pk->>'id')::bigint) AS ids, now()::text AS at FROM ${txEvents()} GROUP BY table_name` };
 
 /** The first event of each record of `table` in this transaction, with the image it started from. */
@@ -53,9 +57,6 @@ function scopedResources(resources: Map<string, ResourceMeta>, caller: Caller): 
 export async function checkReach(query: Query, tx: Tx, resources: Map<string, ResourceMeta>, caller: Caller): Promise<void> {
   const scoped = scopedResources(resources, caller);
   if (scoped.length === 0) return; // this caller may change every row it may write at all
-  // Prepared (once per connection): planned anew, it planned a scan of every partition of the log
-  // on every write (about 0.3 ms, the partition known only when now() is run); a statement without
-  // parameters keeps its generic plan, whose partitions are pruned as it starts.
   const summary = await query(tx, SUMMARY, []);
   if (summary.length === 0) return;
   const changed = new Map(summary.map((r) => [String(r.table_name), (r.ids as string[]).map(Number)]));
