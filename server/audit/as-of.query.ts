@@ -56,9 +56,15 @@ export function parseMoment(raw: unknown): Moment {
   return { text: raw.trim(), dateOnly: m[4] === undefined };
 }
 
-/** The moment as a `timestamptz` expression in a statement being assembled. */
+/**
+ * The moment as a `timestamptz` parameter in a statement being assembled: a date alone is the last
+ * microsecond of that day in UTC, the time zone every session speaks (db/orm-config.ts). A value,
+ * not an expression: the date's cast to a timestamptz depends on the session's time zone, so the
+ * planner could not compare it with the audit log's monthly partitions, and planned every one of
+ * them for each of a list's look-ups into the log (1.8 against 1.4 ms of planning per page of claims).
+ */
 export function momentSql(moment: Moment, params: Params): string {
-  return moment.dateOnly ? `((${params.add(moment.text, 'date')} + 1)::timestamptz - interval '1 microsecond')` : params.add(moment.text, 'timestamptz');
+  return params.add(moment.dateOnly ? `${moment.text}T23:59:59.999999+00:00` : moment.text, 'timestamptz');
 }
 
 /** Whether as-of reads this resource from the audit trail, from its own time field, or not at all. */
