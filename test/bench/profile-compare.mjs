@@ -10,7 +10,7 @@ const dir = process.argv[2];
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
 const results = JSON.parse(readFileSync('bench/results.json', 'utf8'));
 if (results.accessLogging.length > 0) throw new Error('the access-cost runs ran too: their requests would be missing from the count');
-const requests = (side) => results.scenarios.reduce((n, s) => n + s[side].rps * results.durationSeconds, 0);
+const requests = (side) => results.scenarios.reduce((n, s) => n + (s[side].runs ?? [s[side].rps]).reduce((a, rps) => a + rps, 0) * results.durationSeconds, 0);
 
 /** Busy microseconds by function (self time), idle left out. */
 function selfTimes(file) {
