@@ -7,7 +7,7 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
-import { tableRows } from '../engine/read/totals.js';
+import { tableRows, type Estimate } from '../engine/read/totals.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
 import { assertReachable } from './history.query.js';
@@ -157,10 +157,18 @@ function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, p
     WHERE e.action <> 'INSERT'${scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''}`;
   // Each side filtered, ordered by id and cut to the rows a page can need, so the planner reads the
   // primary key in order (a page of look-ups) instead of mapping every row and sorting.
+  //
+  // The filter is on the rows as they stood, which the planner has no statistics for: as a plain
+  // condition on the mapped columns it guessed that a few rows in a million pass (status and
+  // district: 5 estimated, 83,636 in fact), so reading the key in order until a page is found looked
+  // like reading all of it, and it read and mapped every claim and sorted them instead (15 s). Put
+  // to it as one function call (booleq, the boolean `=`), the condition is estimated as any call
+  // of unknown selectivity, a third of the rows: the walk in key order is then the cheap plan, as it is.
   const cut = (side: string) => {
     if (!page) return side;
     const where = page.where(params);
-    return `(SELECT * FROM (${side}) AS ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${page.order} LIMIT ${params.add(page.rows, 'integer')})`;
+    const kept = where.length ? ` WHERE booleq(${where.map((w) => `(${w})`).join(' AND ')}, true)` : '';
+    return `(SELECT * FROM (${side}) AS ${table}${kept} ORDER BY ${page.order} LIMIT ${params.add(page.rows, 'integer')})`;
   };
   return `(WITH existence AS MATERIALIZED (${existence}),
     born AS MATERIALIZED (SELECT rid FROM existence WHERE born < coalesce(gone, born + 1) AND rid IS NOT NULL)
@@ -182,11 +190,16 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
   return engine.present(resource, rows[0], caller);
 }
 
-/** A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's FROM. */
-export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f)) {
+
+/**
+ * A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's
+ * FROM. `sparse`: the filter keeps so few rows that reading the events since the moment costs less
+ * than walking the key for a page (listAsOf, walkOrEvents).
+ */
+export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f), sparse = false) {
   const table = ident(resource.name);
   assertNamedFiltersUsable(resource, query.filter, caller);
-  const byId = (!query.sort || query.sort.field === 'id') && kind(resource) === 'audited';
+  const byId = (!query.sort || query.sort.field === 'id') && kind(resource) === 'audited' && !sparse;
   const order = orderBy(resource, query.sort, visible);
   const start = query.range?.start ?? 0;
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
@@ -209,18 +222,49 @@ export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: M
 
 /** A list as it stood at the moment: the usual filter (on the rows as they stood), sort, range and total. */
 export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
-  const plan = planListAsOf(resource, query, moment, caller, (field: FieldMeta) => caller.sees(resource, field));
   const db = engine.reader(caller);
+  // How many rows the filter keeps now, for a filtered list of a large table: the page's plan
+  // depends on it, and the total is answered from it.
+  const rows = await tableRows((sql, values) => engine.query(engine.pool, sql, values), resource.name);
+  const filtered = Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow && kind(resource) === 'audited';
+  const now = filtered ? await estimateNow(engine, db, resource, query, caller) : undefined;
+  const sparse = now !== undefined && (await walkOrEvents(engine, db, resource, moment, query, rows, now.rows)) === 'events';
+  const plan = planListAsOf(resource, query, moment, caller, (field: FieldMeta) => caller.sees(resource, field), sparse);
   // Named by its text, as a list page is: planned once per connection (planning the partitions of
   // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.
   const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
   const page = searching ? plan.text : { name: `asof:${createHash('sha1').update(plan.text).digest('base64url').slice(0, 16)}`, text: plan.text };
-  const [rows] = await Promise.all([engine.query(db, page, plan.values), assertAnswerable(engine, resource, moment)]);
+  const [answered] = await Promise.all([engine.query(db, page, plan.values), assertAnswerable(engine, resource, moment)]);
   // A page that is not full ends the list: its total needs no count (most reference tables fit a page).
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
-  const ended = rows.length < limit && (rows.length > 0 || plan.start === 0);
-  const total = ended ? { total: plan.start + rows.length, approximate: false } : await totalOf(engine, db, resource, query, caller, plan.from, plan.fromValues);
-  return { rows: rows.map(engine.presenter(resource, caller)), start: plan.start, ...total };
+  const ended = answered.length < limit && (answered.length > 0 || plan.start === 0);
+  const total = ended ? { total: plan.start + answered.length, approximate: false } : await totalOf(engine, db, resource, query, caller, plan.from, plan.fromValues, rows, now);
+  return { rows: answered.map(engine.presenter(resource, caller)), start: plan.start, ...total };
+}
+
+/**
+ * How a filtered page by id finds its rows: by walking the key in order, each row mapped to its
+ * state then, until a page matches (about page × table / matching rows looked at), or from the events
+ * since the moment with the rows untouched since read through the filter's own index (as any other
+ * sort is). Each costs a look-up into the log per row or event (32 and 15 µs measured on the
+ * benchmark's database): the fewer. A student's 10 claims of a million, 20 days back: the walk read
+ * every claim (32 s), the events took 3.2 s; a district's paid claims: the walk, 300 rows.
+ */
+async function walkOrEvents(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, moment: Moment, query: ListQuery, rows: number, matching: number): Promise<'walk' | 'events'> {
+  const page = query.range ? query.range.end + 1 : MAX_PAGE;
+  const walked = Math.min(rows, (page * rows) / Math.max(matching, 1));
+  const params = new Params();
+  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM audit_log WHERE table_name = ${params.add(resource.name, 'text')} AND occurred_at > ${momentSql(moment, params)}`, params.values);
+  const events = Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']);
+  return events < walked ? 'events' : 'walk';
+}
+
+/** The planner's estimate of the list's rows as the table stands now (same filter and scope). */
+async function estimateNow(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<Estimate> {
+  const now = planList(resource, { ...query, sort: null }, caller);
+  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
+  const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+  return { rows: Math.round(Number(top['Plan Rows'])), cost: Number(top['Total Cost']) };
 }
 
 /**
@@ -229,19 +273,16 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
  * million claims), so the estimate is that of the same filter on the table as it stands now: the
  * rows then are, give or take the changes since, the rows now.
  */
-async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[]): Promise<{ total: number; approximate: boolean }> {
+async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[], tableSize: number, known?: Estimate): Promise<{ total: number; approximate: boolean }> {
   const count = async () => {
     const text = `SELECT count(*)::bigint AS total ${from}`;
     const [row] = await engine.query(db, { name: `asof-count:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`, text }, values);
     return { total: Number(row.total), approximate: false };
   };
   // A small table (reference data) is counted straight away, as a list's total is.
-  if ((await tableRows((sql, values) => engine.query(engine.pool, sql, values), resource.name)) < engine.options.exactCountBelow) return count();
-  const now = planList(resource, { ...query, sort: null }, caller);
-  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
-  const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
-  const estimate = Math.round(Number(top['Plan Rows']));
-  if (!countsExactly({ rows: estimate, cost: Number(top['Total Cost']) }, engine.options.exactCountBelow)) return { total: estimate, approximate: true };
+  if (tableSize < engine.options.exactCountBelow) return count();
+  const estimate = known ?? (await estimateNow(engine, db, resource, query, caller));
+  if (!countsExactly(estimate, engine.options.exactCountBelow)) return { total: estimate.rows, approximate: true };
   return count();
 }
 
