@@ -7,7 +7,7 @@ import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.j
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
-import { tableRows, type Estimate } from '../engine/read/totals.js';
+import { planEstimate, tableRows, type Estimate } from '../engine/read/totals.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
 import { assertReachable } from './history.query.js';
@@ -58,13 +58,13 @@ export function parseMoment(raw: unknown): Moment {
 
 /**
  * The moment as a `timestamptz` parameter in a statement being assembled: a date alone is the last
- * microsecond of that day in UTC, the time zone every session speaks (db/orm-config.ts). A value,
- * not an expression: the date's cast to a timestamptz depends on the session's time zone, so the
- * planner could not compare it with the audit log's monthly partitions, and planned every one of
- * them for each of a list's look-ups into the log (1.8 against 1.4 ms of planning per page of claims).
+ * microsecond of that day in the database's time zone (as a `_lte` filter on a date takes it). A
+ * value, not an expression: the date's cast to a timestamptz depends on the session's time zone, so
+ * the planner could not compare it with the audit log's monthly partitions, and planned every one
+ * of them for each of a list's look-ups into the log (1.8 against 1.4 ms of planning per page of claims).
  */
 export function momentSql(moment: Moment, params: Params): string {
-  return params.add(moment.dateOnly ? `${moment.text}T23:59:59.999999+00:00` : moment.text, 'timestamptz');
+  return params.add(moment.dateOnly ? `${moment.text} 23:59:59.999999` : moment.text, 'timestamptz');
 }
 
 /** Whether as-of reads this resource from the audit trail, from its own time field, or not at all. */
@@ -193,8 +193,8 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
 
 /**
  * A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's
- * FROM. `sparse`: the filter keeps so few rows that reading the events since the moment costs less
- * than walking the key for a page (listAsOf, walkOrEvents).
+ * FROM; `byId`, whether its page walks the key. `sparse`: the filter keeps so few rows that reading
+ * the events since the moment costs less than walking the key for a page (listAsOf, walkOrEvents).
  */
 export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller, visible = (f: FieldMeta) => caller.sees(resource, f), sparse = false) {
   const table = ident(resource.name);
@@ -212,24 +212,26 @@ export function planListAsOf(resource: ResourceMeta, query: ListQuery, moment: M
     const params = new Params();
     params.values.push(...whole.values);
     const text = `SELECT ${columns(resource, caller)} ${from} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
-    return { text, values: params.values, from, fromValues: whole.values, start };
+    return { text, values: params.values, from, fromValues: whole.values, start, byId };
   }
   const params = new Params();
   const source = tableAsOfById(resource, moment, caller, params, { where: (p) => filterToWhere(resource, query.filter, visible, p), order, rows: start + limit });
   const text = `SELECT ${columns(resource, caller)} FROM ${source} AS ${table} ORDER BY ${order} LIMIT ${params.add(limit, 'integer')} OFFSET ${params.add(start, 'integer')}`;
-  return { text, values: params.values, from, fromValues: whole.values, start };
+  return { text, values: params.values, from, fromValues: whole.values, start, byId };
 }
 
 /** A list as it stood at the moment: the usual filter (on the rows as they stood), sort, range and total. */
 export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, query: ListQuery, moment: Moment, caller: Caller): Promise<ListResult> {
   const db = engine.reader(caller);
+  const visible = (field: FieldMeta) => caller.sees(resource, field);
+  // Planned first: a bad filter or sort is a 400 before anything is sent.
+  let plan = planListAsOf(resource, query, moment, caller, visible);
   // How many rows the filter keeps now, for a filtered list of a large table: the page's plan
   // depends on it, and the total is answered from it.
   const rows = await tableRows((sql, values) => engine.query(engine.pool, sql, values), resource.name);
-  const filtered = Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow && kind(resource) === 'audited';
-  const now = filtered ? await estimateNow(engine, db, resource, query, caller) : undefined;
-  const sparse = now !== undefined && (await walkOrEvents(engine, db, resource, moment, query, rows, now.rows)) === 'events';
-  const plan = planListAsOf(resource, query, moment, caller, (field: FieldMeta) => caller.sees(resource, field), sparse);
+  const filtered = Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow && !resource.options.appendOnlyAt;
+  const [now, events] = filtered ? await Promise.all([estimateNow(engine, db, resource, query, caller), plan.byId ? eventsSince(engine, db, resource, moment) : undefined]) : [];
+  if (now && events !== undefined && walkOrEvents(query, rows, now.rows, events) === 'events') plan = planListAsOf(resource, query, moment, caller, visible, true);
   // Named by its text, as a list page is: planned once per connection (planning the partitions of
   // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.
   const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
@@ -250,21 +252,23 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
  * benchmark's database): the fewer. A student's 10 claims of a million, 20 days back: the walk read
  * every claim (32 s), the events took 3.2 s; a district's paid claims: the walk, 300 rows.
  */
-async function walkOrEvents(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, moment: Moment, query: ListQuery, rows: number, matching: number): Promise<'walk' | 'events'> {
+function walkOrEvents(query: ListQuery, rows: number, matching: number, events: number): 'walk' | 'events' {
   const page = query.range ? query.range.end + 1 : MAX_PAGE;
   const walked = Math.min(rows, (page * rows) / Math.max(matching, 1));
-  const params = new Params();
-  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM audit_log WHERE table_name = ${params.add(resource.name, 'text')} AND occurred_at > ${momentSql(moment, params)}`, params.values);
-  const events = Number((plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows']);
   return events < walked ? 'events' : 'walk';
+}
+
+/** The planner's estimate of the table's events in the log since the moment. */
+async function eventsSince(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, moment: Moment): Promise<number> {
+  const params = new Params();
+  const from = `FROM audit_log WHERE table_name = ${params.add(resource.name, 'text')} AND occurred_at > ${momentSql(moment, params)}`;
+  return (await planEstimate((sql, values) => engine.query(db, sql, values), from, params.values)).rows;
 }
 
 /** The planner's estimate of the list's rows as the table stands now (same filter and scope). */
 async function estimateNow(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<Estimate> {
   const now = planList(resource, { ...query, sort: null }, caller);
-  const [plan] = await engine.query(db, `EXPLAIN (FORMAT JSON) SELECT 1 ${now.from}`, now.params.values);
-  const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
-  return { rows: Math.round(Number(top['Plan Rows'])), cost: Number(top['Total Cost']) };
+  return planEstimate((sql, values) => engine.query(db, sql, values), now.from, now.params.values);
 }
 
 /**

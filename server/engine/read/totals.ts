@@ -29,6 +29,13 @@ export async function tableRows(query: Query, table: string): Promise<number> {
   return rows;
 }
 
+/** The planner's estimate of the rows of `FROM …` (a list's, the log's), and of the cost of reading them. */
+export async function planEstimate(query: Query, from: string, values: unknown[]): Promise<Estimate> {
+  const [plan] = await query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+  const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
+  return { rows: Math.round(Number(top['Plan Rows'])), cost: Number(top['Total Cost']) };
+}
+
 /**
  * The count strategy of list totals, chosen per request: an exact count while the table is small,
  * or while the planner expects few matching rows and a cheap count (countsExactly); else the
@@ -41,9 +48,7 @@ export class Totals {
   /** The planner's view of a list's matching rows, for a table large enough to ask (else null). */
   async estimate(sizeQuery: Query, query: Query, table: string, from: string, values: unknown[]): Promise<Estimate | null> {
     if ((await tableRows(sizeQuery, table)) < this.exactCountBelow) return null;
-    const [plan] = await query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
-    const top = (plan['QUERY PLAN'] as { Plan: { 'Plan Rows': number; 'Total Cost': number } }[])[0].Plan;
-    return { rows: Math.round(Number(top['Plan Rows'])), cost: Number(top['Total Cost']) };
+    return planEstimate(query, from, values);
   }
 
   /** `sizeQuery` reads the catalogue (the primary); `query` runs where the list is read; `known`, an estimate already made. */
