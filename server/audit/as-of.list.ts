@@ -18,11 +18,12 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
   const visible = (field: FieldMeta) => caller.sees(resource, field);
   // Planned first: a bad filter or sort is a 400 before anything is sent.
   let plan = planListAsOf(resource, query, moment, caller, visible);
-  // How many rows the filter keeps now, for a filtered list of a large table: the page's plan
-  // depends on it, and the total is answered from it.
+  // A filtered page by id of a large table walks the key or reads the events since, by the
+  // planner's estimates of the rows the filter keeps now and of those events (the first also
+  // answers the total).
   const rows = await tableRows((sql, values) => engine.query(engine.pool, sql, values), resource.name);
-  const filtered = Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow && !resource.options.appendOnlyAt;
-  const [now, events] = filtered ? await Promise.all([estimateNow(engine, db, resource, query, caller), plan.byId ? eventsSince(engine, db, resource, moment) : undefined]) : [];
+  const choosing = plan.byId && Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow;
+  const [now, events] = choosing ? await Promise.all([estimateNow(engine, db, resource, query, caller), eventsSince(engine, db, resource, moment)]) : [];
   if (now && events !== undefined && walkOrEvents(query, rows, now.rows, events) === 'events') plan = planListAsOf(resource, query, moment, caller, visible, true);
   // Named by its text, as a list page is: planned once per connection (planning the partitions of
   // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.

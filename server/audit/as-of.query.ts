@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
-import type { ListResult } from '../engine/read/resource-reader.js';
 import { assertNamedFiltersUsable, filterToWhere } from '../engine/filter/filter-to-where.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
-import { countsExactly, orderBy, planList } from '../engine/plan/plan-list.js';
+import { orderBy } from '../engine/plan/plan-list.js';
 import { ident, Params } from '../engine/plan/sql.js';
-import { planEstimate, tableRows, type Estimate } from '../engine/read/totals.js';
 import { AppError, notFound } from '../errors/app-error.js';
 import { UNAUDITED_TABLES } from './audit-trigger.sql.js';
 import { assertReachable } from './history.query.js';
@@ -189,7 +186,6 @@ export async function getOneAsOf(engine: ResourceEngine, resource: ResourceMeta,
   if (rows.length === 0) throw notFound(`${resource.singular} ${id} did not exist on ${moment.text}, or you cannot reach it`);
   return engine.present(resource, rows[0], caller);
 }
-
 
 /**
  * A list as of a moment, planned from the metadata and the query alone: a page's SQL and the total's
