@@ -69,7 +69,16 @@ describe('the audit trail (Chromium)', () => {
     await summary.getByText(`${adminUser.first_name} ${adminUser.last_name}`).waitFor();
     expect(await page.getByTestId('change-set-event').count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Undo change set' }).click();
+    // The button appears once the undo preview answers. Once, in a full run on a loaded machine, it
+    // did not within 15 s: a failure now says what the section showed instead (still checking, a
+    // refusal, the problems), and keeps its own screenshot.
+    const undoSection = page.getByTestId('change-set').locator('[data-testid="change-set-undo"], [role="alert"], .MuiTypography-body2:has-text("Checking whether")');
+    const undoButton = page.getByRole('button', { name: 'Undo change set' });
+    await undoButton.waitFor({ timeout: 30_000 }).catch(async (error: Error) => {
+      await s.shot('audit-undo-missing');
+      throw new Error(`${error.message}\nthe change set's undo section showed: ${JSON.stringify(await undoSection.allInnerTexts())}`);
+    });
+    await undoButton.click();
     const dialog = page.getByRole('dialog');
     const change = dialog.getByTestId('undo-change');
     await change.getByText(/set back/).waitFor();

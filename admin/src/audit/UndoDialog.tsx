@@ -15,7 +15,9 @@ const name = (t: UndoTarget) => (t.kind === 'event' ? `event #${t.id}` : `change
 /** The preview of an undo, shared by the dialog and the buttons that decide whether to offer it. */
 export function useUndoPreview(target: UndoTarget | null) {
   const dataProvider = useDataProvider<AppDataProvider>();
-  return useQuery({ queryKey: ['undo-preview', target?.kind, target?.id], queryFn: () => dataProvider.previewUndo(target!), enabled: target !== null, retry: false });
+  // The console's retry policy (data/query-client.ts): a refusal is shown at once, a 5xx or a lost
+  // connection is asked once more, so a moment's overload does not leave the set without its Undo.
+  return useQuery({ queryKey: ['undo-preview', target?.kind, target?.id], queryFn: () => dataProvider.previewUndo(target!), enabled: target !== null });
 }
 
 /** One record's part of the undo: what it would set back, or that it would be deleted or put back. */
