@@ -173,7 +173,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
     },
   });
   const nest = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool, undefined, config.accessLogSynchronousCommit), signingKey, figures }),
+    AppModule.forRoot({ db, config, engine, auth, documents, budgets, access: new AccessLog(accessPool), signingKey, figures }),
     adapter,
     { logger: process.env.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'], bodyParser: false },
   );

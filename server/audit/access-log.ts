@@ -6,8 +6,7 @@ import { AppError } from '../errors/app-error.js';
 import { ident, Params } from '../engine/plan/sql.js';
 import { createHash } from 'node:crypto';
 import type { ACCESS_ACTIONS } from './access-log.sql.js';
-import type { Queryable } from '../engine/read/resource-reader.js';
-import type { Alongside } from '../engine/read/alongside.js';
+import type { Alongside, Queryable } from '../engine/read/resource-reader.js';
 import { SharedStatements } from '../db/shared-statements.js';
 
 type AccessAction = (typeof ACCESS_ACTIONS)[number];
@@ -48,8 +47,6 @@ export class AccessLog {
   constructor(
     private readonly pool: Pool,
     options: { maxInFlight: number; maxBatch: number } = { maxInFlight: 1, maxBatch: 500 },
-    /** As the access pool commits (AppConfig.accessLogSynchronousCommit): a record written on another pool commits alike. */
-    private readonly synchronousCommit = false,
   ) {
     this.writes = new SharedStatements((batch) => this.write(batch), {
       ...options,
@@ -111,33 +108,6 @@ export class AccessLog {
     return answer.value;
   }
 
-  /**
-   * A list page's access record in the page's own statement, on the primary (resource-reader.ts,
-   * `list`): a data-modifying CTE after the page's rows (`answered`), one row naming their ids,
-   * written if and only if the page has rows, in the page's snapshot, failing with it. One statement
-   * instead of two. The statement runs on the serving pool: it commits as the access pool's do,
-   * without waiting for the WAL flush unless that is configured (`synchronousCommit`). Undefined
-   * where nothing is recorded (`recordRead`).
-   */
-  pageRecord(req: FastifyRequest, caller: Caller, resource: ResourceMeta, filter: unknown): Alongside | undefined {
-    if (!resource.options.accessLogged || caller.userId === null) return undefined;
-    const userId = caller.userId;
-    const commit = this.synchronousCommit ? '' : `, set_config('synchronous_commit', 'off', true)`;
-    return (params, answered, order) => {
-      // The ids in the page's order, as the page answers them.
-      const values = [params.add(userId, 'integer'), params.add(resource.name, 'text'), `array_agg(a."id"::bigint${order ? ` ORDER BY ${order}` : ''})`, params.add('list', 'text'), params.add(req.ip ?? null, 'text'), params.add(jsonOrNull(filter), 'jsonb')];
-      return {
-        after: `tx AS MATERIALIZED (SELECT txid_current()${commit}),
-          logged AS (INSERT INTO access_log (user_id, table_name, record_ids, action, client_address, filter) SELECT ${values.join(', ')} FROM tx, ${answered} a HAVING count(*) > 0)`,
-      };
-    };
-  }
-
-  /** What a read whose statement carried its access record answers when that statement failed with no other answer: 503, as `aroundRead`'s. */
-  refusal(error: unknown): unknown {
-    return error instanceof AppError ? error : this.refused(error, 1);
-  }
-
   /** The INSERT of one read's record, up to its WHERE (which says when the row is written). */
   private insertOne(params: Params, req: FastifyRequest, userId: number, resource: ResourceMeta, action: AccessAction, id: number): string {
     const values = [params.add(userId, 'integer'), params.add(resource.name, 'text'), `ARRAY[${params.add(id, 'bigint')}]`, params.add(action, 'text'), params.add(req.ip ?? null, 'text')];
@@ -171,12 +141,6 @@ export class AccessLog {
     }
     return new AppError('UNAVAILABLE', 'The read could not be recorded in the access log, so it was not answered; try again shortly', undefined, undefined, { 'Retry-After': '1' });
   }
-}
-
-/** A filter as the access record's jsonb parameter: JSON text, or null for none. */
-function jsonOrNull(filter: unknown): string | null {
-  const kept = emptyToNull(filter);
-  return kept === null ? null : JSON.stringify(kept);
 }
 
 function emptyToNull(filter: unknown): unknown {

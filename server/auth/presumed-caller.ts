@@ -1,6 +1,6 @@
 import type { Authenticated } from './authenticated.js';
 import type { Params } from '../engine/plan/sql.js';
-import type { AlongsideParts } from '../engine/read/alongside.js';
+import type { AlongsideParts } from '../engine/read/resource-reader.js';
 import { sessionCheckCtes } from './session-check.sql.js';
 
 /**

@@ -9,66 +9,41 @@ import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import type { Params } from '../engine/plan/sql.js';
-import type { ListResult } from '../engine/read/resource-reader.js';
-import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 
 /**
- * A read made in one statement with its session check (auth/presumed-caller.ts), as the caller the
- * session's last check found, where every read runs on the primary (no replicas: with them, where a
- * read goes depends on the check, a recent write). Null when the request takes the ordinary path
- * instead: no presumed caller (first request of a session, API key), a request the presumed caller
- * may not make (the ordinary path answers it after a check of its own), a read that `run` leaves to
- * it (null), or a caller who changed since.
+ * A show of an access-logged record in one statement: the session check, the read and its access
+ * record together (auth/presumed-caller.ts, audit/access-log.ts), where every read runs on the
+ * primary (no replicas). Null when the request takes the ordinary path instead: no presumed caller (first
+ * request of a session, API key), a request the presumed caller may not make or names badly (the
+ * ordinary path answers it after a check of its own), a caller who changed since, or a statement
+ * that failed before its session was checked.
  */
-async function inOneStatement<T>(callers: CallerResolver, engine: ResourceEngine, req: FastifyRequest, name: string, action: Action, run: (presumed: PresumedCaller, resource: ResourceMeta) => Promise<T | null>): Promise<{ resource: ResourceMeta; answer: T } | null> {
-  if (!engine.primaryOnly) return null;
-  const found = await presumedFor(callers, engine, req, name, action);
-  if (!found) return null;
-  const { presumed, resource } = found;
+export async function presumedShow(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, id: string): Promise<{ resource: ResourceMeta; row: Record<string, unknown> } | null> {
+  const presumed = await callers.presume?.(req);
+  if (!presumed) return null;
+  const caller = presumed.caller;
+  let resource: ResourceMeta;
+  let recordId: number;
   try {
-    const answer = await run(presumed, resource);
-    // Answered only as the caller presumed: one who changed since is served the ordinary way.
-    return answer === null || !presumed.passed ? null : { resource, answer };
-  } catch (error) {
-    // The answer of a check that passed (a 404, a 503) or failed (a 401) stands.
-    if (presumed.checked) {
-      if (presumed.passed) throw error;
-      return null;
-    }
-    // Refused before its session was checked (a bad id or filter, a statement that timed out): the
-    // session is checked now, and the refusal stands for the caller presumed, not made again.
-    if ((await presumed.confirm()).same) throw error;
+    resource = engine.resource(name);
+    authorize(caller, resource, 'show');
+    recordId = engine.parseId(resource, id);
+  } catch {
     return null;
   }
-}
-
-/** A show of an access-logged record in one statement: the session check, the read and its access record together (audit/access-log.ts). */
-export async function presumedShow(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, id: string): Promise<{ resource: ResourceMeta; row: Record<string, unknown> } | null> {
-  const shown = await inOneStatement(callers, engine, req, name, 'show', async (presumed, resource) => {
-    if (!resource.options.accessLogged) return null;
-    const recordId = engine.parseId(resource, id);
-    const read = () => Promise.reject(new Error('presumedShow reads with its access record only'));
-    return access.aroundRead(req, presumed.caller, resource, 'show', recordId, read, (primary, record) =>
-      engine.getOne(resource, recordId, presumed.caller, primary, false, (params, answered) => ({ ...presumed.parts(params), ...record(params, answered) })),
+  // With replicas, where a read goes depends on the check (a recent write): the ordinary path.
+  if (!resource.options.accessLogged || !engine.primaryOnly) return null;
+  const read = () => Promise.reject(new Error('presumedShow reads with its access record only'));
+  try {
+    const row = await access.aroundRead(req, caller, resource, 'show', recordId, read, (primary, record) =>
+      engine.getOne(resource, recordId, caller, primary, false, (params, answered) => ({ ...presumed.parts(params), ...record(params, answered) })),
     );
-  });
-  return shown && { resource: shown.resource, row: shown.answer };
-}
-
-/**
- * A list page in one statement: the session check, the page and, for an access-logged resource,
- * its access record (audit/access-log.ts, `pageRecord`); its total beside it, as always. A record
- * is written only for a page answered: the session valid and the caller the one presumed.
- */
-export async function presumedList(callers: CallerResolver, engine: ResourceEngine, access: AccessLog, req: FastifyRequest, name: string, query: Record<string, unknown>): Promise<{ resource: ResourceMeta; result: ListResult } | null> {
-  const listed = await inOneStatement(callers, engine, req, name, 'list', async (presumed, resource) => {
-    const parsed = parseListQuery(query);
-    const record = access.pageRecord(req, presumed.caller, resource, parsed.filter);
-    // A statement that failed with no answer of its own (not a timeout, not a bad value) may have
-    // failed to write its record: refused (503), as a show's is.
-    return engine.list(resource, parsed, presumed.caller, (params, answered, order) => ({ ...presumed.parts(params), ...record?.(params, answered, order) })).catch((error: unknown) => Promise.reject(record ? access.refusal(error) : error));
-  });
-  return listed && { resource: listed.resource, result: listed.answer };
+    return { resource, row };
+  } catch (error) {
+    // The answer of a check that passed (a 404, a 503) or failed (a 401) stands.
+    if (presumed.checked && presumed.passed) throw error;
+    return null;
+  }
 }
 
 /** The caller presumed for a request, if there is one and they may make it (else the ordinary way answers it, after a check of its own). */

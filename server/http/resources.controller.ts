@@ -3,8 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { revertChangeSet, revertEvent } from '../audit/revert.js';
 import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-preview.js';
 import type { Caller } from '../engine/caller.js';
-import type { ListResult, Queryable } from '../engine/read/resource-reader.js';
-import type { Alongside } from '../engine/read/alongside.js';
+import type { Alongside, ListResult, Queryable } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { parseListQuery } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
@@ -16,7 +15,7 @@ import { labelsCaller, mayReadLabels } from '../auth/labels.js';
 import { requirePermission } from '../auth/authorize.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
-import { presumedShow, presumedList, readBesideCheck, writeBesideCheck } from './presumed-read.js';
+import { presumedShow, readBesideCheck, writeBesideCheck } from './presumed-read.js';
 import { ACCESS_LOG, BUDGETS, CONFIG } from './tokens.js';
 import type { RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
@@ -88,10 +87,7 @@ export class ResourcesController extends EngineRoutes {
   @Get(':resource')
   async list(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { as_of: asOf, ...rest } = query;
-    // The session check, the page and its access record in one statement where it can (presumed-read.ts).
-    const listed = asOf === undefined ? await presumedList(this.callers, this.engine, this.access, req, name, rest) : null;
-    if (listed) return this.page(reply, listed.resource, listed.result);
-    // Otherwise the page and its total are read beside the session check.
+    // The page and its total are read beside the session check (presumed-read.ts).
     const { caller, resource, answer } = await readBesideCheck(this.callers, this.engine, req, name, 'list', async (caller, resource) => {
       const parsed = parseListQuery(rest);
       // Time travel (server/audit/as-of.query.ts): the same list as it stood at a moment.

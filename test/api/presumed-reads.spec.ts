@@ -104,22 +104,6 @@ describe('a list page beside its session check', () => {
     expect(await filtersSince(before)).toEqual([{ district }]);
   });
 
-  it('checks the session, reads the page and writes its access record in one transaction (one statement)', async () => {
-    const auth = await signIn(ctx.app.url, 'supervisor');
-    const supervisor = client(`${ctx.app.url}/api`, auth);
-    const path = `/student?sort=${q(['id', 'DESC'])}&range=${q([0, 2])}`;
-    expect((await supervisor('GET', path)).status).toBe(200);
-    // A touch is due (last seen a minute ago): the check writes the session row, in its statement's transaction.
-    await ctx.db.pool.query(`UPDATE auth_session SET last_seen_at = now() - interval '60 seconds' WHERE id = $1`, [sessionOf(auth)]);
-    const before = await lastAccessId();
-    const page = await supervisor('GET', path);
-    expect(page.status).toBe(200);
-    const touched = (await ctx.db.pool.query(`SELECT xmin::text AS tx, last_seen_at > now() - interval '30 seconds' AS fresh FROM auth_session WHERE id = $1`, [sessionOf(auth)])).rows[0];
-    const recorded = (await ctx.db.pool.query(`SELECT xmin::text AS tx, record_ids FROM access_log WHERE id > $1`, [before])).rows;
-    expect(touched.fresh).toBe(true);
-    expect(recorded.map((r) => [r.tx, r.record_ids.map(Number)])).toEqual([[touched.tx, ids(page.body)]]);
-  });
-
   it('answers an empty page with its total and records nothing', async () => {
     const supervisor = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'supervisor'));
     expect((await supervisor('GET', '/student?range=[0,0]')).status).toBe(200);

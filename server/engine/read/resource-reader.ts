@@ -12,7 +12,6 @@ import { ident, Params, statementName } from '../plan/sql.js';
 import { recordSerializer } from '../serialize/serialize-record.js';
 import { parseValue, sqlCast } from '../types/column-types.js';
 import { Totals } from './totals.js';
-import { pageAlongside, withAlongside, type Alongside } from './alongside.js';
 import { visibleFilter, visibleFilters } from '../filter/visible-filter.js';
 
 export interface ListResult {
@@ -35,6 +34,23 @@ interface EngineOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** What rides in a read's own statement (a session check, an access record). */
+export interface AlongsideParts {
+  /** CTEs before the read's. */
+  before?: string;
+  /** A condition the read's row must meet too. */
+  gate?: string;
+  /** CTEs after it (given the name of the read's CTE). */
+  after?: string;
+  /** Columns added to the answer, which then always has one row (`__answered` says if the read's is in it). */
+  output?: string;
+  /** Called with the answer's row before the record is presented (or found missing). */
+  seen?: (row: Row | undefined) => Promise<void>;
+}
+
+/** `answered` names the CTE of the row(s) read. */
+export type Alongside = (params: Params, answered: string) => AlongsideParts;
 
 /** The pool, a transaction's client or a replica reader: anything that runs a query. */
 export type Queryable = Pick<Reader, 'query'>;
@@ -128,12 +144,7 @@ export class ResourceReader {
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   }
 
-  /**
-   * A page of a list and its total. `alongside` rides in the page's statement (a session check, the
-   * page's access record), which then runs on the primary: its page is gated like a read by id's,
-   * and read in the list's order whatever the CTEs around it.
-   */
-  async list(resource: ResourceMeta, query: ListQuery, caller: Caller, alongside?: Alongside): Promise<ListResult> {
+  async list(resource: ResourceMeta, query: ListQuery, caller: Caller): Promise<ListResult> {
     const plan = planList(resource, query, caller);
     const start = query.range?.start ?? 0;
     const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
@@ -141,7 +152,7 @@ export class ResourceReader {
     // so each connection plans it once...
     // ...except searches: a generic plan cannot see the ILIKE pattern, and would give up the trigram index.
     const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
-    const db = alongside ? this.pool : this.reader(caller);
+    const db = this.reader(caller);
     const sizeQuery = (sql: string, v: unknown[]) => this.query(this.pool, sql, v);
     const listQuery = (sql: string, v: unknown[]) => this.query(db, sql, v);
     // A search asks first how many rows it matches: a few are read as matches first (planMatchesPage).
@@ -152,12 +163,9 @@ export class ResourceReader {
     const estimate = searching || unindexed ? await this.totals.estimate(sizeQuery, listQuery, resource.name, plan.from, plan.params.values) : undefined;
     if (unindexed && estimate && estimate.rows > UNINDEXED_SORT_MAX) throw unindexedSort(resource, sorted, estimate.rows, indexSortedFields(resource, indexes, plan.visible));
     const page = estimate && estimate.rows < FEW_MATCHES ? planMatchesPage(plan, start, limit) : planPage(plan, start, limit);
-    const { text, values, parts } = alongside ? pageAlongside(page, alongside, plan.order) : { ...page, parts: undefined };
-    const rowsSql = searching ? text : { name: `list:${statementName(text)}`, text };
-    const [rows, count] = await Promise.all([this.query(db, rowsSql, values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
-    await parts?.seen?.(rows[0]);
-    const answered = parts?.output ? rows.filter((r) => r.__answered === true) : rows;
-    return { rows: answered.map(this.presenter(resource, caller)), start, ...count };
+    const rowsSql = searching ? page.text : { name: `list:${statementName(page.text)}`, text: page.text };
+    const [rows, count] = await Promise.all([this.query(db, rowsSql, page.values), this.totals.total(sizeQuery, listQuery, resource.name, plan.from, plan.params.values, estimate)]);
+    return { rows: rows.map(this.presenter(resource, caller)), start, ...count };
   }
 
   /**
@@ -264,4 +272,11 @@ function unindexedSort(resource: ResourceMeta, field: FieldMeta, rows: number, i
       `Filter the list to fewer than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows first${others ? `, or sort by ${others}` : ''}.`,
     { sort: `not index-served on more than ${UNINDEXED_SORT_MAX.toLocaleString('en-US')} rows` },
   );
+}
+
+/** A read's statement with what rides in it: its CTE `answered` between the others' CTEs. */
+function withAlongside(select: string, parts: AlongsideParts): string {
+  const ctes = [parts.before, `answered AS (${select})`, parts.after].filter(Boolean).join(', ');
+  if (!parts.output) return `WITH ${ctes} SELECT * FROM answered`;
+  return `WITH ${ctes} SELECT answered.*, EXISTS (SELECT 1 FROM answered) AS "__answered", ${parts.output} FROM (SELECT 1) AS one LEFT JOIN answered ON true`;
 }
