@@ -25,7 +25,9 @@ export function RestoreDialog({ resource, id, target, occurredAt, onClose, onRes
   const [reason, setReason] = useState('');
   const { busy, run } = useDialogAction(onClose, 'Restore failed');
   const name = versionName(target, occurredAt);
-  const preview = useQuery({ queryKey: ['restore-preview', resource, String(id), target], queryFn: () => timeTravel.restore(resource, id, target, '', true), retry: false, gcTime: 0 });
+  // A dry run changes nothing, so it follows the console's retry policy (data/query-client.ts) as
+  // the undo preview does: a refusal is shown at once, a 5xx or lost connection is asked once more.
+  const preview = useQuery({ queryKey: ['restore-preview', resource, String(id), target], queryFn: () => timeTravel.restore(resource, id, target, '', true), gcTime: 0 });
   const refusal = preview.error as { body?: { message?: string }; message?: string } | null;
   const result = preview.data as RestoreResult | undefined;
   const restore = () =>
