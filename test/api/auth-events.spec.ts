@@ -86,7 +86,8 @@ describe('authentication events', () => {
 
   it('is a list of its own for who browses the audit trail, filtered by user, outcome, method and day', async () => {
     const id = await userId(DEMO.supervisor);
-    const today = new Date().toISOString().slice(0, 10);
+    // A day filter means a day in the database's time zone, which need not be UTC: take today from it.
+    const today = (await ctx.db.pool.query(`SELECT current_date::text AS d`)).rows[0].d as string;
     const res = await ctx.api('GET', `/auth_event?filter=${q({ user_id: id, outcome: 'failure', method: 'password', occurred_at: today })}&range=[0,99]`);
     expect(res.status).toBe(200);
     expect(res.body.length).toBeGreaterThanOrEqual(1);

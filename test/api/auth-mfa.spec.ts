@@ -21,15 +21,16 @@ const api = (token: string) => client(`${ctx.app.url}/api`, { authorization: `Be
 const code = (secret: string, stepsAhead = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
 
 /** Signs in (enrolment-only), sets up and confirms a second factor: the secret and recovery codes. */
-async function enrol(email: string, ip: string): Promise<{ secret: string; recovery: string[]; token: string }> {
+async function enrol(email: string, ip: string): Promise<{ secret: string; recovery: string[]; token: string; used: string }> {
   const first = await login({ email, password: demoPassword(email) }, ip);
   expect(first.status).toBe(200);
   const me = api(first.body.token);
   const setup = await me('POST', '/auth/mfa/setup');
   expect(setup.status).toBe(200);
-  const confirmed = await me('POST', '/auth/mfa/confirm', { code: await code(setup.body.secret) });
+  const used = await code(setup.body.secret);
+  const confirmed = await me('POST', '/auth/mfa/confirm', { code: used });
   expect(confirmed.status).toBe(200);
-  return { secret: setup.body.secret, recovery: confirmed.body.recovery_codes, token: first.body.token };
+  return { secret: setup.body.secret, recovery: confirmed.body.recovery_codes, token: first.body.token, used };
 }
 
 describe('enrolment at the next sign-in', () => {
@@ -86,15 +87,16 @@ describe('enrolment at the next sign-in', () => {
 
   it('asks for the code once enabled: MFA_REQUIRED, MFA_INVALID, a code is good once, recovery codes once', async () => {
     const email = DEMO.supervisor;
-    const { secret, recovery } = await enrol(email, from());
+    const { secret, recovery, used } = await enrol(email, from());
     const ip = from();
     const password = demoPassword(email);
     const missing = await login({ email, password }, ip);
     expect([missing.status, missing.body.code]).toEqual([401, 'MFA_REQUIRED']);
     const wrong = await login({ email, password, code: '12345x' }, ip);
     expect([wrong.status, wrong.body.code]).toEqual([401, 'MFA_INVALID']);
-    // The code that confirmed the setup was used: a replay is refused.
-    const replay = await login({ email, password, code: await code(secret) }, ip);
+    // The code that confirmed the setup was used: a replay is refused. (That very code: a code made
+    // now would belong to the next 30-second step if one began since, and be rightly accepted.)
+    const replay = await login({ email, password, code: used }, ip);
     expect([replay.status, replay.body.code]).toEqual([401, 'MFA_INVALID']);
     const next = await code(secret, 1);
     const ok = await login({ email, password, code: next }, ip);
