@@ -212,6 +212,8 @@ try {
 
   // 2. The product (production mode) and the baseline, as separate processes.
   // The product runs with the same Node flags as `npm start` (package.json "start").
+  // BENCH_SERVER_PROCESSES=<n>: n server processes on one port (processes.mjs), to tell the Node thread's limit from the machine's.
+  const PRODUCT = Number(process.env.BENCH_SERVER_PROCESSES ?? 1) > 1 ? 'test/bench/processes.mjs' : 'dist/server/main.js';
   const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.match(/node ((?:--[\w-]+=\S+ )*)dist\/server\/main\.js/)?.[1] ?? '').trim().split(' ').filter(Boolean);
   const start = (script, env, preload = []) =>
     new Promise((resolve, reject) => {
@@ -219,7 +221,7 @@ try {
       // BENCH_PROFILE=<dir>: the product and the baseline write V8 CPU profiles there when they stop
       // (profile-summary.mjs reads one; profile-compare.mjs sets them side by side, per request).
       const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-      const child = spawn(process.execPath, [...(script.includes('main.js') ? [...startFlags, ...preload] : []), ...profile, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [...(script === PRODUCT || script.endsWith('/main.js') ? [...startFlags, ...preload] : []), ...profile, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       stopAll.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
       const poll = async () => {
         try {
@@ -235,7 +237,7 @@ try {
   // The demo users sign in with a password alone (the default policy would ask them to enrol a second
   // factor first, and every measured request would be refused).
   const productEnv = { DATABASE_URL: url, NODE_ENV: 'production', HOST: '127.0.0.1', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', HEALTH: 'api/health', DATA_DIR: path.resolve('.data/bench-app'), MFA_REQUIRED_ROLES: 'none' };
-  const app = await start('dist/server/main.js', { ...productEnv, PORT: String(appPort) });
+  const app = await start(PRODUCT, { ...productEnv, PORT: String(appPort) });
   const base = await start('test/bench/baseline.mjs', { DATABASE_URL: url, PORT: String(basePort), HEALTH: 'nothing', BENCH_QUERIES: queriesFile });
   const signIn = async (email) => {
     const login = await fetch(`http://127.0.0.1:${appPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: `${email.split('@')[0]}-demo-pass` }) });

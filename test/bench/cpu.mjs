@@ -22,37 +22,38 @@ function stat(pid) {
   }
 }
 
+const processes = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number);
+
+/** A process and its children: the postmaster and its backends, or the server and its workers. */
+const family = (pid) => [pid, ...processes().filter((p) => stat(p)?.ppid === pid)];
+
 /** The postmaster whose command line names `dataDir`, and its children. */
 function postgresPids(dataDir) {
-  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  let master = null;
-  for (const pid of pids) {
+  for (const pid of processes()) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(dataDir) && /postgres/.test(cmd)) master = Number(pid);
+      if (cmd.includes(dataDir) && /postgres/.test(cmd)) return family(pid);
     } catch {}
   }
-  if (master === null) return [];
-  return [master, ...pids.map(Number).filter((pid) => stat(pid)?.ppid === master)];
+  return [];
+}
+
+/** Clock ticks of a set of processes from now on (those that end meanwhile are left out). */
+function ticksOf(pids) {
+  const start = new Map(pids().map((pid) => [pid, stat(pid)?.ticks ?? 0]));
+  return () => pids().reduce((sum, pid) => sum + (stat(pid)?.ticks ?? 0) - (start.get(pid) ?? 0), 0);
 }
 
 /** Starts counting; `stop()` answers cores used per party over the elapsed time. */
 export function cpuMeter({ server, dataDir }) {
   const t0 = performance.now();
-  const pg0 = new Map(postgresPids(dataDir).map((pid) => [pid, stat(pid)?.ticks ?? 0]));
   const m0 = machine();
-  const s0 = stat(server)?.ticks ?? 0;
-  const self0 = stat(process.pid)?.ticks ?? 0;
+  const [pg, srv, self] = [ticksOf(() => postgresPids(dataDir)), ticksOf(() => family(server)), ticksOf(() => [process.pid])];
   return () => {
     const seconds = (performance.now() - t0) / 1000;
-    const m1 = machine();
-    let pg = 0;
-    for (const pid of postgresPids(dataDir)) pg += (stat(pid)?.ticks ?? 0) - (pg0.get(pid) ?? 0);
-    const serverTicks = (stat(server)?.ticks ?? 0) - s0;
-    const selfTicks = (stat(process.pid)?.ticks ?? 0) - self0;
     const cores = (ticks) => Math.round((ticks / TICK / seconds) * 100) / 100;
-    const busy = cores(m1.busy - m0.busy);
-    const [srv, db, load] = [cores(serverTicks), cores(pg), cores(selfTicks)];
-    return { busy, server: srv, postgres: db, loadGenerator: load, others: Math.round((busy - srv - db - load) * 100) / 100 };
+    const busy = cores(machine().busy - m0.busy);
+    const [s, db, load] = [cores(srv()), cores(pg()), cores(self())];
+    return { busy, server: s, postgres: db, loadGenerator: load, others: Math.round((busy - s - db - load) * 100) / 100 };
   };
 }
