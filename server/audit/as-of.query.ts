@@ -79,6 +79,14 @@ function kind(resource: ResourceMeta): 'audited' | 'append-only' {
  * stands now (or, once deleted, as it last stood): what history shows a caller, the versions they
  * browse, never more. `only` restricts it to one record (a getOne reads a handful of events).
  */
+/** A record's last image in the log: where a deleted record's scope is read from. */
+const lastImageSql = (name: string, rid: string) =>
+  `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', ${rid}) ORDER BY l.id DESC LIMIT 1)`;
+
+/** A record deleted since is in the caller's scope as it last stood. */
+const lastStoodInScope = (table: string, name: string, rid: string, scope: string) =>
+  `EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImageSql(name, rid)}) AS ${table} WHERE ${scope})`;
+
 function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, params: Params, only?: number): string {
   const table = ident(resource.name);
   const at = momentSql(moment, params);
@@ -101,11 +109,9 @@ function tableAsOf(resource: ResourceMeta, moment: Moment, caller: Caller, param
   let reach = '';
   const scopeStored = caller.scope(resource, params, 'read');
   if (scopeStored) {
-    const scopeGone = caller.scope(resource, params, 'read');
-    const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', c.rid) ORDER BY l.id DESC LIMIT 1)`;
+    const scopeGone = caller.scope(resource, params, 'read')!;
     reach = ` AND (EXISTS (SELECT 1 FROM ${table} WHERE ${table}."id" = c.rid AND (${scopeStored}))
-      OR (NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = c.rid)
-          AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})))`;
+      OR (NOT EXISTS (SELECT 1 FROM ${table} x WHERE x."id" = c.rid) AND ${lastStoodInScope(table, name, 'c.rid', scopeGone)}))`;
   }
   const before = `SELECT r.* FROM changed c CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, c.old_data) AS r WHERE c.action <> 'INSERT'${reach}`;
   return `(WITH changed AS MATERIALIZED (${changed}) ${untouched} UNION ALL ${before})`;
@@ -146,12 +152,11 @@ function tableAsOfById(resource: ResourceMeta, moment: Moment, caller: Caller, p
     LEFT JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r ON true
     WHERE e.action IS DISTINCT FROM 'INSERT'`;
   const scopeGone = caller.scope(resource, params, 'read');
-  const lastImage = `(SELECT coalesce(l.changed_data, l.old_data) FROM audit_log l WHERE l.table_name = ${name} AND l.record_pk = jsonb_build_object('id', g.rid) ORDER BY l.id DESC LIMIT 1)`;
   // Existed then (deleted before any insert since), deleted since, and not put back.
   const deleted = `SELECT ${resource.fields.map((f) => `r.${ident(f.name)}`).join(', ')} FROM (SELECT x.rid FROM existence x WHERE x.gone < coalesce(x.born, x.gone + 1) AND NOT EXISTS (SELECT 1 FROM ${table} WHERE ${table}."id" = x.rid)) g
     CROSS JOIN LATERAL ${firstAfter('g.rid')} e
     CROSS JOIN LATERAL jsonb_populate_record(NULL::${table}, e.old_data) r
-    WHERE e.action <> 'INSERT'${scopeGone ? ` AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table}, ${lastImage}) AS ${table} WHERE ${scopeGone})` : ''}`;
+    WHERE e.action <> 'INSERT'${scopeGone ? ` AND ${lastStoodInScope(table, name, 'g.rid', scopeGone)}` : ''}`;
   // Each side filtered, ordered by id and cut to the rows a page can need, so the planner reads the
   // primary key in order (a page of look-ups) instead of mapping every row and sorting.
   //
@@ -235,7 +240,7 @@ export async function imageAsOf(engine: ResourceEngine, resource: ResourceMeta, 
 export async function lastImage(engine: ResourceEngine, resource: ResourceMeta, id: number): Promise<Record<string, unknown> | null> {
   const [row] = await engine.query(
     engine.pool,
-    `SELECT coalesce(changed_data, old_data) AS j FROM audit_log WHERE table_name = $1 AND record_pk = jsonb_build_object('id', $2::bigint) ORDER BY id DESC LIMIT 1`,
+    `SELECT ${lastImageSql('$1', '$2::bigint')} AS j`,
     [resource.name, id],
   );
   return (row?.j as Record<string, unknown> | undefined) ?? null;
