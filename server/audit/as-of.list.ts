@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceEngine } from '../engine/execute.js';
 import type { ListResult } from '../engine/read/resource-reader.js';
 import type { FieldMeta, ResourceMeta } from '../engine/metadata/resource-meta.js';
 import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js';
 import { countsExactly, planList } from '../engine/plan/plan-list.js';
-import { Params } from '../engine/plan/sql.js';
+import { Params, statementName } from '../engine/plan/sql.js';
 import { planEstimate, tableRows, type Estimate } from '../engine/read/totals.js';
 import { assertAnswerable } from './archive-horizon.js';
 import { momentSql, planListAsOf, type Moment } from './as-of.query.js';
@@ -25,11 +24,14 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
   const choosing = plan.byId && Object.keys(query.filter).length > 0 && rows >= engine.options.exactCountBelow;
   const [now, events] = choosing ? await Promise.all([estimateNow(engine, db, resource, query, caller), eventsSince(engine, db, resource, moment)]) : [];
   if (now && events !== undefined && walkOrEvents(query, rows, now.rows, events) === 'events') plan = planListAsOf(resource, query, moment, caller, visible, true);
-  // Named by its text, as a list page is: planned once per connection (planning the partitions of
-  // the log costs more than running a page), except searches, whose pattern a generic plan cannot see.
+  // Named by its text, as a list page is: prepared once per connection (planning the partitions of
+  // the log costs more than running a page), except searches, whose pattern a generic plan cannot
+  // see. A page by id is always run with its generic plan, a walk of the key whatever the moment and
+  // page; PostgreSQL would not choose it (queryGeneric) and planned each page afresh.
   const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
-  const page = searching ? plan.text : { name: `asof:${createHash('sha1').update(plan.text).digest('base64url').slice(0, 16)}`, text: plan.text };
-  const [answered] = await Promise.all([engine.query(db, page, plan.values), assertAnswerable(engine, resource, moment)]);
+  const named = { name: `asof:${statementName(plan.text)}`, text: plan.text };
+  const read = searching ? engine.query(db, plan.text, plan.values) : plan.byId ? engine.queryGeneric(db, named, plan.values) : engine.query(db, named, plan.values);
+  const [answered] = await Promise.all([read, assertAnswerable(engine, resource, moment)]);
   // A page that is not full ends the list: its total needs no count (most reference tables fit a page).
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;
   const ended = answered.length < limit && (answered.length > 0 || plan.start === 0);
@@ -73,7 +75,7 @@ async function estimateNow(engine: ResourceEngine, db: Parameters<ResourceEngine
 async function totalOf(engine: ResourceEngine, db: Parameters<ResourceEngine['query']>[0], resource: ResourceMeta, query: ListQuery, caller: Caller, from: string, values: unknown[], tableSize: number, known?: Estimate): Promise<{ total: number; approximate: boolean }> {
   const count = async () => {
     const text = `SELECT count(*)::bigint AS total ${from}`;
-    const [row] = await engine.query(db, { name: `asof-count:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`, text }, values);
+    const [row] = await engine.query(db, { name: `asof-count:${statementName(text)}`, text }, values);
     return { total: Number(row.total), approximate: false };
   };
   // A small table (reference data) is counted straight away, as a list's total is.
