@@ -93,12 +93,17 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   // The same options as the serving pool (its type parsers, time zone and limits); pg keeps the
   // password out of the options' enumerable keys.
   const PoolOf = db.pool.constructor as new (options: object) => Pool;
-  const served = (db.pool as unknown as { options: { password?: unknown } }).options;
+  const served = (db.pool as unknown as { options: { password?: unknown; options?: string } }).options;
   const exportPool = new PoolOf({ ...served, password: served.password, max: config.budgets.exportsTotal, min: 0 });
   // An idle connection the database ends (a restart, pg_terminate_backend) must not crash the process.
   exportPool.on('error', (error) => console.warn(`exports pool: ${error.message}`));
   const figures = figurePools((options) => new PoolOf({ ...served, password: served.password, ...options }), config.budgets);
-  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool, sortIndexes: await loadSortIndexes(db.pool) });
+  // Statements whose generic plan serves any of their values (as-of pages by id) run on the primary
+  // over a small pool whose sessions always take it (resource-reader.ts, queryGeneric): one round
+  // trip each, and however many people read the past at once, they hold at most these connections.
+  const genericPool = new PoolOf({ ...served, password: served.password, max: 3, min: 0, options: [served.options, '-c plan_cache_mode=force_generic_plan'].filter(Boolean).join(' ') });
+  genericPool.on('error', (error) => console.warn(`generic plans pool: ${error.message}`));
+  const engine = new ResourceEngine(db.pool, resolveResources(db.orm.getMetadata().getAll().values()), { exactCountBelow: config.exactCountBelow, reads: db.reads, exportPool, genericPool, sortIndexes: await loadSortIndexes(db.pool) });
   const budgets = requestBudgets(config.budgets);
   const systemUser = await ensureSystemUser(db.pool);
   await ensureAccessLogPermissionsAt(db.pool, systemUser);
@@ -257,6 +262,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
       await listener.close();
       await matrixPool.end();
       await exportPool.end();
+      await genericPool.end();
       await figures.close();
     },
   };
