@@ -8,29 +8,8 @@ import { importCsv, parseImportRequest } from '../bulk/csv-import.js';
 import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
 import { BUDGETS } from './tokens.js';
-import type { Gate, RequestBudgets } from './budget.js';
+import { patiently, type RequestBudgets } from './budget.js';
 import { EngineRoutes } from './engine-routes.js';
-
-/**
- * A bulk change checks and writes every row like a single write (about 4 ms a row on the project's
- * 2-core machine), so thousands of rows can outlast the server's 30 s idle-socket timeout before the
- * first byte of the answer: the socket of such a request may wait this long instead.
- */
-const BULK_SOCKET_TIMEOUT_MS = 5 * 60_000;
-
-/** A bulk request runs within the bulk budget (see budget.ts), with a patient socket. */
-async function patiently<T>(gate: Gate, userId: number | null, req: FastifyRequest, work: () => Promise<T>): Promise<T> {
-  const leave = gate.enter(userId);
-  const socket = req.raw.socket;
-  const usual = socket.timeout ?? 0;
-  socket.setTimeout(BULK_SOCKET_TIMEOUT_MS);
-  try {
-    return await work();
-  } finally {
-    socket.setTimeout(usual);
-    leave();
-  }
-}
 
 /**
  * Bulk work on any resource, each request one change set: CSV import and bulk edit, each with a

@@ -17,7 +17,7 @@ import { changeReason, jsonBody } from './request-context.js';
 import { authorizedFor } from './authorized.js';
 import { presumedShow, readBesideCheck, writeBesideCheck } from './presumed-read.js';
 import { ACCESS_LOG, BUDGETS, CONFIG } from './tokens.js';
-import type { RequestBudgets } from './budget.js';
+import { patiently, type RequestBudgets } from './budget.js';
 import type { AppConfig } from '../config/config.js';
 import { recordedInChunks, type AccessLog } from '../audit/access-log.js';
 import { getOneAsOf, parseMoment } from '../audit/as-of.query.js';
@@ -54,7 +54,8 @@ export class ResourcesController extends EngineRoutes {
     const caller = await this.callers.resolve(req);
     requirePermission(caller, 'audit.revert');
     if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
-    return revertChangeSet(this.engine, Number(txid), caller, changeReason(req));
+    // A change set may hold thousands of rows: its undo is bulk work, within the bulk budget.
+    return patiently(this.budgets.bulk, caller.userId, req, () => revertChangeSet(this.engine, Number(txid), caller, changeReason(req)));
   }
 
   /** What undoing the change set would do, run and rolled back: changes, conflicts, missing permissions. */
@@ -64,7 +65,8 @@ export class ResourcesController extends EngineRoutes {
     const caller = await this.callers.resolve(req);
     mayPreviewUndo(caller);
     if (!/^\d{1,15}$/.test(txid)) throw notFound(`Change set ${txid.slice(0, 20)} not found`);
-    return previewRevertChangeSet(this.engine, Number(txid), caller);
+    // Run and rolled back, as heavy as the undo itself (twelve at once of 1,660 rows took the heap).
+    return patiently(this.budgets.bulk, caller.userId, req, () => previewRevertChangeSet(this.engine, Number(txid), caller));
   }
 
   @Post(`${T.auditLog}/:id/revert/preview`)

@@ -72,6 +72,28 @@ describe('bulk edit', () => {
   });
 });
 
+describe('undoing a change set is bulk work', () => {
+  it('its previews and undos by one user run within the bulk budget: beyond it, 429 with Retry-After, and the server answers everyone', async () => {
+    const request = { filter: { batch_number: 'BULK-500' }, data: { status: 'Rejected' } };
+    const applied = await ctx.api('POST', '/claim/bulk-update', request, REASON);
+    expect(applied.status).toBe(200);
+    // Twelve previews of a 1,660-row change set at once took the server's heap; here six of 500 rows.
+    const previews = await Promise.all(Array.from({ length: 6 }, () => ctx.api('POST', `/audit_log/revert-change-set/${applied.body.txid}/preview`)));
+    const statuses = previews.map((p) => p.status);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    // BULK_PER_USER (2) at a time: the rest are told to come back, before they read a row.
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+    const refused = previews.find((p) => p.status === 429)!;
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body.message).toMatch(/undos of change sets/);
+    // Their places are given back: the undo itself then runs, and one undo of the set is all there is.
+    const undo = await ctx.api('POST', `/audit_log/revert-change-set/${applied.body.txid}`, undefined, REASON);
+    expect(undo.status).toBe(200);
+    expect((await batch()).every((r) => r.status !== 'Rejected')).toBe(true);
+  }, 60_000);
+});
+
 describe('bulk delete', () => {
   const codes = async () => (await ctx.db.pool.query(`SELECT id FROM fee_schedule_code ORDER BY id`)).rows.map((r) => Number(r.id));
   const links = async (ids: number[]) => Number((await ctx.db.pool.query(`SELECT count(*) FROM fee_code_practitioner_type WHERE fee_schedule_code_id = ANY($1)`, [ids])).rows[0].count);
