@@ -99,7 +99,7 @@ export async function createApp(db: Database, config: AppConfig): Promise<App> {
   exportPool.on('error', (error) => console.warn(`exports pool: ${error.message}`));
   const figures = figurePools((options) => new PoolOf({ ...served, password: served.password, ...options }), config.budgets);
   // Statements whose generic plan serves any of their values (as-of pages by id) run on the primary
-  // over a small pool whose sessions always take it (resource-reader.ts, queryGeneric): one round
+  // over a small pool whose sessions always take it (engine/read/generic-plan.ts): one round
   // trip each, and however many people read the past at once, they hold at most these connections.
   const genericPool = new PoolOf({ ...served, password: served.password, max: 3, min: 0, options: [served.options, '-c plan_cache_mode=force_generic_plan'].filter(Boolean).join(' ') });
   genericPool.on('error', (error) => console.warn(`generic plans pool: ${error.message}`));

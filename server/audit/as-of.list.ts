@@ -6,6 +6,7 @@ import { MAX_PAGE, type ListQuery } from '../engine/params/parse-simple-rest.js'
 import { countsExactly, planList } from '../engine/plan/plan-list.js';
 import { Params, statementName } from '../engine/plan/sql.js';
 import { planEstimate, tableRows, type Estimate } from '../engine/read/totals.js';
+import { queryGeneric } from '../engine/read/generic-plan.js';
 import { assertAnswerable } from './archive-horizon.js';
 import { momentSql, planListAsOf, type Moment } from './as-of.query.js';
 
@@ -27,10 +28,10 @@ export async function listAsOf(engine: ResourceEngine, resource: ResourceMeta, q
   // Named by its text, as a list page is: prepared once per connection (planning the partitions of
   // the log costs more than running a page), except searches, whose pattern a generic plan cannot
   // see. A page by id is always run with its generic plan, a walk of the key whatever the moment and
-  // page; PostgreSQL would not choose it (queryGeneric) and planned each page afresh.
+  // page; PostgreSQL would not choose it (generic-plan.ts) and planned each page afresh.
   const searching = Object.keys(query.filter).some((k) => k === 'q' || k.endsWith('_like'));
   const named = { name: `asof:${statementName(plan.text)}`, text: plan.text };
-  const read = searching ? engine.query(db, plan.text, plan.values) : plan.byId ? engine.queryGeneric(db, named, plan.values) : engine.query(db, named, plan.values);
+  const read = searching ? engine.query(db, plan.text, plan.values) : plan.byId ? queryGeneric(engine, db, named, plan.values) : engine.query(db, named, plan.values);
   const [answered] = await Promise.all([read, assertAnswerable(engine, resource, moment)]);
   // A page that is not full ends the list: its total needs no count (most reference tables fit a page).
   const limit = query.range ? query.range.end - query.range.start + 1 : MAX_PAGE;

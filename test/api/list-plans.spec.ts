@@ -111,7 +111,7 @@ function cutBelow(node: PlanNode): boolean {
 
 /**
  * What is wrong with a generic plan (EXPLAIN (GENERIC_PLAN), the one a statement run by
- * queryGeneric keeps): its estimates assume a tenth of the rows behind each LIMIT, so sizes say
+ * engine/read/generic-plan.ts keeps): its estimates assume a tenth of the rows behind each LIMIT, so sizes say
  * little. It must not read a large table sequentially, nor read a large part of one (by estimate)
  * where no LIMIT stops it (under a sort, a hash or an aggregate), nor sort what no LIMIT cut below.
  * `whole` names the CTEs a page reads whole by design (as of a moment: the inserts and deletions since).

@@ -29,7 +29,7 @@ interface EngineOptions {
   reads?: ReadRouter;
   /** The exports' own pool (their cursors outlive a page read by as long as the reader takes). */
   exportPool?: Pool;
-  /** A pool on the primary whose sessions always take generic plans (queryGeneric); without it, each such read sets that in a transaction of its own. */
+  /** A pool on the primary whose sessions always take generic plans (generic-plan.ts); without it, each such read sets that in a transaction of its own. */
   genericPool?: Pool;
   /** The tables' btree indexes (db/sort-indexes.ts): a sort none serves is refused on many rows. Without it, every sort is run. */
   sortIndexes?: SortIndexes;
@@ -252,35 +252,6 @@ export class ResourceReader {
   translate(error: unknown): unknown {
     if (error instanceof AppError) return error;
     return translateDbError(error, (table) => this.resources.get(table)?.label ?? table) ?? error;
-  }
-
-  /**
-   * A named query run with its generic plan, planned once per connection and then only executed.
-   * PostgreSQL takes a named statement's generic plan only when it looks no dearer than a custom
-   * one; with LIMIT and OFFSET as parameters it assumes a tenth of the rows are wanted, so for a
-   * page over the audit log's partitions it plans afresh every time (an as-of page of claims: 1.6-
-   * 3.2 ms of planning, 0.8 ms of execution). For statements whose generic plan is known to serve a
-   * page (test/api/list-plans.spec.ts EXPLAINs them generically), this asks for it: on the primary
-   * over the pool whose sessions always take it, elsewhere (a replica) in a read-only transaction of
-   * its own, so the setting ends with it.
-   */
-  async queryGeneric(db: Reader, sql: { name: string; text: string }, values: unknown[]): Promise<Row[]> {
-    if (db === this.pool && this.options.genericPool) return this.query(this.options.genericPool, sql, values);
-    const client = await db.connect().catch((error: unknown) => {
-      throw this.translate(error);
-    });
-    let broken: unknown;
-    try {
-      await client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan');
-      const { rows } = await client.query({ ...sql, values } as QueryConfig);
-      await client.query('COMMIT');
-      return rows;
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e);
-      throw this.translate(error);
-    } finally {
-      client.release(broken as Error | undefined);
-    }
   }
 
   /** A query, or a named one (`{name, text}`: prepared once per connection, then only executed). */
