@@ -60,6 +60,12 @@ export class ApiKeys {
       errors.scopes = 'must be a non-empty list of resource.action names';
     }
     if (Object.keys(errors).length) throw new AppError('VALIDATION', 'The key was not created', errors);
+    // Nor reach more rows: a scoped creator's key keeps the creator's row scope. A district admin's
+    // key as a practitioner ("own" students, any district) could create students of any district.
+    const [ownerScope, keyScope] = [roleNamed(owner.role)?.scope, roleNamed(keyRole as string)?.scope];
+    if (ownerScope && keyScope !== ownerScope) {
+      throw new AppError('FORBIDDEN', `A key cannot reach more than its creator: a ${owner.role}'s key keeps the ${owner.role} role's reach (${roleNamed(owner.role)?.scopeLabel ?? ownerScope}); narrow it with scopes instead`);
+    }
     const roleGrants = await this.granted(keyRole as string);
     const beyond = [...roleGrants].filter((p) => !owner.permissions.has(p));
     if (beyond.length) throw new AppError('FORBIDDEN', `A key cannot hold more than its creator: the ${keyRole} role holds ${beyond.slice(0, 3).join(', ')}${beyond.length > 3 ? ', ...' : ''}`);

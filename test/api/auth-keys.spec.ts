@@ -78,6 +78,18 @@ describe('API keys', () => {
     expect([beyond.status, beyond.body.errors?.scopes]).toEqual([400, 'not held by the Support role: student.delete']);
   });
 
+  it('keeps a scoped creator\'s row scope: a district admin\'s key cannot be a practitioner, whose students are of any district', async () => {
+    const districtAdmin = client(`${ctx.app.url}/api`, await signIn(ctx.app.url, 'districtAdmin'));
+    const wider = await districtAdmin('POST', '/auth/keys', { name: 'as practitioner', expires_at: inDays(7), role: 'Practitioner' });
+    expect([wider.status, wider.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(wider.body.message).toMatch(/cannot reach more than its creator/);
+    // Its own role, narrowed by scopes, is the way to a smaller key: still within the districts.
+    const own = await districtAdmin('POST', '/auth/keys', { name: 'students only', expires_at: inDays(7), scopes: ['student.list', 'student.create'] });
+    expect(own.status).toBe(201);
+    const outside = await withKey(own.body.key)('POST', '/student', { ssid: '9100000991', first_name: 'Key', last_name: 'Outside', birthdate: '2015-01-01', district: 'Arvin Union School District' });
+    expect(outside.status).toBe(403);
+  });
+
   it('refuses bad requests with the reason on the field', async () => {
     const bad = async (body: unknown) => (await ctx.api('POST', '/auth/keys', body)).body.errors;
     expect(await bad({ expires_at: inDays(1) })).toMatchObject({ name: expect.any(String) });
