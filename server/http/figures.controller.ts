@@ -4,7 +4,7 @@ import { allowed } from '../auth/authorize.js';
 import { parseAggregateQuery, planAggregate } from '../engine/aggregate/plan-aggregate.js';
 import type { Caller } from '../engine/caller.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { parseListQuery } from '../engine/params/parse-simple-rest.js';
+import { parseListQuery, refuseAsOf } from '../engine/params/parse-simple-rest.js';
 import { DASHBOARD, type FigureDeclaration } from '../schema/dashboard.js';
 import { authorizedFor } from './authorized.js';
 import type { FigurePools } from './figure-pools.js';
@@ -62,6 +62,7 @@ export class FiguresController extends EngineRoutes implements OnModuleInit {
   @Get(':resource/aggregate')
   async aggregate(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'list');
+    refuseAsOf(query, 'figures');
     const { filter } = parseListQuery({ filter: query.filter });
     return this.figures.aggregates.run(planAggregate(resource, parseAggregateQuery(query, filter), caller));
   }

@@ -5,7 +5,7 @@ import { previewRevertChangeSet, previewRevertEvent } from '../audit/revert-prev
 import type { Caller } from '../engine/caller.js';
 import type { Alongside, ListResult, Queryable } from '../engine/read/resource-reader.js';
 import type { ResourceMeta } from '../engine/metadata/resource-meta.js';
-import { parseListQuery } from '../engine/params/parse-simple-rest.js';
+import { parseListQuery, refuseAsOf } from '../engine/params/parse-simple-rest.js';
 import { contentRange } from '../engine/serialize/serialize-record.js';
 import { csvStream } from '../engine/serialize/csv-export.js';
 import { exportColumns, exportFileName, withReferenceLabels } from '../engine/serialize/readable-export.js';
@@ -132,6 +132,7 @@ export class ResourcesController extends EngineRoutes {
   @Get(':resource/export')
   async export(@Param('resource') name: string, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caller, resource } = await authorizedFor(this.callers, this.engine, req, name, 'export');
+    refuseAsOf(query, 'exports');
     const { range: _ignored, raw: rawParam, ...rest } = query;
     const raw = rawParam === '1' || rawParam === 'true';
     const parsed = parseListQuery(rest);

@@ -193,6 +193,15 @@ describe('lists as of a moment', () => {
     }
     expect((await admin('GET', `/modifier?as_of=a&as_of=b`)).status).toBe(400);
   });
+
+  it('is refused by the reads that answer the rows as they stand now, exports and figures, rather than passed over', async () => {
+    const today = (await one(`SELECT to_char(now(), 'YYYY-MM-DD') AS d`)).d;
+    for (const path of [`/claim/export?as_of=${today}`, `/claim/export?as_of=${today}&raw=1`, `/claim/aggregate?as_of=${today}&group=${q(['district'])}`]) {
+      const res = await admin('GET', path);
+      expect([path, res.status, res.body.message]).toEqual([path, 400, expect.stringMatching(/"as_of" is not available/)]);
+    }
+    expect((await admin('GET', `/claim/aggregate?group=${q(['district'])}`)).status).toBe(200);
+  });
 });
 
 describe('scope and visibility through time', () => {

@@ -58,3 +58,11 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
   }
   return out;
 }
+
+/**
+ * Reads that answer the rows as they stand now (exports, figures) refuse `as_of` rather than pass
+ * over it: a CSV or a count of today's rows must not be taken for the past it was asked about.
+ */
+export function refuseAsOf(query: Record<string, unknown>, what: string): void {
+  if (query.as_of !== undefined) throw badRequest(`"as_of" is not available for ${what}: they read the rows as they stand now. Open the list as of that moment instead`);
+}
