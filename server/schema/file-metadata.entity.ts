@@ -25,6 +25,9 @@ const OF_REACHED_STUDENT: ScopeCondition = { all: [{ field: 'entity_table', equa
   // storage path would open another student's file.
   serverManaged: ['storage_path', 'checksum', 'file_size_bytes', 'mime_type', 'uploaded_by', 'uploaded_at'],
   serverDefaults: { storage_path: '' },
+  // The record a document belongs to decides who may open it (its content is checked against it):
+  // pointed at another record, it would open to whoever reaches that one. Upload it there instead.
+  fixedOnceCreated: ['entity_table', 'entity_id'],
   listFields: ['file_name', 'document_type', 'entity_table', 'entity_id', 'uploaded_by', 'uploaded_at'],
   commonFilters: [['entity_table', 'entity_id'], ['document_type']],
 })

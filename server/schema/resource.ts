@@ -16,6 +16,8 @@ export interface ResourceOptions {
    * forms. Only the module that owns them sets them, through the engine's `ServerWrite`.
    */
   serverManaged?: string[];
+  /** Fields a create sets and no later write changes (a document's record: moved, it would open to whoever reaches the new one). */
+  fixedOnceCreated?: string[];
   /** Values of server-managed NOT NULL columns for a create the server sets nothing on. */
   serverDefaults?: Record<string, unknown>;
   /** Value rules beyond the column types, per field. */

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { refuseInsertsAtCommit } from '../support/refuse-at-commit.js';
 import { samplePdf, samplePng, sampleExecutable } from '../support/sample-files.js';
-import { serverForTests, signIn } from '../support/server.js';
+import { client, serverForTests, signIn } from '../support/server.js';
 
 const FILES_DIR = mkdtempSync(path.join(os.tmpdir(), 'kcsos-files-'));
 const MAX = 1024 * 1024;
@@ -196,6 +196,22 @@ describe('who may download', () => {
     // A supervisor opens any student's document; support staff attach them.
     expect((await download(foreign.body.id, await signIn(ctx.app.url, 'supervisor'))).status).toBe(200);
     expect((await upload(`student/${theirs.id}`, samplePdf(), 'support.pdf', { document_type: 'Parental Consent' }, await signIn(ctx.app.url, 'support'))).status).toBe(201);
+  });
+
+  it('keeps a document on the record it was uploaded to: pointed at a record the caller reaches, it would open to them', async () => {
+    // Attached to a user's record, which support staff may not open: its content is refused to them.
+    const userDoc = await upload('app_user/2', samplePdf('a user file'), 'user.pdf', { document_type: 'Other' });
+    expect(userDoc.status).toBe(201);
+    const support = await signIn(ctx.app.url, 'support');
+    expect((await download(userDoc.body.id, support)).status).toBe(404);
+    const asSupport = client(`${ctx.app.url}/api`, support);
+    const moved = await asSupport('PUT', `/file_metadata/${userDoc.body.id}`, { entity_table: 'student', entity_id: 5 });
+    expect([moved.status, moved.body.errors]).toEqual([400, { entity_table: 'is set when the record is created and cannot be changed', entity_id: 'is set when the record is created and cannot be changed' }]);
+    expect(await one(`SELECT entity_table, entity_id::int FROM file_metadata WHERE id = $1`, [userDoc.body.id])).toEqual({ entity_table: 'app_user', entity_id: 2 });
+    expect((await download(userDoc.body.id, support)).status).toBe(404);
+    // The record saved whole, as a form sends it, with the same record: an ordinary edit.
+    const edited = await client(`${ctx.app.url}/api`, admin)('PUT', `/file_metadata/${userDoc.body.id}`, { ...userDoc.body, notes: 'checked' });
+    expect([edited.status, edited.body.notes]).toEqual([200, 'checked']);
   });
 });
 

@@ -57,6 +57,9 @@ export function validatePayload(
   // Rules apply to what this write changes: a record saved whole (as react-admin sends it) is not
   // refused for a value it already held.
   const changes = (key: string) => mode === 'create' || JSON.stringify(values[key]) !== JSON.stringify(current?.[key] ?? null);
+  for (const key of mode === 'create' ? [] : (resource.options.fixedOnceCreated ?? [])) {
+    if (key in values && changes(key)) errors[key] = 'is set when the record is created and cannot be changed';
+  }
   for (const key of Object.keys(values)) {
     const field = resource.field.get(key)!;
     const refusal = caller.refusesWrite(resource, field, current) ?? ruleBroken(field, values[key]);
