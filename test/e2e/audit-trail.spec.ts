@@ -78,8 +78,15 @@ describe('the audit trail (Chromium)', () => {
       await s.shot('audit-undo-missing');
       throw new Error(`${error.message}\nthe change set's undo section showed: ${JSON.stringify(await undoSection.allInnerTexts())}`);
     });
-    await undoButton.click();
+    // In one full run on a loaded machine the button, once shown, was re-rendered (detached from the
+    // page) for the whole 15 s of a click's wait, cause not found: each try clicks the button as it
+    // stands then, for up to 30 s in all, and the dialog must open.
     const dialog = page.getByRole('dialog');
+    for (const until = Date.now() + 30_000; ; ) {
+      const opened = await undoButton.click({ timeout: 3_000 }).then(() => dialog.waitFor({ timeout: 3_000 })).then(() => true, () => false);
+      if (opened) break;
+      if (Date.now() > until) throw new Error(`the Undo change set button could not be clicked to a dialog in 30 s; the undo section showed: ${JSON.stringify(await undoSection.allInnerTexts())}`);
+    }
     const change = dialog.getByTestId('undo-change');
     await change.getByText(/set back/).waitFor();
     // The preview says what the undo sets back, formatted like the diff: now -> after the undo.
